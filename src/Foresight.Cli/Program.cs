@@ -1,0 +1,7 @@
+using System.CommandLine;
+using Foresight.Cli.Commands;
+
+var root = new RootCommand("foresight: submit, watch, forecast, simulate and evaluate Foresight workloads");
+root.Subcommands.Add(EvaluateCommand.Create());
+root.Subcommands.Add(SimulateCommand.Create());
+return await root.Parse(args).InvokeAsync();

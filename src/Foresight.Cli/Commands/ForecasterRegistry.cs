@@ -9,6 +9,7 @@ internal static class ForecasterRegistry
     {
         var models = new List<IForecaster>();
         // Statistical models (Foresight.Forecasting) and neural ones (Foresight.Neural) are added here.
+        models.AddRange(Foresight.Forecasting.Selection.StatisticalForecasters.All());
         _ = seed;
         return models;
     }

@@ -1,0 +1,27 @@
+using Foresight.Forecasting.Intervals;
+
+namespace Foresight.Forecasting.Models;
+
+/// <summary>
+/// The common fitted shape: a point path function and, when the model has them, native forecast standard
+/// deviations (normal intervals). Without native ones, intervals use the in-sample naive spread growing with √h,
+/// which is crude: wrap the forecaster in <see cref="ConformalForecaster"/> for calibrated intervals.
+/// </summary>
+internal sealed class FittedModel(string name, Func<int, double[]> mean, Func<int, double[], double[]>? sd, double naiveSigma) : IFittedForecaster
+{
+    public string Name { get; } = name;
+
+    public bool HasNativeIntervals => sd is not null;
+
+    public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
+    {
+        var mu = mean(horizon);
+        if (levels.Count == 0)
+        {
+            return new ForecastResult(mu, []);
+        }
+
+        var sigma = sd?.Invoke(horizon, mu) ?? Enumerable.Range(1, horizon).Select(h => naiveSigma * Math.Sqrt(h)).ToArray();
+        return new ForecastResult(mu, NormalIntervals.Build(mu, sigma, levels));
+    }
+}

@@ -1,0 +1,95 @@
+using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Intervals;
+using Foresight.Forecasting.Models;
+
+namespace Foresight.Forecasting.Selection;
+
+/// <summary>
+/// Per-series automatic selection: every candidate is backtested on the same rolling origins, and so are two
+/// combinations derived from those backtests for free (the median and the 1/MASE²-weighted top-3); the lowest mean
+/// score (MASE by default) wins and is refitted on the whole history. Intervals are the winner's native ones when it
+/// has them (unless <c>conformal</c> is set), otherwise split-conformal from the winner's backtest errors. A history
+/// too short for the backtest (fewer than horizon + two seasons) gets the first candidate, i.e. its own fallbacks.
+/// </summary>
+public sealed class AutoSelectForecaster(
+    IReadOnlyList<IForecaster> candidates,
+    BacktestOptions? backtest,
+    SelectionMetric metric = SelectionMetric.Mase,
+    bool conformal = false,
+    bool combinations = true,
+    string name = "Auto") : IForecaster
+{
+    /// <inheritdoc/>
+    public string Name => name;
+
+    /// <inheritdoc/>
+    public IFittedForecaster Fit(SeriesHistory history)
+    {
+        var options = backtest ?? BacktestOptions.For(history);
+        if (candidates.Count == 0)
+        {
+            throw new InvalidOperationException("Automatic selection needs at least one candidate.");
+        }
+
+        if (!CanBacktest(history, options))
+        {
+            var only = candidates[0].Fit(history);
+            return new Renamed($"{name}:{only.Name}", only);
+        }
+
+        var results = CandidateBacktests.Run(candidates, history, options);
+        var scored = results.ToList();
+        double[]? weights = null;
+        if (combinations && candidates.Count > 2)
+        {
+            weights = CandidateBacktests.Weights(results.Select(Score).ToArray(), 3);
+            scored.Add(CandidateBacktests.Combine("Ensemble-median", results, null));
+            scored.Add(CandidateBacktests.Combine("Ensemble-weighted", results, weights));
+        }
+
+        int best = 0;
+        for (int i = 1; i < scored.Count; i++)
+        {
+            if (Score(scored[i]) < Score(scored[best]))
+            {
+                best = i;
+            }
+        }
+
+        var calibration = ConformalCalibration.FromErrors(scored[best].Errors);
+        IFittedForecaster fitted;
+        bool native;
+        if (best < candidates.Count)
+        {
+            fitted = candidates[best].Fit(history);
+            native = !conformal && fitted is ForecastGuard { Inner: FittedModel { HasNativeIntervals: true } };
+        }
+        else
+        {
+            var w = best == candidates.Count ? Enumerable.Repeat(1.0 / candidates.Count, candidates.Count).ToArray() : weights!;
+            fitted = best == candidates.Count
+                ? new MedianEnsembleForecaster(candidates).Fit(history)
+                : new WeightedFitted("Ensemble-weighted", candidates.Select((c, i) => w[i] > 0 ? c.Fit(history) : null).ToArray(), w, null);
+            native = false;
+        }
+
+        var label = $"{name}:{scored[best].Model}";
+        return native ? new Renamed(label, fitted) : new Renamed(label, new ConformalFitted(fitted, calibration));
+    }
+
+    /// <summary>True when the history holds the backtest windows plus two seasons of training before the first origin.</summary>
+    internal static bool CanBacktest(SeriesHistory history, BacktestOptions options)
+    {
+        int m = history.SeasonalPeriods.Count > 0 ? history.SeasonalPeriods[0] : 1;
+        return history.Values.Count >= options.Horizon + ((options.Windows - 1) * options.Step) + Math.Max(2 * m, 8);
+    }
+
+    private double Score(BacktestResult r) => metric == SelectionMetric.Mase ? r.MeanMase : r.MeanSMape;
+
+    private sealed class Renamed(string label, IFittedForecaster inner) : IFittedForecaster
+    {
+        public string Name => label;
+
+        public ForecastResult Predict(int horizon, IReadOnlyList<double> levels) => inner.Predict(horizon, levels);
+    }
+}

@@ -1,0 +1,39 @@
+using Foresight.Forecasting.Models;
+
+namespace Foresight.Forecasting.Selection;
+
+/// <summary>The statistical model line-up the CLI registers, by name.</summary>
+public static class StatisticalForecasters
+{
+    /// <summary>Candidates automatic selection chooses among (seasonal naive daily/weekly, Theta, ETS, auto-ARIMA, MSTL).</summary>
+    public static IReadOnlyList<IForecaster> SelectionCandidates() =>
+    [
+        new SeasonalNaiveForecaster(),
+        new ThetaForecaster(),
+        new EtsForecaster(),
+        new AutoArimaForecaster(),
+        new MstlForecaster(),
+    ];
+
+    /// <summary>Every statistical model, benchmarks first, then the automatic ones.</summary>
+    public static IReadOnlyList<IForecaster> All()
+    {
+        var candidates = SelectionCandidates();
+        return
+        [
+            new NaiveForecaster(),
+            new SeasonalNaiveForecaster(),
+            new Naive2Forecaster(),
+            new SesForecaster(),
+            new HoltForecaster(),
+            new DampedForecaster(),
+            new ThetaForecaster(),
+            new EtsForecaster(),
+            new AutoArimaForecaster(),
+            new MstlForecaster(),
+            new MedianEnsembleForecaster([new EtsForecaster(), new AutoArimaForecaster(), new MstlForecaster()]),
+            new WeightedEnsembleForecaster(candidates, null),
+            new AutoSelectForecaster(candidates, null),
+        ];
+    }
+}

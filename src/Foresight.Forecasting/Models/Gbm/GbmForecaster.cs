@@ -1,0 +1,218 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace Foresight.Forecasting.Models.Gbm;
+
+/// <summary>
+/// A global gradient-boosted forecaster (ML.NET LightGbm, FastTree as fallback). Direct multi-horizon with the
+/// horizon step as a feature: one model for all steps, each training row is (origin, step). Features are lags of
+/// the scale-free series, same-phase anchors, calendar and holiday flags (see <see cref="GbmFeatures"/>).
+/// <see cref="FitMany"/> trains across many series; <see cref="Fit"/> is the one-series case. Intervals are
+/// split-conformal per step on the last <see cref="GbmOptions.CalibrationOrigins"/> origins of each series,
+/// which training never sees.
+/// </summary>
+public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
+{
+    /// <summary>The options in force.</summary>
+    public GbmOptions Options { get; } = options ?? new GbmOptions();
+
+    /// <inheritdoc />
+    public string Name => "gbm";
+
+    /// <inheritdoc />
+    public IFittedForecaster Fit(SeriesHistory history) => FitMany([history])[0];
+
+    /// <summary>Minimum history length for the given seasonal periods under these options.</summary>
+    public int MinimumLength(IReadOnlyList<int> periods) => Layout(periods).MinOrigin + (2 * Options.Horizon) + 8;
+
+    /// <summary>Trains one model on all <paramref name="histories"/> and returns a fitted model per series, in order.</summary>
+    public IReadOnlyList<GbmFittedForecaster> FitMany(IReadOnlyList<SeriesHistory> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        if (histories.Count == 0)
+        {
+            throw new ArgumentException("At least one series is required.", nameof(histories));
+        }
+
+        var o = Options;
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Horizon, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Trees, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Leaves, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(o.Threads, 1);
+        if (o.Lags is null || o.Lags.Count == 0 || o.Lags.Any(l => l < 1))
+        {
+            throw new ArgumentException("GBM lags must be a non-empty list of positive steps.", nameof(histories));
+        }
+
+        var periods = histories[0].SeasonalPeriods ?? [];
+        var features = Layout(periods);
+        var minimum = MinimumLength(periods);
+        var series = new double[histories.Count][];
+        var calibration = new int[histories.Count];
+        for (var s = 0; s < histories.Count; s++)
+        {
+            series[s] = Validate(histories[s], periods, s);
+            if (series[s].Length < minimum)
+            {
+                throw new ArgumentException(
+                    $"Series {s} has {series[s].Length} points; the GBM needs at least {minimum} (longest lag or 2 seasons {features.MinOrigin} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories, or shorter lags.",
+                    nameof(histories));
+            }
+
+            calibration[s] = Math.Min(o.CalibrationOrigins, series[s].Length - features.MinOrigin - (2 * o.Horizon));
+        }
+
+        var calendars = histories.Select(GbmCalendar.For).ToArray();
+        var (ensemble, trainer) = Train(series, calendars, calibration, features);
+        var trees = new GbmTrees(ensemble);
+        var scores = Calibrate(series, calendars, calibration, features, trees);
+        return [.. series.Select((y, s) => new GbmFittedForecaster(trees, features, calendars[s], scores, y, trainer))];
+    }
+
+    private GbmFeatures Layout(IReadOnlyList<int> periods) => new(Options.Lags, periods);
+
+    private static double[] Validate(SeriesHistory history, IReadOnlyList<int> periods, int index)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.Values is null || history.Values.Count == 0)
+        {
+            throw new ArgumentException($"Series {index} is empty.", nameof(history));
+        }
+
+        var values = history.Values.ToArray();
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                throw new ArgumentException($"Series {index} has a non-finite value ({values[i]}) at position {i}; clean or interpolate it first.", nameof(history));
+            }
+        }
+
+        var own = history.SeasonalPeriods ?? [];
+        if (!own.SequenceEqual(periods))
+        {
+            throw new ArgumentException($"Series {index} has seasonal periods [{string.Join(',', own)}]; one global model needs the same periods for every series ([{string.Join(',', periods)}]).", nameof(history));
+        }
+
+        if (periods.Any(p => p < 1))
+        {
+            throw new ArgumentException("Seasonal periods must be at least 1.", nameof(history));
+        }
+
+        return values;
+    }
+
+    private (RegressionTreeEnsemble Ensemble, string Trainer) Train(double[][] series, GbmCalendar[] calendars, int[] calibration, GbmFeatures features)
+    {
+        var o = Options;
+        var h = o.Horizon;
+        var perSeries = Math.Max(1, o.MaxRows / (h * series.Length));
+        var rows = new List<GbmRow>();
+        var originPart = new float[features.OriginCount];
+        for (var s = 0; s < series.Length; s++)
+        {
+            var y = series[s];
+            var last = y.Length - (2 * h) - calibration[s] + 1;
+            var available = last - features.MinOrigin + 1;
+            var take = Math.Min(available, perSeries);
+            for (var i = 0; i < take; i++)
+            {
+                // Evenly thinned, always including the most recent origin.
+                var origin = last - (int)((long)i * (available - 1) / Math.Max(1, take - 1));
+                var (c, sc) = features.Stats(y, origin);
+                features.OriginPart(y, origin, c, sc, originPart);
+                for (var k = 1; k <= h; k++)
+                {
+                    var row = new float[features.Count];
+                    features.Row(y, origin, k, c, sc, originPart, calendars[s], 0, row);
+                    rows.Add(new GbmRow { Label = (float)((y[origin + k - 1] - c) / sc), Features = row });
+                }
+            }
+        }
+
+        var ml = new MLContext(o.Seed);
+        var schema = SchemaDefinition.Create(typeof(GbmRow));
+        schema[nameof(GbmRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features.Count);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+        if (o.Trainer == GbmTrainer.LightGbm)
+        {
+            try
+            {
+                return (TrainLightGbm(ml, data), nameof(GbmTrainer.LightGbm));
+            }
+            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is TypeInitializationException || e is BadImageFormatException)
+            {
+                // lib_lightgbm (or its libgomp1 dependency) did not load: the managed learner gives the same kind of model.
+            }
+        }
+
+        return (TrainFastTree(ml, data), nameof(GbmTrainer.FastTree));
+    }
+
+    private RegressionTreeEnsemble TrainLightGbm(MLContext ml, IDataView data)
+    {
+        var o = Options;
+        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
+        {
+            LabelColumnName = nameof(GbmRow.Label),
+            FeatureColumnName = nameof(GbmRow.Features),
+            NumberOfIterations = o.Trees,
+            NumberOfLeaves = o.Leaves,
+            MinimumExampleCountPerLeaf = o.MinRowsPerLeaf,
+            LearningRate = o.LearningRate,
+            NumberOfThreads = o.Threads,
+            Seed = o.Seed,
+            Deterministic = true,
+            Silent = true,
+            Verbose = false,
+        });
+        return trainer.Fit(data).Model.TrainedTreeEnsemble;
+    }
+
+    private RegressionTreeEnsemble TrainFastTree(MLContext ml, IDataView data)
+    {
+        var o = Options;
+        var trainer = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
+        {
+            LabelColumnName = nameof(GbmRow.Label),
+            FeatureColumnName = nameof(GbmRow.Features),
+            NumberOfTrees = o.Trees,
+            NumberOfLeaves = o.Leaves,
+            MinimumExampleCountPerLeaf = o.MinRowsPerLeaf,
+            LearningRate = o.LearningRate,
+            NumberOfThreads = o.Threads,
+        });
+        return trainer.Fit(data).Model.TrainedTreeEnsemble;
+    }
+
+    private ConformalScores Calibrate(double[][] series, GbmCalendar[] calendars, int[] calibration, GbmFeatures features, GbmTrees trees)
+    {
+        var h = Options.Horizon;
+        var perStep = new List<double>[h];
+        for (var k = 0; k < h; k++)
+        {
+            perStep[k] = [];
+        }
+
+        var originPart = new float[features.OriginCount];
+        var row = new float[features.Count];
+        for (var s = 0; s < series.Length; s++)
+        {
+            var y = series[s];
+            for (var origin = y.Length - h - calibration[s] + 1; origin <= y.Length - h; origin++)
+            {
+                var (c, sc) = features.Stats(y, origin);
+                features.OriginPart(y, origin, c, sc, originPart);
+                for (var k = 1; k <= h; k++)
+                {
+                    features.Row(y, origin, k, c, sc, originPart, calendars[s], 0, row);
+                    perStep[k - 1].Add(Math.Abs(y[origin + k - 1] - (c + (sc * trees.Score(row)))) / sc);
+                }
+            }
+        }
+
+        return new ConformalScores(perStep);
+    }
+}

@@ -1,0 +1,482 @@
+using System.Globalization;
+using Foresight.Autoscaling;
+using Foresight.Autoscaling.Decisions;
+using Foresight.Autoscaling.Observations;
+using Foresight.Scheduling;
+using Foresight.Scheduling.Placement;
+using Foresight.Simulation.Forecasts;
+using Foresight.Simulation.Metrics;
+using Foresight.Simulation.Traces;
+
+namespace Foresight.Simulation.Engine;
+
+/// <summary>The state and event loop of one simulation run.</summary>
+internal sealed class SimulationRun
+{
+    private readonly SimulationOptions _o;
+    private readonly IAutoscalerPolicy _policy;
+    private readonly JobTrace _trace;
+    private readonly PoolScheduler _scheduler;
+    private readonly VirtualTimeProvider _clock;
+    private readonly Random _random;
+    private readonly PriorityQueue<SimEvent, EventKey> _events = new();
+    private readonly Dictionary<string, SimWorker> _workers = new(StringComparer.Ordinal);
+    private readonly List<SimWorker> _order = [];
+    private readonly List<SeriesPoint> _series = [];
+    private readonly SortedDictionary<string, int> _rejected = new(StringComparer.Ordinal);
+    private readonly DemandCounter _demand;
+    private readonly ElasticityAccumulator _elasticity = new();
+    private readonly long[] _submit;
+    private readonly long[] _start;
+    private readonly long[] _end;
+    private readonly int[] _starts;
+    private readonly int[] _completions;
+    private readonly string?[] _workerOf;
+    private readonly string?[] _rejectReason;
+    private readonly Resources[] _reserved;
+    private long _now;
+    private long _sequence;
+    private int _nextWorker;
+    private int _draining;
+    private int _removedSinceCompact;
+    private int _queued;
+    private int _running;
+    private int _late;
+    private int _recentArrivals;
+    private int _recentCompletions;
+    private long _lastTick;
+    private int _actions;
+    private int _decisions;
+    private bool _aborted;
+    private double _queuedCpu;
+    private long _queuedMemory;
+    private double _busyWorkerSeconds;
+
+    public SimulationRun(SimulationOptions options, IAutoscalerPolicy policy, JobTrace trace, VirtualTimeProvider clock)
+    {
+        _o = options;
+        _policy = policy;
+        _trace = trace;
+        _clock = clock;
+        _random = new Random(options.Seed);
+        _scheduler = new PoolScheduler(PlacementPolicies.FromName(options.Placement));
+        _demand = new DemandCounter(options.Pool);
+        var n = trace.Jobs.Count;
+        _submit = new long[n];
+        _start = new long[n];
+        _end = new long[n];
+        _starts = new int[n];
+        _completions = new int[n];
+        _workerOf = new string?[n];
+        _rejectReason = new string?[n];
+        _reserved = new Resources[n];
+        for (var i = 0; i < n; i++)
+        {
+            _submit[i] = trace.Jobs[i].SubmitAt.UtcTicks;
+        }
+
+        _now = clock.GetUtcNow().UtcTicks;
+    }
+
+    public SimulationResult Execute()
+    {
+        var n = _trace.Jobs.Count;
+        var start = _now;
+        var limit = n == 0 ? start : _submit[n - 1] + _o.MaxOverrun.Ticks;
+        for (var i = 0; i < (_o.InitialWorkers ?? _o.Pool.MinWorkers); i++)
+        {
+            StartWorker(booted: true);
+        }
+
+        var interval = Math.Max(1, _policy.Interval.Ticks);
+        var nextTick = start;
+        _lastTick = start;
+        var arrival = 0;
+        Record();
+        while (arrival < n || _queued + _running > 0)
+        {
+            var next = nextTick;
+            if (_events.TryPeek(out _, out var key) && key.Ticks < next)
+            {
+                next = key.Ticks;
+            }
+
+            if (arrival < n && _submit[arrival] < next)
+            {
+                next = _submit[arrival];
+            }
+
+            if (next > limit)
+            {
+                break;
+            }
+
+            Advance(next);
+            while (_events.TryPeek(out var ev, out key) && key.Ticks == _now)
+            {
+                _events.Dequeue();
+                if (ev.Kind == SimEventKind.Completion)
+                {
+                    Complete(ev.Job, ev.Worker);
+                }
+                else
+                {
+                    BecomeReady(ev.Worker);
+                }
+            }
+
+            while (arrival < n && _submit[arrival] == _now)
+            {
+                Arrive(arrival++);
+            }
+
+            Dispatch();
+            if (nextTick == _now)
+            {
+                Tick();
+                nextTick += interval;
+                Dispatch();
+            }
+
+            Record();
+            if (_aborted)
+            {
+                break;
+            }
+        }
+
+        var end = _now;
+        foreach (var w in _order)
+        {
+            if (!w.Removed)
+            {
+                w.Removed = true;
+            }
+        }
+
+        _elasticity.Finish(end);
+        return Build(start, end);
+    }
+
+    private void Advance(long ticks)
+    {
+        _now = ticks;
+        _clock.AdvanceTo(At(ticks));
+    }
+
+    private static DateTimeOffset At(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private void Arrive(int j)
+    {
+        _recentArrivals++;
+        var job = _trace.Jobs[j];
+        var capacity = _o.Pool.WorkerCapacity;
+        string? reason = null;
+        if (!capacity.Fits(job.Request))
+        {
+            reason = "requests more CPU or memory than a worker has";
+        }
+        else if (!CapabilityMatcher.HasAllLabels(_o.WorkerLabels, job.Labels))
+        {
+            reason = "asks for labels no worker has";
+        }
+
+        if (reason is not null)
+        {
+            _rejectReason[j] = reason;
+            _rejected[reason] = _rejected.GetValueOrDefault(reason) + 1;
+            return;
+        }
+
+        // A job occupies at least one slot of a worker, so "one job per runner" needs no special case in placement.
+        var slots = _o.Pool.JobSlotsPerWorker;
+        var reserved = new Resources(
+            Math.Max(job.Request.Cpu, capacity.Cpu / slots),
+            Math.Max(job.Request.MemoryMb, capacity.MemoryMb / slots));
+        _reserved[j] = reserved;
+        _scheduler.Enqueue(new JobDemand(j.ToString(CultureInfo.InvariantCulture), job.Labels, reserved), At(_now));
+        _queued++;
+        _queuedCpu += job.Request.Cpu;
+        _queuedMemory += job.Request.MemoryMb;
+        _demand.Add(1, (long)Math.Round(job.Request.Cpu * 1000), job.Request.MemoryMb);
+    }
+
+    private void Dispatch()
+    {
+        if (_queued == 0)
+        {
+            return;
+        }
+
+        var placements = _scheduler.Dispatch(At(_now));
+        foreach (var p in placements)
+        {
+            var j = int.Parse(p.Job.JobId, NumberStyles.None, CultureInfo.InvariantCulture);
+            var w = _workers[p.WorkerId];
+            var job = _trace.Jobs[j];
+            _start[j] = _now;
+            _starts[j]++;
+            _workerOf[j] = w.Id;
+            _queued--;
+            _running++;
+            _queuedCpu -= job.Request.Cpu;
+            _queuedMemory -= job.Request.MemoryMb;
+            if (_now - _submit[j] > _o.WaitTarget.Ticks)
+            {
+                _late++;
+                if (_late > _o.AbortWhenLateJobsExceed)
+                {
+                    _aborted = true;
+                }
+            }
+
+            if (w.View.RunningJobs == 1)
+            {
+                w.StateSinceTicks = _now;
+            }
+
+            if (w.Ephemeral)
+            {
+                w.View.Accepting = false;
+            }
+
+            _events.Enqueue(new SimEvent(SimEventKind.Completion, j, w), new EventKey(_now + job.Duration.Ticks, SimEventKind.Completion, _sequence++));
+        }
+    }
+
+    private void Complete(int j, SimWorker w)
+    {
+        var job = _trace.Jobs[j];
+        _scheduler.Release(w.Id, _reserved[j]);
+        _end[j] = _now;
+        _completions[j]++;
+        _running--;
+        _recentCompletions++;
+        _demand.Add(-1, -(long)Math.Round(job.Request.Cpu * 1000), -job.Request.MemoryMb);
+        var capacity = _o.Pool.WorkerCapacity;
+        var share = Math.Max(_reserved[j].Cpu / capacity.Cpu, _reserved[j].MemoryMb / (double)capacity.MemoryMb);
+        _busyWorkerSeconds += job.Duration.TotalSeconds * Math.Min(1, share);
+        if (w.View.RunningJobs == 0)
+        {
+            if (w.Ephemeral || w.Draining)
+            {
+                Remove(w);
+            }
+            else
+            {
+                w.StateSinceTicks = _now;
+            }
+        }
+    }
+
+    private void BecomeReady(SimWorker w)
+    {
+        if (w.Removed)
+        {
+            return;
+        }
+
+        w.Booting = false;
+        w.StateSinceTicks = _now;
+        w.View.Accepting = !w.Draining;
+        _scheduler.UpsertWorker(w.View);
+    }
+
+    private void StartWorker(bool booted)
+    {
+        var id = string.Create(CultureInfo.InvariantCulture, $"w{_nextWorker++}");
+        var view = new WorkerView(id, _o.WorkerLabels, _o.Pool.WorkerCapacity) { Accepting = false };
+        var w = new SimWorker(view, _policy.Lifecycle == WorkerLifecycle.Ephemeral, _now);
+        _workers.Add(id, w);
+        _order.Add(w);
+        var delay = _o.BootDelay.Ticks;
+        if (_o.BootJitter > TimeSpan.Zero)
+        {
+            delay += (long)(_random.NextDouble() * _o.BootJitter.Ticks);
+        }
+
+        if (booted || delay <= 0)
+        {
+            BecomeReady(w);
+        }
+        else
+        {
+            _events.Enqueue(new SimEvent(SimEventKind.WorkerReady, -1, w), new EventKey(_now + delay, SimEventKind.WorkerReady, _sequence++));
+        }
+    }
+
+    private void Remove(SimWorker w)
+    {
+        if (w.Removed)
+        {
+            return;
+        }
+
+        if (!w.Booting)
+        {
+            _scheduler.RemoveWorker(w.Id);
+        }
+
+        if (w.Draining)
+        {
+            _draining--;
+        }
+
+        w.Removed = true;
+        _workers.Remove(w.Id);
+        _removedSinceCompact++;
+    }
+
+    private void Tick()
+    {
+        if (_removedSinceCompact > 64 && _removedSinceCompact > _order.Count / 2)
+        {
+            _order.RemoveAll(w => w.Removed);
+            _removedSinceCompact = 0;
+        }
+
+        var observations = new List<WorkerObservation>(_workers.Count);
+        var capacity = _o.Pool.WorkerCapacity;
+        foreach (var w in _order)
+        {
+            if (w.Removed)
+            {
+                continue;
+            }
+
+            var state = w.Booting ? WorkerState.Booting
+                : w.Draining ? WorkerState.Draining
+                : w.View.RunningJobs > 0 ? WorkerState.Busy
+                : WorkerState.Idle;
+            var alloc = w.View.Allocated;
+            var utilization = Math.Clamp(Math.Max(alloc.Cpu / capacity.Cpu, alloc.MemoryMb / (double)capacity.MemoryMb), 0, 1);
+            observations.Add(new WorkerObservation(w.Id, state, w.View.RunningJobs, utilization, At(w.StateSinceTicks)));
+        }
+
+        var forecast = _policy.ForecastHorizon > TimeSpan.Zero ? _o.Forecast?.Forecast(At(_now), _policy.ForecastHorizon) : null;
+        var observation = new AutoscalerObservation(
+            At(_now),
+            _o.Pool,
+            observations,
+            _queued,
+            new Resources(Math.Max(0, _queuedCpu), Math.Max(0, _queuedMemory)),
+            _running,
+            _recentArrivals,
+            _recentCompletions,
+            TimeSpan.FromTicks(_now - _lastTick),
+            forecast);
+        var decision = _policy.Decide(observation);
+        _decisions++;
+        _recentArrivals = 0;
+        _recentCompletions = 0;
+        _lastTick = _now;
+        Apply(decision);
+    }
+
+    private void Apply(AutoscalerDecision decision)
+    {
+        var drained = 0;
+        foreach (var id in decision.Drain)
+        {
+            if (!_workers.TryGetValue(id, out var w) || w.Draining)
+            {
+                continue;
+            }
+
+            drained++;
+            if (w.Booting || w.View.RunningJobs == 0)
+            {
+                Remove(w);
+            }
+            else
+            {
+                w.Draining = true;
+                _draining++;
+                w.View.Accepting = false;
+                w.StateSinceTicks = _now;
+            }
+        }
+
+        var current = _workers.Count - _draining;
+        var desired = Math.Min(decision.DesiredWorkers, _o.Pool.MaxWorkers);
+        var started = Math.Max(0, desired - current);
+        for (var i = 0; i < started; i++)
+        {
+            StartWorker(booted: false);
+        }
+
+        if (drained > 0 || started > 0)
+        {
+            _actions++;
+        }
+    }
+
+    private void Record()
+    {
+        var supply = _workers.Count;
+        var demand = _demand.Workers;
+        _elasticity.Update(_now, supply, demand);
+        if (!_o.RecordSeries)
+        {
+            return;
+        }
+
+        var point = new SeriesPoint(At(_now), supply, demand);
+        if (_series.Count > 0)
+        {
+            var last = _series[^1];
+            if (last.Supply == point.Supply && last.Demand == point.Demand)
+            {
+                return;
+            }
+
+            if (last.At == point.At)
+            {
+                _series[^1] = point;
+                return;
+            }
+        }
+
+        _series.Add(point);
+    }
+
+    private SimulationResult Build(long start, long end)
+    {
+        var n = _trace.Jobs.Count;
+        var outcomes = new JobOutcome[n];
+        for (var j = 0; j < n; j++)
+        {
+            outcomes[j] = new JobOutcome(
+                j,
+                At(_submit[j]),
+                _starts[j] > 0 ? At(_start[j]) : null,
+                _completions[j] > 0 ? At(_end[j]) : null,
+                _workerOf[j],
+                _starts[j],
+                _completions[j],
+                _rejectReason[j]);
+        }
+
+        var metrics = MetricsCalculator.Compute(new MetricsInput(
+            outcomes,
+            _trace.Jobs,
+            _elasticity,
+            _o,
+            _busyWorkerSeconds,
+            _actions,
+            At(start),
+            At(end)));
+        return new SimulationResult(
+            _policy.Name,
+            _trace.Name,
+            metrics,
+            outcomes,
+            _o.RecordSeries ? _series : [],
+            _rejected,
+            _queued + _running,
+            _aborted,
+            _decisions,
+            At(start),
+            At(end));
+    }
+}

@@ -1,0 +1,12 @@
+namespace Foresight.Simulation.Metrics;
+
+/// <summary>What happened to one job of the trace (by position), with how often it started and completed.</summary>
+public readonly record struct JobOutcome(
+    int Index,
+    DateTimeOffset SubmitAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    string? WorkerId,
+    int Starts,
+    int Completions,
+    string? RejectedBecause);

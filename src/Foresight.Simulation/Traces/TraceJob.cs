@@ -1,0 +1,18 @@
+using Foresight.Scheduling;
+
+namespace Foresight.Simulation.Traces;
+
+/// <summary>One job of a trace: when it is submitted, how long it runs once started, and what it asks for.</summary>
+/// <param name="Id">Id from the source (not necessarily unique; the simulator uses the position).</param>
+/// <param name="SubmitAt">Arrival time.</param>
+/// <param name="Duration">Run time once started.</param>
+/// <param name="Request">CPU and memory the job needs on a worker.</param>
+/// <param name="Labels">Labels a worker must have.</param>
+/// <param name="Instances">Instance count in the source (Alibaba tasks); informational, one simulated job per row.</param>
+public sealed record TraceJob(
+    string Id,
+    DateTimeOffset SubmitAt,
+    TimeSpan Duration,
+    Resources Request,
+    IReadOnlyList<string> Labels,
+    int Instances = 1);

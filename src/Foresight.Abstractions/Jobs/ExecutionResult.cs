@@ -1,0 +1,14 @@
+using Foresight.Scheduling.Jobs;
+
+namespace Foresight.Abstractions.Jobs;
+
+/// <summary>How one attempt ended on its worker, with the measurements the learning side needs.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ExecutionResult(
+    [property: Id(0)] AttemptEnd End,
+    [property: Id(1)] int? ExitCode,
+    [property: Id(2)] TimeSpan Duration,
+    [property: Id(3)] long? PeakMemoryMb = null,
+    [property: Id(4)] TimeSpan? CpuTime = null,
+    [property: Id(5)] string? OutputTail = null,
+    [property: Id(6)] string? Error = null);

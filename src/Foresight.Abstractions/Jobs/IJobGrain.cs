@@ -1,0 +1,30 @@
+using Foresight.Abstractions.Workers;
+
+namespace Foresight.Abstractions.Jobs;
+
+/// <summary>One job (key: job id). Owns the job's state machine and attempts; the only place a job completes.</summary>
+public interface IJobGrain : IGrainWithStringKey
+{
+    /// <summary>Accepts the job and queues it at its pool's scheduler. Idempotent: a second call with the job already known returns its state.</summary>
+    Task<JobRecord> Submit(JobSpec spec);
+
+    [ReadOnly]
+    Task<JobRecord> GetState();
+
+    /// <summary>Cancels the job unless it already ended; a running attempt is told to stop.</summary>
+    Task<JobRecord> Cancel(string reason);
+
+    /// <summary>A worker claims an attempt before running it. Returns the spec to run, or null when the attempt is not
+    /// current (cancelled, re-queued, or already claimed by another worker): the worker must then not run it.</summary>
+    Task<JobSpec?> Claim(int attempt, string workerId);
+
+    /// <summary>A worker reports how an attempt ended. A result for an attempt that is not current is recorded as late.</summary>
+    Task Finish(int attempt, string workerId, ExecutionResult result);
+
+    /// <summary>The attempt's worker was lost (missed heartbeats, deregistered with work). Retries per policy.</summary>
+    Task WorkerLost(int attempt, string workerId);
+
+    /// <summary>The scheduler asks whether an assignment it made is still waiting to be claimed (after a failure).</summary>
+    [ReadOnly]
+    Task<bool> IsAwaitingClaim(int attempt);
+}

@@ -1,0 +1,14 @@
+namespace Foresight.Client.Agents;
+
+/// <summary>How an agent talks to its WorkerGrain.</summary>
+public sealed class AgentOptions
+{
+    /// <summary>How often the agent sends a heartbeat. Keep well under the server's heartbeat timeout (10 s by default).</summary>
+    public TimeSpan HeartbeatPeriod { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Back-off between tries when a report cannot be delivered (a silo is failing over). Reports are never dropped.</summary>
+    public TimeSpan ReportRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Most reports sent in one call.</summary>
+    public int MaxReportBatch { get; set; } = 512;
+}

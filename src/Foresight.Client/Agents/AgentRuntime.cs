@@ -1,0 +1,266 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Workers;
+using Foresight.Scheduling.Jobs;
+using Microsoft.Extensions.Logging;
+
+namespace Foresight.Client.Agents;
+
+/// <summary>
+/// The agent side of one worker: registers with its WorkerGrain, heartbeats, receives pushed assignments, runs
+/// them through an <see cref="IJobExecutor"/> and reports results in batches, retrying until delivered. Used by
+/// the server's local workers, the benchmarks and the standalone agent process alike.
+/// </summary>
+public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
+{
+    private readonly IGrainFactory _grains;
+    private readonly IJobExecutor _executor;
+    private readonly AgentOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, RunningAttempt> _running = new();
+    private readonly Channel<AttemptReport> _reports = Channel.CreateUnbounded<AttemptReport>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stopping = new();
+    private IWorkerAgent? _self;
+    private Task? _heartbeatLoop;
+    private Task? _reportLoop;
+    private volatile bool _draining;
+
+    public AgentRuntime(
+        IGrainFactory grains,
+        WorkerRegistration registration,
+        IJobExecutor executor,
+        AgentOptions options,
+        TimeProvider time,
+        ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _grains = grains;
+        Registration = registration;
+        _executor = executor;
+        _options = options;
+        _time = time;
+        _logger = logger;
+    }
+
+    public WorkerRegistration Registration { get; }
+
+    public int RunningCount => _running.Count;
+
+    public long Completed => Interlocked.Read(ref _completed);
+
+    private long _completed;
+
+    private IWorkerGrain Worker => _grains.GetGrain<IWorkerGrain>(Registration.WorkerId);
+
+    public async Task StartAsync(CancellationToken cancellation = default)
+    {
+        _self = _grains.CreateObjectReference<IWorkerAgent>(this);
+        await Worker.Register(Registration, _self).WaitAsync(cancellation).ConfigureAwait(false);
+        _heartbeatLoop = Task.Run(HeartbeatLoopAsync, CancellationToken.None);
+        _reportLoop = Task.Run(ReportLoopAsync, CancellationToken.None);
+    }
+
+    Task IWorkerAgent.Assign(IReadOnlyList<Assignment> assignments)
+    {
+        foreach (var assignment in assignments)
+        {
+            var cts = new CancellationTokenSource();
+            var attempt = new RunningAttempt(assignment.Attempt, cts);
+            _running[assignment.JobId] = attempt;
+            _ = Task.Run(() => RunAsync(assignment, attempt), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task IWorkerAgent.Cancel(string jobId, int attempt)
+    {
+        if (_running.TryGetValue(jobId, out var running) && running.Attempt == attempt)
+        {
+            running.Cancellation.Cancel();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    Task IWorkerAgent.Drain()
+    {
+        _ = Task.Run(() => DrainAsync(CancellationToken.None), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Takes no new work, finishes what runs, delivers every report, then deregisters.</summary>
+    public async Task DrainAsync(CancellationToken cancellation)
+    {
+        _draining = true;
+        await Worker.Drain().ConfigureAwait(false);
+        while (!_running.IsEmpty)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellation).ConfigureAwait(false);
+        }
+
+        _reports.Writer.TryComplete();
+        if (_reportLoop is { } reports)
+        {
+            await reports.ConfigureAwait(false);
+        }
+
+        await Worker.Deregister().ConfigureAwait(false);
+        await _stopping.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops as a crash would: no more heartbeats, running attempts abandoned, nothing reported.</summary>
+    public async Task StopAbruptlyAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        foreach (var running in _running.Values)
+        {
+            await running.Cancellation.CancelAsync().ConfigureAwait(false);
+        }
+
+        _running.Clear();
+        _reports.Writer.TryComplete();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+        {
+            await StopAbruptlyAsync().ConfigureAwait(false);
+        }
+
+        foreach (var loop in new[] { _heartbeatLoop, _reportLoop })
+        {
+            if (loop is not null)
+            {
+                await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+
+        if (_self is not null)
+        {
+            _grains.DeleteObjectReference<IWorkerAgent>(_self);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(Assignment assignment, RunningAttempt running)
+    {
+        var cts = running.Cancellation;
+        ExecutionResult result;
+        try
+        {
+            result = await _executor.ExecuteAsync(assignment, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            result = new ExecutionResult(AttemptEnd.Cancelled, null, TimeSpan.Zero, Error: "cancelled");
+        }
+        catch (Exception e)
+        {
+            LogExecutorFailed(_logger, e, assignment.JobId, assignment.Attempt);
+            result = new ExecutionResult(AttemptEnd.Failed, null, TimeSpan.Zero, Error: e.Message);
+        }
+
+        if (_stopping.IsCancellationRequested && !_draining)
+        {
+            return; // crashed: a dead agent reports nothing.
+        }
+
+        _reports.Writer.TryWrite(new AttemptReport(assignment.JobId, assignment.Attempt, result));
+        _running.TryRemove(new KeyValuePair<string, RunningAttempt>(assignment.JobId, running));
+        cts.Dispose();
+        Interlocked.Increment(ref _completed);
+    }
+
+    private async Task ReportLoopAsync()
+    {
+        var batch = new List<AttemptReport>(_options.MaxReportBatch);
+        var reader = _reports.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_draining ? CancellationToken.None : _stopping.Token).ConfigureAwait(false))
+            {
+                while (batch.Count < _options.MaxReportBatch && reader.TryRead(out var report))
+                {
+                    batch.Add(report);
+                }
+
+                await DeliverAsync(batch).ConfigureAwait(false);
+                batch.Clear();
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task DeliverAsync(List<AttemptReport> batch)
+    {
+        var reports = batch.ToArray();
+        while (true)
+        {
+            try
+            {
+                await Worker.Report(reports).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                if (_stopping.IsCancellationRequested && !_draining)
+                {
+                    return;
+                }
+
+                LogReportRetry(_logger, e, Registration.WorkerId, reports.Length);
+                await Task.Delay(_options.ReportRetryDelay, _time).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task HeartbeatLoopAsync()
+    {
+        using var timer = new PeriodicTimer(_options.HeartbeatPeriod, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                await HeartbeatOnceAsync().ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Sends one heartbeat now (the loop does this every period), re-registering when the grain asks.</summary>
+    public async Task HeartbeatOnceAsync()
+    {
+        try
+        {
+            var ack = await Worker.Heartbeat(new WorkerHeartbeat([.. _running.Keys])).ConfigureAwait(false);
+            if (ack.ReRegister && _self is not null && !_draining)
+            {
+                await Worker.Register(Registration, _self).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogHeartbeatFailed(_logger, e, Registration.WorkerId);
+        }
+    }
+
+    private sealed record RunningAttempt(int Attempt, CancellationTokenSource Cancellation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Executor failed on job {JobId} attempt {Attempt}")]
+    private static partial void LogExecutorFailed(ILogger logger, Exception exception, string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: {Count} reports not delivered yet, retrying")]
+    private static partial void LogReportRetry(ILogger logger, Exception exception, string workerId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: heartbeat failed")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string workerId);
+}

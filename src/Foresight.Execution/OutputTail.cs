@@ -1,0 +1,30 @@
+using System.Text;
+
+namespace Foresight.Execution;
+
+/// <summary>Keeps the last <c>capacity</c> characters of a process's output: bounded memory whatever the job prints.</summary>
+public sealed class OutputTail(int capacity = 16 * 1024)
+{
+    private readonly StringBuilder _text = new();
+    private readonly Lock _gate = new();
+
+    public void AppendLine(string line)
+    {
+        lock (_gate)
+        {
+            _text.Append(line).Append('\n');
+            if (_text.Length > capacity)
+            {
+                _text.Remove(0, _text.Length - capacity);
+            }
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (_gate)
+        {
+            return _text.ToString();
+        }
+    }
+}

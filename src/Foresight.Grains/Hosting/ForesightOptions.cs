@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Foresight.Grains.Hosting;
+
+/// <summary>Scheduling and liveness settings (section <c>Foresight</c>; environment <c>FORESIGHT__…</c>).</summary>
+public sealed class ForesightOptions
+{
+    public const string Section = "Foresight";
+
+    /// <summary>Placement policy: <c>least-loaded</c> or <c>first-fit</c>.</summary>
+    [Required]
+    public string Placement { get; set; } = "least-loaded";
+
+    /// <summary>Scheduler partitions per pool; a pool not listed has <see cref="DefaultShards"/>.</summary>
+    public Dictionary<string, int> Shards { get; set; } = [];
+
+    [Range(1, 256)]
+    public int DefaultShards { get; set; } = 1;
+
+    /// <summary>A waiting job gains one priority level per interval, so nothing starves.</summary>
+    public TimeSpan AgingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A worker that sends no heartbeat for this long turns Unhealthy and its jobs are re-queued.</summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often a worker grain checks its heartbeat deadline.</summary>
+    public TimeSpan HeartbeatCheckPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Timeout of an attempt whose job names none.</summary>
+    public TimeSpan DefaultJobTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often schedulers and workflows reconcile their view with grain state (stream events and one-way hand-offs can be lost).</summary>
+    public TimeSpan ReconcilePeriod { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>An assignment not claimed for this long is checked and, if its job still waits for it, re-queued.</summary>
+    public TimeSpan ClaimGrace { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often schedulers publish their buffered load events.</summary>
+    public TimeSpan LoadFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    public int ShardsFor(string pool) => Shards.TryGetValue(pool, out var n) ? n : DefaultShards;
+
+    /// <summary>Checks the values that data annotations cannot; returns the first problem naming its key.</summary>
+    public string? Validate()
+    {
+        foreach (var (name, value) in new[]
+                 {
+                     (nameof(AgingInterval), AgingInterval), (nameof(HeartbeatTimeout), HeartbeatTimeout),
+                     (nameof(HeartbeatCheckPeriod), HeartbeatCheckPeriod), (nameof(DefaultJobTimeout), DefaultJobTimeout),
+                     (nameof(ReconcilePeriod), ReconcilePeriod), (nameof(ClaimGrace), ClaimGrace), (nameof(LoadFlushPeriod), LoadFlushPeriod),
+                 })
+        {
+            if (value <= TimeSpan.Zero)
+            {
+                return $"{Section}:{name} must be positive (was {value})";
+            }
+        }
+
+        foreach (var (pool, shards) in Shards)
+        {
+            if (shards is < 1 or > 256)
+            {
+                return $"{Section}:Shards:{pool} must be between 1 and 256 (was {shards})";
+            }
+        }
+
+        return Placement is "least-loaded" or "first-fit"
+            ? null
+            : $"{Section}:Placement must be 'least-loaded' or 'first-fit' (was '{Placement}')";
+    }
+}

@@ -1,0 +1,51 @@
+using Foresight.Abstractions.Events;
+using Foresight.Grains.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+
+namespace Foresight.Grains.Hosting;
+
+/// <summary>Registers Foresight's grains' services on a silo.</summary>
+public static class ForesightSiloBuilderExtensions
+{
+    /// <summary>Every storage provider name Foresight's grains use.</summary>
+    public static readonly IReadOnlyList<string> StorageNames = ["jobs", "workflows", "workers", "models", "profiles", "PubSubStore"];
+
+    /// <summary>Options (validated at start-up with a message naming the bad key) and the clock.</summary>
+    public static ISiloBuilder AddForesight(this ISiloBuilder silo, Action<ForesightOptions>? configure = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        var options = silo.Services.AddOptions<ForesightOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.ValidateOnStart();
+        silo.Services.AddSingleton<IValidateOptions<ForesightOptions>, ForesightOptionsValidator>();
+        silo.Services.TryAddSingleton(new ForesightClock(time ?? TimeProvider.System));
+        return silo;
+    }
+
+    /// <summary>All of Foresight's storages in this process (shared by the silos in it), plus memory streams.</summary>
+    public static ISiloBuilder AddForesightInProcessStorage(this ISiloBuilder silo, InProcessStore store)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        foreach (var name in StorageNames)
+        {
+            silo.Services.AddGrainStorage(name, (sp, n) => new InProcessGrainStorage(n, store, sp.GetRequiredService<Serializer>()));
+        }
+
+        silo.AddMemoryStreams(StreamNames.Provider);
+        return silo;
+    }
+
+    private sealed class ForesightOptionsValidator : IValidateOptions<ForesightOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ForesightOptions options) =>
+            options.Validate() is { } problem ? ValidateOptionsResult.Fail(problem) : ValidateOptionsResult.Success;
+    }
+}

@@ -1,0 +1,265 @@
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Scheduling;
+using Foresight.Abstractions.Workers;
+using Foresight.Abstractions.Workflows;
+using Foresight.Grains.Hosting;
+using Foresight.Grains.Observability;
+using Foresight.Scheduling.Jobs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Foresight.Grains.Jobs;
+
+/// <summary>
+/// One job: the state machine and the attempts. A job completes only here and only once: a result for an attempt
+/// that is no longer current is recorded as late and changes nothing. Writes state at the three points durability
+/// needs: accepted (Queued), claimed (Running) and ended.
+/// </summary>
+public sealed partial class JobGrain(
+    [PersistentState("job", "jobs")] IPersistentState<JobRecord> state,
+    ForesightClock clock,
+    IOptions<ForesightOptions> options,
+    ILogger<JobGrain> logger) : Grain, IJobGrain
+{
+    private const int MaxLateResults = 20;
+    private readonly ForesightOptions _options = options.Value;
+
+    private JobRecord Job => state.State;
+
+    public async Task<JobRecord> Submit(JobSpec spec)
+    {
+        if (JobSpecValidator.Check(spec) is { } problem)
+        {
+            throw new InvalidJobSpecException(problem.Field, problem.Reason);
+        }
+
+        if (Job.Spec is not null)
+        {
+            // Already accepted: a retried submit (the first answer was lost) makes sure the scheduler has it.
+            if (Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } waiting)
+            {
+                await EnqueueAsync(waiting);
+            }
+
+            return Job;
+        }
+
+        var now = clock.Now;
+        Job.JobId = this.GetPrimaryKeyString();
+        Job.Spec = spec;
+        Job.SubmittedAt = now;
+        Move(JobState.Queued);
+        var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
+        Job.Attempts.Add(attempt);
+        await state.WriteStateAsync();
+        await EnqueueAsync(attempt);
+        return Job;
+    }
+
+    public Task<JobRecord> GetState() => Task.FromResult(Job);
+
+    public async Task<JobRecord> Cancel(string reason)
+    {
+        if (Job.Spec is null || JobStateMachine.IsTerminal(Job.State))
+        {
+            return Job;
+        }
+
+        var attempt = Job.CurrentAttempt!;
+        var wasState = Job.State;
+        Move(JobState.Cancelled);
+        Job.StatusReason = string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason;
+        Job.FinishedAt = clock.Now;
+        attempt.End = AttemptEnd.Cancelled;
+        attempt.EndedAt = Job.FinishedAt;
+        await state.WriteStateAsync();
+        if (wasState == JobState.Queued && attempt.WorkerId is null)
+        {
+            await Scheduler().Dequeue(new JobAttempt(Job.JobId, attempt.Number));
+        }
+        else if (attempt.WorkerId is { } worker)
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(worker).CancelAttempt(Job.JobId, attempt.Number);
+        }
+
+        await NotifyWorkflowAsync();
+        return Job;
+    }
+
+    public async Task<JobSpec?> Claim(int attempt, string workerId)
+    {
+        if (Job.State == JobState.Running && Job.CurrentAttempt is { } mine && mine.Number == attempt && mine.WorkerId == workerId)
+        {
+            return Job.Spec; // the same worker asking again (its first answer was lost): same answer.
+        }
+
+        if (Job.State != JobState.Queued || Job.CurrentAttempt is not { } current || current.Number != attempt || current.WorkerId is not null)
+        {
+            return null;
+        }
+
+        MarkRunning(current, workerId);
+        await state.WriteStateAsync();
+        return Job.Spec;
+    }
+
+    public async Task Finish(int attempt, string workerId, ExecutionResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var now = clock.Now;
+        if (Job.Attempts.Find(a => a.Number == attempt) is { Result: { } known, WorkerId: { } by } && by == workerId && known == result)
+        {
+            return; // a report delivered twice (the agent retried after a lost answer)
+        }
+
+        var current = Job.CurrentAttempt;
+        var isCurrent = current is not null && current.Number == attempt && !JobStateMachine.IsTerminal(Job.State)
+            && (current.WorkerId == workerId || (current.WorkerId is null && Job.State == JobState.Queued));
+        if (!isCurrent)
+        {
+            RecordLate(attempt, workerId, result, now);
+            await state.WriteStateAsync();
+            return;
+        }
+
+        if (Job.State == JobState.Queued)
+        {
+            // The claim's write was lost (its silo failed) but the worker ran the attempt: accept it as claimed.
+            MarkRunning(current!, workerId);
+        }
+
+        current!.Result = result;
+        current.EndedAt = now;
+        current.End = result.End;
+        var retry = Decide(attempt, result.End, result.ExitCode);
+        if (retry is { Retry: true } decision)
+        {
+            await RequeueAsync(decision, $"attempt {attempt} {Describe(result)}; retrying");
+            return;
+        }
+
+        var final = result.End switch
+        {
+            AttemptEnd.Succeeded => JobState.Succeeded,
+            AttemptEnd.TimedOut => JobState.TimedOut,
+            AttemptEnd.Cancelled => JobState.Cancelled,
+            _ => JobState.Failed,
+        };
+        Move(final);
+        Job.FinishedAt = now;
+        Job.StatusReason = final == JobState.Succeeded ? null : Describe(result);
+        await state.WriteStateAsync();
+        await NotifyWorkflowAsync();
+    }
+
+    public async Task WorkerLost(int attempt, string workerId)
+    {
+        var current = Job.CurrentAttempt;
+        if (current is null || current.Number != attempt || JobStateMachine.IsTerminal(Job.State)
+            || (current.WorkerId is not null && current.WorkerId != workerId))
+        {
+            return;
+        }
+
+        if (current.WorkerId is null)
+        {
+            // Placed on the lost worker but never claimed: the attempt never started, so it is not used up.
+            await EnqueueAsync(current);
+            return;
+        }
+
+        current.End = AttemptEnd.WorkerLost;
+        current.EndedAt = clock.Now;
+        current.Reason = $"worker {workerId} lost";
+        var decision = Decide(attempt, AttemptEnd.WorkerLost, null);
+        if (decision.Retry)
+        {
+            await RequeueAsync(decision, $"attempt {attempt}: worker {workerId} lost; retrying");
+            return;
+        }
+
+        Move(JobState.Failed);
+        Job.FinishedAt = clock.Now;
+        Job.StatusReason = $"worker {workerId} lost on the last of {Job.Spec!.MaxAttempts} attempts";
+        await state.WriteStateAsync();
+        await NotifyWorkflowAsync();
+    }
+
+    public Task<bool> IsAwaitingClaim(int attempt) =>
+        Task.FromResult(Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } a && a.Number == attempt);
+
+    private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
+        new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
+
+    private async Task RequeueAsync(RetryDecision decision, string reason)
+    {
+        var now = clock.Now;
+        Move(JobState.Queued);
+        var next = new AttemptRecord { Number = Job.CurrentAttempt!.Number + 1, QueuedAt = now };
+        Job.Attempts.Add(next);
+        Job.NotBefore = now + decision.Delay;
+        Job.StatusReason = reason;
+        await state.WriteStateAsync();
+        LogRequeued(logger, Job.JobId, next.Number, reason);
+        await EnqueueAsync(next);
+    }
+
+    private void MarkRunning(AttemptRecord attempt, string workerId)
+    {
+        Move(JobState.Assigned);
+        Move(JobState.Running);
+        attempt.WorkerId = workerId;
+        attempt.StartedAt = clock.Now;
+    }
+
+    private void Move(JobState to)
+    {
+        // Queued → Queued happens for a re-queue from Running (new attempt); the state machine allows Running → Queued.
+        Job.State = JobStateMachine.Transition(Job.State, to);
+        ForesightMetrics.JobEntered(to);
+    }
+
+    private void RecordLate(int attempt, string workerId, ExecutionResult result, DateTimeOffset now)
+    {
+        Job.LateResults.Add(new LateResult(attempt, workerId, result, now));
+        if (Job.LateResults.Count > MaxLateResults)
+        {
+            Job.LateResults.RemoveAt(0);
+        }
+
+        LogLateResult(logger, Job.JobId, attempt, workerId);
+    }
+
+    private Task EnqueueAsync(AttemptRecord attempt)
+    {
+        var spec = Job.Spec!;
+        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, spec.Cpu, spec.MemoryMb, spec.Priority, attempt.QueuedAt, Job.NotBefore);
+        return Scheduler().Enqueue([queued]);
+    }
+
+    private ISchedulerGrain Scheduler()
+    {
+        var pool = Job.Spec!.Pool ?? PoolPartitions.DefaultPool;
+        return GrainFactory.GetGrain<ISchedulerGrain>(PoolPartitions.ForJob(pool, Job.JobId, _options.ShardsFor(pool)));
+    }
+
+    private Task NotifyWorkflowAsync() =>
+        Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }
+            ? GrainFactory.GetGrain<IWorkflowGrain>(run).JobEnded(key, Job.State)
+            : Task.CompletedTask;
+
+    private static string Describe(ExecutionResult result) => result.End switch
+    {
+        AttemptEnd.Failed => result.ExitCode is { } code ? $"exited with code {code}" : $"failed: {result.Error}",
+        AttemptEnd.TimedOut => result.Error ?? "timed out",
+        AttemptEnd.Cancelled => "cancelled",
+        AttemptEnd.WorkerLost => "worker lost",
+        _ => "succeeded",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} queued ({Reason})")]
+    private static partial void LogRequeued(ILogger logger, string jobId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: late result for attempt {Attempt} from {WorkerId} recorded, not applied")]
+    private static partial void LogLateResult(ILogger logger, string jobId, int attempt, string workerId);
+}

@@ -1,0 +1,528 @@
+using Foresight.Abstractions.Events;
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Scheduling;
+using Foresight.Abstractions.Workers;
+using Foresight.Grains.Hosting;
+using Foresight.Grains.Observability;
+using Foresight.Grains.Storage;
+using Foresight.Scheduling;
+using Foresight.Scheduling.Jobs;
+using Foresight.Scheduling.Placement;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+using Orleans.Streams;
+
+namespace Foresight.Grains.Scheduling;
+
+/// <summary>
+/// The scheduler of one pool partition. Thin on purpose: queueing, aging and placement are the pure
+/// <see cref="PoolScheduler"/>; this grain keeps it fed, persists enough to rebuild it after a failure (coalesced
+/// writes), hands placements to workers without waiting on them, publishes batched load events, and reconciles
+/// its view with job and worker grains on a timer because hand-offs can be lost when a silo dies.
+/// </summary>
+[Reentrant]
+public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
+{
+    private const int MaxBufferedEvents = 2_000;
+    private readonly IPersistentState<SchedulerState> _state;
+    private readonly ForesightClock _clock;
+    private readonly ForesightOptions _options;
+    private readonly ILogger<SchedulerGrain> _logger;
+    private readonly CoalescingWriter _writer;
+    private readonly Dictionary<string, QueuedJob> _queued = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, QueuedJob> _delayed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WorkerRegistration> _workers = new(StringComparer.Ordinal);
+    private readonly List<LoadEvent> _events = [];
+    private PoolScheduler _pool = null!;
+    private IAsyncStream<LoadEventBatch>? _stream;
+    private string _partition = "";
+    private string _poolName = "";
+    private long _placements;
+    private bool _reconciling;
+
+    public SchedulerGrain(
+        [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
+        ForesightClock clock,
+        IOptions<ForesightOptions> options,
+        ILogger<SchedulerGrain> logger)
+    {
+        _state = state;
+        _clock = clock;
+        _options = options.Value;
+        _logger = logger;
+        _writer = new CoalescingWriter(PersistAsync);
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _partition = this.GetPrimaryKeyString();
+        _poolName = PoolPartitions.PoolOf(_partition);
+        _pool = new PoolScheduler(PlacementPolicies.FromName(_options.Placement), _options.AgingInterval);
+        Restore(_state.State);
+        _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
+        this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });
+        this.RegisterGrainTimer(FlushEventsAsync, new GrainTimerCreationOptions(_options.LoadFlushPeriod, _options.LoadFlushPeriod) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        await FlushEventsAsync();
+        await _writer.WriteAsync();
+    }
+
+    public Task Enqueue(IReadOnlyList<QueuedJob> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var started = _clock.Time.GetTimestamp();
+        var now = _clock.Now;
+        foreach (var job in jobs)
+        {
+            if (IsKnownAtOrAfter(job))
+            {
+                continue;
+            }
+
+            if (job.NotBefore is { } notBefore && notBefore > now)
+            {
+                _delayed[job.JobId] = job;
+            }
+            else
+            {
+                AddToQueue(job);
+            }
+
+            Buffer(new LoadEvent(LoadEventKind.Arrival, _partition, job.JobId, now, _pool.QueueDepth));
+        }
+
+        DispatchNow(now);
+        ForesightMetrics.Scheduled(_poolName, _clock.Time.GetElapsedTime(started));
+        return _writer.WriteAsync();
+    }
+
+    public Task<bool> Dequeue(JobAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var removed = false;
+        if (_queued.TryGetValue(attempt.JobId, out var queued) && queued.Attempt == attempt.Attempt)
+        {
+            RemoveFromQueue(attempt.JobId);
+            removed = true;
+        }
+        else if (_delayed.TryGetValue(attempt.JobId, out var delayed) && delayed.Attempt == attempt.Attempt)
+        {
+            _delayed.Remove(attempt.JobId);
+            removed = true;
+        }
+
+        return removed ? WriteThen(true) : Task.FromResult(false);
+    }
+
+    public Task UpsertWorker(WorkerRegistration registration, bool accepting)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        _workers[registration.WorkerId] = registration;
+        var view = _pool.FindWorker(registration.WorkerId);
+        if (view is null)
+        {
+            view = NewView(registration);
+            view.Accepting = accepting;
+            _pool.UpsertWorker(view);
+            foreach (var placed in _placed.Values)
+            {
+                if (placed.WorkerId == registration.WorkerId)
+                {
+                    view.Allocated += Demand(placed.Job);
+                    view.RunningJobs++;
+                }
+            }
+        }
+        else
+        {
+            view.Accepting = accepting;
+            view.Capacity = new Resources(registration.Cpu, registration.MemoryMb);
+        }
+
+        DispatchNow(_clock.Now);
+        return _writer.WriteAsync();
+    }
+
+    public async Task RemoveWorker(string workerId, bool lost)
+    {
+        _workers.Remove(workerId);
+        _pool.RemoveWorker(workerId);
+        var held = _placed.Values.Where(p => p.WorkerId == workerId).ToList();
+        foreach (var placed in held)
+        {
+            _placed.Remove(placed.Job.JobId);
+        }
+
+        await _writer.WriteAsync();
+        if (held.Count > 0)
+        {
+            LogWorkerRemoved(_logger, _partition, workerId, held.Count, lost);
+        }
+
+        // Each job decides (retry policy) and comes back through Enqueue with a new attempt when it should run again.
+        await Task.WhenAll(held.Select(p => GrainFactory.GetGrain<IJobGrain>(p.Job.JobId).WorkerLost(p.Job.Attempt, workerId)));
+    }
+
+    public Task Released(string workerId, IReadOnlyList<JobAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        var now = _clock.Now;
+        foreach (var attempt in attempts)
+        {
+            if (TakePlaced(workerId, attempt) is { } placed)
+            {
+                Buffer(new LoadEvent(LoadEventKind.Completed, _partition, attempt.JobId, now, _pool.QueueDepth, Duration: now - placed.PlacedAt));
+            }
+        }
+
+        DispatchNow(now);
+        return _writer.WriteAsync();
+    }
+
+    public Task Return(string workerId, IReadOnlyList<JobAttempt> attempts)
+    {
+        ArgumentNullException.ThrowIfNull(attempts);
+        foreach (var attempt in attempts)
+        {
+            if (TakePlaced(workerId, attempt) is { } placed)
+            {
+                AddToQueue(placed.Job);
+            }
+        }
+
+        DispatchNow(_clock.Now);
+        return _writer.WriteAsync();
+    }
+
+    public Task<SchedulerSnapshot> GetState()
+    {
+        var workers = _pool.Workers
+            .Select(w => new WorkerCapacity(w.WorkerId, w.Free.Cpu, w.Free.MemoryMb, w.RunningJobs, w.Accepting))
+            .ToList();
+        var head = _pool.Queued.Take(100).Select(d => _queued[d.JobId]).ToList();
+        return Task.FromResult(new SchedulerSnapshot(_partition, _pool.QueueDepth + _delayed.Count, _placed.Count, workers, head, _placements));
+    }
+
+    private bool IsKnownAtOrAfter(QueuedJob job)
+    {
+        if (_queued.TryGetValue(job.JobId, out var queued))
+        {
+            if (queued.Attempt >= job.Attempt)
+            {
+                return true;
+            }
+
+            RemoveFromQueue(job.JobId);
+        }
+
+        if (_delayed.TryGetValue(job.JobId, out var delayed))
+        {
+            if (delayed.Attempt >= job.Attempt)
+            {
+                return true;
+            }
+
+            _delayed.Remove(job.JobId);
+        }
+
+        if (_placed.TryGetValue(job.JobId, out var placed))
+        {
+            if (placed.Job.Attempt >= job.Attempt)
+            {
+                return true;
+            }
+
+            // A newer attempt supersedes the placed one (its worker was lost): free what it held.
+            TakePlaced(placed.WorkerId, new JobAttempt(job.JobId, placed.Job.Attempt));
+        }
+
+        return false;
+    }
+
+    private PlacedAttempt? TakePlaced(string workerId, JobAttempt attempt)
+    {
+        if (!_placed.TryGetValue(attempt.JobId, out var placed) || placed.Job.Attempt != attempt.Attempt || placed.WorkerId != workerId)
+        {
+            return null;
+        }
+
+        _placed.Remove(attempt.JobId);
+        _pool.Release(workerId, Demand(placed.Job));
+        return placed;
+    }
+
+    private void AddToQueue(QueuedJob job)
+    {
+        _queued[job.JobId] = job;
+        _pool.Enqueue(new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority), job.EnqueuedAt);
+        ForesightMetrics.QueueChanged(_poolName, 1);
+    }
+
+    private void RemoveFromQueue(string jobId)
+    {
+        _queued.Remove(jobId);
+        if (_pool.TryRemoveQueued(jobId))
+        {
+            ForesightMetrics.QueueChanged(_poolName, -1);
+        }
+    }
+
+    private void DispatchNow(DateTimeOffset now)
+    {
+        var placements = _pool.Dispatch(now);
+        if (placements.Count == 0)
+        {
+            return;
+        }
+
+        var byWorker = new Dictionary<string, List<JobAttempt>>(StringComparer.Ordinal);
+        foreach (var placement in placements)
+        {
+            var job = _queued[placement.Job.JobId];
+            _queued.Remove(job.JobId);
+            _placed[job.JobId] = new PlacedAttempt(job, placement.WorkerId, now);
+            _placements++;
+            ForesightMetrics.QueueChanged(_poolName, -1);
+            ForesightMetrics.Waited(_poolName, placement.Waited);
+            Buffer(new LoadEvent(LoadEventKind.Started, _partition, job.JobId, now, _pool.QueueDepth, Wait: placement.Waited));
+            if (!byWorker.TryGetValue(placement.WorkerId, out var list))
+            {
+                byWorker[placement.WorkerId] = list = [];
+            }
+
+            list.Add(new JobAttempt(job.JobId, job.Attempt));
+        }
+
+        foreach (var (workerId, attempts) in byWorker)
+        {
+            _ = SendAsync(workerId, attempts);
+        }
+    }
+
+    private async Task SendAsync(string workerId, List<JobAttempt> attempts)
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IWorkerGrain>(workerId).Assign(attempts);
+        }
+        catch (Exception e)
+        {
+            // The worker grain could not be reached: the attempts go back to the queue. A claim that did get
+            // through makes a second placement harmless (the job refuses the second claim).
+            LogSendFailed(_logger, e, _partition, workerId, attempts.Count);
+            try
+            {
+                await Return(workerId, attempts);
+            }
+            catch (Exception persist)
+            {
+                LogPersistFailed(_logger, persist, _partition);
+            }
+        }
+    }
+
+    private async Task ReconcileAsync(CancellationToken cancellation)
+    {
+        if (_reconciling)
+        {
+            return;
+        }
+
+        _reconciling = true;
+        try
+        {
+            var now = _clock.Now;
+            var changed = PromoteDueRetries(now);
+            changed |= await CheckStalePlacementsAsync(now);
+            DispatchNow(now);
+            if (changed)
+            {
+                await _writer.WriteAsync();
+            }
+        }
+        catch (Exception e)
+        {
+            LogReconcileFailed(_logger, e, _partition);
+        }
+        finally
+        {
+            _reconciling = false;
+        }
+    }
+
+    private bool PromoteDueRetries(DateTimeOffset now)
+    {
+        var due = _delayed.Values.Where(d => d.NotBefore is not { } t || t <= now).ToList();
+        foreach (var job in due)
+        {
+            _delayed.Remove(job.JobId);
+            AddToQueue(job);
+        }
+
+        return due.Count > 0;
+    }
+
+    private async Task<bool> CheckStalePlacementsAsync(DateTimeOffset now)
+    {
+        var stale = _placed.Values.Where(p => now - p.PlacedAt > _options.ClaimGrace).ToList();
+        if (stale.Count == 0)
+        {
+            return false;
+        }
+
+        var changed = false;
+        foreach (var group in stale.GroupBy(p => p.WorkerId))
+        {
+            IReadOnlyDictionary<string, int> active;
+            try
+            {
+                active = await GrainFactory.GetGrain<IWorkerGrain>(group.Key).GetActiveAttempts();
+            }
+            catch (Exception e)
+            {
+                LogReconcileFailed(_logger, e, _partition);
+                continue;
+            }
+
+            foreach (var placed in group)
+            {
+                if (active.TryGetValue(placed.Job.JobId, out var running) && running == placed.Job.Attempt)
+                {
+                    continue;
+                }
+
+                var job = await GrainFactory.GetGrain<IJobGrain>(placed.Job.JobId).GetState();
+                if (!ReferenceEquals(_placed.GetValueOrDefault(placed.Job.JobId), placed))
+                {
+                    continue; // changed while we awaited
+                }
+
+                var current = job.CurrentAttempt;
+                var stillRunsThere = job.State == JobState.Running && current?.Number == placed.Job.Attempt && current.WorkerId == placed.WorkerId;
+                if (stillRunsThere)
+                {
+                    continue;
+                }
+
+                TakePlaced(placed.WorkerId, new JobAttempt(placed.Job.JobId, placed.Job.Attempt));
+                changed = true;
+                if (job.State == JobState.Queued && current is { WorkerId: null } && current.Number == placed.Job.Attempt)
+                {
+                    // The assignment never reached the worker: place it again.
+                    LogReplaced(_logger, _partition, placed.Job.JobId, placed.Job.Attempt);
+                    AddToQueue(placed.Job);
+                }
+            }
+        }
+
+        return changed;
+    }
+
+    private async Task FlushEventsAsync(CancellationToken cancellation = default)
+    {
+        if (_stream is null)
+        {
+            return;
+        }
+
+        _events.Add(new LoadEvent(LoadEventKind.QueueDepth, _partition, null, _clock.Now, _pool.QueueDepth + _delayed.Count));
+        var batch = new LoadEventBatch(_poolName, [.. _events]);
+        _events.Clear();
+        try
+        {
+            await _stream.OnNextAsync(batch);
+        }
+        catch (Exception e)
+        {
+            // Load events are hints: the autoscaler also reconciles from grain state.
+            LogPublishFailed(_logger, e, _partition);
+        }
+    }
+
+    private void Buffer(LoadEvent loadEvent)
+    {
+        if (_events.Count < MaxBufferedEvents)
+        {
+            _events.Add(loadEvent);
+        }
+    }
+
+    private async Task<bool> WriteThen(bool result)
+    {
+        await _writer.WriteAsync();
+        return result;
+    }
+
+    private Task PersistAsync()
+    {
+        _state.State = new SchedulerState
+        {
+            Queue = [.. _queued.Values, .. _delayed.Values],
+            Workers = new Dictionary<string, WorkerRegistration>(_workers, StringComparer.Ordinal),
+            Placed = [.. _placed.Values],
+            Placements = _placements,
+        };
+        return _state.WriteStateAsync();
+    }
+
+    private void Restore(SchedulerState saved)
+    {
+        _placements = saved.Placements;
+        foreach (var registration in saved.Workers.Values)
+        {
+            _workers[registration.WorkerId] = registration;
+            _pool.UpsertWorker(NewView(registration));
+        }
+
+        foreach (var placed in saved.Placed)
+        {
+            _placed[placed.Job.JobId] = placed;
+            if (_pool.FindWorker(placed.WorkerId) is { } view)
+            {
+                view.Allocated += Demand(placed.Job);
+                view.RunningJobs++;
+            }
+        }
+
+        foreach (var job in saved.Queue.OrderBy(j => j.EnqueuedAt))
+        {
+            if (job.NotBefore is not null)
+            {
+                _delayed[job.JobId] = job;
+            }
+            else
+            {
+                AddToQueue(job);
+            }
+        }
+    }
+
+    private static WorkerView NewView(WorkerRegistration registration) =>
+        new(registration.WorkerId, new HashSet<string>(registration.Labels, StringComparer.Ordinal), new Resources(registration.Cpu, registration.MemoryMb));
+
+    private static Resources Demand(QueuedJob job) => new(job.Cpu, job.MemoryMb);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler {Partition}: worker {WorkerId} removed with {Count} attempts (lost: {Lost})")]
+    private static partial void LogWorkerRemoved(ILogger logger, string partition, string workerId, int count, bool lost);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduler {Partition}: could not hand {Count} attempts to worker {WorkerId}; re-queued")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string partition, string workerId, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler {Partition}: state write failed")]
+    private static partial void LogPersistFailed(ILogger logger, Exception exception, string partition);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduler {Partition}: reconciliation failed; will try again")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string partition);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler {Partition}: assignment of {JobId} attempt {Attempt} was lost; placing it again")]
+    private static partial void LogReplaced(ILogger logger, string partition, string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler {Partition}: load events not published")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception, string partition);
+}

@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>Host settings (section <c>Server</c>; environment <c>FORESIGHT_Server__…</c> or command-line switches).</summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>Workers started inside the server that really run jobs' commands (<c>--local-workers N</c>).</summary>
+    [Range(0, 1024)]
+    public int LocalWorkers { get; set; }
+
+    /// <summary>Pool of the local workers.</summary>
+    [Required]
+    public string LocalWorkerPool { get; set; } = "default";
+
+    /// <summary>Labels of the local workers (comma-separated).</summary>
+    public string LocalWorkerLabels { get; set; } = "linux,x64,local";
+
+    [Range(0.01, 1024)]
+    public double LocalWorkerCpu { get; set; } = 2;
+
+    [Range(1, 16L * 1024 * 1024)]
+    public long LocalWorkerMemoryMb { get; set; } = 4096;
+
+    /// <summary>Where local workers create per-attempt workspaces; default a folder under the temp directory.</summary>
+    public string? WorkspaceRoot { get; set; }
+
+    [Range(1, 65535)]
+    public int SiloPort { get; set; } = 11111;
+
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>Largest request body the API accepts.</summary>
+    [Range(1024, 64L * 1024 * 1024)]
+    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+}

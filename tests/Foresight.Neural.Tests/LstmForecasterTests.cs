@@ -67,15 +67,15 @@ public sealed class LstmForecasterTests(ITestOutputHelper output)
     public void Bad_input_gets_a_clear_error()
     {
         var forecaster = new LstmForecaster(Fast);
-        var tooShort = Assert.Throws<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History(SyntheticSeries.Seasonal(50, 1))));
+        var tooShort = Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History(SyntheticSeries.Seasonal(50, 1))));
         Assert.Contains("needs at least", tooShort.Message, StringComparison.Ordinal);
 
         var withNaN = SyntheticSeries.Seasonal(300, 1);
         withNaN[100] = double.NaN;
-        var nan = Assert.Throws<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History(withNaN)));
+        var nan = Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History(withNaN)));
         Assert.Contains("non-finite", nan.Message, StringComparison.Ordinal);
 
-        Assert.Throws<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History([])));
+        Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(SyntheticSeries.History([])));
     }
 
     private static double Mae(double[] actual, double[] predicted) =>

@@ -10,6 +10,8 @@ internal static class ForecasterRegistry
         var models = new List<IForecaster>();
         // Statistical models (Foresight.Forecasting) and neural ones (Foresight.Neural) are added here.
         models.AddRange(Foresight.Forecasting.Selection.StatisticalForecasters.All());
+        models.Add(new Foresight.Forecasting.Models.Gbm.GbmForecaster(new Foresight.Forecasting.Models.Gbm.GbmOptions { Seed = seed }));
+        models.Add(new Foresight.Neural.Lstm.LstmForecaster(new Foresight.Neural.Lstm.LstmOptions { Seed = seed }));
         _ = seed;
         return models;
     }

@@ -1,5 +1,5 @@
 using Foresight.Forecasting;
-using Foresight.Forecasting.Models.Gbm;
+using Foresight.Forecasting.Intervals;
 
 namespace Foresight.Neural.Lstm;
 
@@ -13,9 +13,9 @@ public sealed class LstmFittedForecaster : IFittedForecaster
     private readonly LstmWindowEncoder _encoder;
     private readonly double[] _tail;
     private readonly long _phaseAtTailStart;
-    private readonly ConformalScores _scores;
+    private readonly ConformalCalibration _scores;
 
-    internal LstmFittedForecaster(string name, LstmWeights weights, LstmWindowEncoder encoder, double[] tail, long phaseAtTailStart, ConformalScores scores)
+    internal LstmFittedForecaster(string name, LstmWeights weights, LstmWindowEncoder encoder, double[] tail, long phaseAtTailStart, ConformalCalibration scores)
     {
         Name = name;
         _weights = weights;

@@ -1,5 +1,6 @@
 using Foresight.Forecasting;
-using Foresight.Forecasting.Models.Gbm;
+using Foresight.Forecasting.Intervals;
+using Foresight.Forecasting.Quality;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
         ArgumentNullException.ThrowIfNull(histories);
         if (histories.Count == 0)
         {
-            throw new ArgumentException("At least one series is required.", nameof(histories));
+            throw new ForecastInputException("At least one series is required.");
         }
 
         var o = Options;
@@ -53,9 +54,8 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
             var minimum = MinimumLength(periods);
             if (n < minimum)
             {
-                throw new ArgumentException(
-                    $"Series {s} has {n} points; the LSTM needs at least {minimum} (window {encoder.Window} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories.",
-                    nameof(histories));
+                throw new ForecastInputException(
+                    $"Series {s} has {n} points; the LSTM needs at least {minimum} (window {encoder.Window} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories.");
             }
 
             // Calibration origins t (targets t..t+H-1 all observed); training targets end before the first one.
@@ -91,29 +91,10 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
     private static double[] Validate(SeriesHistory history, IReadOnlyList<int> periods, int index)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (history.Values is null || history.Values.Count == 0)
+        var values = SeriesValidator.Validate(history);
+        if (!history.SeasonalPeriods.SequenceEqual(periods))
         {
-            throw new ArgumentException($"Series {index} is empty.", nameof(history));
-        }
-
-        var values = history.Values.ToArray();
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!double.IsFinite(values[i]))
-            {
-                throw new ArgumentException($"Series {index} has a non-finite value ({values[i]}) at position {i}; clean or interpolate it first.", nameof(history));
-            }
-        }
-
-        var own = history.SeasonalPeriods ?? [];
-        if (!own.SequenceEqual(periods))
-        {
-            throw new ArgumentException($"Series {index} has seasonal periods [{string.Join(',', own)}]; one global network needs the same periods for every series ([{string.Join(',', periods)}]).", nameof(history));
-        }
-
-        if (periods.Any(p => p < 1))
-        {
-            throw new ArgumentException("Seasonal periods must be at least 1.", nameof(history));
+            throw new ForecastInputException($"Series {index} has seasonal periods [{string.Join(',', history.SeasonalPeriods)}]; one global network needs the same periods for every series ([{string.Join(',', periods)}]).");
         }
 
         return values;
@@ -179,14 +160,10 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
         }
     }
 
-    private ConformalScores Calibrate(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder, LstmWeights weights)
+    private ConformalCalibration Calibrate(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder, LstmWeights weights)
     {
         var h = Options.Horizon;
-        var perStep = new List<double>[h];
-        for (var k = 0; k < h; k++)
-        {
-            perStep[k] = [];
-        }
+        var windows = new List<double[]>();
 
         var input = new float[encoder.Window * encoder.Features];
         var output = new float[h];
@@ -198,13 +175,16 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
                 var (mean, scale) = encoder.Stats(series[s], origin);
                 encoder.Encode(series[s], origin, phases[s], mean, scale, input);
                 weights.Forward(input, output);
+                var errors = new double[h];
                 for (var k = 0; k < h; k++)
                 {
-                    perStep[k].Add(Math.Abs(series[s][origin + k] - (mean + (scale * output[k]))) / scale);
+                    errors[k] = (series[s][origin + k] - (mean + (scale * output[k]))) / scale;
                 }
+
+                windows.Add(errors);
             }
         }
 
-        return new ConformalScores(perStep);
+        return ConformalCalibration.FromErrors(windows);
     }
 }

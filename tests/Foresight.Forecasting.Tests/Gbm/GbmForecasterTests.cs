@@ -74,18 +74,18 @@ public sealed class GbmForecasterTests
     public void Bad_input_gets_a_clear_error()
     {
         var forecaster = new GbmForecaster(Small);
-        var tooShort = Assert.Throws<ArgumentException>(() => forecaster.Fit(GbmSeries.History(GbmSeries.Hourly(100, 1))));
+        var tooShort = Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(GbmSeries.History(GbmSeries.Hourly(100, 1))));
         Assert.Contains("needs at least", tooShort.Message, StringComparison.Ordinal);
 
         var withInfinity = GbmSeries.Hourly(24 * 7 * 4, 1);
         withInfinity[200] = double.PositiveInfinity;
-        var infinite = Assert.Throws<ArgumentException>(() => forecaster.Fit(GbmSeries.History(withInfinity)));
+        var infinite = Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(GbmSeries.History(withInfinity)));
         Assert.Contains("non-finite", infinite.Message, StringComparison.Ordinal);
 
         var withNaN = GbmSeries.Hourly(24 * 7 * 4, 1);
         withNaN[^1] = double.NaN;
-        Assert.Throws<ArgumentException>(() => forecaster.Fit(GbmSeries.History(withNaN)));
-        Assert.Throws<ArgumentException>(() => forecaster.Fit(GbmSeries.History([])));
-        Assert.Throws<ArgumentException>(() => forecaster.FitMany([]));
+        Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(GbmSeries.History(withNaN)));
+        Assert.ThrowsAny<ArgumentException>(() => forecaster.Fit(GbmSeries.History([])));
+        Assert.ThrowsAny<ArgumentException>(() => forecaster.FitMany([]));
     }
 }

@@ -1,3 +1,5 @@
+using Foresight.Forecasting.Intervals;
+
 namespace Foresight.Forecasting.Models.Gbm;
 
 /// <summary>
@@ -10,14 +12,14 @@ public sealed class GbmFittedForecaster : IFittedForecaster
     private readonly GbmTrees _trees;
     private readonly GbmFeatures _features;
     private readonly GbmCalendar _calendar;
-    private readonly ConformalScores _scores;
+    private readonly ConformalCalibration _scores;
     private readonly double[] _tail;
     private readonly long _tailStart;
     private readonly float[] _originPart;
     private readonly double _center;
     private readonly double _scale;
 
-    internal GbmFittedForecaster(GbmTrees trees, GbmFeatures features, GbmCalendar calendar, ConformalScores scores, double[] values, string trainer)
+    internal GbmFittedForecaster(GbmTrees trees, GbmFeatures features, GbmCalendar calendar, ConformalCalibration scores, double[] values, string trainer)
     {
         _trees = trees;
         _features = features;

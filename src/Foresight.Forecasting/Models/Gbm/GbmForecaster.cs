@@ -1,3 +1,5 @@
+using Foresight.Forecasting.Intervals;
+using Foresight.Forecasting.Quality;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
@@ -33,7 +35,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
         ArgumentNullException.ThrowIfNull(histories);
         if (histories.Count == 0)
         {
-            throw new ArgumentException("At least one series is required.", nameof(histories));
+            throw new ForecastInputException("At least one series is required.");
         }
 
         var o = Options;
@@ -56,9 +58,8 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
             series[s] = Validate(histories[s], periods, s);
             if (series[s].Length < minimum)
             {
-                throw new ArgumentException(
-                    $"Series {s} has {series[s].Length} points; the GBM needs at least {minimum} (longest lag or 2 seasons {features.MinOrigin} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories, or shorter lags.",
-                    nameof(histories));
+                throw new ForecastInputException(
+                    $"Series {s} has {series[s].Length} points; the GBM needs at least {minimum} (longest lag or 2 seasons {features.MinOrigin} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories, or shorter lags.");
             }
 
             calibration[s] = Math.Min(o.CalibrationOrigins, series[s].Length - features.MinOrigin - (2 * o.Horizon));
@@ -76,29 +77,10 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
     private static double[] Validate(SeriesHistory history, IReadOnlyList<int> periods, int index)
     {
         ArgumentNullException.ThrowIfNull(history);
-        if (history.Values is null || history.Values.Count == 0)
+        var values = SeriesValidator.Validate(history);
+        if (!history.SeasonalPeriods.SequenceEqual(periods))
         {
-            throw new ArgumentException($"Series {index} is empty.", nameof(history));
-        }
-
-        var values = history.Values.ToArray();
-        for (var i = 0; i < values.Length; i++)
-        {
-            if (!double.IsFinite(values[i]))
-            {
-                throw new ArgumentException($"Series {index} has a non-finite value ({values[i]}) at position {i}; clean or interpolate it first.", nameof(history));
-            }
-        }
-
-        var own = history.SeasonalPeriods ?? [];
-        if (!own.SequenceEqual(periods))
-        {
-            throw new ArgumentException($"Series {index} has seasonal periods [{string.Join(',', own)}]; one global model needs the same periods for every series ([{string.Join(',', periods)}]).", nameof(history));
-        }
-
-        if (periods.Any(p => p < 1))
-        {
-            throw new ArgumentException("Seasonal periods must be at least 1.", nameof(history));
+            throw new ForecastInputException($"Series {index} has seasonal periods [{string.Join(',', history.SeasonalPeriods)}]; one global model needs the same periods for every series ([{string.Join(',', periods)}]).");
         }
 
         return values;
@@ -187,14 +169,10 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
         return trainer.Fit(data).Model.TrainedTreeEnsemble;
     }
 
-    private ConformalScores Calibrate(double[][] series, GbmCalendar[] calendars, int[] calibration, GbmFeatures features, GbmTrees trees)
+    private ConformalCalibration Calibrate(double[][] series, GbmCalendar[] calendars, int[] calibration, GbmFeatures features, GbmTrees trees)
     {
         var h = Options.Horizon;
-        var perStep = new List<double>[h];
-        for (var k = 0; k < h; k++)
-        {
-            perStep[k] = [];
-        }
+        var windows = new List<double[]>();
 
         var originPart = new float[features.OriginCount];
         var row = new float[features.Count];
@@ -205,14 +183,17 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
             {
                 var (c, sc) = features.Stats(y, origin);
                 features.OriginPart(y, origin, c, sc, originPart);
+                var errors = new double[h];
                 for (var k = 1; k <= h; k++)
                 {
                     features.Row(y, origin, k, c, sc, originPart, calendars[s], 0, row);
-                    perStep[k - 1].Add(Math.Abs(y[origin + k - 1] - (c + (sc * trees.Score(row)))) / sc);
+                    errors[k - 1] = (y[origin + k - 1] - (c + (sc * trees.Score(row)))) / sc;
                 }
+
+                windows.Add(errors);
             }
         }
 
-        return new ConformalScores(perStep);
+        return ConformalCalibration.FromErrors(windows);
     }
 }

@@ -1,0 +1,110 @@
+using Foresight.Simulation.Metrics;
+using ScottPlot;
+
+namespace Foresight.Cli.Simulation;
+
+/// <summary>PNG plots of a comparison: demand vs supply over time per policy, and the queue-wait CDF.</summary>
+internal static class SimulationPlots
+{
+    public static List<string> Write(IReadOnlyList<PolicyRun> runs, string directory, string prefix)
+    {
+        Directory.CreateDirectory(directory);
+        var files = new List<string>();
+        foreach (var run in runs)
+        {
+            var path = Path.Combine(directory, $"{prefix}-{Slug(run.Result.Policy)}-supply.png");
+            SupplyDemand(run.Result, path);
+            files.Add(path);
+        }
+
+        var cdf = Path.Combine(directory, $"{prefix}-wait-cdf.png");
+        WaitCdf(runs, cdf);
+        files.Add(cdf);
+        return files;
+    }
+
+    private static void SupplyDemand(SimulationResult result, string path)
+    {
+        var (xs, supply, demand) = PerMinute(result);
+        var plot = new Plot();
+        var d = plot.Add.Scatter(xs, demand);
+        d.LegendText = "demand (queued + running, workers)";
+        d.MarkerSize = 0;
+        d.ConnectStyle = ConnectStyle.StepHorizontal;
+        var s = plot.Add.Scatter(xs, supply);
+        s.LegendText = "supply (workers paid for)";
+        s.MarkerSize = 0;
+        s.ConnectStyle = ConnectStyle.StepHorizontal;
+        plot.Title($"{result.Policy}: demand vs supply (per-minute maximum)");
+        plot.XLabel("hours since start");
+        plot.YLabel("workers");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, 1200, 450);
+    }
+
+    private static (double[] X, double[] Supply, double[] Demand) PerMinute(SimulationResult result)
+    {
+        var series = result.Series;
+        var minutes = (int)Math.Ceiling((result.End - result.Start).TotalMinutes) + 1;
+        var supply = new double[minutes];
+        var demand = new double[minutes];
+        for (var i = 0; i < series.Count; i++)
+        {
+            var from = (int)((series[i].At - result.Start).TotalMinutes);
+            var to = i + 1 < series.Count ? (int)((series[i + 1].At - result.Start).TotalMinutes) : from;
+            for (var m = Math.Max(0, from); m <= Math.Min(minutes - 1, to); m++)
+            {
+                supply[m] = Math.Max(supply[m], series[i].Supply);
+                demand[m] = Math.Max(demand[m], series[i].Demand);
+            }
+        }
+
+        var xs = Enumerable.Range(0, minutes).Select(m => m / 60.0).ToArray();
+        return (xs, supply, demand);
+    }
+
+    private static void WaitCdf(IReadOnlyList<PolicyRun> runs, string path)
+    {
+        var plot = new Plot();
+        var xMax = 1.0;
+        foreach (var run in runs)
+        {
+            var waits = run.Result.Jobs
+                .Where(j => j.StartedAt is not null)
+                .Select(j => (j.StartedAt!.Value - j.SubmitAt).TotalSeconds)
+                .Order()
+                .ToArray();
+            if (waits.Length == 0)
+            {
+                continue;
+            }
+
+            // At most ~2,000 points per curve: the CDF at evenly spaced ranks.
+            var step = Math.Max(1, waits.Length / 2000);
+            var xs = new List<double>();
+            var ys = new List<double>();
+            for (var i = 0; i < waits.Length; i += step)
+            {
+                xs.Add(waits[i]);
+                ys.Add((i + 1) / (double)waits.Length);
+            }
+
+            xs.Add(waits[^1]);
+            ys.Add(1);
+            xMax = Math.Max(xMax, Percentiles.NearestRank(waits, 0.99));
+            var line = plot.Add.Scatter(xs.ToArray(), ys.ToArray());
+            line.LegendText = run.Result.Policy;
+            line.MarkerSize = 0;
+        }
+
+        plot.Axes.SetLimits(0, xMax * 1.1, 0, 1.02);
+        plot.Title("Queue wait CDF (x up to the largest p99)");
+        plot.XLabel("queue wait (s)");
+        plot.YLabel("share of jobs");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(path, 1000, 600);
+    }
+
+    private static string Slug(string s) =>
+        new(s.Select(c => char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray());
+}

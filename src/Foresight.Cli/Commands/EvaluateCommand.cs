@@ -2,12 +2,14 @@ using System.CommandLine;
 
 namespace Foresight.Cli.Commands;
 
+/// <summary><c>foresight evaluate</c>: accuracy of the forecasting models on M4 Hourly and on any timestamp,value series.</summary>
 internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var command = new Command("evaluate", "Placeholder until the evaluate command lands.");
-        command.SetAction(_ => 1);
+        var command = new Command("evaluate", "Evaluate forecasting models: the M4 Hourly protocol, or rolling-origin accuracy on one series.");
+        command.Subcommands.Add(EvaluateM4Command.Create());
+        command.Subcommands.Add(EvaluateSeriesCommand.Create());
         return command;
     }
 }

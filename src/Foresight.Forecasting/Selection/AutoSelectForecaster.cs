@@ -37,6 +37,16 @@ public sealed class AutoSelectForecaster(
             return new Renamed($"{name}:{only.Name}", only);
         }
 
+        var selection = Select(history, options);
+        IFittedForecaster fitted = selection.Forecaster.Fit(history);
+        bool native = selection.IsCandidate && !conformal && fitted is ForecastGuard { Inner: FittedModel { HasNativeIntervals: true } };
+        var label = $"{name}:{selection.Winner}";
+        return native ? new Renamed(label, fitted) : new Renamed(label, new ConformalFitted(fitted, selection.Calibration));
+    }
+
+    /// <summary>Backtests the candidates (and their median and weighted combinations) and picks the lowest score.</summary>
+    public SelectionResult Select(SeriesHistory history, BacktestOptions options)
+    {
         var results = CandidateBacktests.Run(candidates, history, options);
         var scored = results.ToList();
         double[]? weights = null;
@@ -56,25 +66,13 @@ public sealed class AutoSelectForecaster(
             }
         }
 
-        var calibration = ConformalCalibration.FromErrors(scored[best].Errors);
-        IFittedForecaster fitted;
-        bool native;
-        if (best < candidates.Count)
-        {
-            fitted = candidates[best].Fit(history);
-            native = !conformal && fitted is ForecastGuard { Inner: FittedModel { HasNativeIntervals: true } };
-        }
-        else
-        {
-            var w = best == candidates.Count ? Enumerable.Repeat(1.0 / candidates.Count, candidates.Count).ToArray() : weights!;
-            fitted = best == candidates.Count
-                ? new MedianEnsembleForecaster(candidates).Fit(history)
-                : new WeightedFitted("Ensemble-weighted", candidates.Select((c, i) => w[i] > 0 ? c.Fit(history) : null).ToArray(), w, null);
-            native = false;
-        }
-
-        var label = $"{name}:{scored[best].Model}";
-        return native ? new Renamed(label, fitted) : new Renamed(label, new ConformalFitted(fitted, calibration));
+        IForecaster winner = best < candidates.Count
+            ? candidates[best]
+            : best == candidates.Count
+                ? new MedianEnsembleForecaster(candidates)
+                : new WeightedEnsembleForecaster(candidates, options, fixedWeights: weights);
+        var scores = scored.ToDictionary(r => r.Model, Score);
+        return new SelectionResult(scored[best].Model, winner, scores, ConformalCalibration.FromErrors(scored[best].Errors), best < candidates.Count);
     }
 
     /// <summary>True when the history holds the backtest windows plus two seasons of training before the first origin.</summary>

@@ -6,9 +6,9 @@ namespace Foresight.Forecasting.Selection;
 /// <summary>
 /// Backtest-weighted combination: every member is backtested on the same rolling origins; the best <c>top</c> by
 /// mean MASE get weights ∝ 1/MASE²; intervals are split-conformal from the combination's own backtest errors.
-/// Histories too short for the backtest get equal weights and the members' own intervals averaged.
+/// Fixed weights (e.g. chosen by <see cref="AutoSelectForecaster"/>) skip the backtest. Histories too short for the backtest get equal weights and the members' own intervals averaged.
 /// </summary>
-public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> members, BacktestOptions? backtest, int top = 3, string name = "Ensemble-weighted") : IForecaster
+public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> members, BacktestOptions? backtest, int top = 3, string name = "Ensemble-weighted", IReadOnlyList<double>? fixedWeights = null) : IForecaster
 {
     /// <inheritdoc/>
     public string Name => name;
@@ -24,7 +24,11 @@ public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> member
 
         double[] weights;
         ConformalCalibration? calibration = null;
-        if (AutoSelectForecaster.CanBacktest(history, options))
+        if (fixedWeights is not null)
+        {
+            weights = fixedWeights.ToArray();
+        }
+        else if (AutoSelectForecaster.CanBacktest(history, options))
         {
             var results = CandidateBacktests.Run(members, history, options);
             weights = CandidateBacktests.Weights(results.Select(r => r.MeanMase).ToArray(), top);

@@ -1,0 +1,8 @@
+using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Intervals;
+
+namespace Foresight.Forecasting.Selection;
+
+/// <summary>What automatic selection decided for one history: the winner (a candidate or a combination, refittable
+/// as <see cref="Forecaster"/>), every option's backtest score, and a conformal calibration from the winner's errors.</summary>
+public sealed record SelectionResult(string Winner, IForecaster Forecaster, IReadOnlyDictionary<string, double> Scores, ConformalCalibration Calibration, bool IsCandidate);

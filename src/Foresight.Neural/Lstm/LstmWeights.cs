@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Foresight.Neural.Lstm;
 
 /// <summary>
@@ -66,20 +68,7 @@ public sealed class LstmWeights
             var x = input.Slice(t * InputSize, InputSize);
             for (var g = 0; g < 4 * hd; g++)
             {
-                var sum = _b[g];
-                var wi = _wIh.AsSpan(g * InputSize, InputSize);
-                for (var k = 0; k < wi.Length; k++)
-                {
-                    sum += wi[k] * x[k];
-                }
-
-                var wh = _wHh.AsSpan(g * hd, hd);
-                for (var k = 0; k < hd; k++)
-                {
-                    sum += wh[k] * h[k];
-                }
-
-                gates[g] = sum;
+                gates[g] = _b[g] + Dot(_wIh.AsSpan(g * InputSize, InputSize), x) + Dot(_wHh.AsSpan(g * hd, hd), h);
             }
 
             for (var j = 0; j < hd; j++)
@@ -95,15 +84,31 @@ public sealed class LstmWeights
 
         for (var o = 0; o < Outputs; o++)
         {
-            var sum = _bOut[o];
-            var w = _wOut.AsSpan(o * hd, hd);
-            for (var k = 0; k < hd; k++)
+            output[o] = _bOut[o] + Dot(_wOut.AsSpan(o * hd, hd), h);
+        }
+    }
+
+    private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        var sum = 0f;
+        var i = 0;
+        if (Vector.IsHardwareAccelerated && a.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= a.Length - Vector<float>.Count; i += Vector<float>.Count)
             {
-                sum += w[k] * h[k];
+                acc += new Vector<float>(a[i..]) * new Vector<float>(b[i..]);
             }
 
-            output[o] = sum;
+            sum = Vector.Sum(acc);
         }
+
+        for (; i < a.Length; i++)
+        {
+            sum += a[i] * b[i];
+        }
+
+        return sum;
     }
 
     private static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));

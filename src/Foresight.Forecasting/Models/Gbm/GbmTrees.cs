@@ -3,28 +3,25 @@ using Microsoft.ML.Trainers.FastTree;
 namespace Foresight.Forecasting.Models.Gbm;
 
 /// <summary>
-/// A trained tree ensemble flattened into arrays for allocation-free scoring: at each node a feature value
-/// less than or equal to the threshold goes left; negative child indices are leaves (~index).
+/// A trained tree ensemble flattened into one node array for allocation-free scoring: a feature value less than
+/// or equal to the node's threshold goes left; a negative child is a leaf (~index into the tree's leaves).
+/// Leaf values are pre-multiplied by their tree's weight.
 /// </summary>
 internal sealed class GbmTrees
 {
-    private readonly int[][] _feature;
-    private readonly float[][] _threshold;
-    private readonly int[][] _left;
-    private readonly int[][] _right;
-    private readonly double[][] _leaf;
-    private readonly double[] _weight;
+    private readonly Node[] _nodes;
+    private readonly double[] _leaves;
+    private readonly int[] _nodeStart;
+    private readonly int[] _leafStart;
     private readonly double _bias;
 
     public GbmTrees(RegressionTreeEnsemble ensemble)
     {
         var trees = ensemble.Trees;
-        _feature = new int[trees.Count][];
-        _threshold = new float[trees.Count][];
-        _left = new int[trees.Count][];
-        _right = new int[trees.Count][];
-        _leaf = new double[trees.Count][];
-        _weight = [.. ensemble.TreeWeights];
+        var nodes = new List<Node>();
+        var leaves = new List<double>();
+        _nodeStart = new int[trees.Count];
+        _leafStart = new int[trees.Count];
         _bias = ensemble.Bias;
         for (var i = 0; i < trees.Count; i++)
         {
@@ -34,39 +31,48 @@ internal sealed class GbmTrees
                 throw new NotSupportedException("Categorical splits are not used by the GBM forecaster.");
             }
 
-            _feature[i] = [.. tree.NumericalSplitFeatureIndexes];
-            _threshold[i] = [.. tree.NumericalSplitThresholds];
-            _left[i] = [.. tree.LeftChild];
-            _right[i] = [.. tree.RightChild];
-            _leaf[i] = [.. tree.LeafValues];
+            _nodeStart[i] = tree.NumberOfNodes > 0 ? nodes.Count : -1;
+            _leafStart[i] = leaves.Count;
+            for (var n = 0; n < tree.NumberOfNodes; n++)
+            {
+                nodes.Add(new Node(tree.NumericalSplitFeatureIndexes[n], tree.NumericalSplitThresholds[n], tree.LeftChild[n], tree.RightChild[n]));
+            }
+
+            var weight = ensemble.TreeWeights[i];
+            leaves.AddRange(tree.LeafValues.Select(v => weight * v));
         }
+
+        _nodes = [.. nodes];
+        _leaves = [.. leaves];
     }
 
-    public int Count => _leaf.Length;
+    public int Count => _leafStart.Length;
 
     public double Score(ReadOnlySpan<float> row)
     {
         var sum = _bias;
-        for (var t = 0; t < _leaf.Length; t++)
+        var nodes = _nodes.AsSpan();
+        for (var t = 0; t < _leafStart.Length; t++)
         {
-            var node = 0;
-            if (_feature[t].Length > 0)
+            var start = _nodeStart[t];
+            var leaf = 0;
+            if (start >= 0)
             {
-                var feature = _feature[t];
-                var threshold = _threshold[t];
-                var left = _left[t];
-                var right = _right[t];
-                while (node >= 0)
+                var node = 0;
+                do
                 {
-                    node = row[feature[node]] <= threshold[node] ? left[node] : right[node];
+                    ref readonly var n = ref nodes[start + node];
+                    node = row[n.Feature] <= n.Threshold ? n.Left : n.Right;
                 }
-
-                node = ~node;
+                while (node >= 0);
+                leaf = ~node;
             }
 
-            sum += _weight[t] * _leaf[t][node];
+            sum += _leaves[_leafStart[t] + leaf];
         }
 
         return sum;
     }
+
+    private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }

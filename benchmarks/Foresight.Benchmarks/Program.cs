@@ -1,0 +1,20 @@
+using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Foresight.Benchmarks;
+
+// Short in-process job: a shared 2-core machine, and TorchSharp's patched native library lives in this output folder.
+var config = ManualConfig.Create(DefaultConfig.Instance)
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+var summary = BenchmarkRunner.Run<PredictBenchmarks>(config, args);
+
+// One machine-readable line: predict_us_<model>=<mean microseconds>.
+var pairs = summary.Reports
+    .Where(r => r.ResultStatistics is not null)
+    .Select(r => string.Create(
+        CultureInfo.InvariantCulture,
+        $"predict_us_{r.BenchmarkCase.Descriptor.WorkloadMethod.Name.ToLowerInvariant()}={r.ResultStatistics!.Mean / 1000.0:F2}"));
+Console.WriteLine(string.Join(' ', pairs));

@@ -25,16 +25,21 @@ internal static class SimulationPlots
 
     private static void SupplyDemand(SimulationResult result, string path)
     {
-        var (xs, supply, demand) = PerMinute(result);
+        var (xs, supply, demand, paid) = PerMinute(result);
         var plot = new Plot();
         var d = plot.Add.Scatter(xs, demand);
         d.LegendText = "demand (queued + running, workers)";
         d.MarkerSize = 0;
         d.ConnectStyle = ConnectStyle.StepHorizontal;
         var s = plot.Add.Scatter(xs, supply);
-        s.LegendText = "supply (workers paid for)";
+        s.LegendText = "supply (booted workers)";
         s.MarkerSize = 0;
         s.ConnectStyle = ConnectStyle.StepHorizontal;
+        var p = plot.Add.Scatter(xs, paid);
+        p.LegendText = "paid workers (booting included)";
+        p.MarkerSize = 0;
+        p.LineStyle.Pattern = LinePattern.Dotted;
+        p.ConnectStyle = ConnectStyle.StepHorizontal;
         plot.Title($"{result.Policy}: demand vs supply (per-minute maximum)");
         plot.XLabel("hours since start");
         plot.YLabel("workers");
@@ -42,12 +47,13 @@ internal static class SimulationPlots
         plot.SavePng(path, 1200, 450);
     }
 
-    private static (double[] X, double[] Supply, double[] Demand) PerMinute(SimulationResult result)
+    private static (double[] X, double[] Supply, double[] Demand, double[] Paid) PerMinute(SimulationResult result)
     {
         var series = result.Series;
         var minutes = (int)Math.Ceiling((result.End - result.Start).TotalMinutes) + 1;
         var supply = new double[minutes];
         var demand = new double[minutes];
+        var paid = new double[minutes];
         for (var i = 0; i < series.Count; i++)
         {
             var from = (int)((series[i].At - result.Start).TotalMinutes);
@@ -56,11 +62,12 @@ internal static class SimulationPlots
             {
                 supply[m] = Math.Max(supply[m], series[i].Supply);
                 demand[m] = Math.Max(demand[m], series[i].Demand);
+                paid[m] = Math.Max(paid[m], series[i].Paid);
             }
         }
 
         var xs = Enumerable.Range(0, minutes).Select(m => m / 60.0).ToArray();
-        return (xs, supply, demand);
+        return (xs, supply, demand, paid);
     }
 
     private static void WaitCdf(IReadOnlyList<PolicyRun> runs, string path)

@@ -37,6 +37,11 @@ internal static class SimulationReport
 
     public static void PrintTable(IReadOnlyList<PolicyRun> runs)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 34 + (26 * runs.Count));
+        }
+
         var table = new Table().Border(TableBorder.Rounded).AddColumn("metric");
         foreach (var run in runs)
         {
@@ -73,7 +78,7 @@ internal static class SimulationReport
         sb.AppendLine("```").AppendLine(command).AppendLine("```").AppendLine();
         sb.AppendLine(Inv($"- Trace: `{trace.Name}` — {trace.Diagnostics}"));
         sb.AppendLine(Inv($"- Pool: workers of {options.Pool.WorkerCapacity.Cpu} CPU / {options.Pool.WorkerCapacity.MemoryMb} MiB, {options.Pool.JobSlotsPerWorker} job(s) at a time, at most {options.Pool.MaxWorkers} workers; boot delay {options.BootDelay.TotalSeconds} s; placement `{options.Placement}`; wait target {options.WaitTarget.TotalSeconds} s; seed {options.Seed}."));
-        sb.AppendLine("- Demand d(t) = queued + running jobs in workers (capped at the pool maximum); supply s(t) = workers paid for (booting, idle, busy, draining).").AppendLine();
+        sb.AppendLine("- Demand d(t) = queued + running jobs in workers (capped at the pool maximum); supply s(t) = booted workers (idle, busy, draining); worker-hours count every paid worker, booting included.").AppendLine();
         sb.Append("| metric |");
         foreach (var r in runs)
         {

@@ -38,6 +38,7 @@ internal sealed class SimulationRun
     private long _sequence;
     private int _nextWorker;
     private int _draining;
+    private int _ready;
     private int _removedSinceCompact;
     private int _queued;
     private int _running;
@@ -146,14 +147,6 @@ internal sealed class SimulationRun
         }
 
         var end = _now;
-        foreach (var w in _order)
-        {
-            if (!w.Removed)
-            {
-                w.Removed = true;
-            }
-        }
-
         _elasticity.Finish(end);
         return Build(start, end);
     }
@@ -277,6 +270,7 @@ internal sealed class SimulationRun
         }
 
         w.Booting = false;
+        _ready++;
         w.StateSinceTicks = _now;
         w.View.Accepting = !w.Draining;
         _scheduler.UpsertWorker(w.View);
@@ -315,6 +309,7 @@ internal sealed class SimulationRun
         if (!w.Booting)
         {
             _scheduler.RemoveWorker(w.Id);
+            _ready--;
         }
 
         if (w.Draining)
@@ -413,19 +408,20 @@ internal sealed class SimulationRun
 
     private void Record()
     {
-        var supply = _workers.Count;
+        var paid = _workers.Count;
+        var supply = _ready;
         var demand = _demand.Workers;
-        _elasticity.Update(_now, supply, demand);
+        _elasticity.Update(_now, supply, demand, paid);
         if (!_o.RecordSeries)
         {
             return;
         }
 
-        var point = new SeriesPoint(At(_now), supply, demand);
+        var point = new SeriesPoint(At(_now), supply, demand, paid);
         if (_series.Count > 0)
         {
             var last = _series[^1];
-            if (last.Supply == point.Supply && last.Demand == point.Demand)
+            if (last.Supply == point.Supply && last.Demand == point.Demand && last.Paid == point.Paid)
             {
                 return;
             }

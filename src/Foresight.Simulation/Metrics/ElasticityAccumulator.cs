@@ -1,23 +1,25 @@
 namespace Foresight.Simulation.Metrics;
 
 /// <summary>
-/// Integrates the supply and demand step curves as the run proceeds: worker-seconds, the BUNGEE/SPEC elasticity
-/// integrals (under/over-provisioning accuracy and timeshare) and the unit changes the jitter metric counts. Several
+/// Integrates the supply, demand and paid-worker step curves as the run proceeds: paid worker-seconds, the BUNGEE/SPEC
+/// elasticity integrals of ready supply against demand (under/over-provisioning accuracy and timeshare) and the unit changes the jitter metric counts. Several
 /// updates at one instant count as one change.
 /// </summary>
 public sealed class ElasticityAccumulator
 {
     private bool _started;
+    private bool _committed;
     private long _segmentStart;
     private int _supply;
     private int _demand;
+    private int _paid;
     private int _previousSupply;
     private int _previousDemand;
     private long _firstTicks;
     private long _lastTicks;
 
-    /// <summary>∫ supply dt, in worker-seconds.</summary>
-    public double SupplySeconds { get; private set; }
+    /// <summary>∫ paid workers dt, in worker-seconds (booting, idle, busy and draining workers).</summary>
+    public double PaidSeconds { get; private set; }
 
     /// <summary>∫ (d − s)⁺ dt, worker-seconds.</summary>
     public double UnderSeconds { get; private set; }
@@ -37,22 +39,23 @@ public sealed class ElasticityAccumulator
     /// <summary>Σ|Δd| over the demand curve's changes.</summary>
     public long DemandChanges { get; private set; }
 
-    /// <summary>Largest supply seen.</summary>
-    public int PeakSupply { get; private set; }
+    /// <summary>Most workers paid for at once.</summary>
+    public int PeakPaid { get; private set; }
 
     /// <summary>Length of the integrated period, seconds.</summary>
     public double DurationSeconds => (_lastTicks - _firstTicks) / (double)TimeSpan.TicksPerSecond;
 
     /// <summary>The curves have these values from <paramref name="ticks"/> on.</summary>
-    public void Update(long ticks, int supply, int demand)
+    public void Update(long ticks, int supply, int demand, int paid)
     {
-        PeakSupply = Math.Max(PeakSupply, supply);
+        PeakPaid = Math.Max(PeakPaid, paid);
         if (!_started)
         {
             _started = true;
             _segmentStart = _firstTicks = _lastTicks = ticks;
             _supply = _previousSupply = supply;
             _demand = _previousDemand = demand;
+            _paid = paid;
             return;
         }
 
@@ -63,6 +66,13 @@ public sealed class ElasticityAccumulator
 
         _supply = supply;
         _demand = demand;
+        _paid = paid;
+        if (!_committed)
+        {
+            // Still the first instant: the curves start here, so this is their initial value, not a change.
+            _previousSupply = supply;
+            _previousDemand = demand;
+        }
     }
 
     /// <summary>Closes the last segment at <paramref name="ticks"/>.</summary>
@@ -77,7 +87,7 @@ public sealed class ElasticityAccumulator
     private void Commit(long ticks)
     {
         var dt = (ticks - _segmentStart) / (double)TimeSpan.TicksPerSecond;
-        SupplySeconds += _supply * dt;
+        PaidSeconds += _paid * dt;
         var gap = _demand - _supply;
         if (gap > 0)
         {
@@ -96,5 +106,6 @@ public sealed class ElasticityAccumulator
         _previousDemand = _demand;
         _segmentStart = ticks;
         _lastTicks = ticks;
+        _committed = true;
     }
 }

@@ -54,7 +54,7 @@ public sealed record SimulationMetrics
     /// <summary>Most workers at once.</summary>
     public int PeakWorkers { get; init; }
 
-    /// <summary>BUNGEE accuracy_U = (1/T)∫(d−s)⁺dt, in workers.</summary>
+    /// <summary>BUNGEE accuracy_U = (1/T)∫(d−s)⁺dt, in workers (s = booted workers, d = queued + running jobs in workers).</summary>
     public double UnderAccuracy { get; init; }
 
     /// <summary>BUNGEE accuracy_O = (1/T)∫(s−d)⁺dt, in workers.</summary>

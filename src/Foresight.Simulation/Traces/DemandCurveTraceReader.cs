@@ -5,7 +5,7 @@ namespace Foresight.Simulation.Traces;
 /// <summary>
 /// Turns a NAB-style <c>timestamp,value</c> series into arrivals: each row's interval (up to the next row; the median
 /// spacing for the last one) receives <c>value × JobsPerUnit</c> jobs, spread evenly over the interval. Fractions carry
-/// over to the next row, so the total equals the rounded sum of <c>value × JobsPerUnit</c>.
+/// over to the next row, so the total is the sum of <c>value × JobsPerUnit</c> rounded down.
 /// </summary>
 public static class DemandCurveTraceReader
 {

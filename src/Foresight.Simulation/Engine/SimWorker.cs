@@ -20,4 +20,7 @@ internal sealed class SimWorker(WorkerView view, bool ephemeral, long createdTic
     public bool Removed { get; set; }
 
     public long StateSinceTicks { get; set; } = createdTicks;
+
+    /// <summary>Booted, accepting and with free capacity, as last counted by the run.</summary>
+    public bool HasRoom { get; set; }
 }

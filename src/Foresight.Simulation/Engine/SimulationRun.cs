@@ -39,6 +39,7 @@ internal sealed class SimulationRun
     private int _nextWorker;
     private int _draining;
     private int _ready;
+    private int _withRoom;
     private int _removedSinceCompact;
     private int _queued;
     private int _running;
@@ -196,7 +197,7 @@ internal sealed class SimulationRun
 
     private void Dispatch()
     {
-        if (_queued == 0)
+        if (_queued == 0 || _withRoom == 0)
         {
             return;
         }
@@ -233,6 +234,8 @@ internal sealed class SimulationRun
                 w.View.Accepting = false;
             }
 
+            RefreshRoom(w);
+
             _events.Enqueue(new SimEvent(SimEventKind.Completion, j, w), new EventKey(_now + job.Duration.Ticks, SimEventKind.Completion, _sequence++));
         }
     }
@@ -249,6 +252,7 @@ internal sealed class SimulationRun
         var capacity = _o.Pool.WorkerCapacity;
         var share = Math.Max(_reserved[j].Cpu / capacity.Cpu, _reserved[j].MemoryMb / (double)capacity.MemoryMb);
         _busyWorkerSeconds += job.Duration.TotalSeconds * Math.Min(1, share);
+        RefreshRoom(w);
         if (w.View.RunningJobs == 0)
         {
             if (w.Ephemeral || w.Draining)
@@ -274,6 +278,7 @@ internal sealed class SimulationRun
         w.StateSinceTicks = _now;
         w.View.Accepting = !w.Draining;
         _scheduler.UpsertWorker(w.View);
+        RefreshRoom(w);
     }
 
     private void StartWorker(bool booted)
@@ -318,8 +323,20 @@ internal sealed class SimulationRun
         }
 
         w.Removed = true;
+        RefreshRoom(w);
         _workers.Remove(w.Id);
         _removedSinceCompact++;
+    }
+
+    private void RefreshRoom(SimWorker w)
+    {
+        var free = w.View.Free;
+        var room = !w.Removed && !w.Booting && w.View.Accepting && free.Cpu > 1e-9 && free.MemoryMb > 0;
+        if (room != w.HasRoom)
+        {
+            w.HasRoom = room;
+            _withRoom += room ? 1 : -1;
+        }
     }
 
     private void Tick()
@@ -389,6 +406,7 @@ internal sealed class SimulationRun
                 _draining++;
                 w.View.Accepting = false;
                 w.StateSinceTicks = _now;
+                RefreshRoom(w);
             }
         }
 

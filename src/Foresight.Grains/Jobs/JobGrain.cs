@@ -23,6 +23,7 @@ public sealed partial class JobGrain(
 {
     private const int MaxLateResults = 20;
     private readonly ForesightOptions _options = options.Value;
+    private IGrainTimer? _enqueueRetry;
 
     private JobRecord Job => state.State;
 
@@ -38,7 +39,7 @@ public sealed partial class JobGrain(
             // Already accepted: a retried submit (the first answer was lost) makes sure the scheduler has it.
             if (Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } waiting)
             {
-                await EnqueueAsync(waiting);
+                await EnsureEnqueuedAsync(waiting);
             }
 
             return Job;
@@ -52,7 +53,7 @@ public sealed partial class JobGrain(
         var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
         Job.Attempts.Add(attempt);
         await state.WriteStateAsync();
-        await EnqueueAsync(attempt);
+        await EnsureEnqueuedAsync(attempt);
         return Job;
     }
 
@@ -164,7 +165,7 @@ public sealed partial class JobGrain(
         if (current.WorkerId is null)
         {
             // Placed on the lost worker but never claimed: the attempt never started, so it is not used up.
-            await EnqueueAsync(current);
+            await EnsureEnqueuedAsync(current);
             return;
         }
 
@@ -201,7 +202,7 @@ public sealed partial class JobGrain(
         Job.StatusReason = reason;
         await state.WriteStateAsync();
         LogRequeued(logger, Job.JobId, next.Number, reason);
-        await EnqueueAsync(next);
+        await EnsureEnqueuedAsync(next);
     }
 
     private void MarkRunning(AttemptRecord attempt, string workerId)
@@ -228,6 +229,44 @@ public sealed partial class JobGrain(
         }
 
         LogLateResult(logger, Job.JobId, attempt, workerId);
+    }
+
+    /// <summary>
+    /// Hands a queued attempt to its scheduler. The job is already durable, so a failed hand-off (the scheduler's
+    /// silo is failing over) is not the caller's problem: a timer keeps trying until the scheduler has it.
+    /// </summary>
+    private async Task EnsureEnqueuedAsync(AttemptRecord attempt)
+    {
+        try
+        {
+            await EnqueueAsync(attempt);
+        }
+        catch (Exception e)
+        {
+            LogEnqueueRetry(logger, e, Job.JobId, attempt.Number);
+            _enqueueRetry ??= this.RegisterGrainTimer(
+                RetryEnqueueAsync,
+                new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { KeepAlive = true });
+        }
+    }
+
+    private async Task RetryEnqueueAsync(CancellationToken cancellation)
+    {
+        if (Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } waiting)
+        {
+            try
+            {
+                await EnqueueAsync(waiting);
+            }
+            catch (Exception e)
+            {
+                LogEnqueueRetry(logger, e, Job.JobId, waiting.Number);
+                return;
+            }
+        }
+
+        _enqueueRetry?.Dispose();
+        _enqueueRetry = null;
     }
 
     private Task EnqueueAsync(AttemptRecord attempt)
@@ -259,6 +298,9 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} queued ({Reason})")]
     private static partial void LogRequeued(ILogger logger, string jobId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} not yet handed to its scheduler; retrying")]
+    private static partial void LogEnqueueRetry(ILogger logger, Exception exception, string jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: late result for attempt {Attempt} from {WorkerId} recorded, not applied")]
     private static partial void LogLateResult(ILogger logger, string jobId, int attempt, string workerId);

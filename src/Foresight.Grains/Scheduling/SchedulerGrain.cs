@@ -123,8 +123,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public Task UpsertWorker(WorkerRegistration registration, bool accepting)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        _workers[registration.WorkerId] = registration;
         var view = _pool.FindWorker(registration.WorkerId);
+        if (view is not null && view.Accepting == accepting && _workers.GetValueOrDefault(registration.WorkerId) == registration)
+        {
+            return Task.CompletedTask; // a periodic re-assertion with nothing new: no dispatch, no write
+        }
+
+        _workers[registration.WorkerId] = registration;
         if (view is null)
         {
             view = NewView(registration);
@@ -313,12 +318,28 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
         catch (Exception e)
         {
-            // The worker grain could not be reached: the attempts go back to the queue. A claim that did get
-            // through makes a second placement harmless (the job refuses the second claim).
+            // The worker grain could not be reached (its silo may be gone). Its attempts go back to the queue and
+            // the worker takes nothing more until it registers again; no immediate re-dispatch, so a failing
+            // worker cannot turn this into a tight loop. A claim that did get through makes a second placement
+            // harmless: the job refuses the second claim.
             LogSendFailed(_logger, e, _partition, workerId, attempts.Count);
+            await Task.Yield();
+            if (_pool.FindWorker(workerId) is { } view)
+            {
+                view.Accepting = false;
+            }
+
+            foreach (var attempt in attempts)
+            {
+                if (TakePlaced(workerId, attempt) is { } placed)
+                {
+                    AddToQueue(placed.Job);
+                }
+            }
+
             try
             {
-                await Return(workerId, attempts);
+                await _writer.WriteAsync();
             }
             catch (Exception persist)
             {

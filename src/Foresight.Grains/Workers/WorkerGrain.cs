@@ -30,6 +30,7 @@ public sealed partial class WorkerGrain(
     private IGrainTimer? _heartbeatCheck;
     private IAsyncStream<HeartbeatEvent>? _stream;
     private DateTimeOffset _lastHeartbeat;
+    private DateTimeOffset _lastAsserted;
 
     private WorkerRecord Record => state.State;
 
@@ -70,7 +71,7 @@ public sealed partial class WorkerGrain(
         Record.RegisteredAt ??= now;
         ForesightMetrics.WorkerMoved(from == WorkerState.Registering ? null : from, to);
         await state.WriteStateAsync();
-        await Scheduler().UpsertWorker(registration, WorkerLifecycle.IsAcceptingWork(to));
+        await AssertRegistrationAsync();
         StartWatching();
         await PublishAsync();
         return Record;
@@ -88,7 +89,13 @@ public sealed partial class WorkerGrain(
         if (Record.State == WorkerState.Unhealthy)
         {
             await MoveAsync(WorkerEvent.HeartbeatRecovered);
-            await Scheduler().UpsertWorker(Record.Registration, accepting: true);
+            await AssertRegistrationAsync();
+        }
+        else if (_agent is not null && _lastHeartbeat - _lastAsserted > _options.ReconcilePeriod * 4)
+        {
+            // Now and then remind the scheduler of this worker: it may have been restored from older state or
+            // have stopped sending here after a failed hand-off. Unchanged, this costs it nothing.
+            await AssertRegistrationAsync();
         }
 
         await PublishAsync();
@@ -328,6 +335,12 @@ public sealed partial class WorkerGrain(
         {
             LogPublishFailed(logger, e, WorkerId);
         }
+    }
+
+    private Task AssertRegistrationAsync()
+    {
+        _lastAsserted = clock.Now;
+        return Scheduler().UpsertWorker(Record.Registration!, WorkerLifecycle.IsAcceptingWork(Record.State));
     }
 
     private ISchedulerGrain Scheduler()

@@ -1,0 +1,64 @@
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Workers;
+using Foresight.Cluster.Tests.Support;
+using Foresight.Scheduling.Jobs;
+using Foresight.Scheduling.Workers;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Foresight.Cluster.Tests;
+
+/// <summary>
+/// Heartbeat loss with Foresight's clock on a FakeTimeProvider: the test moves time, the grains' deadline checks see it.
+/// </summary>
+public sealed class HeartbeatLossTests
+{
+    [Fact]
+    public async Task A_worker_that_stops_heartbeating_turns_Unhealthy_and_its_job_completes_on_another_worker()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+        await using var cluster = await ForesightCluster.StartAsync(2, o => o.HeartbeatTimeout = TimeSpan.FromSeconds(10), clock);
+        var stuck = new GateExecutor(block: true);
+        var lost = await cluster.StartAgentAsync("lost", stuck);
+        await cluster.Job("hb-1").Submit(new JobSpec("hb", "true", ["linux"], MaxAttempts: 3));
+        await cluster.WaitForJobAsync("hb-1", j => j.State == JobState.Running);
+        var healthy = new GateExecutor();
+        await cluster.StartAgentAsync("healthy", healthy);
+
+        // The first agent dies: no more heartbeats, its job never reports.
+        await lost.StopAbruptlyAsync();
+        // Move Foresight's clock past the 10 s timeout (and the 1 s retry back-off) in steps, letting the live
+        // agent heartbeat at each step so only the dead one misses its deadline.
+        for (var step = 0; step < 10 && !JobStateMachine.IsTerminal((await cluster.Job("hb-1").GetState()).State); step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(2));
+            var now = clock.GetUtcNow();
+            await Eventually.HoldsAsync(
+                async () => (await cluster.Worker("healthy").GetState()).LastHeartbeat >= now,
+                TimeSpan.FromSeconds(10));
+            if (step >= 5)
+            {
+                // Past the timeout: give the deadline check and the re-queue a moment of real time.
+                await Eventually.HoldsAsync(async () => (await cluster.Worker("lost").GetState()).State == WorkerState.Unhealthy, TimeSpan.FromSeconds(10));
+            }
+        }
+
+        var job = await cluster.WaitForEndAsync("hb-1");
+        var worker = await cluster.Worker("lost").GetState();
+        Assert.Equal(WorkerState.Unhealthy, worker.State);
+        Assert.Equal(JobState.Succeeded, job.State);
+        Assert.Equal(2, job.Attempts.Count);
+        Assert.Equal(AttemptEnd.WorkerLost, job.Attempts[0].End);
+        Assert.Equal("lost", job.Attempts[0].WorkerId);
+        Assert.Equal("healthy", job.Attempts[1].WorkerId);
+        Assert.Equal(AttemptEnd.Succeeded, job.Attempts[1].End);
+        Assert.Equal(WorkerState.Available, (await cluster.Worker("healthy").GetState()).State);
+
+        // The lost worker's result shows up after all: recorded, never a second completion.
+        await cluster.Worker("lost").Report([new AttemptReport("hb-1", 1, new ExecutionResult(AttemptEnd.Failed, 1, TimeSpan.FromSeconds(30)))]);
+        var after = await cluster.Job("hb-1").GetState();
+        Assert.Equal(JobState.Succeeded, after.State);
+        Assert.Equal(job.FinishedAt, after.FinishedAt);
+        var late = Assert.Single(after.LateResults);
+        Assert.Equal(1, late.Attempt);
+    }
+}

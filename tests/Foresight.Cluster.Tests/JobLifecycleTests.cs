@@ -1,0 +1,135 @@
+using Foresight.Abstractions.Jobs;
+using Foresight.Cluster.Tests.Support;
+using Foresight.Scheduling.Jobs;
+
+namespace Foresight.Cluster.Tests;
+
+/// <summary>Real commands on real processes through a 3-silo cluster: success, failure, retries, cancellation, timeout, bad input.</summary>
+public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixture<ShellClusterFixture>
+{
+    private readonly ForesightCluster _cluster = fixture.Cluster;
+
+    private static JobSpec Shell(string command, TimeSpan? timeout = null, int maxAttempts = 3, int[]? retryable = null) =>
+        new("test", command, ["linux"], Cpu: 1, MemoryMb: 128, Timeout: timeout, MaxAttempts: maxAttempts, RetryableExitCodes: retryable, Pool: "shell");
+
+    [Fact]
+    public async Task A_command_runs_on_a_worker_and_its_output_and_exit_code_come_back()
+    {
+        await _cluster.Job("ok-1").Submit(Shell("echo hello from $FORESIGHT_JOB_ID; echo to-stderr >&2"));
+
+        var job = await _cluster.WaitForEndAsync("ok-1");
+
+        Assert.Equal(JobState.Succeeded, job.State);
+        var attempt = Assert.Single(job.Attempts);
+        Assert.Equal("shell-1", attempt.WorkerId);
+        Assert.Equal(0, attempt.Result!.ExitCode);
+        Assert.Contains("hello from ok-1", attempt.Result.OutputTail, StringComparison.Ordinal);
+        Assert.Contains("to-stderr", attempt.Result.OutputTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_command_fails_once_unless_its_exit_code_is_retryable()
+    {
+        await _cluster.Job("fail-1").Submit(Shell("exit 3"));
+        await _cluster.Job("retry-1").Submit(Shell("exit 3", maxAttempts: 2, retryable: [3]));
+
+        var failed = await _cluster.WaitForEndAsync("fail-1");
+        var retried = await _cluster.WaitForEndAsync("retry-1");
+
+        Assert.Equal(JobState.Failed, failed.State);
+        Assert.Single(failed.Attempts);
+        Assert.Equal("exited with code 3", failed.StatusReason);
+        Assert.Equal(JobState.Failed, retried.State);
+        Assert.Equal([1, 2], retried.Attempts.Select(a => a.Number));
+        Assert.All(retried.Attempts, a => Assert.Equal(3, a.Result!.ExitCode));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_running_job_kills_its_process_and_frees_the_worker()
+    {
+        await _cluster.Job("long-1").Submit(Shell("sleep 60"));
+        await _cluster.WaitForJobAsync("long-1", j => j.State == JobState.Running);
+
+        var cancelled = await _cluster.Job("long-1").Cancel("no longer needed");
+
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.Equal("no longer needed", cancelled.StatusReason);
+        // The agent killed the process and reported; the report is kept as late, the job stays Cancelled.
+        var after = await _cluster.WaitForJobAsync("long-1", j => j.LateResults.Count == 1);
+        Assert.Equal(AttemptEnd.Cancelled, after.LateResults[0].Result.End);
+        Assert.Equal(JobState.Cancelled, after.State);
+        // The worker's capacity came back: a job needing all of it runs.
+        await _cluster.Job("after-cancel").Submit(Shell("true") with { Cpu = 4 });
+        Assert.Equal(JobState.Succeeded, (await _cluster.WaitForEndAsync("after-cancel")).State);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_queued_job_removes_it_from_the_queue()
+    {
+        // No worker has the 'gpu' label, so the job waits in the queue.
+        await _cluster.Job("queued-1").Submit(Shell("true") with { Labels = ["gpu"] });
+
+        var cancelled = await _cluster.Job("queued-1").Cancel("");
+
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        var snapshot = await _cluster.Client.GetGrain<Foresight.Abstractions.Scheduling.ISchedulerGrain>("shell").GetState();
+        Assert.DoesNotContain(snapshot.Head, q => q.JobId == "queued-1");
+    }
+
+    [Fact]
+    public async Task A_job_over_its_timeout_is_killed_and_ends_TimedOut()
+    {
+        await _cluster.Job("slow-1").Submit(Shell("sleep 60", timeout: TimeSpan.FromSeconds(1)));
+
+        var job = await _cluster.WaitForEndAsync("slow-1", TimeSpan.FromSeconds(20));
+
+        Assert.Equal(JobState.TimedOut, job.State);
+        var attempt = Assert.Single(job.Attempts);
+        Assert.InRange(attempt.Result!.Duration, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(15));
+    }
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("command")]
+    [InlineData("maxAttempts")]
+    public async Task An_invalid_job_is_refused_with_the_field_named_and_nothing_is_stored(string field)
+    {
+        var spec = field switch
+        {
+            "cpu" => Shell("true") with { Cpu = -1 },
+            "command" => Shell(" "),
+            _ => Shell("true", maxAttempts: 0),
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidJobSpecException>(() => _cluster.Job($"bad-{field}").Submit(spec));
+
+        Assert.Equal(field, error.Field);
+        Assert.Equal(JobState.Pending, (await _cluster.Job($"bad-{field}").GetState()).State);
+    }
+
+    [Fact]
+    public async Task A_finished_job_refuses_new_claims_and_keeps_late_results_without_completing_twice()
+    {
+        await _cluster.Job("done-1").Submit(Shell("echo once"));
+        var done = await _cluster.WaitForEndAsync("done-1");
+
+        var claim = await _cluster.Job("done-1").Claim(1, "intruder");
+        await _cluster.Job("done-1").Finish(1, "intruder", new ExecutionResult(AttemptEnd.Failed, 1, TimeSpan.Zero));
+        var after = await _cluster.Job("done-1").GetState();
+
+        Assert.Null(claim);
+        Assert.Equal(JobState.Succeeded, after.State);
+        Assert.Equal(done.FinishedAt, after.FinishedAt);
+        Assert.Single(after.LateResults);
+        Assert.Equal("intruder", after.LateResults[0].WorkerId);
+    }
+
+    [Fact]
+    public void The_state_machine_names_both_states_when_it_refuses_a_transition()
+    {
+        var error = Assert.Throws<InvalidTransitionException>(() => JobStateMachine.Transition(JobState.Succeeded, JobState.Running));
+
+        Assert.Contains("Succeeded", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Running", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -7,9 +7,9 @@ namespace Foresight.Forecasting.Models;
 /// decomposition exceeds 0.64, d from repeated KPSS tests (5 %), then a stepwise search over p, q ≤ 3 and P, Q ≤ 1
 /// (smaller than R's 5/2 to keep fitting fast) by AICc, starting from (2,d,2)(1,D,1), (0,d,0)(0,D,0), (1,d,0)(1,D,0)
 /// and (0,d,1)(0,D,1), moving one order (or one pair) at a time and toggling the constant when d + D ≤ 1.
-/// Fits on at most the last <c>maxSeasons</c> seasons (default 30, i.e. 720 hourly points).
+/// <c>seasonalDifference</c> forces D (null = the strength test). Fits on at most the last <c>maxSeasons</c> seasons (default 30, i.e. 720 hourly points).
 /// </summary>
-public sealed class AutoArimaForecaster(int maxSeasons = 30) : Forecaster
+public sealed class AutoArimaForecaster(int maxSeasons = 30, bool? seasonalDifference = null) : Forecaster
 {
     private const int MaxP = 3;
     private const int MaxSeasonalP = 1;
@@ -25,7 +25,7 @@ public sealed class AutoArimaForecaster(int maxSeasons = 30) : Forecaster
     {
         int m = PrimaryPeriod(history);
         var tail = y.Length > maxSeasons * Math.Max(m, 24) ? y[^(maxSeasons * Math.Max(m, 24))..] : y;
-        var best = Search(tail, m);
+        var best = Search(tail, m, seasonalDifference);
         if (best is null)
         {
             return SeasonalNaiveForecaster.FitValues(y, m, Name);
@@ -34,9 +34,10 @@ public sealed class AutoArimaForecaster(int maxSeasons = 30) : Forecaster
         return new FittedModel($"{Name}:{best.Order}", best.Forecast, (h, _) => best.ForecastSd(h), NaiveSigma(y));
     }
 
-    internal static ArimaFit? Search(double[] y, int m)
+    internal static ArimaFit? Search(double[] y, int m, bool? seasonalDifference = null)
     {
-        int seasonalD = m > 1 && y.Length >= 3 * m && SeasonalStrength(y, m) > 0.64 ? 1 : 0;
+        bool canDifference = m > 1 && y.Length >= 3 * m;
+        int seasonalD = canDifference && (seasonalDifference ?? SeasonalStrength(y, m) > 0.64) ? 1 : 0;
         var x = seasonalD == 1 ? ArimaFit.Difference(y, ArimaFit.DifferencingPolynomial(new ArimaOrder(0, 0, 0, 0, 1, 0, m, false))) : y;
         int d = 0;
         while (d < 2 - seasonalD && Kpss(x) > 0.463)

@@ -6,10 +6,10 @@ namespace Foresight.Forecasting.Models;
 /// Multi-seasonal decomposition (MSTL-style, e.g. daily + weekly): on the log scale for positive data, each seasonal
 /// period that fits twice into the history gets a profile — the mean detrended value per position over the last
 /// <c>cycles</c> cycles (centred moving-average trend, other seasons removed first, two passes). The seasonally
-/// adjusted remainder is forecast by non-seasonal ETS chosen by AICc (A error; N, A or Ad trend) and the profiles are
+/// adjusted remainder is forecast by non-seasonal ETS chosen by AICc (A error; trend forms from <c>trends</c>, default N, A, Ad) and the profiles are
 /// added back. Intervals from the ETS variance, mapped through the delta method on the log scale.
 /// </summary>
-public sealed class MstlForecaster(int cycles = 8, bool logTransform = true) : Forecaster
+public sealed class MstlForecaster(int cycles = 8, bool logTransform = true, string trends = "NAD") : Forecaster
 {
     /// <inheritdoc/>
     public override string Name => "MSTL";
@@ -32,7 +32,7 @@ public sealed class MstlForecaster(int cycles = 8, bool logTransform = true) : F
         }
 
         EtsFit? best = null;
-        foreach (char trend in "NAD")
+        foreach (char trend in trends)
         {
             var fit = EtsFit.Fit(adjusted, new EtsSpec(false, trend, 'N', 1));
             if (fit is not null && (best is null || fit.Aicc < best.Aicc))

@@ -23,6 +23,7 @@ internal static class SimulateCommand
         var maxWorkers = new Option<int>("--max-workers") { Description = "Pool maximum", DefaultValueFactory = _ => 1000 };
         var cpu = new Option<double>("--worker-cpu") { Description = "CPU cores per worker", DefaultValueFactory = _ => 4 };
         var memory = new Option<long>("--worker-memory-mb") { Description = "Memory per worker, MiB", DefaultValueFactory = _ => 16384 };
+        var labels = new Option<string?>("--worker-labels") { Description = "Comma-separated labels every worker has (jobs asking for others are refused)" };
         var slots = new Option<int>("--worker-slots") { Description = "Jobs a worker runs at once", DefaultValueFactory = _ => 1 };
         var waitTarget = new Option<double>("--wait-target-seconds") { Description = "Queue-wait target (late share; static:auto meets it at p95)", DefaultValueFactory = _ => 60 };
         var placement = new Option<string>("--placement") { Description = "Placement policy: first-fit or least-loaded", DefaultValueFactory = _ => "first-fit" };
@@ -34,7 +35,7 @@ internal static class SimulateCommand
         var output = new Option<string>("--output") { Description = "Where --compare writes autoscaling-baselines.md and the PNGs", DefaultValueFactory = _ => Path.Combine("docs", "evaluation") };
 
         var command = new Command("simulate", "Replay a job trace through autoscaler baselines on virtual time and report queue waits, cost and elasticity.");
-        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, waitTarget, placement, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output })
+        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output })
         {
             command.Options.Add(option);
         }
@@ -46,6 +47,9 @@ internal static class SimulateCommand
                 var options = new SimulationOptions
                 {
                     Pool = new PoolLimits(0, parse.GetValue(maxWorkers), new Resources(parse.GetValue(cpu), parse.GetValue(memory)), parse.GetValue(slots)),
+                    WorkerLabels = (parse.GetValue(labels) ?? string.Empty)
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        .ToHashSet(StringComparer.Ordinal),
                     BootDelay = TimeSpan.FromSeconds(parse.GetValue(boot)),
                     BootJitter = TimeSpan.FromSeconds(parse.GetValue(jitter)),
                     Seed = parse.GetValue(seed),

@@ -13,25 +13,39 @@ namespace Foresight.Scheduling;
 /// <remarks>
 /// <para>Dispatch walks the queue in priority-with-aging order and asks the placement policy for each job. A job
 /// that fits nowhere right now is skipped and stays queued, so a big job does not block small ones behind it.</para>
-/// <para>It is built for a hot path (thousands of jobs per second, hundreds of workers, a queue of 100,000): a
-/// call stops once no accepting worker has free CPU and memory, skips jobs larger than the largest free slot
-/// without asking the policy, scans at most <see cref="MaxSkipsPerDispatch"/> unplaceable jobs, and allocates
-/// nothing per job beyond the returned list.</para>
+/// <para>A job that no worker of the pool could run even when idle (a label nobody has, or more CPU or memory
+/// than any worker's capacity) is parked: it stays queued (<see cref="UnplaceableCount"/>) but is not scanned
+/// again until the set of workers or their capacities change, so it cannot clog the head of the queue.</para>
+/// <para>Built for a hot path (thousands of jobs per second, hundreds of workers, a queue of 100,000): a call stops
+/// once no accepting worker has free CPU and memory; skips without asking the policy any job larger than the
+/// largest free slot or at least as demanding as one that already found no worker in this call; gives up after
+/// <see cref="MaxPolicyMissesPerDispatch"/> fruitless policy calls or <see cref="MaxScanPerDispatch"/> skipped jobs; and
+/// allocates nothing per job beyond the returned list.</para>
 /// <para>Not thread-safe: it has one owner (a grain activation or the simulator loop).</para>
 /// </remarks>
-public sealed class PoolScheduler
+public sealed partial class PoolScheduler
 {
-    /// <summary>Default for <see cref="MaxSkipsPerDispatch"/>.</summary>
-    public const int DefaultMaxSkipsPerDispatch = 512;
+    /// <summary>Default for <see cref="MaxPolicyMissesPerDispatch"/>.</summary>
+    public const int DefaultMaxPolicyMissesPerDispatch = 64;
 
-    // Below this much free CPU a worker counts as full (allocations are sums of fractional cores).
-    private const double CpuEpsilon = 1e-9;
+    /// <summary>Default for <see cref="MaxScanPerDispatch"/>.</summary>
+    public const int DefaultMaxScanPerDispatch = 512;
 
-    private readonly List<WorkerView> _workers = [];
+        private readonly List<WorkerView> _workers = [];
     private readonly ReadOnlyCollection<WorkerView> _workersView;
     private readonly Dictionary<string, WorkerView> _workersById = new(StringComparer.Ordinal);
-    private readonly ReadyQueue<JobDemand> _queue;
+    private readonly ReadyQueue<JobDemand> _ready;
+    private readonly ReadyQueue<JobDemand> _parked;
+    private readonly WorkerSetSnapshot _snapshot = new();
+    private readonly UnplaceableDemands _unplaceable = new();
+    private readonly DemandFloor _readyFloor = new();
+
+    // Reused between calls: the sorted sets cannot change while they are enumerated.
     private readonly List<ReadyQueue<JobDemand>.Entry> _placedEntries = [];
+    private readonly List<ReadyQueue<JobDemand>.Entry> _movedEntries = [];
+
+    // Where the last budget-limited sweep behind the head of the queue stopped; see Dispatch.
+    private ReadyQueue<JobDemand>.Entry? _sweepCursor;
 
     /// <param name="policy">Chooses the worker for each job.</param>
     /// <param name="agingInterval">Waiting time worth one priority level; default <see cref="ReadyQueue.DefaultAgingInterval"/>.</param>
@@ -39,19 +53,20 @@ public sealed class PoolScheduler
     {
         ArgumentNullException.ThrowIfNull(policy);
         Policy = policy;
-        _queue = new ReadyQueue<JobDemand>(agingInterval ?? ReadyQueue.DefaultAgingInterval);
+        _ready = new ReadyQueue<JobDemand>(agingInterval ?? ReadyQueue.DefaultAgingInterval);
+        _parked = new ReadyQueue<JobDemand>(_ready.AgingInterval);
         _workersView = _workers.AsReadOnly();
     }
 
     public IPlacementPolicy Policy { get; }
 
-    public TimeSpan AgingInterval => _queue.AgingInterval;
+    public TimeSpan AgingInterval => _ready.AgingInterval;
 
     /// <summary>
-    /// How many queued jobs one <see cref="Dispatch"/> call may pass over without placing them before it gives up;
-    /// bounds the cost of a call when a large backlog cannot be placed.
+    /// How many times one <see cref="Dispatch"/> call may ask the policy in vain before it gives up; bounds the
+    /// O(workers) work a call spends on jobs it cannot place.
     /// </summary>
-    public int MaxSkipsPerDispatch
+    public int MaxPolicyMissesPerDispatch
     {
         get;
         set
@@ -59,24 +74,59 @@ public sealed class PoolScheduler
             ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
             field = value;
         }
-    } = DefaultMaxSkipsPerDispatch;
+    } = DefaultMaxPolicyMissesPerDispatch;
+
+    /// <summary>
+    /// How many queued jobs one <see cref="Dispatch"/> call may pass over, cheaply or not, before it gives up;
+    /// bounds a call's cost when a large backlog cannot be placed right now.
+    /// </summary>
+    public int MaxScanPerDispatch
+    {
+        get;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            field = value;
+        }
+    } = DefaultMaxScanPerDispatch;
 
     /// <summary>The pool's workers in registration order (the order first-fit uses). Live views: updated in place.</summary>
     public IReadOnlyList<WorkerView> Workers => _workersView;
 
-    public int QueueDepth => _queue.Count;
+    /// <summary>All queued jobs, including <see cref="UnplaceableCount"/>.</summary>
+    public int QueueDepth => _ready.Count + _parked.Count;
 
-    /// <summary>Queued jobs in dispatch order.</summary>
+    /// <summary>Queued jobs that no current worker could run even when idle (missing labels, or too large).</summary>
+    public int UnplaceableCount => _parked.Count;
+
+    /// <summary>Queued jobs in dispatch (priority with aging) order, unplaceable ones included at their place.</summary>
     public IEnumerable<JobDemand> Queued
     {
         get
         {
-            foreach (var entry in _queue.Ordered)
+            using var ready = _ready.Ordered.GetEnumerator();
+            using var parked = _parked.Ordered.GetEnumerator();
+            bool hasReady = ready.MoveNext();
+            bool hasParked = parked.MoveNext();
+            var order = ReadyQueue<JobDemand>.Order;
+            while (hasReady || hasParked)
             {
-                yield return entry.Item;
+                if (hasReady && (!hasParked || order.Compare(ready.Current, parked.Current) < 0))
+                {
+                    yield return ready.Current.Item;
+                    hasReady = ready.MoveNext();
+                }
+                else
+                {
+                    yield return parked.Current.Item;
+                    hasParked = parked.MoveNext();
+                }
             }
         }
     }
+
+    /// <summary>The queued jobs that no current worker could run, in priority order; e.g. to report a label nobody offers.</summary>
+    public IEnumerable<JobDemand> Unplaceable => _parked.Ordered.Select(e => e.Item);
 
     /// <summary>
     /// Adds a worker, or replaces the one with the same <see cref="WorkerView.WorkerId"/> at the same position.
@@ -87,6 +137,7 @@ public sealed class PoolScheduler
     {
         ArgumentNullException.ThrowIfNull(worker);
         ArgumentException.ThrowIfNullOrEmpty(worker.WorkerId, nameof(worker));
+        ArgumentNullException.ThrowIfNull(worker.Labels, nameof(worker));
         if (_workersById.TryGetValue(worker.WorkerId, out var existing))
         {
             _workers[_workers.IndexOf(existing)] = worker;
@@ -132,118 +183,33 @@ public sealed class PoolScheduler
                 $"Job '{job.JobId}' requests {job.Request}; CPU and memory must be non-negative numbers.", nameof(job));
         }
 
-        if (_queue.Contains(job.JobId))
+        if (IsQueued(job.JobId))
         {
             throw new InvalidOperationException($"Job '{job.JobId}' is already queued.");
         }
 
-        _queue.Enqueue(job.JobId, job, job.Priority, enqueuedAt);
+        _ready.Enqueue(job.JobId, job, job.Priority, enqueuedAt);
+        _readyFloor.Add(job.Request);
     }
 
     /// <summary>Removes a job that is still queued (e.g. cancelled); false when it is not queued.</summary>
-    public bool TryRemoveQueued(string jobId) => _queue.Remove(jobId);
+    public bool TryRemoveQueued(string jobId)
+    {
+        if (jobId is not null && _ready.TryGet(jobId, out var queued))
+        {
+            _ready.Remove(jobId);
+            _readyFloor.Remove(queued.Item.Request);
+            return true;
+        }
 
-    public bool IsQueued(string jobId) => _queue.Contains(jobId);
+        return _parked.Remove(jobId!);
+    }
+
+    public bool IsQueued(string jobId) => _ready.Contains(jobId) || _parked.Contains(jobId);
 
     /// <summary>A queued job's demand and enqueue time, e.g. to report how long it has waited.</summary>
-    public bool TryGetQueued(string jobId, out QueuedItem<JobDemand> queued) => _queue.TryGet(jobId, out queued);
-
-    /// <summary>
-    /// Places as many queued jobs as fit, best first, and returns the placements. Each placed job leaves the queue
-    /// and its request is added to the chosen worker's <see cref="WorkerView.Allocated"/> (and
-    /// <see cref="WorkerView.RunningJobs"/> incremented) before the next job is considered.
-    /// </summary>
-    /// <param name="now">Used for <see cref="PlacementDecision.Waited"/> (never negative).</param>
-    /// <param name="maxPlacements">Upper bound on placements in this call.</param>
-    /// <exception cref="InvalidOperationException">The policy chose a worker that is out of range or cannot take the job; the queue and the workers are left as they were before the call.</exception>
-    public IReadOnlyList<PlacementDecision> Dispatch(DateTimeOffset now, int maxPlacements = int.MaxValue)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxPlacements);
-        if (maxPlacements == 0 || _queue.Count == 0)
-        {
-            return [];
-        }
-
-        // Workers with room, and the largest free CPU and memory among them: an upper bound that stays valid for
-        // the whole call because allocations only grow during it.
-        int workersWithRoom = 0;
-        double largestFreeCpu = 0;
-        long largestFreeMemory = 0;
-        foreach (var worker in _workers)
-        {
-            if (worker.Accepting && HasRoom(worker))
-            {
-                workersWithRoom++;
-                var free = worker.Free;
-                largestFreeCpu = Math.Max(largestFreeCpu, free.Cpu);
-                largestFreeMemory = Math.Max(largestFreeMemory, free.MemoryMb);
-            }
-        }
-
-        if (workersWithRoom == 0)
-        {
-            return [];
-        }
-
-        List<PlacementDecision>? placements = null;
-        int skipped = 0;
-        try
-        {
-            foreach (var entry in _queue.Ordered)
-            {
-                var job = entry.Item;
-                var request = job.Request;
-                int chosen = request.Cpu > largestFreeCpu + CpuEpsilon || request.MemoryMb > largestFreeMemory
-                    ? -1
-                    : Policy.Choose(job, _workers);
-                if (chosen < 0)
-                {
-                    if (++skipped >= MaxSkipsPerDispatch)
-                    {
-                        break;
-                    }
-
-                    continue;
-                }
-
-                var worker = CheckedChoice(job, chosen);
-                bool hadRoom = HasRoom(worker);
-                worker.Allocated += request;
-                worker.RunningJobs++;
-                var waited = now - entry.EnqueuedAt;
-                placements ??= new List<PlacementDecision>(Math.Min(Math.Min(maxPlacements, _queue.Count), 256));
-                placements.Add(new PlacementDecision(job, worker.WorkerId, entry.EnqueuedAt, waited < TimeSpan.Zero ? TimeSpan.Zero : waited));
-                _placedEntries.Add(entry);
-
-                if (placements.Count >= maxPlacements || (hadRoom && !HasRoom(worker) && --workersWithRoom == 0))
-                {
-                    break;
-                }
-            }
-        }
-        catch
-        {
-            // A policy failed part-way: undo this call's allocations so every job is still queued and no
-            // capacity leaks; nothing already accepted is lost.
-            foreach (var placement in placements ?? [])
-            {
-                Release(placement.WorkerId, placement.Job.Request);
-            }
-
-            _placedEntries.Clear();
-            throw;
-        }
-
-        // The sorted set cannot change while it is enumerated: take the placed jobs out afterwards.
-        foreach (var entry in _placedEntries)
-        {
-            _queue.RemoveEntry(entry);
-        }
-
-        _placedEntries.Clear();
-
-        return placements ?? (IReadOnlyList<PlacementDecision>)[];
-    }
+    public bool TryGetQueued(string jobId, out QueuedItem<JobDemand> queued) =>
+        _ready.TryGet(jobId, out queued) || _parked.TryGet(jobId, out queued);
 
     /// <summary>
     /// A job on <paramref name="workerId"/> finished or was lost: frees its request and decrements
@@ -259,29 +225,5 @@ public sealed class PoolScheduler
         var allocated = worker.Allocated - request;
         worker.Allocated = new Resources(Math.Max(0, allocated.Cpu), Math.Max(0, allocated.MemoryMb));
         worker.RunningJobs = Math.Max(0, worker.RunningJobs - 1);
-    }
-
-    private static bool HasRoom(WorkerView worker)
-    {
-        var free = worker.Free;
-        return free.Cpu > CpuEpsilon && free.MemoryMb > 0;
-    }
-
-    private WorkerView CheckedChoice(JobDemand job, int index)
-    {
-        if (index >= _workers.Count)
-        {
-            throw new InvalidOperationException(
-                $"Placement policy '{Policy.Name}' chose worker index {index} for job '{job.JobId}', but the pool has {_workers.Count} workers.");
-        }
-
-        var worker = _workers[index];
-        if (!CapabilityMatcher.Matches(job, worker))
-        {
-            throw new InvalidOperationException(
-                $"Placement policy '{Policy.Name}' chose worker '{worker.WorkerId}' for job '{job.JobId}', which it cannot take (not accepting, missing labels, or not enough free resources).");
-        }
-
-        return worker;
     }
 }

@@ -23,6 +23,16 @@ public static class CapabilityMatcher
         // concrete sets, because a foreach over the interface would box an enumerator on every call.
         switch (required)
         {
+            case string[] array:
+                foreach (var label in array)
+                {
+                    if (!offered.Contains(label))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             case { Count: 0 }:
                 return true;
             case IReadOnlyList<string> list:

@@ -142,10 +142,24 @@ public sealed class ReadyQueue<T>
         return entry.Priority + ((now - entry.EnqueuedAt) / AgingInterval);
     }
 
+    /// <summary>Orders entries of any <see cref="ReadyQueue{T}"/> with the same aging interval, e.g. to merge two queues.</summary>
+    internal static IComparer<Entry> Order => EntryOrder.Instance;
+
     internal void RemoveEntry(Entry entry)
     {
         _byId.Remove(entry.Id);
         _ordered.Remove(entry);
+    }
+
+    /// <summary>Adds an entry taken from another queue with the same aging interval, keeping its place in the order.</summary>
+    internal void AddEntry(Entry entry)
+    {
+        if (!_byId.TryAdd(entry.Id, entry))
+        {
+            throw new InvalidOperationException($"'{entry.Id}' is already queued.");
+        }
+
+        _ordered.Add(entry);
     }
 
     internal sealed class Entry(string id, T item, int priority, DateTimeOffset enqueuedAt, Int128 virtualTick, long sequence)

@@ -12,6 +12,9 @@ public class PoolSchedulerPropertyTests
         Dispatch,
         Release,
         Cancel,
+        AddWorker,
+        RemoveIdleWorker,
+        ToggleAccepting,
     }
 
     [Theory]
@@ -19,23 +22,20 @@ public class PoolSchedulerPropertyTests
     [InlineData(LeastLoadedPolicy.PolicyName)]
     public void Every_job_is_placed_at_most_once_and_none_is_lost_or_overcommitted(string policyName)
     {
-        var workerGen = Gen.Select(Gen.Int[1, 16], Gen.Int[1, 16], Gen.Bool);          // cores, GiB, has gpu
         var opGen = Gen.Select(Gen.Enum<OpKind>(), Gen.Int[0, 1_000], Gen.Int[0, 1_000]); // kind and two dice
-        Gen.Select(workerGen.Array[1, 5], opGen.Array[1, 150]).Sample(
+        Gen.Select(opGen.Array[1, 200], Gen.Int[1, 50]).Sample(
             t =>
             {
-                var (workerSpecs, ops) = t;
-                var scheduler = new PoolScheduler(PlacementPolicies.FromName(policyName), TimeSpan.FromSeconds(10));
-                for (int w = 0; w < workerSpecs.Length; w++)
+                var (ops, scanBudget) = t;
+                var scheduler = new PoolScheduler(PlacementPolicies.FromName(policyName), TimeSpan.FromSeconds(10))
                 {
-                    var (cores, gib, gpu) = workerSpecs[w];
-                    scheduler.UpsertWorker(gpu ? Worker($"w{w}", cores, gib * 1024L, "linux", "gpu") : Worker($"w{w}", cores, gib * 1024L, "linux"));
-                }
-
+                    MaxScanPerDispatch = scanBudget,
+                    MaxPolicyMissesPerDispatch = Math.Max(1, scanBudget / 3),
+                };
                 var queued = new HashSet<string>();
                 var running = new Dictionary<string, (string WorkerId, JobDemand Job)>();
                 var everPlaced = new HashSet<string>();
-                int enqueued = 0, cancelled = 0, released = 0;
+                int enqueued = 0, cancelled = 0, released = 0, workersAdded = 0;
                 var now = T0;
 
                 foreach (var (kind, a, b) in ops)
@@ -45,10 +45,8 @@ public class PoolSchedulerPropertyTests
                     {
                         case OpKind.Enqueue:
                             string id = $"j{enqueued++}";
-                            var job = a % 4 == 0
-                                ? Job(id, 0.5 + (a % 8), 256L * (1 + (b % 64)), b % 5, "linux", "gpu")
-                                : Job(id, 0.5 + (a % 8), 256L * (1 + (b % 64)), b % 5, "linux");
-                            scheduler.Enqueue(job, now);
+                            string[] labels = (a % 5) switch { 0 => ["linux", "gpu"], 1 => ["windows"], _ => ["linux"] };
+                            scheduler.Enqueue(new JobDemand(id, labels, new Resources(0.5 + (a % 8), 256L * (1 + (b % 64))), b % 5), now);
                             queued.Add(id);
                             break;
 
@@ -60,7 +58,8 @@ public class PoolSchedulerPropertyTests
                             {
                                 Assert.True(queued.Remove(p.Job.JobId), $"{p.Job.JobId} placed but not queued");
                                 Assert.True(everPlaced.Add(p.Job.JobId), $"{p.Job.JobId} placed twice");
-                                Assert.All(p.Job.Labels, label => Assert.Contains(label, scheduler.FindWorker(p.WorkerId)!.Labels));
+                                var worker = scheduler.FindWorker(p.WorkerId)!;
+                                Assert.All(p.Job.Labels, label => Assert.Contains(label, worker.Labels));
                                 running.Add(p.Job.JobId, (p.WorkerId, p.Job));
                             }
 
@@ -79,12 +78,32 @@ public class PoolSchedulerPropertyTests
                             queued.Remove(victim);
                             cancelled++;
                             break;
+
+                        case OpKind.AddWorker:
+                            string[] offered = (a % 3) switch { 0 => ["linux", "gpu"], 1 => ["windows"], _ => ["linux"] };
+                            scheduler.UpsertWorker(Worker($"w{workersAdded++}", 1 + (a % 16), 1024L * (1 + (b % 16)), offered));
+                            break;
+
+                        case OpKind.RemoveIdleWorker when scheduler.Workers.Count > 0:
+                            var leaving = scheduler.Workers[a % scheduler.Workers.Count];
+                            if (leaving.RunningJobs == 0)
+                            {
+                                Assert.True(scheduler.RemoveWorker(leaving.WorkerId));
+                            }
+
+                            break;
+
+                        case OpKind.ToggleAccepting when scheduler.Workers.Count > 0:
+                            var toggled = scheduler.Workers[a % scheduler.Workers.Count];
+                            toggled.Accepting = !toggled.Accepting;
+                            break;
                     }
 
                     // Conservation: every job enqueued is queued, placed (running or finished) or cancelled.
                     Assert.Equal(enqueued, scheduler.QueueDepth + everPlaced.Count + cancelled);
                     Assert.Equal(everPlaced.Count, running.Count + released);
                     Assert.Equal(queued.Order(), scheduler.Queued.Select(j => j.JobId).Order());
+                    Assert.All(queued, q => Assert.True(scheduler.IsQueued(q)));
 
                     // Capacity: each worker's view is exactly the sum of what runs on it, within its capacity.
                     foreach (var worker in scheduler.Workers)
@@ -97,20 +116,30 @@ public class PoolSchedulerPropertyTests
                     }
                 }
 
-                // Work conservation at the end: release everything, and whatever can run anywhere gets placed.
+                // Progress: with everything released and enough calls, whatever fits some accepting worker is placed,
+                // and whatever is left cannot run on any of them right now.
                 foreach (var r in running.Values)
                 {
                     scheduler.Release(r.WorkerId, r.Job.Request);
                 }
 
-                var final = scheduler.Dispatch(now);
-                Assert.All(final, p => Assert.True(everPlaced.Add(p.Job.JobId)));
+                // One full sweep of the (at most 200) queued jobs needs at most one call per job, whatever the budget.
+                for (int call = 0; call < 400; call++)
+                {
+                    Assert.All(scheduler.Dispatch(now), p => Assert.True(everPlaced.Add(p.Job.JobId), $"{p.Job.JobId} placed twice"));
+                }
+
                 foreach (var left in scheduler.Queued)
                 {
                     Assert.DoesNotContain(scheduler.Workers, w => CapabilityMatcher.Matches(left, w));
                 }
+
+                foreach (var parked in scheduler.Unplaceable)
+                {
+                    Assert.DoesNotContain(scheduler.Workers, w => w.Capacity.Fits(parked.Request) && parked.Labels.All(w.Labels.Contains));
+                }
             },
-            iter: 150,
+            iter: 200,
             threads: 1);
     }
 }

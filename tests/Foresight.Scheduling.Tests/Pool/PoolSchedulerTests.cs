@@ -267,40 +267,205 @@ public class PoolSchedulerTests
     }
 
     [Fact]
-    public void One_call_scans_a_bounded_number_of_unplaceable_jobs()
+    public void Jobs_no_worker_could_ever_run_are_parked_and_do_not_block_the_queue()
     {
-        var scheduler = Scheduler(Worker("w", 4, 8192, "linux"));
+        var policy = new CountingPolicy(new FirstFitPolicy());
+        var scheduler = Scheduler(policy, Worker("linux", 4, 8192, "linux"));
         for (int i = 0; i < 1_000; i++)
         {
             scheduler.Enqueue(Job($"gpu{i}", 1, 1024, priority: 1, labels: "gpu"), T0);
         }
 
-        scheduler.Enqueue(Job("linux", 1, 1024, labels: "linux"), T0);
+        scheduler.Enqueue(Job("huge", 64, 1024, priority: 1), T0);
+        scheduler.Enqueue(Job("small", 1, 1024, labels: "linux"), T0);
 
-        Assert.Equal(PoolScheduler.DefaultMaxSkipsPerDispatch, scheduler.MaxSkipsPerDispatch);
+        Assert.Equal("small", Assert.Single(scheduler.Dispatch(T0)).Job.JobId);
+        Assert.Equal(2, policy.Calls); // gpu0 and small; the other gpu jobs are recognised as no easier, huge by size
+        Assert.Equal(1_001, scheduler.UnplaceableCount);
+        Assert.Equal(1_001, scheduler.QueueDepth);
+        Assert.True(scheduler.IsQueued("gpu500"));
+        Assert.Equal("gpu0", scheduler.Queued.First().JobId);
+        Assert.Contains(scheduler.Unplaceable, j => j.JobId == "huge");
+
+        // Parked jobs cost nothing while the workers stay the same.
+        Assert.Empty(scheduler.Dispatch(T0));
+        Assert.Equal(2, policy.Calls);
+
+        // A worker that offers the label brings them back, in priority order.
+        scheduler.UpsertWorker(Worker("gpu-box", 2, 8192, "gpu"));
+        Assert.Equal(["gpu0", "gpu1"], scheduler.Dispatch(T0).Select(p => p.Job.JobId));
+        Assert.Equal(1, scheduler.UnplaceableCount);
+
+        // So does a capacity change made in place on a view.
+        // It sits behind 998 gpu jobs waiting for the busy gpu box: the sweep behind the head reaches it in a few calls.
+        scheduler.FindWorker("linux")!.Capacity = new Resources(128, 8192);
+        var placed = Enumerable.Range(0, 5).SelectMany(_ => scheduler.Dispatch(T0)).ToList();
+        Assert.Equal("huge", Assert.Single(placed).Job.JobId);
+        Assert.Equal(0, scheduler.UnplaceableCount);
+    }
+
+    [Fact]
+    public void Parked_jobs_can_be_cancelled_and_looked_up()
+    {
+        var scheduler = Scheduler(Worker("w", 4, 8192));
+        scheduler.Enqueue(Job("gpu", labels: "gpu"), T0);
+        scheduler.Dispatch(T0);
+
+        Assert.Equal(1, scheduler.UnplaceableCount);
+        Assert.True(scheduler.TryGetQueued("gpu", out _));
+        Assert.Throws<InvalidOperationException>(() => scheduler.Enqueue(Job("gpu"), T0));
+        Assert.True(scheduler.TryRemoveQueued("gpu"));
+        Assert.Equal(0, scheduler.QueueDepth);
+    }
+
+    [Fact]
+    public void Queued_merges_parked_and_ready_jobs_in_priority_order()
+    {
+        var worker = Worker("w", 2, 8192);
+        worker.Allocated = new Resources(1.5, 0);
+        var scheduler = Scheduler(worker);
+        scheduler.Enqueue(Job("p3", 0.25, priority: 3, labels: "gpu"), T0);
+        scheduler.Enqueue(Job("r2", 1, priority: 2), T0);
+        scheduler.Enqueue(Job("p1", 0.25, priority: 1, labels: "gpu"), T0);
+        scheduler.Enqueue(Job("r0", 1, priority: 0), T0);
+
         Assert.Empty(scheduler.Dispatch(T0));
 
-        scheduler.MaxSkipsPerDispatch = 2_000;
-        Assert.Equal("linux", Assert.Single(scheduler.Dispatch(T0)).Job.JobId);
-        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.MaxSkipsPerDispatch = 0);
+        Assert.Equal(["p3", "p1"], scheduler.Unplaceable.Select(j => j.JobId));
+        Assert.Equal(["p3", "r2", "p1", "r0"], scheduler.Queued.Select(j => j.JobId));
+    }
+
+    [Fact]
+    public void Jobs_too_big_for_any_free_slot_right_now_stay_ready_and_a_scan_budget_bounds_the_call()
+    {
+        var policy = new CountingPolicy(new FirstFitPolicy());
+        var worker = Worker("w", 4, 8192);
+        var scheduler = Scheduler(policy, worker);
+        worker.Allocated = new Resources(2, 0);
+        for (int i = 0; i < 1_000; i++)
+        {
+            scheduler.Enqueue(Job($"big{i}", 3, 1024, priority: 1), T0);
+        }
+
+        scheduler.Enqueue(Job("small", 1, 1024), T0);
+
+        scheduler.MaxScanPerDispatch = 100;
+        Assert.Empty(scheduler.Dispatch(T0));
+        Assert.Equal(0, policy.Calls);
+
+        Assert.Equal(512, PoolScheduler.DefaultMaxScanPerDispatch);
+        scheduler.MaxScanPerDispatch = 4_096; // half of it, enough for all, goes to the head of the queue
+        Assert.Equal("small", Assert.Single(scheduler.Dispatch(T0)).Job.JobId);
+        Assert.Equal(0, scheduler.UnplaceableCount);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.MaxScanPerDispatch = 0);
+    }
+
+    [Fact]
+    public void A_job_behind_a_long_backlog_that_cannot_run_now_is_reached_within_a_few_calls()
+    {
+        var worker = Worker("w", 4, 8192);
+        worker.Allocated = new Resources(2, 0);
+        var scheduler = Scheduler(worker);
+        scheduler.MaxScanPerDispatch = 100;
+        for (int i = 0; i < 1_000; i++)
+        {
+            scheduler.Enqueue(Job($"big{i}", 3, 1024, priority: 1), T0);
+        }
+
+        scheduler.Enqueue(Job("small", 1, 1024), T0);
+
+        // Each call looks at the first 50 jobs, then sweeps 50 further back from where the last sweep stopped.
+        int calls = 0;
+        IReadOnlyList<Foresight.Scheduling.Placement.Placement> placements;
+        do
+        {
+            placements = scheduler.Dispatch(T0);
+            calls++;
+        }
+        while (placements.Count == 0 && calls < 100);
+
+        Assert.Equal("small", Assert.Single(placements).Job.JobId);
+        Assert.InRange(calls, 15, 21);
+        Assert.Equal(1_000, scheduler.QueueDepth);
+    }
+
+    // Two half-used workers: one has cores but no memory left, the other memory but no cores. A job needing
+    // (2+ cores, 2 GiB) passes the largest-free-slot check yet fits neither, and could run once they drain.
+    private static (PoolScheduler Scheduler, CountingPolicy Policy) Fragmented(params string[] labels)
+    {
+        var policy = new CountingPolicy(new FirstFitPolicy());
+        var cores = Worker("cores", 4, 8192, labels);
+        cores.Allocated = new Resources(0, 7168);
+        var memory = Worker("memory", 4, 8192, labels);
+        memory.Allocated = new Resources(3, 0);
+        return (Scheduler(policy, cores, memory), policy);
+    }
+
+    [Fact]
+    public void A_job_at_least_as_demanding_as_one_that_found_no_worker_is_skipped_without_asking_the_policy()
+    {
+        var (scheduler, policy) = Fragmented();
+        for (int i = 0; i < 1_000; i++)
+        {
+            scheduler.Enqueue(Job($"j{i}", 2 + (i % 2), 2048 + (i % 3), priority: 1), T0);
+        }
+
+        scheduler.Enqueue(Job("small", 0.5, 512), T0);
+        scheduler.MaxScanPerDispatch = 4_096;
+
+        Assert.Equal("small", Assert.Single(scheduler.Dispatch(T0)).Job.JobId);
+        Assert.Equal(2, policy.Calls);
+        Assert.Equal(0, scheduler.UnplaceableCount);
+    }
+
+    [Fact]
+    public void Fruitless_policy_calls_per_dispatch_are_bounded()
+    {
+        var (scheduler, policy) = Fragmented();
+        for (int i = 0; i < 100; i++)
+        {
+            // Each asks slightly less than the one before, so none is ruled out by an earlier failure.
+            scheduler.Enqueue(Job($"j{i}", 3.9 - (0.01 * i), 2048, priority: 1), T0);
+        }
+
+        scheduler.Enqueue(Job("small", 0.5, 512), T0);
+
+        Assert.Equal(PoolScheduler.DefaultMaxPolicyMissesPerDispatch, scheduler.MaxPolicyMissesPerDispatch);
+        Assert.Equal(64, PoolScheduler.DefaultMaxPolicyMissesPerDispatch);
+        scheduler.MaxPolicyMissesPerDispatch = 10;
+        Assert.Empty(scheduler.Dispatch(T0));
+        Assert.Equal(10, policy.Calls);
+
+        scheduler.MaxPolicyMissesPerDispatch = 1_000;
+        Assert.Equal("small", Assert.Single(scheduler.Dispatch(T0)).Job.JobId);
+        Assert.Equal(10 + 101, policy.Calls);
+        Assert.Throws<ArgumentOutOfRangeException>(() => scheduler.MaxPolicyMissesPerDispatch = 0);
     }
 
     [Fact]
     public void Scanning_unplaceable_jobs_allocates_nothing_per_job()
     {
-        var scheduler = Scheduler(Worker("w", 4, 8192, "linux"));
+        // The only worker with both labels is busy; the idle one lacks a label, so every job costs a policy call.
+        var busy = Worker("busy", 4, 8192, "linux", "x64");
+        busy.Allocated = busy.Capacity;
+        var policy = new CountingPolicy(new FirstFitPolicy());
+        var scheduler = Scheduler(policy, busy, Worker("idle", 4, 8192, "linux"));
         for (int i = 0; i < 5_000; i++)
         {
-            scheduler.Enqueue(Job($"gpu{i}", 1, 1024, labels: ["linux", "gpu"]), T0);
+            // Distinct shapes, so each one costs a policy call and a could-it-ever-run check.
+            scheduler.Enqueue(Job($"j{i}", 3.99 - (0.0001 * i), 2048, labels: ["linux", "x64"]), T0);
         }
 
-        scheduler.MaxSkipsPerDispatch = 5_000;
+        scheduler.MaxPolicyMissesPerDispatch = 10_000; // half of each, enough for all, goes to the head of the queue
+        scheduler.MaxScanPerDispatch = 10_000;
         scheduler.Dispatch(T0); // warm up
         long before = GC.GetAllocatedBytesForCurrentThread();
         var placements = scheduler.Dispatch(T0);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Empty(placements);
+        Assert.Equal(10_000, policy.Calls);
+        Assert.Equal(0, scheduler.UnplaceableCount);
         Assert.True(allocated < 2_048, $"one dispatch over 5,000 jobs allocated {allocated} bytes");
     }
 

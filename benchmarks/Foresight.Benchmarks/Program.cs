@@ -5,6 +5,11 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Foresight.Benchmarks;
 
+if (args.Length > 0 && args[0] == "m4")
+{
+    return M4GlobalRun.Run(args[1..]);
+}
+
 // Short in-process job: a shared 2-core machine, and TorchSharp's patched native library lives in this output folder.
 var config = ManualConfig.Create(DefaultConfig.Instance)
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).WithId("short"))
@@ -18,3 +23,4 @@ var pairs = summary.Reports
         CultureInfo.InvariantCulture,
         $"predict_us_{r.BenchmarkCase.Descriptor.WorkloadMethod.Name.ToLowerInvariant()}={r.ResultStatistics!.Mean / 1000.0:F2}"));
 Console.WriteLine(string.Join(' ', pairs));
+return 0;

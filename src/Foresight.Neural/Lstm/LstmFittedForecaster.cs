@@ -60,14 +60,15 @@ public sealed class LstmFittedForecaster : IFittedForecaster
             var take = Math.Min(output.Length, horizon - done);
             for (var k = 0; k < take; k++)
             {
-                buffer[origin + k] = mean + (scale * output[k]);
+                buffer[origin + k] = _encoder.Baseline(buffer, origin, k) + (scale * output[k]);
                 scales[done + k] = scale;
             }
 
             done += take;
         }
 
-        var mean0 = buffer.AsSpan(w).ToArray();
+        var work = buffer.AsSpan(w).ToArray();
+        var mean0 = work.Select(_encoder.FromWorking).ToArray();
         var intervals = new List<PredictionInterval>(levels.Count);
         foreach (var level in levels)
         {
@@ -76,8 +77,8 @@ public sealed class LstmFittedForecaster : IFittedForecaster
             for (var k = 0; k < horizon; k++)
             {
                 var half = _scores.HalfWidth(k, level) * scales[k];
-                lower[k] = mean0[k] - half;
-                upper[k] = mean0[k] + half;
+                lower[k] = _encoder.FromWorking(work[k] - half);
+                upper[k] = _encoder.FromWorking(work[k] + half);
             }
 
             intervals.Add(new PredictionInterval(level, lower, upper));

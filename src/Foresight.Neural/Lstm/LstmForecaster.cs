@@ -44,7 +44,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
         ArgumentOutOfRangeException.ThrowIfLessThan(o.BatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(o.Threads, 1);
         var periods = histories[0].SeasonalPeriods ?? [];
-        var encoder = new LstmWindowEncoder(WindowFor(periods), periods);
+        var window = WindowFor(periods);
         var series = new double[histories.Count][];
         var calibration = new int[histories.Count];
         for (var s = 0; s < histories.Count; s++)
@@ -55,13 +55,16 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
             if (n < minimum)
             {
                 throw new ForecastInputException(
-                    $"Series {s} has {n} points; the LSTM needs at least {minimum} (window {encoder.Window} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories.");
+                    $"Series {s} has {n} points; the LSTM needs at least {minimum} (window {window} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories.");
             }
 
             // Calibration origins t (targets t..t+H-1 all observed); training targets end before the first one.
-            calibration[s] = Math.Min(o.CalibrationOrigins, n - encoder.Window - (2 * o.Horizon));
+            calibration[s] = Math.Min(o.CalibrationOrigins, n - window - (2 * o.Horizon));
         }
 
+        // Log scale when everything is positive: multiplicative seasonality becomes additive and errors relative.
+        var encoder = new LstmWindowEncoder(window, periods, series.All(y => y.All(v => v > 0)));
+        series = [.. series.Select(encoder.ToWorking)];
         var phases = histories.Select(LstmWindowEncoder.PhaseOffset).ToArray();
         var weights = Train(series, phases, calibration, encoder);
         var scores = Calibrate(series, phases, calibration, encoder, weights);
@@ -81,7 +84,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
     {
         if (Options.InputWindow > 0)
         {
-            return Options.InputWindow;
+            return Math.Max(Options.InputWindow, periods.Count > 0 ? periods[0] : 1);
         }
 
         var longest = periods.Count == 0 ? 12 : periods.Max();
@@ -143,7 +146,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
                     encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
                     for (var k = 0; k < h; k++)
                     {
-                        y[(b * h) + k] = (float)((series[s][origin + k] - mean) / scale);
+                        y[(b * h) + k] = (float)((series[s][origin + k] - encoder.Baseline(series[s], origin, k)) / scale);
                     }
                 }
 
@@ -178,7 +181,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
                 var errors = new double[h];
                 for (var k = 0; k < h; k++)
                 {
-                    errors[k] = (series[s][origin + k] - (mean + (scale * output[k]))) / scale;
+                    errors[k] = (series[s][origin + k] - (encoder.Baseline(series[s], origin, k) + (scale * output[k]))) / scale;
                 }
 
                 windows.Add(errors);

@@ -3,10 +3,24 @@ namespace Foresight.Neural.Lstm;
 /// <summary>
 /// Turns a stretch of a series into network input: each window is normalised by its own mean and spread
 /// (so one network serves series of any scale), and each step carries sin/cos of its seasonal phases.
+/// Works on the working scale z (log y when every value is positive, else y); the network predicts each
+/// step's offset from the seasonal-naive value, in window-scale units.
 /// </summary>
-internal sealed class LstmWindowEncoder(int window, IReadOnlyList<int> periods)
+internal sealed class LstmWindowEncoder(int window, IReadOnlyList<int> periods, bool logScale)
 {
+    private readonly int _season = periods.Count > 0 ? periods[0] : 1;
+
     public int Window { get; } = window;
+
+    public bool LogScale { get; } = logScale;
+
+    public double[] ToWorking(double[] y) => LogScale ? [.. y.Select(v => Math.Log(v))] : y;
+
+    public double FromWorking(double z) => LogScale ? Math.Exp(z) : z;
+
+    /// <summary>Seasonal-naive value for 0-based step <paramref name="step"/> after <paramref name="origin"/> (may read earlier predictions).</summary>
+    public double Baseline(ReadOnlySpan<double> z, int origin, int step) =>
+        z[origin + step - (_season * ((step / _season) + 1))];
 
     public int Features { get; } = 1 + (2 * periods.Count);
 
@@ -28,7 +42,7 @@ internal sealed class LstmWindowEncoder(int window, IReadOnlyList<int> periods)
         }
 
         var sd = Math.Sqrt(ss / w.Length);
-        var floor = Math.Max(1e-6, 1e-3 * Math.Abs(mean));
+        var floor = LogScale ? 1e-4 : Math.Max(1e-6, 1e-3 * Math.Abs(mean));
         return (mean, Math.Max(sd, floor));
     }
 

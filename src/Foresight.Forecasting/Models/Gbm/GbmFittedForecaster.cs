@@ -19,15 +19,15 @@ public sealed class GbmFittedForecaster : IFittedForecaster
     private readonly double _center;
     private readonly double _scale;
 
-    internal GbmFittedForecaster(GbmTrees trees, GbmFeatures features, GbmCalendar calendar, ConformalCalibration scores, double[] values, string trainer)
+    internal GbmFittedForecaster(GbmTrees trees, GbmFeatures features, GbmCalendar calendar, ConformalCalibration scores, double[] working, string trainer)
     {
         _trees = trees;
         _features = features;
         _calendar = calendar;
         _scores = scores;
         Trainer = trainer;
-        _tail = values[^features.MinOrigin..];
-        _tailStart = values.Length - features.MinOrigin;
+        _tail = working[^features.MinOrigin..];
+        _tailStart = working.Length - features.MinOrigin;
         (_center, _scale) = features.Stats(_tail, _tail.Length);
         _originPart = new float[features.OriginCount];
         features.OriginPart(_tail, _tail.Length, _center, _scale, _originPart);
@@ -53,11 +53,13 @@ public sealed class GbmFittedForecaster : IFittedForecaster
         }
 
         var mean = new double[horizon];
+        var work = new double[horizon];
         Span<float> row = stackalloc float[_features.Count];
         for (var k = 1; k <= horizon; k++)
         {
             _features.Row(_tail, _tail.Length, k, _center, _scale, _originPart, _calendar, _tailStart, row);
-            mean[k - 1] = _center + (_scale * _trees.Score(row));
+            work[k - 1] = _features.Baseline(_tail, _tail.Length, k) + (_scale * _trees.Score(row));
+            mean[k - 1] = _features.FromWorking(work[k - 1]);
         }
 
         var intervals = new PredictionInterval[levels.Count];
@@ -68,8 +70,8 @@ public sealed class GbmFittedForecaster : IFittedForecaster
             for (var k = 0; k < horizon; k++)
             {
                 var half = _scores.HalfWidth(k, levels[l]) * _scale;
-                lower[k] = mean[k] - half;
-                upper[k] = mean[k] + half;
+                lower[k] = _features.FromWorking(work[k] - half);
+                upper[k] = _features.FromWorking(work[k] + half);
             }
 
             intervals[l] = new PredictionInterval(levels[l], lower, upper);

@@ -27,7 +27,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
     public IFittedForecaster Fit(SeriesHistory history) => FitMany([history])[0];
 
     /// <summary>Minimum history length for the given seasonal periods under these options.</summary>
-    public int MinimumLength(IReadOnlyList<int> periods) => Layout(periods).MinOrigin + (2 * Options.Horizon) + 8;
+    public int MinimumLength(IReadOnlyList<int> periods) => Layout(periods, false).MinOrigin + (2 * Options.Horizon) + 8;
 
     /// <summary>Trains one model on all <paramref name="histories"/> and returns a fitted model per series, in order.</summary>
     public IReadOnlyList<GbmFittedForecaster> FitMany(IReadOnlyList<SeriesHistory> histories)
@@ -49,7 +49,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
         }
 
         var periods = histories[0].SeasonalPeriods ?? [];
-        var features = Layout(periods);
+        var layout = Layout(periods, false);
         var minimum = MinimumLength(periods);
         var series = new double[histories.Count][];
         var calibration = new int[histories.Count];
@@ -59,20 +59,23 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
             if (series[s].Length < minimum)
             {
                 throw new ForecastInputException(
-                    $"Series {s} has {series[s].Length} points; the GBM needs at least {minimum} (longest lag or 2 seasons {features.MinOrigin} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories, or shorter lags.");
+                    $"Series {s} has {series[s].Length} points; the GBM needs at least {minimum} (longest lag or anchor reach {layout.MinOrigin} + 2 × horizon {o.Horizon} + 8). Use a statistical model for short histories, or shorter lags.");
             }
 
-            calibration[s] = Math.Min(o.CalibrationOrigins, series[s].Length - features.MinOrigin - (2 * o.Horizon));
+            calibration[s] = Math.Min(o.CalibrationOrigins, series[s].Length - layout.MinOrigin - (2 * o.Horizon));
         }
 
+        // Log scale when everything is positive: multiplicative seasonality becomes additive and errors relative.
+        var features = Layout(periods, series.All(y => y.All(v => v > 0)));
+        var working = series.Select(features.ToWorking).ToArray();
         var calendars = histories.Select(GbmCalendar.For).ToArray();
-        var (ensemble, trainer) = Train(series, calendars, calibration, features);
+        var (ensemble, trainer) = Train(working, calendars, calibration, features);
         var trees = new GbmTrees(ensemble);
-        var scores = Calibrate(series, calendars, calibration, features, trees);
-        return [.. series.Select((y, s) => new GbmFittedForecaster(trees, features, calendars[s], scores, y, trainer))];
+        var scores = Calibrate(working, calendars, calibration, features, trees);
+        return [.. working.Select((z, s) => new GbmFittedForecaster(trees, features, calendars[s], scores, z, trainer))];
     }
 
-    private GbmFeatures Layout(IReadOnlyList<int> periods) => new(Options.Lags, periods);
+    private GbmFeatures Layout(IReadOnlyList<int> periods, bool logScale) => new(Options.Lags, periods, Options.SeasonalAnchors, logScale);
 
     private static double[] Validate(SeriesHistory history, IReadOnlyList<int> periods, int index)
     {
@@ -109,7 +112,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
                 {
                     var row = new float[features.Count];
                     features.Row(y, origin, k, c, sc, originPart, calendars[s], 0, row);
-                    rows.Add(new GbmRow { Label = (float)((y[origin + k - 1] - c) / sc), Features = row });
+                    rows.Add(new GbmRow { Label = (float)((y[origin + k - 1] - features.Baseline(y, origin, k)) / sc), Features = row });
                 }
             }
         }
@@ -187,7 +190,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
                 for (var k = 1; k <= h; k++)
                 {
                     features.Row(y, origin, k, c, sc, originPart, calendars[s], 0, row);
-                    errors[k - 1] = (y[origin + k - 1] - (c + (sc * trees.Score(row)))) / sc;
+                    errors[k - 1] = (y[origin + k - 1] - (features.Baseline(y, origin, k) + (sc * trees.Score(row)))) / sc;
                 }
 
                 windows.Add(errors);

@@ -6,6 +6,9 @@ public sealed record GbmOptions
     /// <summary>Lags (steps before the forecast origin) used as features.</summary>
     public IReadOnlyList<int> Lags { get; init; } = [.. Enumerable.Range(1, 24), 48, 168];
 
+    /// <summary>Same-phase values of the main season (the last A days for hourly data) offered as features.</summary>
+    public int SeasonalAnchors { get; init; } = 7;
+
     /// <summary>Horizon steps trained on (horizon is a feature; later steps reuse the last one's calibration, widened by √step).</summary>
     public int Horizon { get; init; } = 48;
 

@@ -9,6 +9,9 @@ public sealed class AgentOptions
     /// <summary>Back-off between tries when a report cannot be delivered (a silo is failing over). Reports are never dropped.</summary>
     public TimeSpan ReportRetryDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Called with the round-trip time of every heartbeat that got an answer (for measurements).</summary>
+    public Action<TimeSpan>? HeartbeatAnswered { get; set; }
+
     /// <summary>Most reports sent in one call.</summary>
     public int MaxReportBatch { get; set; } = 512;
 }

@@ -241,7 +241,9 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     {
         try
         {
+            var sent = _time.GetTimestamp();
             var ack = await Worker.Heartbeat(new WorkerHeartbeat([.. _running.Keys])).ConfigureAwait(false);
+            _options.HeartbeatAnswered?.Invoke(_time.GetElapsedTime(sent));
             if (ack.ReRegister && _self is not null && !_draining)
             {
                 await Worker.Register(Registration, _self).ConfigureAwait(false);

@@ -187,7 +187,22 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
 
         DispatchNow(now);
-        return _writer.WriteAsync();
+        // Freed capacity needs no durability before answering: the results are already durable at their jobs, and
+        // a restored scheduler that still counts them drops them on its first reconciliation.
+        _ = WriteInBackgroundAsync();
+        return Task.CompletedTask;
+    }
+
+    private async Task WriteInBackgroundAsync()
+    {
+        try
+        {
+            await _writer.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            LogPersistFailed(_logger, e, _partition);
+        }
     }
 
     public Task Return(string workerId, IReadOnlyList<JobAttempt> attempts)

@@ -1,0 +1,45 @@
+using System.Diagnostics;
+using Hangfire;
+using Hangfire.InMemory;
+
+namespace Foresight.Load;
+
+/// <summary>
+/// The same no-op workload through Hangfire with in-memory storage and the same worker count: what a .NET team
+/// would pick instead. 8 producers enqueue; the clock stops when the last job has run.
+/// </summary>
+internal static class HangfirePeer
+{
+    private static long _done;
+
+    public static void NoOp() => Interlocked.Increment(ref _done);
+
+    public static async Task<double> RunAsync(int jobs, int workers)
+    {
+        Interlocked.Exchange(ref _done, 0);
+        var storage = new InMemoryStorage();
+        var client = new BackgroundJobClient(storage);
+        using var server = new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = workers }, storage);
+        var clock = Stopwatch.StartNew();
+        const int producers = 8;
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(p => Task.Run(() =>
+        {
+            for (var i = p; i < jobs; i += producers)
+            {
+                client.Enqueue(() => NoOp());
+            }
+        })));
+        while (Interlocked.Read(ref _done) < jobs)
+        {
+            await Task.Delay(5);
+            if (clock.Elapsed > TimeSpan.FromMinutes(15))
+            {
+                throw new TimeoutException($"Hangfire ran only {Interlocked.Read(ref _done)} of {jobs} jobs in 15 minutes");
+            }
+        }
+
+        var elapsed = clock.Elapsed;
+        server.SendStop();
+        return jobs / elapsed.TotalMinutes;
+    }
+}

@@ -17,10 +17,12 @@ namespace Foresight.Scheduling;
 /// than any worker's capacity) is parked: it stays queued (<see cref="UnplaceableCount"/>) but is not scanned
 /// again until the set of workers or their capacities change, so it cannot clog the head of the queue.</para>
 /// <para>Built for a hot path (thousands of jobs per second, hundreds of workers, a queue of 100,000): a call stops
-/// once no accepting worker has free CPU and memory; skips without asking the policy any job larger than the
+/// once no accepting worker has free CPU and memory, or not even as much as the smallest ready job asks for (a
+/// bucketed lower bound kept up to date in O(1) per job); skips without asking the policy any job larger than the
 /// largest free slot or at least as demanding as one that already found no worker in this call; gives up after
-/// <see cref="MaxPolicyMissesPerDispatch"/> fruitless policy calls or <see cref="MaxScanPerDispatch"/> skipped jobs; and
-/// allocates nothing per job beyond the returned list.</para>
+/// <see cref="MaxPolicyMissesPerDispatch"/> fruitless policy calls or <see cref="MaxScanPerDispatch"/> skipped jobs,
+/// resuming further back next time so nothing behind a blocked head starves; and allocates nothing per job beyond
+/// the returned list.</para>
 /// <para>Not thread-safe: it has one owner (a grain activation or the simulator loop).</para>
 /// </remarks>
 public sealed partial class PoolScheduler
@@ -31,7 +33,7 @@ public sealed partial class PoolScheduler
     /// <summary>Default for <see cref="MaxScanPerDispatch"/>.</summary>
     public const int DefaultMaxScanPerDispatch = 512;
 
-        private readonly List<WorkerView> _workers = [];
+    private readonly List<WorkerView> _workers = [];
     private readonly ReadOnlyCollection<WorkerView> _workersView;
     private readonly Dictionary<string, WorkerView> _workersById = new(StringComparer.Ordinal);
     private readonly ReadyQueue<JobDemand> _ready;

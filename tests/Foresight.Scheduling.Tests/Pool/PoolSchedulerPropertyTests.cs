@@ -46,7 +46,7 @@ public class PoolSchedulerPropertyTests
                         case OpKind.Enqueue:
                             string id = $"j{enqueued++}";
                             string[] labels = (a % 5) switch { 0 => ["linux", "gpu"], 1 => ["windows"], _ => ["linux"] };
-                            scheduler.Enqueue(new JobDemand(id, labels, new Resources(0.5 + (a % 8), 256L * (1 + (b % 64))), b % 5), now);
+                            scheduler.Enqueue(new JobDemand(id, labels, new Resources(0.5 * (1 + (a % 6)), 256L * (1 + (b % 12))), b % 5), now);
                             queued.Add(id);
                             break;
 
@@ -81,7 +81,7 @@ public class PoolSchedulerPropertyTests
 
                         case OpKind.AddWorker:
                             string[] offered = (a % 3) switch { 0 => ["linux", "gpu"], 1 => ["windows"], _ => ["linux"] };
-                            scheduler.UpsertWorker(Worker($"w{workersAdded++}", 1 + (a % 16), 1024L * (1 + (b % 16)), offered));
+                            scheduler.UpsertWorker(Worker($"w{workersAdded++}", 1 + (a % 4), 1024L * (1 + (b % 4)), offered));
                             break;
 
                         case OpKind.RemoveIdleWorker when scheduler.Workers.Count > 0:

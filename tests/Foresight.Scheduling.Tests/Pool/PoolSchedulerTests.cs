@@ -158,6 +158,14 @@ public class PoolSchedulerTests
     }
 
     [Fact]
+    public void A_job_without_a_label_collection_is_rejected()
+    {
+        var scheduler = Scheduler(Worker("w"));
+        var ex = Assert.Throws<ArgumentException>(() => scheduler.Enqueue(new JobDemand("nolabels", null!, new Resources(1, 1)), T0));
+        Assert.Contains("Labels", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Max_placements_limits_one_call()
     {
         var scheduler = Scheduler(Worker("w", 16, 65536));

@@ -25,6 +25,7 @@ public class ReadyQueueTests
         q.Enqueue("mid", "m", 2, T0);
 
         Assert.Equal(["high", "mid", "low"], Ids(q));
+        Assert.Equal(new QueuedItem<string>("high", "h", 5, T0), q.Entries().First());
     }
 
     [Fact]

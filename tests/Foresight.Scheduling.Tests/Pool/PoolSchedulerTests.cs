@@ -313,6 +313,21 @@ public class PoolSchedulerTests
     }
 
     [Fact]
+    public void Replacing_a_worker_view_with_an_identical_one_does_not_re_examine_parked_jobs()
+    {
+        var policy = new CountingPolicy(new FirstFitPolicy());
+        var scheduler = Scheduler(policy, Worker("w", 4, 8192, "linux"));
+        scheduler.Enqueue(Job("gpu", labels: "gpu"), T0);
+        scheduler.Dispatch(T0);
+        Assert.Equal(1, scheduler.UnplaceableCount);
+
+        scheduler.UpsertWorker(Worker("w", 4, 8192, "linux"));
+        scheduler.Dispatch(T0);
+        Assert.Equal(1, policy.Calls);
+        Assert.Equal(1, scheduler.UnplaceableCount);
+    }
+
+    [Fact]
     public void Parked_jobs_can_be_cancelled_and_looked_up()
     {
         var scheduler = Scheduler(Worker("w", 4, 8192));

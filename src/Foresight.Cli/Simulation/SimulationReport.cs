@@ -78,7 +78,8 @@ internal static class SimulationReport
         sb.AppendLine("```").AppendLine(command).AppendLine("```").AppendLine();
         sb.AppendLine(Inv($"- Trace: `{trace.Name}` — {trace.Diagnostics}"));
         sb.AppendLine(Inv($"- Pool: workers of {options.Pool.WorkerCapacity.Cpu} CPU / {options.Pool.WorkerCapacity.MemoryMb} MiB, {options.Pool.JobSlotsPerWorker} job(s) at a time, at most {options.Pool.MaxWorkers} workers; boot delay {options.BootDelay.TotalSeconds} s; placement `{options.Placement}`; wait target {options.WaitTarget.TotalSeconds} s; seed {options.Seed}."));
-        sb.AppendLine("- Demand d(t) = queued + running jobs in workers (capped at the pool maximum); supply s(t) = booted workers (idle, busy, draining); worker-hours count every paid worker, booting included.").AppendLine();
+        sb.AppendLine("- Demand d(t) = queued + running jobs in workers (capped at the pool maximum); supply s(t) = booted workers (idle, busy, draining); worker-hours count every paid worker, booting included.");
+        sb.AppendLine("- Replay wall time is measured per policy inside one process on a shared machine; the first policy also pays the JIT warm-up, `static:auto` includes every probe of its search.").AppendLine();
         sb.Append("| metric |");
         foreach (var r in runs)
         {

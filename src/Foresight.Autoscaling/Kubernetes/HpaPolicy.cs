@@ -13,7 +13,9 @@ public sealed class HpaPolicy(HpaOptions? options = null) : IAutoscalerPolicy
     private HpaBehaviorController? _behavior;
 
     /// <inheritdoc />
-    public string Name => "hpa";
+    public string Name => _options.TargetUtilizationPercent == new HpaOptions().TargetUtilizationPercent
+        ? "hpa"
+        : $"hpa:{_options.TargetUtilizationPercent}";
 
     /// <inheritdoc />
     public TimeSpan Interval => _options.SyncPeriod;

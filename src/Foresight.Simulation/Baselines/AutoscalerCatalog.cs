@@ -14,7 +14,7 @@ public static class AutoscalerCatalog
     /// <summary>Every accepted spelling.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
-        "hpa", "keda-scaledobject", "keda-scaledjob", "keda-scaledjob:accurate", "keda-scaledjob:eager",
+        "hpa", "hpa:<target %>", "keda-scaledobject", "keda-scaledjob", "keda-scaledjob:accurate", "keda-scaledjob:eager",
         "arc", "arc-legacy", "static:<n>", "static:auto", "oracle",
     ];
 
@@ -50,6 +50,12 @@ public static class AutoscalerCatalog
             return new StaticFleetPolicy(n);
         }
 
+        if (s.StartsWith("hpa:", StringComparison.Ordinal)
+            && int.TryParse(s.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var target) && target > 0)
+        {
+            return new HpaPolicy((hpa ?? new HpaOptions()) with { TargetUtilizationPercent = target });
+        }
+
         throw new ArgumentException($"Unknown autoscaler '{spec}'. Valid: {string.Join(", ", Names)}.", nameof(spec));
     }
 
@@ -62,7 +68,7 @@ public static class AutoscalerCatalog
             return n;
         }
 
-        return s is "hpa" or "arc-legacy" ? 1 : 0;
+        return s is "hpa" or "arc-legacy" || s.StartsWith("hpa:", StringComparison.Ordinal) ? 1 : 0;
     }
 
     /// <summary>True for <c>static:N</c> with a non-negative N.</summary>

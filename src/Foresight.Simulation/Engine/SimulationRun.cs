@@ -182,8 +182,9 @@ internal sealed class SimulationRun
             return;
         }
 
-        // A job occupies at least one slot of a worker, so "one job per runner" needs no special case in placement.
-        var slots = _o.Pool.JobSlotsPerWorker;
+        // A job occupies at least one slot of a worker, so "one job per runner" needs no special case in placement;
+        // an ephemeral worker serves exactly one job, so that job takes all of it.
+        var slots = _policy.Lifecycle == WorkerLifecycle.Ephemeral ? 1 : _o.Pool.JobSlotsPerWorker;
         var reserved = new Resources(
             Math.Max(job.Request.Cpu, capacity.Cpu / slots),
             Math.Max(job.Request.MemoryMb, capacity.MemoryMb / slots));

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
@@ -23,26 +22,17 @@ internal static class ThroughputBenchmark
         var grains = host.Grains();
         var succeeded = 0L;
         var waits = new ConcurrentBag<double>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
+        void OnState(Foresight.Scheduling.Jobs.JobState state)
         {
-            if (instrument.Meter.Name == ForesightMetrics.MeterName && instrument.Name is "foresight.jobs.transitions" or "foresight.job.wait")
+            if (state == Foresight.Scheduling.Jobs.JobState.Succeeded)
             {
-                l.EnableMeasurementEvents(instrument);
+                Interlocked.Increment(ref succeeded);
             }
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag.Key == "state" && (string?)tag.Value == "Succeeded")
-                {
-                    Interlocked.Add(ref succeeded, value);
-                }
-            }
-        });
-        listener.SetMeasurementEventCallback<double>((_, value, _, _) => waits.Add(value * 1000));
-        listener.Start();
+        }
+
+        void OnWait(TimeSpan wait) => waits.Add(wait.TotalMilliseconds);
+        ForesightMetrics.JobStateEntered += OnState;
+        ForesightMetrics.WaitRecorded += OnWait;
 
         var agents = new List<AgentRuntime>();
         var executor = new NoOpJobExecutor();
@@ -88,6 +78,8 @@ internal static class ThroughputBenchmark
         }
 
         await host.StopAsync();
+        ForesightMetrics.JobStateEntered -= OnState;
+        ForesightMetrics.WaitRecorded -= OnWait;
         var sample = waits.ToList();
         return (jobs / elapsed.TotalMinutes, Percentiles.Of(sample, 50), Percentiles.Of(sample, 99));
     }

@@ -1,5 +1,4 @@
 using Foresight.Grains.Hosting;
-using Foresight.Grains.Observability;
 using Foresight.Grains.Storage;
 using Foresight.Server.Api;
 using Foresight.Server.Hosting;
@@ -45,5 +44,4 @@ app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapMetrics("/metrics");
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapJobEndpoints();
-_ = ForesightMetrics.MeterName; // the meter is created with the first metric; prometheus-net exports .NET meters.
 await app.RunAsync();

@@ -1,48 +1,58 @@
-using System.Diagnostics.Metrics;
 using Foresight.Scheduling.Jobs;
 using Foresight.Scheduling.Workers;
+using Prometheus;
 
 namespace Foresight.Grains.Observability;
 
 /// <summary>
-/// Foresight's metrics as .NET instruments (meter <c>Foresight</c>); the server exports them in Prometheus format
-/// (prometheus-net publishes .NET meters), e.g. <c>foresight_jobs_transitions_total</c>.
+/// Foresight's Prometheus metrics (prometheus-net, default registry; the server serves them at <c>/metrics</c>).
+/// Process-wide: several silos in one process (tests) add up.
 /// </summary>
 public static class ForesightMetrics
 {
-    public const string MeterName = "Foresight";
+    private static readonly double[] WaitBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
-    private static readonly Meter Meter = new(MeterName);
+    private static readonly Counter JobTransitions = Metrics.CreateCounter(
+        "foresight_job_transitions_total", "Jobs entering each state", "state");
 
-    private static readonly Counter<long> JobTransitions = Meter.CreateCounter<long>(
-        "foresight.jobs.transitions", description: "Jobs entering each state");
+    private static readonly Histogram Wait = Metrics.CreateHistogram(
+        "foresight_job_wait_seconds", "Queue wait from enqueue to placement", new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
-    private static readonly Histogram<double> Wait = Meter.CreateHistogram<double>(
-        "foresight.job.wait", unit: "s", description: "Queue wait from enqueue to placement, per pool");
+    private static readonly Histogram SchedulingLatency = Metrics.CreateHistogram(
+        "foresight_scheduling_latency_seconds", "Time a scheduler spends on one enqueue batch up to its placements",
+        new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
-    private static readonly Histogram<double> SchedulingLatency = Meter.CreateHistogram<double>(
-        "foresight.scheduling.latency", unit: "s", description: "Time a scheduler spends handling one enqueue batch up to its placements");
+    private static readonly Gauge QueueDepth = Metrics.CreateGauge(
+        "foresight_queue_depth", "Jobs waiting in scheduler queues", "pool");
 
-    private static readonly UpDownCounter<long> QueueDepth = Meter.CreateUpDownCounter<long>(
-        "foresight.queue.depth", description: "Jobs waiting in scheduler queues, per pool");
+    private static readonly Gauge Workers = Metrics.CreateGauge(
+        "foresight_workers", "Workers by lifecycle state", "state");
 
-    private static readonly UpDownCounter<long> Workers = Meter.CreateUpDownCounter<long>(
-        "foresight.workers", description: "Workers by lifecycle state");
+    /// <summary>Observed by tests and benchmarks: every job state entered, in this process.</summary>
+    public static event Action<JobState>? JobStateEntered;
 
-    public static void JobEntered(JobState state) =>
-        JobTransitions.Add(1, new KeyValuePair<string, object?>("state", state.ToString()));
+    /// <summary>Observed by tests and benchmarks: every queue wait recorded, in this process.</summary>
+    public static event Action<TimeSpan>? WaitRecorded;
 
-    public static void Waited(string pool, TimeSpan wait) =>
-        Wait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("pool", pool));
+    public static void JobEntered(JobState state)
+    {
+        JobTransitions.WithLabels(state.ToString()).Inc();
+        JobStateEntered?.Invoke(state);
+    }
 
-    public static void Scheduled(string pool, TimeSpan elapsed) =>
-        SchedulingLatency.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("pool", pool));
+    public static void Waited(string pool, TimeSpan wait)
+    {
+        Wait.WithLabels(pool).Observe(wait.TotalSeconds);
+        WaitRecorded?.Invoke(wait);
+    }
+
+    public static void Scheduled(string pool, TimeSpan elapsed) => SchedulingLatency.WithLabels(pool).Observe(elapsed.TotalSeconds);
 
     public static void QueueChanged(string pool, int delta)
     {
         if (delta != 0)
         {
-            QueueDepth.Add(delta, new KeyValuePair<string, object?>("pool", pool));
+            QueueDepth.WithLabels(pool).Inc(delta);
         }
     }
 
@@ -55,12 +65,12 @@ public static class ForesightMetrics
 
         if (from is { } f)
         {
-            Workers.Add(-1, new KeyValuePair<string, object?>("state", f.ToString()));
+            Workers.WithLabels(f.ToString()).Dec();
         }
 
         if (to is { } t)
         {
-            Workers.Add(1, new KeyValuePair<string, object?>("state", t.ToString()));
+            Workers.WithLabels(t.ToString()).Inc();
         }
     }
 }

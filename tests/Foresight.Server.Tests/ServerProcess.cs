@@ -1,0 +1,140 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Foresight.Server.Tests;
+
+/// <summary>The real server binary started as a child process on free loopback ports.</summary>
+public sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private ServerProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<ServerProcess> StartAsync(int localWorkers)
+    {
+        var http = FreePort();
+        var dll = Path.Combine(AppContext.BaseDirectory, "Foresight.Server.dll");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     dll, "--urls", $"http://127.0.0.1:{http}", "--local-workers", localWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(info)!;
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{http}"));
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
+        return server;
+    }
+
+    /// <summary>SIGTERM, as an orchestrator stops a pod; returns the exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan deadline)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(deadline);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private async Task WaitUntilHealthyAsync(TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            if (_process.HasExited)
+            {
+                Assert.Fail($"server exited with {_process.ExitCode}:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"server not healthy within {deadline}:\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -15,13 +15,27 @@ public sealed class Simulator(SimulationOptions? options = null)
     public SimulationOptions Options { get; } = options ?? new SimulationOptions();
 
     /// <summary>Replays <paramref name="trace"/> under <paramref name="policy"/> (a fresh instance per run: policies keep state).</summary>
-    public SimulationResult Run(JobTrace trace, IAutoscalerPolicy policy)
+    /// <param name="trace">Jobs to replay.</param>
+    /// <param name="policy">Autoscaler to evaluate.</param>
+    /// <param name="clock">
+    /// Virtual clock to advance, for code that was given the same <see cref="TimeProvider"/> (e.g. a policy that reads
+    /// time itself); it is moved to the start of the run, so it must not be later than that. A new one by default.
+    /// </param>
+    public SimulationResult Run(JobTrace trace, IAutoscalerPolicy policy, VirtualTimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(policy);
         var lead = Options.LeadTime ?? (Options.BootDelay + TimeSpan.FromMinutes(1));
         var start = trace.Jobs.Count > 0 ? trace.Jobs[0].SubmitAt - lead : DateTimeOffset.UnixEpoch;
-        var clock = new VirtualTimeProvider(start);
+        if (clock is null)
+        {
+            clock = new VirtualTimeProvider(start);
+        }
+        else
+        {
+            clock.AdvanceTo(start);
+        }
+
         return new SimulationRun(Options, policy, trace, clock).Execute();
     }
 }

@@ -1,8 +1,9 @@
 using Foresight.Forecasting.Models.Gbm;
+using Xunit.Abstractions;
 
 namespace Foresight.Forecasting.Tests.Gbm;
 
-public sealed class GbmForecasterTests
+public sealed class GbmForecasterTests(ITestOutputHelper output)
 {
     private static readonly GbmOptions Small = new() { Trees = 150, Seed = 3 };
 
@@ -14,11 +15,14 @@ public sealed class GbmForecasterTests
         var train = all[..^horizon];
         var actual = all[^horizon..];
 
-        var forecast = new GbmForecaster(Small).Fit(GbmSeries.History(train)).Predict(horizon, [80, 95]);
+        var fitted = (GbmFittedForecaster)new GbmForecaster(Small).Fit(GbmSeries.History(train));
+        var forecast = fitted.Predict(horizon, [80, 95]);
 
         var gbm = GbmSeries.Mae(actual, forecast.Mean);
         var naive = GbmSeries.Mae(actual, Enumerable.Repeat(train[^1], horizon).ToArray());
-        var weekAgo = GbmSeries.Mae(actual, train[^(168 - horizon)..^(168 - (2 * horizon))]);
+        var weekAgo = GbmSeries.Mae(actual, train[^168..^(168 - horizon)]);
+        output.WriteLine($"trainer={fitted.Trainer} mae_gbm={gbm:F3} mae_naive={naive:F3} mae_week_ago={weekAgo:F3}");
+        Assert.Contains(fitted.Trainer, new[] { nameof(GbmTrainer.LightGbm), nameof(GbmTrainer.FastTree) });
         Assert.True(gbm < 0.2 * naive, $"GBM MAE {gbm:F2} vs naive {naive:F2}");
         Assert.True(gbm < 3, $"GBM MAE {gbm:F2} should approach the noise level 1");
         Assert.True(gbm < weekAgo + 1, $"GBM MAE {gbm:F2} vs same hour last week {weekAgo:F2}");
@@ -68,6 +72,15 @@ public sealed class GbmForecasterTests
         Assert.Equal(a.Mean, b.Mean);
         Assert.All(a.Mean, v => Assert.True(double.IsFinite(v)));
         Assert.All(a.Intervals[0].Upper, v => Assert.True(double.IsFinite(v)));
+    }
+
+    [Fact]
+    public void FastTree_learner_gives_a_usable_model_too()
+    {
+        var all = GbmSeries.Hourly(24 * 7 * 6, seed: 8);
+        var fitted = (GbmFittedForecaster)new GbmForecaster(Small with { Trainer = GbmTrainer.FastTree, Trees = 30 }).Fit(GbmSeries.History(all[..^24]));
+        Assert.Equal(nameof(GbmTrainer.FastTree), fitted.Trainer);
+        Assert.True(GbmSeries.Mae(all[^24..], fitted.Predict(24, []).Mean) < 5);
     }
 
     [Fact]

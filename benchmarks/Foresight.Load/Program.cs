@@ -7,7 +7,7 @@ var root = new RootCommand("Foresight load benchmarks: each prints a final machi
 
 var jobs = new Option<int>("--jobs") { Description = "Jobs to run end to end", DefaultValueFactory = _ => 100_000 };
 var workers = new Option<int>("--workers") { Description = "In-process no-op workers (4 slots each)", DefaultValueFactory = _ => 200 };
-var inFlight = new Option<int>("--in-flight") { Description = "Jobs submitted and not yet completed, at most (default: one per worker slot)" };
+var inFlight = new Option<int>("--in-flight") { Description = "Jobs submitted and not yet completed, at most (default: half the worker slots, so the measured wait is scheduling, not a backlog)" };
 var shards = new Option<int>("--shards") { Description = "Scheduler partitions for the pool", DefaultValueFactory = _ => 2 };
 var peer = new Option<string?>("--peer") { Description = "Also run the same workload through a peer: hangfire" };
 var throughput = new Command("throughput", "End-to-end no-op jobs per minute and enqueue→assign latency on one in-process silo.");
@@ -61,7 +61,7 @@ workersCommand.SetAction(async parse =>
     return 0;
 });
 
-int InFlight(ParseResult parse) => parse.GetValue(inFlight) is > 0 and var given ? given : parse.GetValue(workers) * 4;
+int InFlight(ParseResult parse) => parse.GetValue(inFlight) is > 0 and var given ? given : parse.GetValue(workers) * 2;
 
 root.Subcommands.Add(throughput);
 root.Subcommands.Add(workersCommand);

@@ -215,9 +215,9 @@ public sealed partial class JobGrain(
 
     private void Move(JobState to)
     {
-        // Queued → Queued happens for a re-queue from Running (new attempt); the state machine allows Running → Queued.
-        Job.State = JobStateMachine.Transition(Job.State, to);
-        ForesightMetrics.JobEntered(to);
+        var from = Job.State;
+        Job.State = JobStateMachine.Transition(from, to);
+        ForesightMetrics.JobEntered(from, to);
     }
 
     private void RecordLate(int attempt, string workerId, ExecutionResult result, DateTimeOffset now)

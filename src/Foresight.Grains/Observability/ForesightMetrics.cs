@@ -15,6 +15,9 @@ public static class ForesightMetrics
     private static readonly Counter JobTransitions = Metrics.CreateCounter(
         "foresight_job_transitions_total", "Jobs entering each state", "state");
 
+    private static readonly Gauge Jobs = Metrics.CreateGauge(
+        "foresight_jobs", "Jobs by state, as seen by the job activations of this process", "state");
+
     private static readonly Histogram Wait = Metrics.CreateHistogram(
         "foresight_job_wait_seconds", "Queue wait from enqueue to placement", new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
@@ -34,9 +37,15 @@ public static class ForesightMetrics
     /// <summary>Observed by tests and benchmarks: every queue wait recorded, in this process.</summary>
     public static event Action<TimeSpan>? WaitRecorded;
 
-    public static void JobEntered(JobState state)
+    public static void JobEntered(JobState from, JobState state)
     {
         JobTransitions.WithLabels(state.ToString()).Inc();
+        if (from != JobState.Pending)
+        {
+            Jobs.WithLabels(from.ToString()).Dec();
+        }
+
+        Jobs.WithLabels(state.ToString()).Inc();
         JobStateEntered?.Invoke(state);
     }
 

@@ -85,12 +85,24 @@ internal static class EvaluateM4Command
 
             perSeries[model.Name] = series;
             scores.Add(row);
-            AnsiConsole.MarkupLine($"  {Markup.Escape(row.Model),-18} sMAPE {row.SMape,7:F3}  MASE {row.Mase,6:F3}  OWA {row.Owa,6:F3}  {row.FitPredictSeconds,7:F1} s");
+            AnsiConsole.MarkupLine($"  {Markup.Escape(row.Model),-18} sMAPE {row.SMape,7:F3}  MASE {row.Mase,6:F3}  OWA {row.Owa,6:F3}  fit+predict {row.FitPredictSeconds,7:F1} s  wall {row.WallSeconds,6:F1} s  cpu {row.CpuSeconds,6:F1} s");
         }
 
         foreach (var file in (peerFiles ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            scores.AddRange(PeerScores(file, train, test, naive2));
+            foreach (var (peerRow, ids) in PeerScores(file, train, test, naive2))
+            {
+                scores.Add(peerRow);
+                if (ids.Count < train.Count)
+                {
+                    // A partial peer run is compared on its own series: our rows restricted to the same ids.
+                    foreach (var own in scores.Where(r => r.Source == "foresight" && r.Series == train.Count && perSeries.ContainsKey(r.Model) && r.Model is "SeasonalNaive" or "ETS" or "AutoARIMA" or "Auto").ToList())
+                    {
+                        var subset = ids.ToDictionary(id => id, id => perSeries[own.Model][id]);
+                        scores.Add(Aggregate($"{own.Model} (same {ids.Count} series)", "foresight", subset, naive2));
+                    }
+                }
+            }
         }
 
         // The harness's self-check against the official M4 Hourly figures.
@@ -102,7 +114,7 @@ internal static class EvaluateM4Command
         string selfCheck = string.Create(CultureInfo.InvariantCulture, $"self-check: Naive {naive.SMape:F3}/{naive.Mase:F3} (official 43.003/11.608), sNaive {snaive.SMape:F3}/{snaive.Mase:F3} (official 13.912/1.193)");
 
         RenderTable(scores);
-        var ours = scores.Where(s => s.Source == "foresight" && s.Model is not ("Naive" or "SeasonalNaive" or "Naive2")).ToList();
+        var ours = scores.Where(s => s.Source == "foresight" && s.Series == train.Count && s.Model is not ("Naive" or "SeasonalNaive" or "Naive2")).ToList();
         var best = (ours.Count > 0 ? ours : scores).OrderBy(s => s.Owa).First();
         var auto = scores.FirstOrDefault(s => s.Chosen.Count > 0);
         if (auto is not null)
@@ -134,6 +146,7 @@ internal static class EvaluateM4Command
     {
         var results = new ConcurrentDictionary<string, (double SMape, double Mase, double Cov95, double Cov80, double Seconds, bool FellBack, string Fitted)>();
         var wall = Stopwatch.StartNew();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         Parallel.ForEach(train, new ParallelOptions { MaxDegreeOfParallelism = parallel }, series =>
         {
             var sw = Stopwatch.StartNew();
@@ -153,6 +166,7 @@ internal static class EvaluateM4Command
                 fitted.Name);
         });
         wall.Stop();
+        double cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalSeconds;
         var series = results.ToDictionary(kv => kv.Key, kv => (kv.Value.SMape, kv.Value.Mase));
         var chosen = model.Name == "Auto"
             ? results.Values.GroupBy(r => r.Fitted.Split(':').ElementAtOrDefault(1) ?? r.Fitted).ToDictionary(g => g.Key, g => g.Count())
@@ -163,6 +177,7 @@ internal static class EvaluateM4Command
             Coverage80 = results.Values.Average(r => r.Cov80),
             FitPredictSeconds = results.Values.Sum(r => r.Seconds),
             WallSeconds = wall.Elapsed.TotalSeconds,
+            CpuSeconds = cpuSeconds,
             Fallbacks = results.Values.Count(r => r.FellBack),
             Chosen = chosen,
         };
@@ -179,10 +194,10 @@ internal static class EvaluateM4Command
             owa = ForecastMetrics.Owa(s, m, series.Keys.Average(k => naive2[k].SMape), series.Keys.Average(k => naive2[k].Mase));
         }
 
-        return new EvaluateModelScore(name, source, series.Count, s, m, owa, null, null, 0, 0, 0, new Dictionary<string, int>());
+        return new EvaluateModelScore(name, source, series.Count, s, m, owa, null, null, 0, 0, 0, 0, new Dictionary<string, int>());
     }
 
-    private static IEnumerable<EvaluateModelScore> PeerScores(string file, List<(string Id, double[] Values)> train, Dictionary<string, double[]> test, Dictionary<string, (double SMape, double Mase)> naive2)
+    private static IEnumerable<(EvaluateModelScore Row, List<string> Ids)> PeerScores(string file, List<(string Id, double[] Values)> train, Dictionary<string, double[]> test, Dictionary<string, (double SMape, double Mase)> naive2)
     {
         var ids = train.ToDictionary(t => t.Id, t => t.Values);
         foreach (var group in EvaluateM4Data.ReadPeer(file).Where(r => ids.ContainsKey(r.Id)).GroupBy(r => r.Model))
@@ -190,18 +205,20 @@ internal static class EvaluateM4Command
             var series = group.ToDictionary(
                 r => r.Id,
                 r => (ForecastMetrics.SMape(test[r.Id], r.Forecast), ForecastMetrics.Mase(test[r.Id], r.Forecast, ids[r.Id], Period)));
-            yield return Aggregate(group.Key + (series.Count < train.Count ? $" ({series.Count} series)" : string.Empty), "statsmodels", series, naive2) with
+            var row = Aggregate(group.Key + (series.Count < train.Count ? $" ({series.Count} series)" : string.Empty), "statsmodels", series, naive2) with
             {
                 FitPredictSeconds = group.Sum(r => r.Seconds),
                 WallSeconds = group.Sum(r => r.Seconds),
+                CpuSeconds = group.Sum(r => r.Seconds),
                 Fallbacks = group.Count(r => r.Guarded),
             };
+            yield return (row, series.Keys.ToList());
         }
     }
 
     private static void RenderTable(List<EvaluateModelScore> scores)
     {
-        var table = new Table().AddColumns("model", "source", "series", "sMAPE", "MASE", "OWA", "cov80", "cov95", "fit+predict s", "wall s", "fallbacks");
+        var table = new Table().AddColumns("model", "source", "series", "sMAPE", "MASE", "OWA", "cov80", "cov95", "fit+predict s", "wall s", "cpu s", "fallbacks");
         foreach (var s in scores)
         {
             table.AddRow(
@@ -215,6 +232,7 @@ internal static class EvaluateM4Command
                 s.Coverage95?.ToString("P1", CultureInfo.InvariantCulture) ?? "-",
                 s.FitPredictSeconds.ToString("F1", CultureInfo.InvariantCulture),
                 s.WallSeconds.ToString("F1", CultureInfo.InvariantCulture),
+                s.CpuSeconds.ToString("F1", CultureInfo.InvariantCulture),
                 s.Fallbacks.ToString(CultureInfo.InvariantCulture));
         }
 

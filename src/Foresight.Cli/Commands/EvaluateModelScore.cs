@@ -12,5 +12,6 @@ internal sealed record EvaluateModelScore(
     double? Coverage80,
     double FitPredictSeconds,
     double WallSeconds,
+    double CpuSeconds,
     int Fallbacks,
     IReadOnlyDictionary<string, int> Chosen);

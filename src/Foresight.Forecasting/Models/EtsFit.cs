@@ -9,6 +9,9 @@ namespace Foresight.Forecasting.Models;
 /// </summary>
 internal sealed class EtsFit
 {
+    /// <summary>Cycles used to initialise the seasonal states (experiment knob).</summary>
+    internal static int EtsInitCycles = int.Parse(Environment.GetEnvironmentVariable("FC_ETS_INIT") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly double[] _season;
 
     private EtsFit(EtsSpec spec, double[] p, double level, double trend, double[] season, double sigma, double aicc, int n)
@@ -258,7 +261,7 @@ internal sealed class EtsFit
             return [0.0];
         }
 
-        var head = y.Take(Math.Min(y.Count, 4 * m)).ToArray();
+        var head = y.Take(Math.Min(y.Count, EtsInitCycles * m)).ToArray();
         var figure = ClassicalDecomposition.MultiplicativeIndices(head, m);
         if (spec.Season == 'M')
         {

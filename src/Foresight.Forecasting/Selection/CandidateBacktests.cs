@@ -9,14 +9,14 @@ internal static class CandidateBacktests
     public static BacktestResult[] Run(IReadOnlyList<IForecaster> candidates, SeriesHistory history, BacktestOptions options) =>
         candidates.Select(c => RollingOriginBacktest.Run(c, history, options)).ToArray();
 
-    /// <summary>Inverse-squared-score weights over the best <paramref name="top"/> candidates (zero for the rest).</summary>
-    public static double[] Weights(IReadOnlyList<double> scores, int top)
+    /// <summary>Weights ∝ score^−power (default inverse-squared) over the best <paramref name="top"/> candidates (zero for the rest).</summary>
+    public static double[] Weights(IReadOnlyList<double> scores, int top, double power = 2)
     {
         var order = Enumerable.Range(0, scores.Count).Where(i => double.IsFinite(scores[i])).OrderBy(i => scores[i]).Take(top).ToArray();
         var w = new double[scores.Count];
         foreach (var i in order)
         {
-            w[i] = 1.0 / Math.Max(scores[i] * scores[i], 1e-12);
+            w[i] = 1.0 / Math.Max(Math.Pow(scores[i], power), 1e-12);
         }
 
         double sum = w.Sum();

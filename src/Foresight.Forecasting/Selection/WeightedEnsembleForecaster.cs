@@ -5,10 +5,10 @@ namespace Foresight.Forecasting.Selection;
 
 /// <summary>
 /// Backtest-weighted combination: every member is backtested on the same rolling origins; the best <c>top</c> by
-/// mean MASE get weights ∝ 1/MASE²; intervals are split-conformal from the combination's own backtest errors.
+/// mean MASE get weights ∝ MASE^−power (default 1/MASE²); intervals are split-conformal from the combination's own backtest errors.
 /// Fixed weights (e.g. chosen by <see cref="AutoSelectForecaster"/>) skip the backtest. Histories too short for the backtest get equal weights and the members' own intervals averaged.
 /// </summary>
-public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> members, BacktestOptions? backtest, int top = 3, string name = "Ensemble-weighted", IReadOnlyList<double>? fixedWeights = null) : IForecaster
+public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> members, BacktestOptions? backtest, int top = 3, string name = "Ensemble-weighted", IReadOnlyList<double>? fixedWeights = null, double power = 2) : IForecaster
 {
     /// <inheritdoc/>
     public string Name => name;
@@ -31,7 +31,7 @@ public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> member
         else if (AutoSelectForecaster.CanBacktest(history, options))
         {
             var results = CandidateBacktests.Run(members, history, options);
-            weights = CandidateBacktests.Weights(results.Select(r => r.MeanMase).ToArray(), top);
+            weights = CandidateBacktests.Weights(results.Select(r => r.MeanMase).ToArray(), top, power);
             calibration = ConformalCalibration.FromErrors(CandidateBacktests.Combine(name, results, weights).Errors);
         }
         else

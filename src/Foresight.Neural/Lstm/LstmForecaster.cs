@@ -12,7 +12,7 @@ namespace Foresight.Neural.Lstm;
 /// the one-series case. Intervals are split-conformal per horizon step on the last
 /// <see cref="LstmOptions.CalibrationOrigins"/> origins of each series, which training never sees.
 /// </summary>
-public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
+public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecaster
 {
     private static readonly object TorchGate = new();
 
@@ -24,6 +24,9 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IForecaster
 
     /// <inheritdoc />
     public IFittedForecaster Fit(SeriesHistory history) => FitMany([history])[0];
+
+    /// <inheritdoc />
+    IReadOnlyList<IFittedForecaster> IGlobalForecaster.FitMany(IReadOnlyList<SeriesHistory> histories) => FitMany(histories);
 
     /// <summary>Minimum history length for the given seasonal periods under these options.</summary>
     public int MinimumLength(IReadOnlyList<int> periods) => WindowFor(periods) + (2 * Options.Horizon) + 8;

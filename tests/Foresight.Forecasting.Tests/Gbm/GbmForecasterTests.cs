@@ -56,7 +56,8 @@ public sealed class GbmForecasterTests(ITestOutputHelper output)
     {
         var small = GbmSeries.Hourly(24 * 7 * 6, seed: 4, level: 10, noise: 0.1);
         var large = GbmSeries.Hourly(24 * 7 * 6, seed: 5, level: 10_000, noise: 100);
-        var fitted = new GbmForecaster(Small).FitMany([GbmSeries.History(small[..^24]), GbmSeries.History(large[..^24])]);
+        IGlobalForecaster global = new GbmForecaster(Small);
+        var fitted = global.FitMany([GbmSeries.History(small[..^24]), GbmSeries.History(large[..^24])]);
 
         Assert.Equal(2, fitted.Count);
         Assert.True(GbmSeries.Mae(small[^24..], fitted[0].Predict(24, []).Mean) < 0.5);

@@ -15,7 +15,7 @@ namespace Foresight.Forecasting.Models.Gbm;
 /// split-conformal per step on the last <see cref="GbmOptions.CalibrationOrigins"/> origins of each series,
 /// which training never sees.
 /// </summary>
-public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
+public sealed class GbmForecaster(GbmOptions? options = null) : IGlobalForecaster
 {
     /// <summary>The options in force.</summary>
     public GbmOptions Options { get; } = options ?? new GbmOptions();
@@ -25,6 +25,9 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IForecaster
 
     /// <inheritdoc />
     public IFittedForecaster Fit(SeriesHistory history) => FitMany([history])[0];
+
+    /// <inheritdoc />
+    IReadOnlyList<IFittedForecaster> IGlobalForecaster.FitMany(IReadOnlyList<SeriesHistory> histories) => FitMany(histories);
 
     /// <summary>Minimum history length for the given seasonal periods under these options.</summary>
     public int MinimumLength(IReadOnlyList<int> periods) => Layout(periods, false).MinOrigin + (2 * Options.Horizon) + 8;

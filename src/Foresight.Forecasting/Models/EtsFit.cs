@@ -9,8 +9,8 @@ namespace Foresight.Forecasting.Models;
 /// </summary>
 internal sealed class EtsFit
 {
-    /// <summary>Cycles used to initialise the seasonal states (experiment knob).</summary>
-    internal static int EtsInitCycles = int.Parse(Environment.GetEnvironmentVariable("FC_ETS_INIT") ?? "4", System.Globalization.CultureInfo.InvariantCulture);
+    /// <summary>Cycles of the series head used to initialise the seasonal states.</summary>
+    private const int EtsInitCycles = 4;
 
     private readonly double[] _season;
 

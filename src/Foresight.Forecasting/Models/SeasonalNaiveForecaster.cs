@@ -2,12 +2,14 @@ namespace Foresight.Forecasting.Models;
 
 /// <summary>
 /// Seasonal naive: the value one season earlier. Uses the primary seasonal period unless a period is given
-/// (e.g. 168 for a weekly profile on hourly data). Intervals σ_m·√(k+1), k = whole seasons ahead.
+/// (e.g. 168 for a weekly profile on hourly data) or <paramref name="longest"/> asks for the longest period the
+/// history holds more than once (the weekly cycle when periods are [daily, weekly]). Intervals σ_m·√(k+1),
+/// k = whole seasons ahead.
 /// </summary>
-public sealed class SeasonalNaiveForecaster(int? period = null) : Forecaster
+public sealed class SeasonalNaiveForecaster(int? period = null, bool longest = false) : Forecaster
 {
     /// <inheritdoc/>
-    public override string Name => period is null ? "SeasonalNaive" : $"SeasonalNaive{period}";
+    public override string Name => longest ? "SeasonalNaiveLong" : period is null ? "SeasonalNaive" : $"SeasonalNaive{period}";
 
     /// <inheritdoc/>
     protected override int MinimumLength(SeriesHistory history) => Period(history) + 1;
@@ -44,5 +46,14 @@ public sealed class SeasonalNaiveForecaster(int? period = null) : Forecaster
             sigma);
     }
 
-    private int Period(SeriesHistory history) => period ?? Math.Max(1, PrimaryPeriod(history));
+    private int Period(SeriesHistory history)
+    {
+        if (longest)
+        {
+            var fitting = history.SeasonalPeriods.Where(p => p > 1 && history.Values.Count > 2 * p).ToList();
+            return fitting.Count > 0 ? fitting.Max() : Math.Max(1, PrimaryPeriod(history));
+        }
+
+        return period ?? Math.Max(1, PrimaryPeriod(history));
+    }
 }

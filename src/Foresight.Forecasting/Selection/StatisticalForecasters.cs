@@ -5,10 +5,11 @@ namespace Foresight.Forecasting.Selection;
 /// <summary>The statistical model line-up the CLI registers, by name.</summary>
 public static class StatisticalForecasters
 {
-    /// <summary>Candidates automatic selection chooses among (seasonal naive daily/weekly, Theta, ETS, auto-ARIMA, MSTL).</summary>
+    /// <summary>Candidates automatic selection chooses among (seasonal naive on the primary and on the longest period, Theta, ETS, auto-ARIMA, MSTL).</summary>
     public static IReadOnlyList<IForecaster> SelectionCandidates() =>
     [
         new SeasonalNaiveForecaster(),
+        new SeasonalNaiveForecaster(longest: true),
         new ThetaForecaster(),
         new EtsForecaster(),
         new AutoArimaForecaster(),
@@ -23,6 +24,7 @@ public static class StatisticalForecasters
         [
             new NaiveForecaster(),
             new SeasonalNaiveForecaster(),
+            new SeasonalNaiveForecaster(longest: true),
             new Naive2Forecaster(),
             new SesForecaster(),
             new HoltForecaster(),

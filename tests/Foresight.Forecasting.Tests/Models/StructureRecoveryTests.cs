@@ -19,6 +19,14 @@ public class StructureRecoveryTests
     }
 
     [Fact]
+    public void LongSeasonalNaiveUsesTheLongestPeriodThatFitsTwice()
+    {
+        var y = Enumerable.Range(0, 20).Select(t => (double)(t % 8)).ToArray();
+        var f = new SeasonalNaiveForecaster(longest: true).Fit(new SeriesHistory(y, [2, 8, 16])).Predict(8, []);
+        Assert.Equal(y[^8..], f.Mean);
+    }
+
+    [Fact]
     public void NaiveRepeatsTheLastValueWithWideningIntervals()
     {
         var f = new NaiveForecaster().Fit(new SeriesHistory([1.0, 3, 2, 5], [])).Predict(3, [95]);

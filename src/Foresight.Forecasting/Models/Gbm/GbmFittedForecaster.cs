@@ -54,11 +54,17 @@ public sealed class GbmFittedForecaster : IFittedForecaster
 
         var mean = new double[horizon];
         var work = new double[horizon];
-        Span<float> row = stackalloc float[_features.Count];
+        var width = _features.Count;
+        Span<float> rows = horizon * width <= 4096 ? stackalloc float[horizon * width] : new float[horizon * width];
         for (var k = 1; k <= horizon; k++)
         {
-            _features.Row(_tail, _tail.Length, k, _center, _scale, _originPart, _calendar, _tailStart, row);
-            work[k - 1] = _features.Baseline(_tail, _tail.Length, k) + (_scale * _trees.Score(row));
+            _features.Row(_tail, _tail.Length, k, _center, _scale, _originPart, _calendar, _tailStart, rows.Slice((k - 1) * width, width));
+        }
+
+        _trees.ScoreMany(rows, width, work);
+        for (var k = 1; k <= horizon; k++)
+        {
+            work[k - 1] = _features.Baseline(_tail, _tail.Length, k) + (_scale * work[k - 1]);
             mean[k - 1] = _features.FromWorking(work[k - 1]);
         }
 

@@ -74,5 +74,35 @@ internal sealed class GbmTrees
         return sum;
     }
 
+    /// <summary>Scores <paramref name="into"/>.Length rows stored back to back in <paramref name="rows"/>, tree by tree (cache-friendly).</summary>
+    public void ScoreMany(ReadOnlySpan<float> rows, int rowLength, Span<double> into)
+    {
+        into.Fill(_bias);
+        var nodes = _nodes.AsSpan();
+        for (var t = 0; t < _leafStart.Length; t++)
+        {
+            var start = _nodeStart[t];
+            var leaves = _leaves.AsSpan(_leafStart[t]);
+            for (var r = 0; r < into.Length; r++)
+            {
+                var leaf = 0;
+                if (start >= 0)
+                {
+                    var row = rows.Slice(r * rowLength, rowLength);
+                    var node = 0;
+                    do
+                    {
+                        ref readonly var n = ref nodes[start + node];
+                        node = row[n.Feature] <= n.Threshold ? n.Left : n.Right;
+                    }
+                    while (node >= 0);
+                    leaf = ~node;
+                }
+
+                into[r] += leaves[leaf];
+            }
+        }
+    }
+
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
 }

@@ -52,14 +52,27 @@ public sealed class SiloFailureTests
                 return records.All(r => JobStateMachine.IsTerminal(r.State));
             },
             TimeSpan.FromSeconds(120),
-            () => $"{records.Count(r => r is not null && JobStateMachine.IsTerminal(r.State))} of {Jobs} ended; stuck: "
+            () => Diagnose(cluster) + $"{records.Count(r => r is not null && JobStateMachine.IsTerminal(r.State))} of {Jobs} ended; stuck: "
                   + string.Join("; ", records.Where(r => r is not null && !JobStateMachine.IsTerminal(r.State)).Take(5)
-                      .Select(r => $"{r.JobId} {r.State} attempts={r.Attempts.Count} worker={r.CurrentAttempt?.WorkerId} executed={executor.Executions.GetValueOrDefault(r.JobId)}")));
+                      .Select(r => $"{r.JobId} {r.State} attempts={r.Attempts.Count} notBefore={r.NotBefore:HH:mm:ss.fff} reason={r.StatusReason} worker={r.CurrentAttempt?.WorkerId} executed={executor.Executions.GetValueOrDefault(r.JobId)}")));
 
         Assert.All(records, r => Assert.Equal(JobState.Succeeded, r.State));
+        _ = partitions;
         // Completed exactly once: one applied success per job; anything else arrived late and was only recorded.
         Assert.All(records, r => Assert.Equal(1, r.Attempts.Count(a => a.End == AttemptEnd.Succeeded)));
         Assert.Equal(Jobs, ids.Count(id => executor.Executions.ContainsKey(id)));
+    }
+
+    private static string Diagnose(ForesightCluster cluster)
+    {
+        var text = "";
+        foreach (var partition in new[] { "default/0", "default/1" })
+        {
+            var s = cluster.Client.GetGrain<ISchedulerGrain>(partition).GetState().GetAwaiter().GetResult();
+            text += $"[{partition}: queue={s.QueueDepth} placed={s.Assigned} accepting={s.Workers.Count(w => w.Accepting)}/{s.Workers.Count} head={string.Join(',', s.Head.Take(5).Select(h => h.JobId + "#" + h.Attempt))}] ";
+        }
+
+        return text;
     }
 
     private static async Task SubmitAllAsync(ForesightCluster cluster, List<string> ids, JobSpec spec)

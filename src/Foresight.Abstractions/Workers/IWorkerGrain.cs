@@ -25,5 +25,5 @@ public interface IWorkerGrain : IGrainWithStringKey
 
     /// <summary>Attempts this worker holds (assigned or running), for the scheduler's reconciliation.</summary>
     [ReadOnly]
-    Task<IReadOnlyDictionary<string, int>> GetActiveAttempts();
+    Task<ActiveAttempts> GetActiveAttempts();
 }

@@ -242,7 +242,8 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         try
         {
             var sent = _time.GetTimestamp();
-            var ack = await Worker.Heartbeat(new WorkerHeartbeat([.. _running.Keys])).ConfigureAwait(false);
+            var running = _running.Select(r => new Abstractions.Scheduling.JobAttempt(r.Key, r.Value.Attempt)).ToList();
+            var ack = await Worker.Heartbeat(new WorkerHeartbeat(running)).ConfigureAwait(false);
             _options.HeartbeatAnswered?.Invoke(_time.GetElapsedTime(sent));
             if (ack.ReRegister && _self is not null && !_draining)
             {

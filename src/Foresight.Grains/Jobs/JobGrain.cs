@@ -24,8 +24,19 @@ public sealed partial class JobGrain(
     private const int MaxLateResults = 20;
     private readonly ForesightOptions _options = options.Value;
     private IGrainTimer? _enqueueRetry;
+    private IGrainTimer? _watchdog;
 
     private JobRecord Job => state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Job.State == JobState.Running)
+        {
+            WatchClaimedAttempt();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public async Task<JobRecord> Submit(JobSpec spec)
     {
@@ -101,6 +112,7 @@ public sealed partial class JobGrain(
 
         MarkRunning(current, workerId);
         await state.WriteStateAsync();
+        WatchClaimedAttempt();
         return Job.Spec;
     }
 
@@ -188,6 +200,41 @@ public sealed partial class JobGrain(
 
     public Task<bool> IsAwaitingClaim(int attempt) =>
         Task.FromResult(Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } a && a.Number == attempt);
+
+    /// <summary>
+    /// While an attempt runs, the job checks now and then that its worker really has it: a claim can succeed and
+    /// the hand-over to the agent still die with a silo. When the worker's agent has reported since well after the
+    /// claim and does not list the attempt, the attempt is lost and the retry policy decides.
+    /// </summary>
+    private void WatchClaimedAttempt() =>
+        _watchdog ??= this.RegisterGrainTimer(
+            CheckClaimedAttemptAsync,
+            new GrainTimerCreationOptions(_options.ClaimGrace, _options.ReconcilePeriod));
+
+    private async Task CheckClaimedAttemptAsync(CancellationToken cancellation)
+    {
+        if (Job.State != JobState.Running || Job.CurrentAttempt is not { WorkerId: { } workerId, StartedAt: { } started } attempt)
+        {
+            _watchdog?.Dispose();
+            _watchdog = null;
+            return;
+        }
+
+        try
+        {
+            var worker = await GrainFactory.GetGrain<IWorkerGrain>(workerId).GetActiveAttempts();
+            var held = worker.Attempts.TryGetValue(Job.JobId, out var number) && number == attempt.Number;
+            if (!held && worker.AgentReportedAt is { } reported && reported >= started + _options.ClaimGrace)
+            {
+                LogHandOverLost(logger, Job.JobId, attempt.Number, workerId);
+                await WorkerLost(attempt.Number, workerId);
+            }
+        }
+        catch (Exception e)
+        {
+            LogWatchdogFailed(logger, e, Job.JobId);
+        }
+    }
 
     private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
         new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
@@ -298,6 +345,12 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} queued ({Reason})")]
     private static partial void LogRequeued(ILogger logger, string jobId, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} was claimed by {WorkerId} but its agent does not have it; counted as lost")]
+    private static partial void LogHandOverLost(ILogger logger, string jobId, int attempt, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: could not check its worker; will try again")]
+    private static partial void LogWatchdogFailed(ILogger logger, Exception exception, string jobId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} not yet handed to its scheduler; retrying")]
     private static partial void LogEnqueueRetry(ILogger logger, Exception exception, string jobId, int attempt);

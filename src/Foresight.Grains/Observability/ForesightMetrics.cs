@@ -22,7 +22,7 @@ public static class ForesightMetrics
         "foresight_job_wait_seconds", "Queue wait from enqueue to placement", new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
     private static readonly Histogram SchedulingLatency = Metrics.CreateHistogram(
-        "foresight_scheduling_latency_seconds", "Time a scheduler spends on one enqueue batch up to its placements",
+        "foresight_scheduling_latency_seconds", "Time one dispatch pass of a scheduler takes (queue scan and placement)",
         new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
     private static readonly Gauge QueueDepth = Metrics.CreateGauge(

@@ -11,6 +11,7 @@ using Foresight.Scheduling.Placement;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace Foresight.Grains.Scheduling;
@@ -41,6 +42,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private string _poolName = "";
     private long _placements;
     private bool _reconciling;
+    private bool _dispatchRequested;
 
     public SchedulerGrain(
         [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
@@ -76,7 +78,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public Task Enqueue(IReadOnlyList<QueuedJob> jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        var started = _clock.Time.GetTimestamp();
         var now = _clock.Now;
         foreach (var job in jobs)
         {
@@ -97,8 +98,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             Buffer(new LoadEvent(LoadEventKind.Arrival, _partition, job.JobId, now, _pool.QueueDepth));
         }
 
-        DispatchNow(now);
-        ForesightMetrics.Scheduled(_poolName, _clock.Time.GetElapsedTime(started));
+        RequestDispatch();
         return _writer.WriteAsync();
     }
 
@@ -186,7 +186,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             }
         }
 
-        DispatchNow(now);
+        RequestDispatch();
         // Freed capacity needs no durability before answering: the results are already durable at their jobs, and
         // a restored scheduler that still counts them drops them on its first reconciliation.
         _ = WriteInBackgroundAsync();
@@ -291,6 +291,30 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             ForesightMetrics.QueueChanged(_poolName, -1);
         }
+    }
+
+    /// <summary>
+    /// Dispatches once the calls already waiting for this activation have run: a burst of enqueues and releases
+    /// then costs one dispatch pass and one assignment message per worker instead of one per job.
+    /// </summary>
+    private void RequestDispatch()
+    {
+        if (_dispatchRequested)
+        {
+            return;
+        }
+
+        _dispatchRequested = true;
+        _ = DispatchSoonAsync();
+    }
+
+    private async Task DispatchSoonAsync()
+    {
+        await Task.Yield();
+        _dispatchRequested = false;
+        var started = _clock.Time.GetTimestamp();
+        DispatchNow(_clock.Now);
+        ForesightMetrics.Scheduled(_poolName, _clock.Time.GetElapsedTime(started));
     }
 
     private void DispatchNow(DateTimeOffset now)
@@ -415,10 +439,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var changed = false;
         foreach (var group in stale.GroupBy(p => p.WorkerId))
         {
-            IReadOnlyDictionary<string, int> active;
+            ActiveAttempts worker;
             try
             {
-                active = await GrainFactory.GetGrain<IWorkerGrain>(group.Key).GetActiveAttempts();
+                worker = await GrainFactory.GetGrain<IWorkerGrain>(group.Key).GetActiveAttempts();
             }
             catch (Exception e)
             {
@@ -428,7 +452,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
             foreach (var placed in group)
             {
-                if (active.TryGetValue(placed.Job.JobId, out var running) && running == placed.Job.Attempt)
+                if (worker.Attempts.TryGetValue(placed.Job.JobId, out var running) && running == placed.Job.Attempt)
                 {
                     continue;
                 }
@@ -440,9 +464,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 }
 
                 var current = job.CurrentAttempt;
-                var stillRunsThere = job.State == JobState.Running && current?.Number == placed.Job.Attempt && current.WorkerId == placed.WorkerId;
-                if (stillRunsThere)
+                var claimedThere = job.State == JobState.Running && current?.Number == placed.Job.Attempt && current.WorkerId == placed.WorkerId;
+                if (claimedThere)
                 {
+                    // The job watches its own claimed attempt (see JobGrain's watchdog); asking it woke it up.
                     continue;
                 }
 
@@ -495,7 +520,21 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return result;
     }
 
-    private Task PersistAsync()
+    private async Task PersistAsync()
+    {
+        try
+        {
+            await WriteSnapshotAsync();
+        }
+        catch (InconsistentStateException)
+        {
+            // Another activation wrote since this one read (a fail-over overlap): start again from storage.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private Task WriteSnapshotAsync()
     {
         _state.State = new SchedulerState
         {

@@ -31,6 +31,8 @@ public sealed partial class WorkerGrain(
     private IAsyncStream<HeartbeatEvent>? _stream;
     private DateTimeOffset _lastHeartbeat;
     private DateTimeOffset _lastAsserted;
+    private IReadOnlyList<JobAttempt> _agentRunning = [];
+    private DateTimeOffset? _agentReportedAt;
 
     private WorkerRecord Record => state.State;
 
@@ -86,6 +88,8 @@ public sealed partial class WorkerGrain(
 
         _lastHeartbeat = clock.Now;
         Record.LastHeartbeat = _lastHeartbeat;
+        _agentRunning = heartbeat.Running;
+        _agentReportedAt = _lastHeartbeat;
         if (Record.State == WorkerState.Unhealthy)
         {
             await MoveAsync(WorkerEvent.HeartbeatRecovered);
@@ -240,8 +244,16 @@ public sealed partial class WorkerGrain(
 
     public Task<WorkerRecord> GetState() => Task.FromResult(Record);
 
-    public Task<IReadOnlyDictionary<string, int>> GetActiveAttempts() =>
-        Task.FromResult<IReadOnlyDictionary<string, int>>(new Dictionary<string, int>(Record.Running));
+    public Task<ActiveAttempts> GetActiveAttempts()
+    {
+        var active = new Dictionary<string, int>(Record.Running);
+        foreach (var attempt in _agentRunning)
+        {
+            active.TryAdd(attempt.JobId, attempt.Attempt);
+        }
+
+        return Task.FromResult(new ActiveAttempts(active, _agentReportedAt));
+    }
 
     private async Task<ClaimOutcome> ClaimAsync(JobAttempt attempt)
     {

@@ -69,12 +69,13 @@ internal static class EvaluateM4Report
         plot.Axes.Bottom.SetTicks(Enumerable.Range(0, rows.Count).Select(i => (double)i).ToArray(), rows.Select(r => r.Model).ToArray());
         plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = ScottPlot.Alignment.MiddleLeft;
+        plot.Axes.Bottom.MinimumSize = 230;
         var goal = plot.Add.HorizontalLine(0.44);
         goal.LegendText = "goal 0.44";
         plot.Add.HorizontalLine(1.0).LegendText = "Naive2";
         plot.Title("M4 Hourly OWA (lower is better; capped at 2)");
         plot.YLabel("OWA");
         plot.Axes.Margins(bottom: 0);
-        plot.SavePng(png, 1100, 600);
+        plot.SavePng(png, 1200, 800);
     }
 }

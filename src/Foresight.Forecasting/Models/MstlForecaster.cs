@@ -9,7 +9,7 @@ namespace Foresight.Forecasting.Models;
 /// adjusted remainder is forecast by non-seasonal ETS chosen by AICc (A error; trend forms from <c>trends</c>, default N, A, Ad) and the profiles are
 /// added back. Intervals from the ETS variance, mapped through the delta method on the log scale.
 /// </summary>
-public sealed class MstlForecaster(int cycles = 8, bool logTransform = true, string trends = "NAD") : Forecaster
+public sealed class MstlForecaster(int cycles = 4, bool logTransform = false, string trends = "ND") : Forecaster
 {
     /// <inheritdoc/>
     public override string Name => "MSTL";

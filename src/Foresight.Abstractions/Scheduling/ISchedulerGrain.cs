@@ -25,6 +25,10 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <summary>Attempts a worker could not take (no agent connected, not accepting): back into the queue, same attempt.</summary>
     Task Return(string workerId, IReadOnlyList<JobAttempt> attempts);
 
+    /// <summary>True when this scheduler holds the attempt (queued, held back for a retry, or placed).</summary>
+    [ReadOnly]
+    Task<bool> Knows(JobAttempt attempt);
+
     [ReadOnly]
     Task<SchedulerSnapshot> GetState();
 }

@@ -35,6 +35,12 @@ public sealed class ForesightOptions
     /// <summary>An assignment not claimed for this long is checked and, if its job still waits for it, re-queued.</summary>
     public TimeSpan ClaimGrace { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How often a job that waits or runs checks that its scheduler (while queued) or its worker (while running)
+    /// still holds it, and hands it over again if a failure lost it. Every such job does this, so keep it long.
+    /// </summary>
+    public TimeSpan JobWatchPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often schedulers publish their buffered load events.</summary>
     public TimeSpan LoadFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -48,6 +54,7 @@ public sealed class ForesightOptions
                      (nameof(AgingInterval), AgingInterval), (nameof(HeartbeatTimeout), HeartbeatTimeout),
                      (nameof(HeartbeatCheckPeriod), HeartbeatCheckPeriod), (nameof(DefaultJobTimeout), DefaultJobTimeout),
                      (nameof(ReconcilePeriod), ReconcilePeriod), (nameof(ClaimGrace), ClaimGrace), (nameof(LoadFlushPeriod), LoadFlushPeriod),
+                     (nameof(JobWatchPeriod), JobWatchPeriod),
                  })
         {
             if (value <= TimeSpan.Zero)

@@ -30,9 +30,9 @@ public sealed partial class JobGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (Job.State == JobState.Running)
+        if (Job.State is JobState.Queued or JobState.Running)
         {
-            WatchClaimedAttempt();
+            Watch();
         }
 
         return Task.CompletedTask;
@@ -65,6 +65,7 @@ public sealed partial class JobGrain(
         Job.Attempts.Add(attempt);
         await state.WriteStateAsync();
         await EnsureEnqueuedAsync(attempt);
+        Watch();
         return Job;
     }
 
@@ -112,7 +113,7 @@ public sealed partial class JobGrain(
 
         MarkRunning(current, workerId);
         await state.WriteStateAsync();
-        WatchClaimedAttempt();
+        Watch();
         return Job.Spec;
     }
 
@@ -202,17 +203,36 @@ public sealed partial class JobGrain(
         Task.FromResult(Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } a && a.Number == attempt);
 
     /// <summary>
-    /// While an attempt runs, the job checks now and then that its worker really has it: a claim can succeed and
-    /// the hand-over to the agent still die with a silo. When the worker's agent has reported since well after the
-    /// claim and does not list the attempt, the attempt is lost and the retry policy decides.
+    /// While a job waits or runs it checks, every <see cref="ForesightOptions.JobWatchPeriod"/>, that whoever should
+    /// hold it does: a failure can lose a hand-over that was already acknowledged. Queued and unclaimed: its
+    /// scheduler must know the attempt, else it is handed over again. Running: when the worker's agent has reported
+    /// since well after the claim and does not list the attempt, the attempt is lost and the retry policy decides.
     /// </summary>
-    private void WatchClaimedAttempt() =>
+    private void Watch() =>
         _watchdog ??= this.RegisterGrainTimer(
-            CheckClaimedAttemptAsync,
-            new GrainTimerCreationOptions(_options.ClaimGrace, _options.ReconcilePeriod));
+            CheckHoldersAsync,
+            new GrainTimerCreationOptions(_options.JobWatchPeriod, _options.JobWatchPeriod));
 
-    private async Task CheckClaimedAttemptAsync(CancellationToken cancellation)
+    private async Task CheckHoldersAsync(CancellationToken cancellation)
     {
+        if (Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } waiting)
+        {
+            try
+            {
+                if (!await Scheduler().Knows(new JobAttempt(Job.JobId, waiting.Number)))
+                {
+                    LogHandOverLost(logger, Job.JobId, waiting.Number, "its scheduler");
+                    await EnsureEnqueuedAsync(waiting);
+                }
+            }
+            catch (Exception e)
+            {
+                LogWatchdogFailed(logger, e, Job.JobId);
+            }
+
+            return;
+        }
+
         if (Job.State != JobState.Running || Job.CurrentAttempt is not { WorkerId: { } workerId, StartedAt: { } started } attempt)
         {
             _watchdog?.Dispose();
@@ -250,6 +270,7 @@ public sealed partial class JobGrain(
         await state.WriteStateAsync();
         LogRequeued(logger, Job.JobId, next.Number, reason);
         await EnsureEnqueuedAsync(next);
+        Watch();
     }
 
     private void MarkRunning(AttemptRecord attempt, string workerId)
@@ -346,8 +367,8 @@ public sealed partial class JobGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: attempt {Attempt} queued ({Reason})")]
     private static partial void LogRequeued(ILogger logger, string jobId, int attempt, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} was claimed by {WorkerId} but its agent does not have it; counted as lost")]
-    private static partial void LogHandOverLost(ILogger logger, string jobId, int attempt, string workerId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} is not held by {Holder} as it should be; handing it over again")]
+    private static partial void LogHandOverLost(ILogger logger, string jobId, int attempt, string holder);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Job {JobId}: could not check its worker; will try again")]
     private static partial void LogWatchdogFailed(ILogger logger, Exception exception, string jobId);

@@ -220,6 +220,15 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return _writer.WriteAsync();
     }
 
+    public Task<bool> Knows(JobAttempt attempt)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        var known = (_queued.TryGetValue(attempt.JobId, out var q) && q.Attempt == attempt.Attempt)
+            || (_delayed.TryGetValue(attempt.JobId, out var d) && d.Attempt == attempt.Attempt)
+            || (_placed.TryGetValue(attempt.JobId, out var p) && p.Job.Attempt == attempt.Attempt);
+        return Task.FromResult(known);
+    }
+
     public Task<SchedulerSnapshot> GetState()
     {
         var workers = _pool.Workers

@@ -44,6 +44,7 @@ public sealed class ForesightCluster : IAsyncDisposable
                     o.HeartbeatCheckPeriod = TimeSpan.FromMilliseconds(200);
                     o.ReconcilePeriod = TimeSpan.FromSeconds(1);
                     o.ClaimGrace = TimeSpan.FromSeconds(3);
+                    o.JobWatchPeriod = TimeSpan.FromSeconds(2);
                     o.LoadFlushPeriod = TimeSpan.FromMilliseconds(200);
                     configure?.Invoke(o);
                 },

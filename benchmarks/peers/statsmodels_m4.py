@@ -9,6 +9,7 @@ Run with Debian's interpreter (it sees apt's python3-statsmodels):
         [--models ets,arima] [--limit 20]
 """
 import argparse
+import os
 import csv
 import itertools
 import time
@@ -81,17 +82,25 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--models", default="ets,arima")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--resume", action="store_true", help="keep the rows already in --out and fit only the missing series")
     args = ap.parse_args()
     train = read_wide(f"{args.data}/M4_Hourly-train.csv")
     ids = list(train)[: args.limit or None]
     fitters = {"statsmodels-ets": fit_ets, "statsmodels-arima": fit_arima}
     wanted = {"ets": "statsmodels-ets", "arima": "statsmodels-arima"}
-    with open(args.out, "w", newline="") as f:
+    done = set()
+    if args.resume and os.path.exists(args.out):
+        with open(args.out, newline="") as f:
+            done = {(row[0], row[1]) for row in csv.reader(f) if row and row[0] != "model"}
+    with open(args.out, "a" if done else "w", newline="") as f:
         w = csv.writer(f)
-        w.writerow(["model", "id", "seconds", "guarded"] + [f"f{i + 1}" for i in range(H)])
+        if not done:
+            w.writerow(["model", "id", "seconds", "guarded"] + [f"f{i + 1}" for i in range(H)])
         for key in args.models.split(","):
             name = wanted[key.strip()]
             for sid in ids:
+                if (name, sid) in done:
+                    continue
                 y = train[sid]
                 t0 = time.perf_counter()
                 try:

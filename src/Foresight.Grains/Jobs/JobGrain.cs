@@ -152,13 +152,7 @@ public sealed partial class JobGrain(
             return;
         }
 
-        var final = result.End switch
-        {
-            AttemptEnd.Succeeded => JobState.Succeeded,
-            AttemptEnd.TimedOut => JobState.TimedOut,
-            AttemptEnd.Cancelled => JobState.Cancelled,
-            _ => JobState.Failed,
-        };
+        var final = JobStateMachine.FinalStateAfter(result.End);
         Move(final);
         Job.FinishedAt = now;
         Job.StatusReason = final == JobState.Succeeded ? null : Describe(result);

@@ -132,40 +132,26 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         var toSubmit = new List<WorkflowJobSpec>();
         if (Run.Status == WorkflowStatus.Running)
         {
-            bool changed;
-            do
+            var step = WorkflowProgress.Next([.. Run.Spec!.Jobs.Select(j => (j.Key, j.Needs))], Run.JobStates);
+            foreach (var key in step.Skip)
             {
-                changed = false;
-                foreach (var job in Run.Spec!.Jobs)
-                {
-                    if (Run.JobStates[job.Key] != JobState.Pending)
-                    {
-                        continue;
-                    }
-
-                    var needs = job.Needs.Select(n => Run.JobStates[n]).ToList();
-                    if (needs.Any(s => JobStateMachine.IsTerminal(s) && s != JobState.Succeeded))
-                    {
-                        // Like GitHub Actions without if: always(): a job behind a failure is skipped.
-                        Run.JobStates[job.Key] = JobState.Cancelled;
-                        changed = true;
-                    }
-                    else if (needs.All(s => s == JobState.Succeeded))
-                    {
-                        Run.JobStates[job.Key] = JobState.Queued;
-                        toSubmit.Add(job);
-                    }
-                }
+                Run.JobStates[key] = JobState.Cancelled;
             }
-            while (changed);
+
+            foreach (var key in step.Start)
+            {
+                Run.JobStates[key] = JobState.Queued;
+            }
+
+            toSubmit.AddRange(Run.Spec.Jobs.Where(j => step.Start.Contains(j.Key)));
         }
 
-        if (Run.JobStates.Values.All(JobStateMachine.IsTerminal) && Run.FinishedAt is null)
+        if (WorkflowProgress.Succeeded(Run.JobStates) is { } succeeded && Run.FinishedAt is null)
         {
             Run.FinishedAt = _clock.Now;
             if (Run.Status == WorkflowStatus.Running)
             {
-                Run.Status = Run.JobStates.Values.All(s => s == JobState.Succeeded) ? WorkflowStatus.Succeeded : WorkflowStatus.Failed;
+                Run.Status = succeeded ? WorkflowStatus.Succeeded : WorkflowStatus.Failed;
             }
 
             _reconcile?.Dispose();

@@ -29,6 +29,15 @@ public static class JobStateMachine
     public static JobState Transition(JobState from, JobState to) =>
         CanTransition(from, to) ? to : throw new InvalidTransitionException(from, to);
 
+    /// <summary>The terminal state of a job whose last attempt ended this way and will not be retried.</summary>
+    public static JobState FinalStateAfter(AttemptEnd end) => end switch
+    {
+        AttemptEnd.Succeeded => JobState.Succeeded,
+        AttemptEnd.TimedOut => JobState.TimedOut,
+        AttemptEnd.Cancelled => JobState.Cancelled,
+        _ => JobState.Failed,
+    };
+
     /// <summary>True for the states a job never leaves: Succeeded, Failed, Cancelled, TimedOut.</summary>
     public static bool IsTerminal(JobState s) =>
         s is JobState.Succeeded or JobState.Failed or JobState.Cancelled or JobState.TimedOut;

@@ -14,6 +14,9 @@ namespace Foresight.Abstractions.Jobs;
 /// <param name="Env">Extra environment variables for the command.</param>
 /// <param name="WorkflowId">The workflow run this job belongs to, if any.</param>
 /// <param name="WorkflowJobKey">The job's key inside its workflow.</param>
+/// <param name="Steps">The steps to run in order in one workspace; null = <paramref name="Command"/> as the only step.</param>
+/// <param name="SecretScope">Where the job's secrets come from (a repository like <c>octo/repo</c> or a workflow name);
+/// the values are resolved on the server when the job is assigned and never stored with the job.</param>
 [GenerateSerializer, Immutable]
 public sealed record JobSpec(
     [property: Id(0)] string Name,
@@ -28,4 +31,24 @@ public sealed record JobSpec(
     [property: Id(9)] string? Pool = null,
     [property: Id(10)] IReadOnlyDictionary<string, string>? Env = null,
     [property: Id(11)] string? WorkflowId = null,
-    [property: Id(12)] string? WorkflowJobKey = null);
+    [property: Id(12)] string? WorkflowJobKey = null,
+    [property: Id(13)] IReadOnlyList<StepSpec>? Steps = null,
+    [property: Id(14)] string? SecretScope = null);
+
+/// <summary>One step of a job: a shell script run in the job's workspace.</summary>
+/// <param name="Name">Display name (the <c>run</c> text's first line when the file gives none).</param>
+/// <param name="Run">The script.</param>
+/// <param name="Env">Step environment, over the job's.</param>
+/// <param name="Shell">bash, sh, or a command template containing <c>{0}</c>; null = bash if present, else sh.</param>
+/// <param name="WorkingDirectory">Relative to the job workspace.</param>
+/// <param name="ContinueOnError">A failure of this step does not fail the job.</param>
+/// <param name="Timeout">Wall-clock limit of this step.</param>
+[GenerateSerializer, Immutable]
+public sealed record StepSpec(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Run,
+    [property: Id(2)] IReadOnlyDictionary<string, string>? Env = null,
+    [property: Id(3)] string? Shell = null,
+    [property: Id(4)] string? WorkingDirectory = null,
+    [property: Id(5)] bool ContinueOnError = false,
+    [property: Id(6)] TimeSpan? Timeout = null);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
 
 namespace Foresight.Server.Api;

@@ -1,4 +1,5 @@
 using Foresight.Abstractions.Workers;
+using Foresight.Agent.Execution;
 using Foresight.Client.Agents;
 using Foresight.Execution;
 using Foresight.Server.Hosting;

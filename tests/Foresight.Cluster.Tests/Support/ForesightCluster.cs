@@ -1,6 +1,7 @@
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
+using Foresight.Agent.Execution;
 using Foresight.Client.Agents;
 using Foresight.Execution;
 using Foresight.Grains.Hosting;

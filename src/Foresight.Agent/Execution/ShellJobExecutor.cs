@@ -1,9 +1,10 @@
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
+using Foresight.Client.Agents;
 using Foresight.Execution;
 using Foresight.Scheduling.Jobs;
 
-namespace Foresight.Client.Agents;
+namespace Foresight.Agent.Execution;
 
 /// <summary>Runs a job's command with <c>/bin/sh -c</c> in a per-attempt workspace, with its environment and timeout.</summary>
 public sealed class ShellJobExecutor(ProcessRunner runner, string workspaceRoot, TimeSpan defaultTimeout) : IJobExecutor

@@ -1,0 +1,37 @@
+namespace Foresight.Abstractions.Api;
+
+/// <summary>What the HTTP API shows of a workflow run (<c>GET /api/workflows/{id}</c>, and the answer to <c>POST /api/workflows</c>).</summary>
+public sealed record WorkflowRunView(
+    string RunId,
+    string Name,
+    string Status,
+    IReadOnlyList<WorkflowJobView> Jobs,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt,
+    string? Event = null,
+    string? Source = null)
+{
+    /// <summary>Whether the run can change no more (Succeeded, Failed, Cancelled).</summary>
+    public bool IsTerminal => Status is "Succeeded" or "Failed" or "Cancelled";
+}
+
+/// <summary>One job of a run: its key in the workflow, its job id (null until released) and state.</summary>
+public sealed record WorkflowJobView(string Key, string? JobId, string State, IReadOnlyList<string> Needs);
+
+/// <summary>The answer to a GitHub webhook delivery: which runs it started (none for ping or when no file matches).</summary>
+public sealed record WebhookAccepted(string Event, string? DeliveryId, IReadOnlyList<string> RunIds, string? Message = null);
+
+/// <summary>A worker pool (<c>GET /api/pools</c>).</summary>
+public sealed record PoolView(string Name, int Workers, int Healthy, int Busy, int Queued, int Running);
+
+/// <summary>A worker (<c>GET /api/workers</c>).</summary>
+public sealed record WorkerView(
+    string Id,
+    string Pool,
+    IReadOnlyList<string> Labels,
+    string State,
+    double Cpu,
+    long MemoryMb,
+    int RunningJobs,
+    DateTimeOffset? LastHeartbeat,
+    string? HostName);

@@ -72,6 +72,67 @@ public static class DagValidator
 
         return new DagCheck(true, null, order);
     }
+
+    /// <summary>
+    /// One cycle of the needs graph, in needs order and closed (<c>a, b, c, a</c>: a needs b, b needs c, c needs a),
+    /// or null when there is none. Needs naming unknown jobs are ignored. Iterative, so long chains cannot overflow the stack.
+    /// </summary>
+    public static IReadOnlyList<string>? FindCycle(IReadOnlyList<(string Key, IReadOnlyList<string> Needs)> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        var needs = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (key, jobNeeds) in jobs)
+        {
+            needs.TryAdd(key, jobNeeds);
+        }
+
+        var state = new Dictionary<string, int>(StringComparer.Ordinal); // absent = unvisited, 1 = on the path, 2 = done
+        foreach (var (start, _) in jobs)
+        {
+            if (state.ContainsKey(start))
+            {
+                continue;
+            }
+
+            var path = new List<string> { start };
+            var next = new List<int> { 0 };
+            state[start] = 1;
+            while (path.Count > 0)
+            {
+                var key = path[^1];
+                var edges = needs[key];
+                if (next[^1] >= edges.Count)
+                {
+                    state[key] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    next.RemoveAt(next.Count - 1);
+                    continue;
+                }
+
+                var need = edges[next[^1]++];
+                if (!needs.ContainsKey(need))
+                {
+                    continue;
+                }
+
+                if (state.TryGetValue(need, out var seen))
+                {
+                    if (seen == 1)
+                    {
+                        return [.. path.Skip(path.IndexOf(need)), need];
+                    }
+
+                    continue;
+                }
+
+                state[need] = 1;
+                path.Add(need);
+                next.Add(0);
+            }
+        }
+
+        return null;
+    }
 }
 
 /// <summary>The outcome of <see cref="DagValidator.Check"/>.</summary>

@@ -4,6 +4,16 @@ namespace Foresight.Workflows.Definitions;
 /// or <c>unsupported</c> (valid GitHub Actions syntax that Foresight does not run).</summary>
 public sealed record WorkflowDiagnostic(string Source, int Line, int Column, string Kind, string Message)
 {
+    /// <summary>The <see cref="Kind"/> of a diagnostic that makes the file invalid.</summary>
+    public const string Error = "error";
+
+    /// <summary>The <see cref="Kind"/> of a diagnostic about valid GitHub Actions syntax that Foresight does not run.</summary>
+    public const string Unsupported = "unsupported";
+
+    /// <summary>For <c>unsupported</c>: a short name of the feature (e.g. <c>uses: actions/checkout</c>, <c>jobs.&lt;id&gt;.services</c>,
+    /// <c>expression: secrets</c>), for summaries over many files.</summary>
+    public string? Feature { get; init; }
+
     public override string ToString() => $"{Source}:{Line}:{Column}: {Kind}: {Message}";
 }
 
@@ -27,7 +37,11 @@ public sealed record WorkflowTrigger(
     string? Actor = null,
     IReadOnlyDictionary<string, string>? Inputs = null,
     string? DeliveryId = null,
-    string? BaseRef = null);
+    string? BaseRef = null)
+{
+    /// <summary>For pull_request: the source branch (<c>github.head_ref</c>).</summary>
+    public string? HeadRef { get; init; }
+}
 
 /// <summary>A run ready to execute: the matrix expanded and expressions substituted. Pure data; the grains map it to
 /// their serializable WorkflowSpec (Foresight.Grains.Workflows.WorkflowSpecMapper).</summary>
@@ -56,7 +70,11 @@ public sealed record ExpandedJob(
     double? Cpu,
     long? MemoryMb,
     int? Retries,
-    string? Pool);
+    string? Pool)
+{
+    /// <summary><c>x-foresight.retry-exit-codes</c>: exit codes that earn another attempt.</summary>
+    public IReadOnlyList<int>? RetryExitCodes { get; init; }
+}
 
 /// <summary>One step of an expanded job.</summary>
 public sealed record ExpandedStep(

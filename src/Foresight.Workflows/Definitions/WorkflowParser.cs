@@ -1,28 +1,122 @@
+using Foresight.Workflows.Definitions.Yaml;
+
 namespace Foresight.Workflows.Definitions;
 
 /// <summary>Parses the supported subset of GitHub Actions workflow syntax (YAML; JSON is YAML too).</summary>
 public static class WorkflowParser
 {
-    /// <summary>Never throws on bad input: every problem is a diagnostic with line and column.</summary>
-    public static WorkflowParseResult Parse(string text, string source) =>
-        throw new NotImplementedException("issue #3: workflow parser");
+    /// <summary>Largest file accepted, in characters.</summary>
+    public const int MaxChars = 1024 * 1024;
+
+    /// <summary>
+    /// Never throws on bad input: every problem is a diagnostic with line and column. The definition is returned only
+    /// when there is no diagnostic of either kind.
+    /// </summary>
+    public static WorkflowParseResult Parse(string text, string source)
+    {
+        source ??= "";
+        var diagnostics = new DiagnosticSink(source);
+        if (text is null)
+        {
+            diagnostics.Error(1, 1, "the file is empty");
+            return new WorkflowParseResult(null, diagnostics.Items);
+        }
+
+        if (text.Length > MaxChars)
+        {
+            diagnostics.Error(1, 1, $"the file is larger than {MaxChars / 1024} KiB");
+            return new WorkflowParseResult(null, diagnostics.Items);
+        }
+
+        // A byte-order mark is not content (YamlDotNet would make it part of the first key).
+        if (text.StartsWith('\uFEFF'))
+        {
+            text = text[1..];
+        }
+
+        var root = YamlTreeReader.Read(text, diagnostics);
+        WorkflowDefinition? definition = null;
+        if (root is not null)
+        {
+            definition = new WorkflowReader(diagnostics, new SourceText(text)).Read(root, source);
+        }
+
+        var sorted = diagnostics.Items.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
+        return new WorkflowParseResult(sorted.Count == 0 ? definition : null, sorted);
+    }
 }
 
-/// <summary>A parsed workflow file (to be filled in by the parser work).</summary>
+/// <summary>A parsed workflow file: its triggers, settings and jobs (matrices expanded into combinations), ready to expand into runs.</summary>
 public sealed class WorkflowDefinition
 {
+    /// <summary>The workflow's <c>name</c>, or the file name when it has none.</summary>
     public string Name { get; init; } = "";
 
     public string Source { get; init; } = "";
 
-    /// <summary>Whether an event (push, pull_request, workflow_dispatch) on a branch starts this workflow.</summary>
-    public bool IsTriggeredBy(string eventName, string? branch) =>
-        throw new NotImplementedException("issue #3: trigger matching");
-}
+    /// <summary>The job ids, in file order.</summary>
+    public IReadOnlyList<string> JobIds => [.. Jobs.Select(j => j.Id)];
 
-/// <summary>Turns a definition and a trigger into the run the WorkflowGrain executes: matrix expanded, expressions substituted.</summary>
-public static class WorkflowExpander
-{
-    public static ExpandedWorkflow Expand(WorkflowDefinition definition, WorkflowTrigger trigger) =>
-        throw new NotImplementedException("issue #3: matrix expansion");
+    /// <summary>The events this workflow starts on (push, pull_request, workflow_dispatch); others in the file are ignored.</summary>
+    public IReadOnlyList<string> EventNames => [.. Events.Select(e => e.Event)];
+
+    internal IReadOnlyList<EventFilter> Events { get; init; } = [];
+
+    internal IReadOnlyList<DispatchInput> Inputs { get; init; } = [];
+
+    internal IReadOnlyList<EnvEntry> Env { get; init; } = [];
+
+    internal Expressions.Template? ConcurrencyGroup { get; init; }
+
+    internal BoolSetting CancelInProgress { get; init; } = BoolSetting.False;
+
+    internal RunDefaults Defaults { get; init; } = RunDefaults.None;
+
+    internal ForesightSettings Foresight { get; init; } = ForesightSettings.None;
+
+    internal IReadOnlyList<JobDefinition> Jobs { get; init; } = [];
+
+    /// <summary>
+    /// Whether an event on a ref starts this workflow. <paramref name="branch"/> is a branch name or a full ref
+    /// (<c>refs/heads/main</c>, <c>refs/tags/v1</c>); for pull_request it is the base (target) branch. Path filters
+    /// are kept but not evaluated (a webhook does not list changed files), so they never prevent a start.
+    /// <c>api</c> (a direct submission) always matches.
+    /// </summary>
+    public bool IsTriggeredBy(string eventName, string? branch)
+    {
+        if (eventName == "api")
+        {
+            return true;
+        }
+
+        var filter = Events.FirstOrDefault(e => e.Event == eventName);
+        if (filter is null)
+        {
+            return false;
+        }
+
+        var (isTag, name) = SplitRef(branch);
+        return eventName switch
+        {
+            "push" when isTag => filter.Tags is { } tags ? tags.Allows(name!) : filter.Branches is null,
+            "push" => filter.Branches is { } branches ? name is not null && branches.Allows(name) : filter.Tags is null,
+            "pull_request" => filter.Branches is not { } prBranches || (name is not null && prBranches.Allows(name)),
+            _ => true,
+        };
+    }
+
+    private static (bool IsTag, string? Name) SplitRef(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference))
+        {
+            return (false, null);
+        }
+
+        if (reference.StartsWith("refs/tags/", StringComparison.Ordinal))
+        {
+            return (true, reference["refs/tags/".Length..]);
+        }
+
+        return (false, reference.StartsWith("refs/heads/", StringComparison.Ordinal) ? reference["refs/heads/".Length..] : reference);
+    }
 }

@@ -1,0 +1,77 @@
+using Foresight.Workflows.Definitions.Expressions;
+
+namespace Foresight.Workflows.Definitions;
+
+/// <summary>A boolean key that may also be an expression (<c>continue-on-error: ${{ matrix.experimental }}</c>).</summary>
+internal sealed record BoolSetting(bool Constant, Template? Expression = null)
+{
+    public static readonly BoolSetting False = new(false);
+
+    public bool Evaluate(EvalContext context) => Expression?.Evaluate(context).IsTruthy ?? Constant;
+}
+
+/// <summary><c>defaults.run</c>.</summary>
+internal sealed record RunDefaults(string? Shell, Template? WorkingDirectory)
+{
+    public static readonly RunDefaults None = new(null, null);
+
+    public RunDefaults Over(RunDefaults outer) => new(Shell ?? outer.Shell, WorkingDirectory ?? outer.WorkingDirectory);
+}
+
+/// <summary>The <c>x-foresight</c> keys; a job's override the workflow's.</summary>
+internal sealed record ForesightSettings(int? Priority, double? Cpu, long? MemoryMb, int? Retries, string? Pool, IReadOnlyList<int>? RetryExitCodes)
+{
+    public static readonly ForesightSettings None = new(null, null, null, null, null, null);
+
+    public ForesightSettings Over(ForesightSettings outer) => new(
+        Priority ?? outer.Priority,
+        Cpu ?? outer.Cpu,
+        MemoryMb ?? outer.MemoryMb,
+        Retries ?? outer.Retries,
+        Pool ?? outer.Pool,
+        RetryExitCodes ?? outer.RetryExitCodes);
+}
+
+/// <summary>An environment variable whose value may hold expressions.</summary>
+internal sealed record EnvEntry(string Name, Template Value);
+
+/// <summary>A <c>workflow_dispatch</c> input.</summary>
+internal sealed record DispatchInput(string Name, string Type, string? Default, bool Required);
+
+/// <summary>One step of a job definition.</summary>
+internal sealed record StepDefinition(
+    int Index,
+    Template? Name,
+    Template Run,
+    IReadOnlyList<EnvEntry> Env,
+    string? Shell,
+    Template? WorkingDirectory,
+    BoolSetting ContinueOnError,
+    double? TimeoutMinutes,
+    Expr? If);
+
+/// <summary>One job of a workflow definition, its matrix already expanded into combinations (null = no matrix).</summary>
+internal sealed record JobDefinition(
+    string Id,
+    Template? Name,
+    IReadOnlyList<Template> RunsOn,
+    IReadOnlyList<string> Needs,
+    Expr? If,
+    double? TimeoutMinutes,
+    IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? Matrix,
+    bool FailFast,
+    int? MaxParallel,
+    IReadOnlyList<EnvEntry> Env,
+    BoolSetting ContinueOnError,
+    IReadOnlyList<StepDefinition> Steps,
+    RunDefaults Defaults,
+    ForesightSettings Foresight);
+
+/// <summary>The events a workflow starts on, with their filters.</summary>
+internal sealed record EventFilter(
+    string Event,
+    RefFilter? Branches,
+    RefFilter? Tags,
+    IReadOnlyList<string> Paths,
+    IReadOnlyList<string> PathsIgnore,
+    IReadOnlyList<string> Types);

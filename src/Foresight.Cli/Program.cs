@@ -4,4 +4,5 @@ using Foresight.Cli.Commands;
 var root = new RootCommand("foresight: submit, watch, forecast, simulate and evaluate Foresight workloads");
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
-return await root.Parse(args).InvokeAsync();
+ClientCommands.AddTo(root);
+return await ClientCommands.InvokeAsync(root, args);

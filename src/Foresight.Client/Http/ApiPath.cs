@@ -4,8 +4,8 @@ namespace Foresight.Client;
 internal static class ApiPath
 {
     /// <summary>
-    /// A job or run id in a path. Ids of a workflow's jobs contain '/' (<c>{runId}/{jobKey}</c>), which the gateway's
-    /// routes take as written; everything else is escaped.
+    /// A job or run id as one path segment. Ids of a workflow's jobs contain '/' (<c>{runId}/{jobKey}</c>, keys may hold
+    /// spaces and parentheses): everything is escaped, the '/' as <c>%2F</c>, which the gateway decodes.
     /// </summary>
-    public static string Id(string id) => string.Join('/', id.Split('/').Select(Uri.EscapeDataString));
+    public static string Id(string id) => Uri.EscapeDataString(id);
 }

@@ -175,7 +175,7 @@ public sealed class LogFollowTests
         Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
         Assert.Equal("job not found", error.Title);
         var first = gateway.Seen.First();
-        Assert.Equal("/api/jobs/run-1/build/logs", first.Path);
+        Assert.Equal("/api/jobs/run-1%2Fbuild/logs", first.Path);
         Assert.Equal("2", first.Query["attempt"]);
         Assert.False(first.Query.ContainsKey("follow"));
     }

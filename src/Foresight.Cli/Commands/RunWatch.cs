@@ -1,0 +1,93 @@
+using Foresight.Abstractions.Api;
+using Foresight.Client;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary>
+/// Watches a workflow run to its end: a live per-job table with a progress bar on a terminal, one line per change
+/// otherwise. Ends with a summary and, for each job that did not succeed, the command that shows its log.
+/// </summary>
+internal static class RunWatch
+{
+    private const int BarWidth = 30;
+
+    /// <summary>Watches until the run ends; returns 0 if it succeeded, 1 if it failed or was cancelled.</summary>
+    public static async Task<int> WatchAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation)
+    {
+        var console = CliConsole.Out;
+        var last = first;
+        if (CliConsole.IsInteractive)
+        {
+            await console.Live(Render(first)).AutoClear(false).StartAsync(async live =>
+            {
+                await foreach (var run in client.WatchWorkflowAsync(first.RunId, cancellation))
+                {
+                    last = run;
+                    live.UpdateTarget(Render(run));
+                    live.Refresh();
+                }
+            });
+        }
+        else
+        {
+            console.WriteLine($"run {first.RunId} ({first.Name}): {first.Status}");
+            var states = new Dictionary<string, string>(StringComparer.Ordinal);
+            var status = first.Status;
+            await foreach (var run in client.WatchWorkflowAsync(first.RunId, cancellation))
+            {
+                last = run;
+                foreach (var job in run.Jobs)
+                {
+                    if (!states.TryGetValue(job.Key, out var was) || was != job.State)
+                    {
+                        states[job.Key] = job.State;
+                        console.WriteLine($"  {job.Key}: {job.State}{(job.JobId is null ? "" : $" ({job.JobId})")} [{Done(run)}/{run.Jobs.Count}]");
+                    }
+                }
+
+                if (run.Status != status)
+                {
+                    status = run.Status;
+                    console.WriteLine($"run {run.RunId}: {run.Status}");
+                }
+            }
+        }
+
+        Summarize(console, last);
+        return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
+    }
+
+    private static void Summarize(IAnsiConsole console, WorkflowRunView run)
+    {
+        var counts = string.Join(", ", run.Jobs.GroupBy(j => j.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}"));
+        console.MarkupLineInterpolated($"run {run.RunId} [{CliConsole.Colour(run.Status)}]{run.Status}[/]: {counts}");
+        foreach (var job in run.Jobs.Where(j => j.State is "Failed" or "TimedOut" && j.JobId is not null))
+        {
+            console.MarkupLineInterpolated($"  [red]{job.Key}[/] {job.State}: foresight logs {job.JobId}");
+        }
+    }
+
+    private static int Done(WorkflowRunView run) => run.Jobs.Count(j => j.State is "Succeeded" or "Failed" or "Cancelled" or "TimedOut" or "Skipped");
+
+    private static IRenderable Render(WorkflowRunView run)
+    {
+        var table = CliConsole.Table("job", "state", "needs", "job id");
+        foreach (var job in run.Jobs)
+        {
+            table.AddRow(
+                Markup.Escape(job.Key),
+                $"[{CliConsole.Colour(job.State)}]{Markup.Escape(job.State)}[/]",
+                Markup.Escape(string.Join(", ", job.Needs)),
+                Markup.Escape(job.JobId ?? "-"));
+        }
+
+        var done = Done(run);
+        var filled = run.Jobs.Count == 0 ? BarWidth : done * BarWidth / run.Jobs.Count;
+        var bar = new string('█', filled) + new string('░', BarWidth - filled);
+        table.Title($"run {Markup.Escape(run.RunId)} · {Markup.Escape(run.Name)} · [{CliConsole.Colour(run.Status)}]{Markup.Escape(run.Status)}[/]");
+        table.Caption($"{bar} {done}/{run.Jobs.Count} jobs done");
+        return table;
+    }
+}

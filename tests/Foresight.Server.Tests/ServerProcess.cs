@@ -11,11 +11,15 @@ public sealed class ServerProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
+    /// <summary>The admin token the process is started with; <see cref="Http"/> sends it.</summary>
+    public const string AdminToken = "server-process-test-admin-token-0123456789";
+
     private ServerProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
     public Uri BaseAddress { get; }
@@ -33,7 +37,9 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(int localWorkers)
+    /// <summary>Starts the server with an admin token (<see cref="AdminToken"/>) and a temporary data directory;
+    /// <paramref name="extraArgs"/> are more <c>--key=value</c> settings.</summary>
+    public static async Task<ServerProcess> StartAsync(int localWorkers, params string[] extraArgs)
     {
         var http = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Foresight.Server.dll");
@@ -49,7 +55,10 @@ public sealed class ServerProcess : IAsyncDisposable
                      dll, "--urls", $"http://127.0.0.1:{http}", "--local-workers", localWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                 })
+                     "--data-dir", Path.Combine(Path.GetTempPath(), $"foresight-server-{Guid.NewGuid():n}"),
+                     $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
+                     "--Foresight:Gateway:Tokens:test:Scopes=admin",
+                 }.Concat(extraArgs))
         {
             info.ArgumentList.Add(arg);
         }

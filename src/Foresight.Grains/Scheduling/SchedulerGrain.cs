@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Pools;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Grains.Hosting;
@@ -43,6 +44,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private long _placements;
     private bool _reconciling;
     private bool _dispatchRequested;
+    private bool _announced;
 
     public SchedulerGrain(
         [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
@@ -66,6 +68,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });
         this.RegisterGrainTimer(FlushEventsAsync, new GrainTimerCreationOptions(_options.LoadFlushPeriod, _options.LoadFlushPeriod) { Interleave = true });
+        if (_workers.Count > 0 || _queued.Count > 0 || _delayed.Count > 0 || _placed.Count > 0)
+        {
+            AnnounceOnce();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -78,6 +85,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public Task Enqueue(IReadOnlyList<QueuedJob> jobs)
     {
         ArgumentNullException.ThrowIfNull(jobs);
+        AnnounceOnce();
         var now = _clock.Now;
         foreach (var job in jobs)
         {
@@ -123,6 +131,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public Task UpsertWorker(WorkerRegistration registration, bool accepting)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        AnnounceOnce();
         var view = _pool.FindWorker(registration.WorkerId);
         if (view is not null && view.Accepting == accepting && _workers.GetValueOrDefault(registration.WorkerId) == registration)
         {
@@ -396,6 +405,31 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
     }
 
+    /// <summary>Tells the pool directory (for <c>GET /api/pools</c>) about this partition once per activation.</summary>
+    private void AnnounceOnce()
+    {
+        if (_announced)
+        {
+            return;
+        }
+
+        _announced = true;
+        _ = AnnounceAsync();
+    }
+
+    private async Task AnnounceAsync()
+    {
+        try
+        {
+            await GrainFactory.GetGrain<IPoolDirectoryGrain>(IPoolDirectoryGrain.Key).Register(_partition);
+        }
+        catch (Exception e)
+        {
+            _announced = false; // the next call tries again
+            LogAnnounceFailed(_logger, e, _partition);
+        }
+    }
+
     private async Task ReconcileAsync(CancellationToken cancellation)
     {
         if (_reconciling)
@@ -606,6 +640,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Scheduler {Partition}: assignment of {JobId} attempt {Attempt} was lost; placing it again")]
     private static partial void LogReplaced(ILogger logger, string partition, string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scheduler {Partition}: could not register with the pool directory; will try again")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string partition);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Scheduler {Partition}: load events not published")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string partition);

@@ -1,35 +1,161 @@
-using System.Text.RegularExpressions;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
+using Foresight.Server.Security;
 
 namespace Foresight.Server.Api;
 
-/// <summary><c>POST /api/jobs</c> and <c>GET /api/jobs/{id}</c>. Errors are problem+json naming the field.</summary>
-public static partial class JobEndpoints
+/// <summary><c>POST /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c>. Errors are problem+json naming the field.</summary>
+public static class JobEndpoints
 {
+    /// <summary>The API's JSON: camelCase, and a field the contract does not know is refused, not ignored.</summary>
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
+
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/jobs", SubmitAsync);
-        app.MapGet("/api/jobs/{id}", GetAsync);
+        var jobs = app.MapGroup("/api/jobs").WithTags("jobs");
+        jobs.MapPost("", SubmitAsync)
+            .RequireAuthorization(GatewaySecurity.SubmitPolicy)
+            .DocumentJsonBody<RouteHandlerBuilder, JobSubmission>()
+            .Produces<JobView>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Submit a job (a command, or steps)");
+        jobs.MapGet("{id}", GetAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .Produces<JobView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A job's state; ids containing '/' are sent escaped (%2F)");
+        jobs.MapPost("{id}/cancel", CancelAsync)
+            .RequireAuthorization(GatewaySecurity.SubmitPolicy)
+            .Produces<JobView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Cancel a job unless it already ended");
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(JobSubmission? body, IGrainFactory grains)
+    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
     {
+        var media = RequestBody.MediaType(context.Request);
+        if (media is not null && media != "application/json" && !media.EndsWith("+json", StringComparison.Ordinal))
+        {
+            return RequestBody.UnsupportedMediaType(media, "application/json");
+        }
+
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (_, notText) = RequestBody.DecodeUtf8(bytes!);
+        if (notText is not null)
+        {
+            return notText;
+        }
+
+        JobSubmission? body;
+        try
+        {
+            body = JsonSerializer.Deserialize<JobSubmission>(bytes!, Json);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest(JsonField(e.Path), JsonReason(e));
+        }
+
         if (body is null)
         {
-            return Problem("body", "a JSON job is required");
+            return Problems.BadRequest("body", "a JSON job is required");
+        }
+
+        var (spec, field, reason) = ToSpec(body);
+        if (spec is null)
+        {
+            return Problems.BadRequest(field!, reason!);
+        }
+
+        if (spec.SecretScope is { } scope && !GatewaySecurity.MayUseSecrets(context, scope))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "secretScope", $"this token may not use the secrets of '{scope}' (see Tokens:<n>:SecretScopes)");
         }
 
         var id = body.Id ?? Guid.NewGuid().ToString("n");
-        if (!JobId().IsMatch(id))
+        if (!JobIds.IsValidNew(id))
         {
-            return Problem("id", "must be 1-200 characters of letters, digits, '-', '_', '.', '/'");
+            return Problems.BadRequest("id", "must be 1-200 characters of letters, digits, '-', '_', '.', '/'");
+        }
+
+        try
+        {
+            var record = await grains.GetGrain<IJobGrain>(id).Submit(spec);
+            return Results.Accepted($"/api/jobs/{Uri.EscapeDataString(id)}", JobView.From(record));
+        }
+        catch (InvalidJobSpecException e)
+        {
+            return Problems.BadRequest(e.Field, e.Reason);
+        }
+    }
+
+    /// <summary>The job spec of a submission, or the first problem naming its field.</summary>
+    internal static (JobSpec? Spec, string? Field, string? Reason) ToSpec(JobSubmission body)
+    {
+        if (body.TimeoutSeconds is { } t && !(t > 0 && t <= TimeSpan.MaxValue.TotalSeconds / 2))
+        {
+            return (null, "timeoutSeconds", "must be a positive number of seconds");
+        }
+
+        var steps = new List<StepSpec>();
+        for (var i = 0; i < (body.Steps?.Count ?? 0); i++)
+        {
+            var step = body.Steps![i];
+            var at = $"steps[{i}]";
+            if (step is null || string.IsNullOrWhiteSpace(step.Run))
+            {
+                return (null, $"{at}.run", "must not be empty");
+            }
+
+            if (step.TimeoutSeconds is { } st && !(st > 0 && st <= TimeSpan.MaxValue.TotalSeconds / 2))
+            {
+                return (null, $"{at}.timeoutSeconds", "must be a positive number of seconds");
+            }
+
+            if (step.WorkingDirectory is { } wd && (Path.IsPathRooted(wd) || wd.Split('/', '\\').Contains("..")))
+            {
+                return (null, $"{at}.workingDirectory", "must be a path inside the job's workspace (relative, no '..')");
+            }
+
+            if (step.Shell is { } shell && string.IsNullOrWhiteSpace(shell))
+            {
+                return (null, $"{at}.shell", "must not be empty when given");
+            }
+
+            steps.Add(new StepSpec(
+                string.IsNullOrWhiteSpace(step.Name) ? FirstLine(step.Run) : step.Name,
+                step.Run,
+                step.Env,
+                step.Shell,
+                step.WorkingDirectory,
+                step.ContinueOnError ?? false,
+                step.TimeoutSeconds is { } s ? TimeSpan.FromSeconds(s) : null));
+        }
+
+        if (steps.Count > 0 && !string.IsNullOrWhiteSpace(body.Command))
+        {
+            return (null, "command", "give either a command or steps, not both");
+        }
+
+        if (body.SecretScope is { } scope && (scope.Length is 0 or > 200 || scope.Any(char.IsControl)))
+        {
+            return (null, "secretScope", "must be 1-200 printable characters");
         }
 
         var spec = new JobSpec(
             body.Name ?? "",
-            body.Command ?? "",
+            steps.Count > 0 ? string.Join('\n', steps.Select(s => s.Run)) : body.Command ?? "",
             body.Labels ?? [],
             body.Cpu ?? 1,
             body.MemoryMb ?? 256,
@@ -38,41 +164,62 @@ public static partial class JobEndpoints
             body.MaxAttempts ?? 3,
             body.RetryableExitCodes,
             body.Pool,
-            body.Env);
-        if (body.TimeoutSeconds is { } t && !(t > 0 && t <= TimeSpan.MaxValue.TotalSeconds / 2))
-        {
-            return Problem("timeoutSeconds", "must be a positive number of seconds");
-        }
-
-        if (JobSpecValidator.Check(spec) is { } problem)
-        {
-            return Problem(problem.Field, problem.Reason);
-        }
-
-        var record = await grains.GetGrain<IJobGrain>(id).Submit(spec);
-        return Results.Accepted($"/api/jobs/{id}", JobView.From(record));
+            body.Env,
+            Steps: steps.Count > 0 ? steps : null,
+            SecretScope: body.SecretScope);
+        return JobSpecValidator.Check(spec) is { } problem
+            ? (null, problem.Field, problem.Reason)
+            : (spec, null, null);
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
     {
-        if (!JobId().IsMatch(id))
+        if (JobIds.FromRoute(id) is not { } jobId)
         {
-            return Problem("id", "is not a valid job id");
+            return Problems.BadRequest("id", "is not a valid job id");
         }
 
-        var record = await grains.GetGrain<IJobGrain>(id).GetState();
-        return record.Spec is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "job not found", detail: $"no job with id '{id}'")
-            : Results.Ok(JobView.From(record));
+        var record = await grains.GetGrain<IJobGrain>(jobId).GetState();
+        return record.Spec is null ? Problems.NotFound("job", jobId) : Results.Ok(JobView.From(record));
     }
 
-    internal static IResult Problem(string field, string reason) =>
-        Results.Problem(
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "invalid request",
-            detail: $"{field}: {reason}",
-            extensions: new Dictionary<string, object?> { ["field"] = field, ["reason"] = reason });
+    private static async Task<IResult> CancelAsync(string id, string? reason, HttpContext context, IGrainFactory grains)
+    {
+        if (JobIds.FromRoute(id) is not { } jobId)
+        {
+            return Problems.BadRequest("id", "is not a valid job id");
+        }
 
-    [GeneratedRegex("^[A-Za-z0-9._/-]{1,200}$")]
-    private static partial Regex JobId();
+        if (reason is { Length: > 500 })
+        {
+            return Problems.BadRequest("reason", "must be at most 500 characters");
+        }
+
+        var job = grains.GetGrain<IJobGrain>(jobId);
+        if ((await job.GetState()).Spec is null)
+        {
+            return Problems.NotFound("job", jobId);
+        }
+
+        var record = await job.Cancel(reason ?? $"cancelled through the API by {GatewaySecurity.CallerName(context)}");
+        return Results.Ok(JobView.From(record));
+    }
+
+    internal static string JsonField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    internal static string JsonReason(JsonException e)
+    {
+        var message = e.Message;
+        // System.Text.Json appends "Path: … | LineNumber: … | BytePositionInLine: …": keep the sentence, say where in words.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        var sentence = cut > 0 ? message[..cut] : message;
+        return e.LineNumber is { } line ? $"{sentence} (line {line + 1}, byte {e.BytePositionInLine + 1})" : sentence;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Trim().Split('\n')[0].Trim();
+        return line.Length > 80 ? line[..80] : line;
+    }
 }

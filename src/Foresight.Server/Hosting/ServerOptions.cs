@@ -33,7 +33,11 @@ public sealed class ServerOptions
     [Range(1, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
-    /// <summary>Largest request body the API accepts.</summary>
-    [Range(1024, 64L * 1024 * 1024)]
-    public long MaxRequestBytes { get; set; } = 1024 * 1024;
+    /// <summary>Where the server keeps its files (the generated admin token); default <c>~/.foresight</c> (<c>--data-dir</c>).</summary>
+    public string? DataDirectory { get; set; }
+
+    public string ResolvedDataDirectory =>
+        string.IsNullOrWhiteSpace(DataDirectory)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".foresight")
+            : Path.GetFullPath(DataDirectory);
 }

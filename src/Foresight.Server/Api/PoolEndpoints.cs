@@ -1,0 +1,85 @@
+using Foresight.Abstractions.Api;
+using Foresight.Abstractions.Pools;
+using Foresight.Abstractions.Scheduling;
+using Foresight.Abstractions.Workers;
+using Foresight.Server.Security;
+
+namespace Foresight.Server.Api;
+
+/// <summary><c>GET /api/pools</c> and <c>GET /api/workers?pool=</c>: from the pool directory and the schedulers' snapshots.</summary>
+public static class PoolEndpoints
+{
+    public static IEndpointRouteBuilder MapPoolEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/pools", GetPoolsAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .WithTags("pools")
+            .Produces<IReadOnlyList<PoolView>>()
+            .WithSummary("Worker pools: workers, healthy, busy, queued and running jobs");
+        app.MapGet("/api/workers", GetWorkersAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .WithTags("pools")
+            .Produces<IReadOnlyList<WorkerView>>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Registered workers, optionally of one pool");
+        return app;
+    }
+
+    private static async Task<IResult> GetPoolsAsync(IGrainFactory grains)
+    {
+        var snapshots = await SnapshotsAsync(grains, pool: null);
+        var pools = snapshots
+            .GroupBy(s => PoolPartitions.PoolOf(s.Partition), StringComparer.Ordinal)
+            .Select(g => new PoolView(
+                g.Key,
+                g.Sum(s => s.Workers.Count),
+                g.Sum(s => s.Workers.Count(w => w.Accepting)),
+                g.Sum(s => s.Workers.Count(w => w.RunningJobs > 0)),
+                g.Sum(s => s.QueueDepth),
+                g.Sum(s => s.Assigned)))
+            .OrderBy(p => p.Name, StringComparer.Ordinal)
+            .ToList();
+        return Results.Ok(pools);
+    }
+
+    private static async Task<IResult> GetWorkersAsync(string? pool, IGrainFactory grains)
+    {
+        if (pool is not null && (pool.Length is 0 or > 200 || pool.Contains('/', StringComparison.Ordinal) || pool.Any(char.IsControl)))
+        {
+            return Problems.BadRequest("pool", "must be a pool name (1-200 characters, no '/')");
+        }
+
+        var snapshots = await SnapshotsAsync(grains, pool);
+        var ids = snapshots.SelectMany(s => s.Workers.Select(w => (Pool: PoolPartitions.PoolOf(s.Partition), w.WorkerId))).Distinct().ToList();
+        var records = await Task.WhenAll(ids.Select(id => grains.GetGrain<IWorkerGrain>(id.WorkerId).GetState()));
+        var workers = ids.Zip(records)
+            .Select(x => View(x.First.Pool, x.First.WorkerId, x.Second))
+            .OrderBy(w => w.Pool, StringComparer.Ordinal)
+            .ThenBy(w => w.Id, StringComparer.Ordinal)
+            .ToList();
+        return Results.Ok(workers);
+    }
+
+    private static WorkerView View(string pool, string id, WorkerRecord record)
+    {
+        var registration = record.Registration;
+        return new WorkerView(
+            id,
+            registration?.Pool ?? pool,
+            registration?.Labels ?? [],
+            record.State.ToString(),
+            registration?.Cpu ?? 0,
+            registration?.MemoryMb ?? 0,
+            record.Running.Count,
+            record.LastHeartbeat,
+            registration?.HostName);
+    }
+
+    private static async Task<SchedulerSnapshot[]> SnapshotsAsync(IGrainFactory grains, string? pool)
+    {
+        var partitions = await grains.GetGrain<IPoolDirectoryGrain>(IPoolDirectoryGrain.Key).GetPartitions();
+        return await Task.WhenAll(partitions
+            .Where(p => pool is null || PoolPartitions.PoolOf(p) == pool)
+            .Select(p => grains.GetGrain<ISchedulerGrain>(p).GetState()));
+    }
+}

@@ -1,0 +1,22 @@
+namespace Foresight.Server.Api;
+
+/// <summary>problem+json answers: every refusal names the <c>field</c> at fault and the <c>reason</c>.</summary>
+public static class Problems
+{
+    public static IResult BadRequest(string field, string reason) =>
+        Of(StatusCodes.Status400BadRequest, "invalid request", field, reason);
+
+    public static IResult NotFound(string what, string id) =>
+        Of(StatusCodes.Status404NotFound, $"{what} not found", "id", $"no {what} with id '{id}'");
+
+    public static IResult Of(int status, string title, string field, string reason, IDictionary<string, object?>? extensions = null)
+    {
+        var all = new Dictionary<string, object?>(StringComparer.Ordinal) { ["field"] = field, ["reason"] = reason };
+        foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
+        {
+            all[key] = value;
+        }
+
+        return Results.Problem(statusCode: status, title: title, detail: $"{field}: {reason}", extensions: all);
+    }
+}

@@ -1,0 +1,87 @@
+using Foresight.Grains.Hosting;
+using Foresight.Server.Api;
+using Foresight.Server.Gateway;
+using Foresight.Server.LocalWorkers;
+using Foresight.Server.Security;
+using Microsoft.Extensions.Options;
+using Orleans.Dashboard;
+using Prometheus;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>
+/// The server: a silo, the HTTP gateway, the dashboard and /metrics in one process. <see cref="CreateBuilder"/> sets
+/// up configuration only, so a caller (a test) can add settings before <see cref="Build"/> registers everything.
+/// </summary>
+public static class ForesightServer
+{
+    /// <summary>Configuration: appsettings.json beside the binary, <c>FORESIGHT_</c> environment variables, the command line.</summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        // appsettings.json sits beside the binary, whatever the working directory.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEnvironmentVariables("FORESIGHT_");
+        builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
+        {
+            ["--local-workers"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkers)}",
+            ["--pool"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerPool)}",
+            ["--labels"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerLabels)}",
+            ["--silo-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.SiloPort)}",
+            ["--gateway-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)}",
+            ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",
+        });
+        return builder;
+    }
+
+    /// <summary>Registers the silo, the gateway and its security from the builder's configuration, and maps the routes.</summary>
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var serverOptions = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        var gatewayOptions = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+
+        builder.Services.AddOptions<ServerOptions>().Bind(configuration.GetSection(ServerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
+        // Kestrel holds the larger limit; RequestLimits lowers it per route (API vs webhooks).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(gatewayOptions.MaxRequestBytes, gatewayOptions.MaxWebhookBytes));
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
+        builder.Services.AddForesightGatewaySecurity();
+        builder.Services.AddSingleton(TimeProvider.System);
+
+        builder.UseOrleans(silo =>
+        {
+            silo.UseForesightEmbeddedStorage(serverOptions);
+            silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
+            silo.AddDashboard();
+        });
+
+        // After Orleans: starts once the silo runs, stops (drains) before it.
+        builder.Services.AddSingleton<LocalWorkersService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalWorkersService>());
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseForesightGatewaySecurity();
+
+        // Open routes: probes and scrapers carry no token (see docs/api.md).
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
+        app.MapMetrics("/metrics").AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(GatewaySecurity.AdminPolicy);
+        app.MapJobEndpoints();
+        app.MapLogEndpoints();
+        app.MapPoolEndpoints();
+        return app;
+    }
+
+    private sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, GatewayOptions options) =>
+            options.Validate() is { Count: > 0 } problems ? ValidateOptionsResult.Fail(problems) : ValidateOptionsResult.Success;
+    }
+}

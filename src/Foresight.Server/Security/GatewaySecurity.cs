@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Foresight.Server.Api;
+using Foresight.Server.Gateway;
+using Foresight.Server.Hosting;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace Foresight.Server.Security;
+
+/// <summary>Tokens with scopes, the generated admin token, per-token rate limits.</summary>
+public static partial class GatewaySecurity
+{
+    public const string ReadPolicy = Scopes.Read;
+    public const string SubmitPolicy = Scopes.Submit;
+    public const string AdminPolicy = Scopes.Admin;
+
+    public static IServiceCollection AddForesightGatewaySecurity(this IServiceCollection services)
+    {
+        services.AddSingleton(sp =>
+        {
+            var gateway = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            var server = sp.GetRequiredService<IOptions<ServerOptions>>().Value;
+            var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(GatewaySecurity).FullName!);
+            return TokenRegistry.FromOptions(gateway, () =>
+            {
+                var (token, path, created) = AdminTokenFile.LoadOrCreate(server.ResolvedDataDirectory);
+                if (created)
+                {
+                    LogGeneratedToken(logger, token, path);
+                }
+                else
+                {
+                    LogReusedToken(logger, path);
+                }
+
+                return AdminTokenFile.AsApiToken(token);
+            });
+        });
+        services.AddHostedService<TokenAnnouncer>();
+
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<IAuthorizationHandler, ScopeRequirementHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ScopeAuthorizationResultHandler>();
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ReadPolicy, p => p.AddRequirements(new ScopeRequirement(Scopes.Read)))
+            .AddPolicy(SubmitPolicy, p => p.AddRequirements(new ScopeRequirement(Scopes.Submit)))
+            .AddPolicy(AdminPolicy, p => p.AddRequirements(new ScopeRequirement(Scopes.Admin)))
+            // Any route that names no policy (admin routes, the dashboard's, unknown paths) needs admin.
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ScopeRequirement(Scopes.Admin)).Build());
+
+        services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
+            o.OnRejected = async (rejected, cancellation) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await Problems.Of(
+                        StatusCodes.Status429TooManyRequests,
+                        "too many requests",
+                        "Authorization",
+                        $"the rate limit of '{PartitionName(rejected.HttpContext)}' is reached; retry after {seconds} s")
+                    .ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Authentication, rate limiting, then authorization (after routing).</summary>
+    public static WebApplication UseForesightGatewaySecurity(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseRouting();
+        app.UseAuthentication();
+        app.UseRateLimiter();
+        app.UseAuthorization();
+        return app;
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase))
+        {
+            return RateLimitPartition.GetNoLimiter("open");
+        }
+
+        var limits = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
+        return RateLimitPartition.GetTokenBucketLimiter(PartitionName(context), _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = limits.Burst,
+            TokensPerPeriod = limits.PermitsPerPeriod,
+            ReplenishmentPeriod = limits.Period,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+    }
+
+    /// <summary>The token's name for a request with a valid token, else the client address (anonymous, or a bad token).</summary>
+    private static string PartitionName(HttpContext context) =>
+        TokenAuthenticationHandler.TokenOf(context) is { } token
+            ? $"token:{token.Name}"
+            : $"address:{context.Connection.RemoteIpAddress}";
+
+    /// <summary>The name the API records for the caller (token name or <c>anonymous</c>).</summary>
+    public static string CallerName(HttpContext context) =>
+        context?.User.FindFirstValue(ClaimTypes.Name) ?? TokenAuthenticationHandler.AnonymousName;
+
+    /// <summary>Whether the caller may have jobs receive the secrets of <paramref name="scope"/>.</summary>
+    public static bool MayUseSecrets(HttpContext context, string scope)
+    {
+        if (TokenAuthenticationHandler.TokenOf(context) is not { } token)
+        {
+            return false;
+        }
+
+        return token.Scopes.Contains(Scopes.Admin)
+            || token.SecretScopes.Any(s => s == "*" || string.Equals(s, scope, StringComparison.OrdinalIgnoreCase));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No API token is configured: generated an admin token, saved to {Path} (mode 600). Use it as 'Authorization: Bearer {Token}'. It is logged only now.")]
+    private static partial void LogGeneratedToken(ILogger logger, string token, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "No API token is configured: the admin token in {Path} is in use")]
+    private static partial void LogReusedToken(ILogger logger, string path);
+
+    /// <summary>Builds the registry at start (after options validation) so the generated token is made and logged then.</summary>
+    private sealed class TokenAnnouncer(TokenRegistry registry) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => Task.FromResult(registry.Tokens.Count);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

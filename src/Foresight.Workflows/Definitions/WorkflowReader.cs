@@ -876,6 +876,7 @@ internal sealed partial class WorkflowReader
         var axes = new List<KeyValuePair<string, IReadOnlyList<ExprValue>>>();
         var include = new List<IReadOnlyList<KeyValuePair<string, ExprValue>>>();
         var exclude = new List<IReadOnlyList<KeyValuePair<string, ExprValue>>>();
+        var excludeKeys = new List<YScalar>();
         foreach (var (key, value) in map.Entries)
         {
             if (key.Value is "include" or "exclude")
@@ -892,6 +893,10 @@ internal sealed partial class WorkflowReader
                         if (entry is YMapping entryMap && entryMap.Entries.Count > 0)
                         {
                             target.Add([.. entryMap.Entries.Select(e => new KeyValuePair<string, ExprValue>(e.Key.Value, MatrixValue(e.Value)))]);
+                            if (key.Value == "exclude")
+                            {
+                                excludeKeys.AddRange(entryMap.Entries.Select(e => e.Key));
+                            }
                         }
                         else
                         {
@@ -936,13 +941,10 @@ internal sealed partial class WorkflowReader
             return null;
         }
 
-        foreach (var entry in exclude)
+        if (excludeKeys.Find(k => axes.TrueForAll(a => a.Key != k.Value)) is { } unknown)
         {
-            if (entry.FirstOrDefault(kv => axes.All(a => a.Key != kv.Key)) is { Key: { } unknown })
-            {
-                _diagnostics.Error(map.KeyNode("exclude")!, $"matrix exclude key '{unknown}' is not an axis of the matrix");
-                return null;
-            }
+            _diagnostics.Error(unknown, $"matrix exclude key '{unknown.Value}' is not an axis of the matrix");
+            return null;
         }
 
         var combinations = MatrixExpansion.Expand(axes, include, exclude, out var error);

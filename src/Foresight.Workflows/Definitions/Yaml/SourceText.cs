@@ -11,7 +11,7 @@ internal sealed class SourceText
         _text = text;
         for (var i = 0; i < text.Length; i++)
         {
-            if (text[i] == '\n' || (text[i] == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
+            if (text[i] is '\n' or '\u0085' or '\u2028' or '\u2029' || (text[i] == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
             {
                 _lineStarts.Add(i + 1);
             }

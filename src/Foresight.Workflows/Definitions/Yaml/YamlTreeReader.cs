@@ -30,6 +30,8 @@ internal static partial class YamlTreeReader
         var events = 0;
         var lastLine = 1;
         var lastColumn = 1;
+        var endLine = 1;
+        var endColumn = 1;
         try
         {
             while (parser.MoveNext())
@@ -37,6 +39,8 @@ internal static partial class YamlTreeReader
                 var current = parser.Current!;
                 lastLine = (int)Math.Min(current.Start.Line, int.MaxValue);
                 lastColumn = (int)Math.Min(current.Start.Column, int.MaxValue);
+                endLine = (int)Math.Min(current.End.Line, int.MaxValue);
+                endColumn = (int)Math.Min(current.End.Column, int.MaxValue);
                 if (++events > MaxEvents)
                 {
                     diagnostics.Error(lastLine, lastColumn, $"the file has more than {MaxEvents:N0} YAML nodes");
@@ -128,11 +132,16 @@ internal static partial class YamlTreeReader
         {
             if (e is YamlException { Start.Line: > 0 } yaml)
             {
-                diagnostics.Error((int)Math.Min(yaml.Start.Line, int.MaxValue), (int)Math.Min(yaml.Start.Column, int.MaxValue), $"invalid YAML: {Clean(yaml.Message)}");
+                // YamlDotNet places a tab in the indentation at the enclosing map; the tab itself is more useful.
+                var (line, column) = yaml.Message.Contains("tab", StringComparison.Ordinal) && FirstIndentingTab(text) is { } tab
+                    ? tab
+                    : ((int)Math.Min(yaml.Start.Line, int.MaxValue), (int)Math.Min(yaml.Start.Column, int.MaxValue));
+                diagnostics.Error(line, column, $"invalid YAML: {Clean(yaml.Message)}");
             }
             else
             {
-                diagnostics.Error(lastLine, lastColumn, $"invalid YAML near here: the YAML reader failed ({e.GetType().Name}); check brackets, quotes and indentation");
+                // No position from the reader: the problem lies after the last thing it read.
+                diagnostics.Error(endLine, endColumn, $"invalid YAML near here: the YAML reader failed ({e.GetType().Name}); check brackets, quotes and indentation");
             }
 
             return null;
@@ -212,6 +221,22 @@ internal static partial class YamlTreeReader
 
         parent.PendingKey = null;
         return true;
+    }
+
+    private static (int Line, int Column)? FirstIndentingTab(string text)
+    {
+        var lines = text.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+            if (tab >= 0 && tab < indent)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private static string Clean(string message) => Whitespace().Replace(message, " ").Trim();

@@ -1,2 +1,54 @@
-// The standalone agent process: see Foresight.Agent.Hosting (to be written for issue #3).
-return 0;
+using Foresight.Agent.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+// The standalone agent process: one worker on a build machine. See docs/agent.md.
+if (AgentCommandLine.WantsHelp(args))
+{
+    Console.Out.Write(AgentCommandLine.Usage);
+    return 0;
+}
+
+if (AgentCommandLine.UnknownFlag(args) is { } unknown)
+{
+    await Console.Error.WriteLineAsync($"foresight-agent: unknown flag {unknown}");
+    await Console.Error.WriteAsync(AgentCommandLine.Usage);
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddEnvironmentVariables("FORESIGHT_");
+builder.Configuration.AddCommandLine(args, AgentCommandLine.SwitchMappings.ToDictionary());
+var (settings, problem) = AgentSettings.Read(builder.Configuration);
+if (settings is null)
+{
+    await Console.Error.WriteLineAsync($"foresight-agent: {problem}");
+    return 2;
+}
+
+builder.Logging.ClearProviders();
+builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error); // connection failures: the retry filter reports them
+builder.Logging.AddConsole(o => o.FormatterName = AgentConsoleFormatter.FormatterName)
+    .AddConsoleFormatter<AgentConsoleFormatter, AgentConsoleFormatterOptions>(o => o.WorkerId = settings.Id);
+builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton(settings);
+builder.UseOrleansClient(client => AgentClustering.Configure(client, settings));
+// After the Orleans client: starts once it is connected, stops (drains) before it disconnects.
+builder.Services.AddHostedService<AgentService>();
+
+using var host = builder.Build();
+try
+{
+    await host.RunAsync();
+}
+catch (OperationCanceledException)
+{
+    // Stopped (SIGTERM) before the cluster was reached: nothing ran, nothing to drain.
+}
+
+return Environment.ExitCode;

@@ -10,6 +10,8 @@ public enum CommandEnd
 }
 
 /// <summary>The result of running a command, with what was measured from /proc while it ran.</summary>
+/// <param name="LingeringOutput">Set only with <see cref="CommandRequest.KeepBackgroundProcesses"/> when background
+/// processes still held the output open at exit: completes when the last of them closes it.</param>
 public sealed record CommandOutcome(
     CommandEnd End,
     int? ExitCode,
@@ -17,4 +19,5 @@ public sealed record CommandOutcome(
     long? PeakMemoryMb,
     TimeSpan? CpuTime,
     string OutputTail,
-    string? Error = null);
+    string? Error = null,
+    Task? LingeringOutput = null);

@@ -8,11 +8,19 @@ public sealed class OutputTail(int capacity = 16 * 1024)
     private readonly StringBuilder _text = new();
     private readonly Lock _gate = new();
 
-    public void AppendLine(string line)
+    public void AppendLine(string line) => Append(line, newLine: true);
+
+    public void Append(string text, bool newLine)
     {
+        ArgumentNullException.ThrowIfNull(text);
         lock (_gate)
         {
-            _text.Append(line).Append('\n');
+            _text.Append(text);
+            if (newLine)
+            {
+                _text.Append('\n');
+            }
+
             if (_text.Length > capacity)
             {
                 _text.Remove(0, _text.Length - capacity);

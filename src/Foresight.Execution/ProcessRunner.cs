@@ -1,57 +1,58 @@
 using System.Diagnostics;
+using System.Text;
 
 namespace Foresight.Execution;
 
 /// <summary>
-/// Runs a shell command as a child process: captures output line by line (each line also goes to an optional
-/// sink, for log streaming), enforces the timeout, and on timeout or cancellation kills the whole process tree.
-/// Shared by the server's local workers and the standalone agent.
+/// Runs a command as a child process: reads its output in bounded pieces (each goes to an optional callback, for log
+/// streaming; the callback must not block), enforces the timeout, and on timeout or cancellation kills the whole
+/// process tree. Shared by the server's local workers and the standalone agent.
 /// </summary>
-public sealed class ProcessRunner(TimeProvider time)
+public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? options = null)
 {
-    private static readonly TimeSpan SampleEvery = TimeSpan.FromMilliseconds(200);
+    private readonly ProcessRunnerOptions _options = options ?? new ProcessRunnerOptions();
+
+    public TimeProvider Time => time;
 
     public async Task<CommandOutcome> RunAsync(
         CommandRequest request,
-        Action<string>? onOutputLine = null,
+        Action<OutputLine>? onOutput = null,
         CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var started = time.GetTimestamp();
         var tail = new OutputTail();
-        using var process = new Process { StartInfo = BuildStartInfo(request) };
-        void OnLine(object _, DataReceivedEventArgs e)
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            tail.AppendLine(e.Data);
-            onOutputLine?.Invoke(e.Data);
-        }
-
-        process.OutputDataReceived += OnLine;
-        process.ErrorDataReceived += OnLine;
-        try
-        {
-            if (!process.Start())
-            {
-                return new CommandOutcome(CommandEnd.FailedToStart, null, TimeSpan.Zero, null, null, "", "process did not start");
-            }
-        }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return new CommandOutcome(CommandEnd.FailedToStart, null, TimeSpan.Zero, null, null, "", e.Message);
-        }
-
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var sampler = new ProcessTreeSampler(process.Id);
+        // The limit runs from before the start, so once the command prints anything its deadline is set.
         using var timeout = request.Timeout is { } limit
             ? new CancellationTokenSource(limit, time)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation);
+        var process = new Process();
+        try
+        {
+            process.StartInfo = BuildStartInfo(request);
+            if (!process.Start())
+            {
+                process.Dispose();
+                return new CommandOutcome(CommandEnd.FailedToStart, null, TimeSpan.Zero, null, null, "", "process did not start");
+            }
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException or ArgumentException or IOException)
+        {
+            process.Dispose();
+            return new CommandOutcome(CommandEnd.FailedToStart, null, TimeSpan.Zero, null, null, "", e.Message);
+        }
+
+        var sampler = new ProcessTreeSampler(process.Id);
+        void Deliver(OutputLine line)
+        {
+            tail.Append(line.Text, newLine: true);
+            onOutput?.Invoke(line);
+        }
+
+        var output = Task.WhenAll(
+            PumpAsync(process.StandardOutput, OutputStream.Stdout, Deliver, _options.MaxLineChars),
+            PumpAsync(process.StandardError, OutputStream.Stderr, Deliver, _options.MaxLineChars));
         var end = CommandEnd.Exited;
         var exited = process.WaitForExitAsync(CancellationToken.None);
         while (!exited.IsCompleted)
@@ -59,7 +60,7 @@ public sealed class ProcessRunner(TimeProvider time)
             sampler.Sample();
             try
             {
-                await exited.WaitAsync(SampleEvery, time, linked.Token).ConfigureAwait(false);
+                await exited.WaitAsync(_options.SampleEvery, time, linked.Token).ConfigureAwait(false);
             }
             catch (TimeoutException)
             {
@@ -68,18 +69,19 @@ public sealed class ProcessRunner(TimeProvider time)
             catch (OperationCanceledException)
             {
                 end = cancellation.IsCancellationRequested ? CommandEnd.Cancelled : CommandEnd.TimedOut;
+                sampler.Sample();
                 KillTree(process);
                 break;
             }
         }
 
         await exited.ConfigureAwait(false);
-        // Let the asynchronous readers deliver the last lines.
-        process.WaitForExit();
         var duration = time.GetElapsedTime(started);
+        var exitCode = end == CommandEnd.Exited ? process.ExitCode : (int?)null;
+        var lingering = await DrainAsync(process, output, sampler, request.KeepBackgroundProcesses && end == CommandEnd.Exited).ConfigureAwait(false);
         return new CommandOutcome(
             end,
-            end == CommandEnd.Exited ? process.ExitCode : null,
+            exitCode,
             duration,
             sampler.Sampled ? Math.Max(1, sampler.PeakRssKb / 1024) : null,
             sampler.Sampled ? sampler.CpuTime : null,
@@ -89,7 +91,108 @@ public sealed class ProcessRunner(TimeProvider time)
                 CommandEnd.TimedOut => $"timed out after {request.Timeout}",
                 CommandEnd.Cancelled => "cancelled",
                 _ => null,
-            });
+            },
+            lingering);
+    }
+
+    /// <summary>
+    /// Waits for the output to close. Background processes may hold it open after the command exited: they are either
+    /// left running (their output handed back) or killed (the descendants last seen in the tree).
+    /// </summary>
+    private async Task<Task?> DrainAsync(Process process, Task output, ProcessTreeSampler sampler, bool keepBackground)
+    {
+        if (await CompletesAsync(output).ConfigureAwait(false))
+        {
+            process.Dispose();
+            return null;
+        }
+
+        if (keepBackground)
+        {
+            _ = output.ContinueWith(_ => process.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            return output;
+        }
+
+        sampler.KillSeenDescendants();
+        await CompletesAsync(output).ConfigureAwait(false);
+        process.Dispose();
+        return null;
+    }
+
+    private async Task<bool> CompletesAsync(Task task)
+    {
+        try
+        {
+            await task.WaitAsync(_options.OutputGrace, time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads one pipe to its end in blocks: complete lines, or parts of at most <paramref name="maxLine"/> characters.</summary>
+    private static async Task PumpAsync(StreamReader reader, OutputStream stream, Action<OutputLine> deliver, int maxLine)
+    {
+        var buffer = new char[4096];
+        var line = new StringBuilder();
+        void Emit(bool complete)
+        {
+            if (complete && line.Length > 0 && line[^1] == '\r')
+            {
+                line.Length--;
+            }
+
+            var text = line.ToString();
+            line.Clear();
+            try
+            {
+                deliver(new OutputLine(stream, text, complete));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A failing consumer must never stop the pipe from being read (the process would block on a full pipe).
+            }
+        }
+
+        try
+        {
+            int read;
+            while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
+            {
+                var start = 0;
+                for (var i = 0; i < read; i++)
+                {
+                    if (buffer[i] == '\n')
+                    {
+                        line.Append(buffer, start, i - start);
+                        Emit(complete: true);
+                        start = i + 1;
+                    }
+                }
+
+                line.Append(buffer, start, read - start);
+                while (line.Length >= maxLine)
+                {
+                    // Never split a surrogate pair.
+                    var cut = char.IsHighSurrogate(line[maxLine - 1]) ? maxLine - 1 : maxLine;
+                    var rest = line.ToString(cut, line.Length - cut);
+                    line.Length = cut;
+                    Emit(complete: false);
+                    line.Append(rest);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The pipe was closed under us (the process object was disposed after a kill).
+        }
+
+        if (line.Length > 0)
+        {
+            Emit(complete: true);
+        }
     }
 
     private static ProcessStartInfo BuildStartInfo(CommandRequest request)
@@ -100,10 +203,23 @@ public sealed class ProcessRunner(TimeProvider time)
             RedirectStandardError = true,
             RedirectStandardInput = false,
             UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = request.WorkingDirectory ?? Environment.CurrentDirectory,
         };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(request.Command);
+        if (request.Arguments is { } arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+        else
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add(request.Command);
+        }
+
         if (request.Environment is { } env)
         {
             foreach (var (key, value) in env)
@@ -124,6 +240,10 @@ public sealed class ProcessRunner(TimeProvider time)
         catch (InvalidOperationException)
         {
             // Already exited.
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // Exited while the tree was walked.
         }
     }
 }

@@ -3,19 +3,22 @@ using System.Globalization;
 namespace Foresight.Execution;
 
 /// <summary>
-/// Samples a process tree from /proc: resident memory of all descendants together (peak kept) and CPU time
-/// (utime + stime of every process seen, the last value each had). Linux only; elsewhere it reports nothing.
+/// Samples a process tree from /proc: resident memory of all descendants together (peak kept) and CPU time. The CPU
+/// time of a sample is the sum over the live tree of utime + stime + cutime + cstime: a process's own time plus that
+/// of the children it already waited for, so work done by short-lived children is counted once they are reaped.
+/// The largest sum seen is kept (the tree's CPU time only grows). Linux only; elsewhere it reports nothing.
 /// </summary>
 public sealed class ProcessTreeSampler(int rootPid)
 {
-    private readonly Dictionary<int, long> _cpuTicksByPid = [];
-    private static readonly long TicksPerSecond = 100; // USER_HZ is 100 on every Linux this runs on.
+    private const long TicksPerSecond = 100; // USER_HZ is 100 on every Linux this runs on.
+    private readonly Dictionary<int, long> _seen = [];
+    private long _cpuTicks;
 
     public long PeakRssKb { get; private set; }
 
     public bool Sampled { get; private set; }
 
-    public TimeSpan CpuTime => TimeSpan.FromSeconds(_cpuTicksByPid.Values.Sum() / (double)TicksPerSecond);
+    public TimeSpan CpuTime => TimeSpan.FromSeconds(_cpuTicks / (double)TicksPerSecond);
 
     public void Sample()
     {
@@ -25,18 +28,36 @@ public sealed class ProcessTreeSampler(int rootPid)
         }
 
         long rssKb = 0;
+        long ticks = 0;
         foreach (var pid in Descendants(rootPid))
         {
             rssKb += ReadRssKb(pid);
-            var ticks = ReadCpuTicks(pid);
-            if (ticks >= 0)
+            if (ReadStat(pid) is { } stat)
             {
-                _cpuTicksByPid[pid] = ticks;
+                ticks += stat.CpuTicks;
+                _seen[pid] = stat.StartTime;
             }
         }
 
         Sampled = true;
         PeakRssKb = Math.Max(PeakRssKb, rssKb);
+        _cpuTicks = Math.Max(_cpuTicks, ticks);
+    }
+
+    /// <summary>Kills every descendant seen in a sample that still runs (same pid and start time): processes a
+    /// command left in the background. Returns how many were killed.</summary>
+    public int KillSeenDescendants()
+    {
+        var killed = 0;
+        foreach (var (pid, startTime) in _seen)
+        {
+            if (pid != rootPid && ReadStat(pid) is { } stat && stat.StartTime == startTime && ProcessReaper.Kill(pid))
+            {
+                killed++;
+            }
+        }
+
+        return killed;
     }
 
     private static IEnumerable<int> Descendants(int root)
@@ -60,11 +81,7 @@ public sealed class ProcessTreeSampler(int rootPid)
         {
             tasks = Directory.GetDirectories($"/proc/{pid}/task");
         }
-        catch (IOException)
-        {
-            yield break;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             yield break;
         }
@@ -76,7 +93,7 @@ public sealed class ProcessTreeSampler(int rootPid)
             {
                 text = File.ReadAllText(Path.Combine(task, "children"));
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue;
             }
@@ -105,26 +122,28 @@ public sealed class ProcessTreeSampler(int rootPid)
                 }
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
         }
 
         return 0;
     }
 
-    private static long ReadCpuTicks(int pid)
+    /// <summary>CPU ticks (utime + stime + cutime + cstime) and start time of a process, from /proc/pid/stat.</summary>
+    internal static (long CpuTicks, long StartTime)? ReadStat(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name (field 2) may hold spaces; fields after the closing parenthesis are plain.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // utime and stime are fields 14 and 15 overall: 11 and 12 after the state field.
-            return long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            // Fields 14-17 overall (utime, stime, cutime, cstime) are 11-14 after the state field; starttime (22) is 19.
+            long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+            return (Field(11) + Field(12) + Field(13) + Field(14), Field(19));
         }
-        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
-            return -1;
+            return null;
         }
     }
 }

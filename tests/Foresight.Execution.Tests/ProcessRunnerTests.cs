@@ -16,7 +16,7 @@ public sealed class ProcessRunnerTests
 
         var outcome = await _runner.RunAsync(
             new CommandRequest("echo \"$GREETING from $(pwd)\"; echo oops >&2; exit 7", new Dictionary<string, string> { ["GREETING"] = "hello" }, dir),
-            line => { lock (lines) { lines.Add(line); } });
+            line => { lock (lines) { lines.Add(line.Text); } });
 
         Assert.Equal(CommandEnd.Exited, outcome.End);
         Assert.Equal(7, outcome.ExitCode);
@@ -85,6 +85,102 @@ public sealed class ProcessRunnerTests
 
         Assert.Equal(CommandEnd.FailedToStart, outcome.End);
         Assert.NotNull(outcome.Error);
+    }
+
+    [Fact]
+    public async Task A_line_longer_than_the_limit_arrives_in_parts_and_stdout_and_stderr_are_told_apart()
+    {
+        var runner = new ProcessRunner(TimeProvider.System, new ProcessRunnerOptions { MaxLineChars = 100 });
+        var pieces = new List<OutputLine>();
+
+        var outcome = await runner.RunAsync(
+            new CommandRequest("head -c 250 /dev/zero | tr '\\0' x; echo; echo short; echo err >&2"),
+            line => { lock (pieces) { pieces.Add(line); } });
+
+        Assert.Equal(0, outcome.ExitCode);
+        var stdout = pieces.Where(p => p.Stream == OutputStream.Stdout).ToList();
+        Assert.Equal([100, 100, 50, 5], stdout.Select(p => p.Text.Length));
+        Assert.Equal([false, false, true, true], stdout.Select(p => p.Complete));
+        Assert.Equal(new string('x', 250), string.Concat(stdout.Take(3).Select(p => p.Text)));
+        Assert.Equal("short", stdout[3].Text);
+        Assert.Contains(new OutputLine(OutputStream.Stderr, "err", true), pieces);
+    }
+
+    [Fact]
+    public async Task Arguments_run_the_program_directly_with_a_script_file()
+    {
+        var dir = Directory.CreateTempSubdirectory("foresight-run-").FullName;
+        var script = Path.Combine(dir, "s.sh");
+        await File.WriteAllTextAsync(script, "echo \"args: $0 $1\"\n");
+
+        var outcome = await _runner.RunAsync(new CommandRequest("(script)", Shell: "sh", Arguments: [script, "one"]));
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.Contains($"args: {script} one", outcome.OutputTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Background_processes_that_hold_the_output_are_killed_after_the_grace_unless_kept()
+    {
+        var runner = new ProcessRunner(TimeProvider.System, new ProcessRunnerOptions { OutputGrace = TimeSpan.FromMilliseconds(300) });
+        var killedPid = Path.Combine(Path.GetTempPath(), $"foresight-bg-{Guid.NewGuid():n}");
+        var keptPid = Path.Combine(Path.GetTempPath(), $"foresight-bg-{Guid.NewGuid():n}");
+
+        // The shell samples before it exits: give the sampler a moment to see the child (it polls every 200 ms).
+        var killed = await runner.RunAsync(new CommandRequest($"sleep 120 & echo $! > {killedPid}; sleep 0.5; echo done"));
+        var kept = await runner.RunAsync(new CommandRequest($"sleep 120 & echo $! > {keptPid}; echo done", KeepBackgroundProcesses: true));
+
+        Assert.Equal(0, killed.ExitCode);
+        Assert.Null(killed.LingeringOutput);
+        var killedChild = int.Parse(await File.ReadAllTextAsync(killedPid), System.Globalization.CultureInfo.InvariantCulture);
+        await WaitUntilAsync(() => !IsAlive(killedChild));
+        Assert.NotNull(kept.LingeringOutput);
+        var keptChild = int.Parse(await File.ReadAllTextAsync(keptPid), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(IsAlive(keptChild), "a kept background process must keep running");
+        Assert.True(ProcessReaper.Kill(keptChild));
+        await kept.LingeringOutput.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task The_reaper_finds_processes_by_an_inherited_variable_even_when_orphaned()
+    {
+        var tag = Guid.NewGuid().ToString("n");
+        var pidFile = Path.Combine(Path.GetTempPath(), $"foresight-orphan-{tag}");
+        // A double fork: the sleep is re-parented away from the shell's tree, but keeps the environment.
+        var outcome = await _runner.RunAsync(new CommandRequest(
+            $"(sleep 120 > /dev/null 2>&1 & echo $! > {pidFile}) ; exit 0",
+            new Dictionary<string, string> { ["FORESIGHT_TEST_TAG"] = tag }));
+        Assert.Equal(0, outcome.ExitCode);
+        var orphan = int.Parse(await File.ReadAllTextAsync(pidFile), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(IsAlive(orphan));
+        Assert.Contains(orphan, ProcessReaper.FindTagged("FORESIGHT_TEST_TAG", tag));
+
+        var killed = ProcessReaper.KillTagged("FORESIGHT_TEST_TAG", tag);
+
+        Assert.Equal(1, killed);
+        await WaitUntilAsync(() => !IsAlive(orphan));
+        Assert.Empty(ProcessReaper.FindTagged("FORESIGHT_TEST_TAG", tag));
+    }
+
+    [Fact]
+    public async Task Cpu_time_counts_children_that_already_ended()
+    {
+        // Each busy child ends before the next starts: only the shell's cutime remembers them.
+        var outcome = await _runner.RunAsync(new CommandRequest(
+            "for n in 1 2 3; do sh -c 'i=0; while [ $i -lt 150000 ]; do i=$((i+1)); done'; done; sleep 0.5"));
+
+        Assert.Equal(0, outcome.ExitCode);
+        Assert.True(outcome.CpuTime >= TimeSpan.FromMilliseconds(100), $"cpu time {outcome.CpuTime}");
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(20), "condition not met within 20 s");
+            await Task.Delay(20);
+        }
     }
 
     private static bool IsAlive(int pid)

@@ -25,7 +25,11 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     private IWorkerAgent? _self;
     private Task? _heartbeatLoop;
     private Task? _reportLoop;
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _drainGate = new();
+    private Task? _drain;
     private volatile bool _draining;
+    private volatile bool _abandoned;
 
     public AgentRuntime(
         IGrainFactory grains,
@@ -54,12 +58,14 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
 
     private IWorkerGrain Worker => _grains.GetGrain<IWorkerGrain>(Registration.WorkerId);
 
+    /// <summary>Registers with the worker grain and starts heartbeats and reports. May be called again after it failed
+    /// (the cluster was not reachable yet).</summary>
     public async Task StartAsync(CancellationToken cancellation = default)
     {
-        _self = _grains.CreateObjectReference<IWorkerAgent>(this);
+        _self ??= _grains.CreateObjectReference<IWorkerAgent>(this);
         await Worker.Register(Registration, _self).WaitAsync(cancellation).ConfigureAwait(false);
-        _heartbeatLoop = Task.Run(HeartbeatLoopAsync, CancellationToken.None);
-        _reportLoop = Task.Run(ReportLoopAsync, CancellationToken.None);
+        _heartbeatLoop ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
+        _reportLoop ??= Task.Run(ReportLoopAsync, CancellationToken.None);
     }
 
     Task IWorkerAgent.Assign(IReadOnlyList<Assignment> assignments)
@@ -87,18 +93,50 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
 
     Task IWorkerAgent.Drain()
     {
-        _ = Task.Run(() => DrainAsync(CancellationToken.None), CancellationToken.None);
+        _ = StartDrain();
         return Task.CompletedTask;
     }
 
-    /// <summary>Takes no new work, finishes what runs, delivers every report, then deregisters.</summary>
-    public async Task DrainAsync(CancellationToken cancellation)
+    /// <summary>True once a drain started (asked by the grain or by <see cref="DrainAsync"/>).</summary>
+    public bool Draining => _draining;
+
+    /// <summary>Completes when a drain has finished: work done, reports delivered, deregistered. A host waits on it to
+    /// exit after a drain the server asked for (scale-in).</summary>
+    public Task Drained => _drained.Task;
+
+    /// <summary>Takes no new work, finishes what runs, delivers every report, then deregisters. Idempotent: a drain the
+    /// grain asked for and one the host asks for are the same drain. Cancelling stops the wait, not the drain.</summary>
+    public Task DrainAsync(CancellationToken cancellation) => StartDrain().WaitAsync(cancellation);
+
+    private Task StartDrain()
     {
-        _draining = true;
-        await Worker.Drain().ConfigureAwait(false);
+        lock (_drainGate)
+        {
+            if (_drain is null)
+            {
+                _draining = true;
+                _drain = Task.Run(DrainCoreAsync, CancellationToken.None);
+            }
+
+            return _drain;
+        }
+    }
+
+    private async Task DrainCoreAsync()
+    {
+        try
+        {
+            await Worker.Drain().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The cluster may be unreachable right now; finishing the running work matters more.
+            LogDrainNotice(_logger, e, Registration.WorkerId);
+        }
+
         while (!_running.IsEmpty)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), _time, cancellation).ConfigureAwait(false);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), _time).ConfigureAwait(false);
         }
 
         _reports.Writer.TryComplete();
@@ -107,13 +145,37 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
             await reports.ConfigureAwait(false);
         }
 
-        await Worker.Deregister().ConfigureAwait(false);
+        if (_abandoned)
+        {
+            return; // stopped abruptly while draining: the heartbeat timeout deals with this worker, as with a crash
+        }
+
+        await DeregisterAsync().ConfigureAwait(false);
         await _stopping.CancelAsync().ConfigureAwait(false);
+        _drained.TrySetResult();
+    }
+
+    private async Task DeregisterAsync()
+    {
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                await Worker.Deregister().ConfigureAwait(false);
+                return;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && tries < 20 && !_abandoned)
+            {
+                LogDeregisterRetry(_logger, e, Registration.WorkerId);
+                await Task.Delay(_options.ReportRetryDelay, _time).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Stops as a crash would: no more heartbeats, running attempts abandoned, nothing reported.</summary>
     public async Task StopAbruptlyAsync()
     {
+        _abandoned = true;
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var running in _running.Values)
         {
@@ -210,7 +272,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                if (_stopping.IsCancellationRequested && !_draining)
+                if (_abandoned || (_stopping.IsCancellationRequested && !_draining))
                 {
                     return;
                 }
@@ -247,7 +309,14 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
             _options.HeartbeatAnswered?.Invoke(_time.GetElapsedTime(sent));
             if (ack.ReRegister && _self is not null && !_draining)
             {
+                // The grain lost its channel to this agent (re-activated after a silo failure or a cluster restart,
+                // or declared this worker lost): register again; running attempts are in the next heartbeat.
+                LogReRegister(_logger, Registration.WorkerId);
                 await Worker.Register(Registration, _self).ConfigureAwait(false);
+            }
+            else if (ack.Drain && !_draining)
+            {
+                _ = StartDrain(); // the server asked for a drain and its push did not arrive
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -263,6 +332,15 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: {Count} reports not delivered yet, retrying")]
     private static partial void LogReportRetry(ILogger logger, Exception exception, string workerId, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: registering again")]
+    private static partial void LogReRegister(ILogger logger, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: could not tell the cluster about the drain; finishing work anyway")]
+    private static partial void LogDrainNotice(ILogger logger, Exception exception, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: deregistration failed, retrying")]
+    private static partial void LogDeregisterRetry(ILogger logger, Exception exception, string workerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string workerId);

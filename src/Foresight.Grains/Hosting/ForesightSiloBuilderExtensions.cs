@@ -1,4 +1,6 @@
 using Foresight.Abstractions.Events;
+using Foresight.Grains.Logs;
+using Foresight.Grains.Secrets;
 using Foresight.Grains.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,7 +16,7 @@ public static class ForesightSiloBuilderExtensions
     /// <summary>Every storage provider name Foresight's grains use.</summary>
     public static readonly IReadOnlyList<string> StorageNames = ["jobs", "workflows", "workers", "models", "profiles", "PubSubStore"];
 
-    /// <summary>Options (validated at start-up with a message naming the bad key) and the clock.</summary>
+    /// <summary>Options (validated at start-up with a message naming the bad key), the clock, the log store and the secret resolver.</summary>
     public static ISiloBuilder AddForesight(this ISiloBuilder silo, Action<ForesightOptions>? configure = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
@@ -27,6 +29,8 @@ public static class ForesightSiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<ForesightOptions>, ForesightOptionsValidator>();
         silo.Services.TryAddSingleton(new ForesightClock(time ?? TimeProvider.System));
+        silo.Services.AddForesightLogs();
+        silo.Services.AddForesightSecrets();
         return silo;
     }
 

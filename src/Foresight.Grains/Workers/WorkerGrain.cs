@@ -4,6 +4,7 @@ using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
+using Foresight.Grains.Secrets;
 using Foresight.Scheduling.Workers;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,7 @@ public sealed partial class WorkerGrain(
     [PersistentState("worker", "workers")] IPersistentState<WorkerRecord> state,
     ForesightClock clock,
     IOptions<ForesightOptions> options,
+    ISecretResolver secrets,
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     private const int ClaimTries = 3;
@@ -135,7 +137,7 @@ public sealed partial class WorkerGrain(
             switch (specs[i])
             {
                 case ClaimOutcome.Claimed claimed:
-                    accepted.Add(new Assignment(attempts[i].JobId, attempts[i].Attempt, claimed.Spec));
+                    accepted.Add(new Assignment(attempts[i].JobId, attempts[i].Attempt, claimed.Spec, await SecretsOfAsync(claimed.Spec)));
                     break;
                 case ClaimOutcome.Refused:
                     refused.Add(attempts[i]);
@@ -277,6 +279,26 @@ public sealed partial class WorkerGrain(
         }
     }
 
+    /// <summary>The job's secrets for its agent; they travel with the assignment only, never into grain state.</summary>
+    private async Task<IReadOnlyDictionary<string, string>?> SecretsOfAsync(JobSpec spec)
+    {
+        if (string.IsNullOrWhiteSpace(spec.SecretScope))
+        {
+            return null;
+        }
+
+        try
+        {
+            var found = await secrets.ResolveAsync(spec.SecretScope);
+            return found.Count == 0 ? null : found;
+        }
+        catch (Exception e)
+        {
+            LogSecretsUnresolved(logger, e, WorkerId, spec.SecretScope);
+            return null;
+        }
+    }
+
     private void Forget(JobAttempt attempt)
     {
         if (Record.Running.TryGetValue(attempt.JobId, out var running) && running == attempt.Attempt)
@@ -398,6 +420,9 @@ public sealed partial class WorkerGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: claim of {JobId} failed")]
     private static partial void LogClaimRetry(ILogger logger, Exception exception, string workerId, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: secrets of scope {Scope} could not be resolved; the job runs without them")]
+    private static partial void LogSecretsUnresolved(ILogger logger, Exception exception, string workerId, string scope);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Worker {WorkerId}: heartbeat event not published")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string workerId);

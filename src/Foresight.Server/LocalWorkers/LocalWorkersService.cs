@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Workers;
 using Foresight.Agent.Execution;
+using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
 using Foresight.Execution;
 using Foresight.Server.Hosting;
@@ -32,7 +33,13 @@ public sealed partial class LocalWorkersService(
 
         var root = o.WorkspaceRoot ?? Path.Combine(Path.GetTempPath(), "foresight-workspaces", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Directory.CreateDirectory(root);
-        var executor = new ShellJobExecutor(new ProcessRunner(TimeProvider.System), root, TimeSpan.FromHours(1));
+        JobWorkspace.CleanStale(root);
+        // The agent's step executor, logs streamed through the same log grain agents use.
+        var executor = new ShellJobExecutor(
+            new ProcessRunner(TimeProvider.System),
+            new StepExecutorOptions { WorkRoot = root },
+            new GrainLogSink(grains),
+            loggers.CreateLogger<ShellJobExecutor>());
         var labels = o.LocalWorkerLabels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var host = Environment.MachineName;
         for (var i = 0; i < o.LocalWorkers; i++)

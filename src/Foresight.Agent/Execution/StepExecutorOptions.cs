@@ -1,0 +1,21 @@
+using Foresight.Agent.Logs;
+
+namespace Foresight.Agent.Execution;
+
+/// <summary>Settings of <see cref="ShellJobExecutor"/>.</summary>
+public sealed class StepExecutorOptions
+{
+    /// <summary>Where attempt workspaces are created (one directory per attempt, removed after it).</summary>
+    public string WorkRoot { get; set; } = Path.Combine(Path.GetTempPath(), "foresight-agent");
+
+    /// <summary>Wall-clock limit of a job whose spec names none.</summary>
+    public TimeSpan DefaultJobTimeout { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Characters of (masked) output kept for the result's tail.</summary>
+    public int TailChars { get; set; } = 16 * 1024;
+
+    /// <summary>After a job ends and its leftover processes were killed, how long to wait for their output to close.</summary>
+    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(5);
+
+    public LogStreamOptions Log { get; set; } = new();
+}

@@ -25,8 +25,8 @@ internal static class SubmitCommand
                 return ClientCommands.Fail($"no such file: {path.FullName}");
             }
 
-            var trigger = new WorkflowTrigger(parse.GetValue(gitRef), parse.GetValue(sha), parse.GetValue(eventName));
-            var run = await client.SubmitWorkflowFileAsync(path.FullName, trigger, ct);
+            var options = new WorkflowRunOptions(parse.GetValue(gitRef), parse.GetValue(sha), parse.GetValue(eventName));
+            var run = await client.SubmitWorkflowFileAsync(path.FullName, options, ct);
             if (parse.GetValue(noWatch))
             {
                 Console.Out.WriteLine(run.RunId);

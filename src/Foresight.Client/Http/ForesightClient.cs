@@ -103,44 +103,42 @@ public sealed class ForesightClient : IDisposable
         var withId = job.Id is null ? job with { Id = Guid.NewGuid().ToString("n") } : job;
         return await SendAsync<JobView>(
             () => new HttpRequestMessage(HttpMethod.Post, Relative("api/jobs")) { Content = JsonContent.Create(withId, options: Json) },
-            RetryMode.Always,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Starts a run of a workflow (<c>POST /api/workflows</c>), given as the text of a workflow file (the GitHub
-    /// Actions subset Foresight reads). Tried again only when the server certainly did not start it (no connection,
-    /// 429, 503), so a lost answer never starts the workflow twice.
+    /// Actions subset Foresight reads). The run gets its id here (unless <see cref="WorkflowRunOptions.RunId"/> names
+    /// one) and the server starts one run per id, so a submission retried after a lost answer never starts it twice.
     /// </summary>
-    /// <param name="yaml">The workflow file's text.</param>
-    /// <param name="trigger">The git ref, commit and event the run is for (<c>${{ github.* }}</c>); null for none.</param>
+    /// <param name="yaml">The workflow file's text (YAML, or JSON).</param>
+    /// <param name="options">The git ref, commit and event the run is for (<c>${{ github.* }}</c>), its id, its secret scope; null for none.</param>
     /// <param name="cancellationToken">Stops waiting (the run may have started already).</param>
-    /// <returns>The new run; its <see cref="WorkflowRunView.RunId"/> is what to watch.</returns>
-    /// <exception cref="ForesightApiException">The server refused the file (400/422 with the line and column of the problem).</exception>
+    /// <returns>The run (new, or the one already started with that id); its <see cref="WorkflowRunView.RunId"/> is what to watch.</returns>
+    /// <exception cref="ForesightApiException">The server refused the file (400/422 naming the field, with the line and column of the problem).</exception>
     /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
-    public async Task<WorkflowRunView> SubmitWorkflowAsync(string yaml, WorkflowTrigger? trigger = null, CancellationToken cancellationToken = default)
+    public async Task<WorkflowRunView> SubmitWorkflowAsync(string yaml, WorkflowRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var path = "api/workflows" + (trigger?.ToQuery() ?? "");
+        var path = "api/workflows" + (options ?? new WorkflowRunOptions()).ToQuery(options?.RunId ?? Guid.NewGuid().ToString("n"));
         return await SendAsync<WorkflowRunView>(
             () => new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = new StringContent(yaml, Encoding.UTF8, "application/yaml") },
-            RetryMode.WhenNotProcessed,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Starts a run of the workflow file at <paramref name="path"/>; see <see cref="SubmitWorkflowAsync"/>.</summary>
     /// <param name="path">The workflow file, e.g. <c>.github/workflows/ci.yml</c>.</param>
-    /// <param name="trigger">The git ref, commit and event the run is for; null for none.</param>
+    /// <param name="options">The git ref, commit and event the run is for, its id, its secret scope; null for none.</param>
     /// <param name="cancellationToken">Stops reading or waiting.</param>
-    /// <returns>The new run.</returns>
+    /// <returns>The run.</returns>
     /// <exception cref="IOException">The file cannot be read.</exception>
     /// <exception cref="ForesightApiException">The server refused the file.</exception>
     /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
-    public async Task<WorkflowRunView> SubmitWorkflowFileAsync(string path, WorkflowTrigger? trigger = null, CancellationToken cancellationToken = default)
+    public async Task<WorkflowRunView> SubmitWorkflowFileAsync(string path, WorkflowRunOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var yaml = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return await SubmitWorkflowAsync(yaml, trigger, cancellationToken).ConfigureAwait(false);
+        return await SubmitWorkflowAsync(yaml, options, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The job's current state (<c>GET /api/jobs/{id}</c>).</summary>
@@ -152,7 +150,7 @@ public sealed class ForesightClient : IDisposable
     public Task<JobView> GetJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        return SendAsync<JobView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/jobs/{ApiPath.Id(jobId)}")), RetryMode.Always, cancellationToken);
+        return SendAsync<JobView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/jobs/{ApiPath.Id(jobId)}")), cancellationToken);
     }
 
     /// <summary>The run's current state and its jobs' (<c>GET /api/workflows/{id}</c>).</summary>
@@ -164,7 +162,7 @@ public sealed class ForesightClient : IDisposable
     public Task<WorkflowRunView> GetWorkflowAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
-        return SendAsync<WorkflowRunView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/workflows/{ApiPath.Id(runId)}")), RetryMode.Always, cancellationToken);
+        return SendAsync<WorkflowRunView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/workflows/{ApiPath.Id(runId)}")), cancellationToken);
     }
 
     /// <summary>Cancels the job (<c>POST /api/jobs/{id}/cancel</c>); a running attempt is stopped. Cancelling an ended job changes nothing.</summary>
@@ -176,7 +174,7 @@ public sealed class ForesightClient : IDisposable
     public async Task<JobView> CancelJobAsync(string jobId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(jobId);
-        return await SendAsync<JobView>(() => new HttpRequestMessage(HttpMethod.Post, Relative($"api/jobs/{ApiPath.Id(jobId)}/cancel")), RetryMode.Always, cancellationToken, allowEmpty: true).ConfigureAwait(false)
+        return await SendAsync<JobView>(() => new HttpRequestMessage(HttpMethod.Post, Relative($"api/jobs/{ApiPath.Id(jobId)}/cancel")), cancellationToken, allowEmpty: true).ConfigureAwait(false)
             ?? await GetJobAsync(jobId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -189,7 +187,7 @@ public sealed class ForesightClient : IDisposable
     public async Task<WorkflowRunView> CancelWorkflowAsync(string runId, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(runId);
-        return await SendAsync<WorkflowRunView>(() => new HttpRequestMessage(HttpMethod.Post, Relative($"api/workflows/{ApiPath.Id(runId)}/cancel")), RetryMode.Always, cancellationToken, allowEmpty: true).ConfigureAwait(false)
+        return await SendAsync<WorkflowRunView>(() => new HttpRequestMessage(HttpMethod.Post, Relative($"api/workflows/{ApiPath.Id(runId)}/cancel")), cancellationToken, allowEmpty: true).ConfigureAwait(false)
             ?? await GetWorkflowAsync(runId, cancellationToken).ConfigureAwait(false);
     }
 
@@ -199,7 +197,7 @@ public sealed class ForesightClient : IDisposable
     /// <exception cref="ForesightApiException">The server refused the request.</exception>
     /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
     public async Task<IReadOnlyList<PoolView>> GetPoolsAsync(CancellationToken cancellationToken = default) =>
-        await SendAsync<List<PoolView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative("api/pools")), RetryMode.Always, cancellationToken).ConfigureAwait(false);
+        await SendAsync<List<PoolView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative("api/pools")), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The registered workers (<c>GET /api/workers</c>), all of them or one pool's.</summary>
     /// <param name="pool">Only this pool's workers; null for all.</param>
@@ -210,7 +208,7 @@ public sealed class ForesightClient : IDisposable
     public async Task<IReadOnlyList<WorkerView>> GetWorkersAsync(string? pool = null, CancellationToken cancellationToken = default)
     {
         var path = "api/workers" + (string.IsNullOrEmpty(pool) ? "" : "?pool=" + Uri.EscapeDataString(pool));
-        return await SendAsync<List<WorkerView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative(path)), RetryMode.Always, cancellationToken).ConfigureAwait(false);
+        return await SendAsync<List<WorkerView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative(path)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -313,15 +311,15 @@ public sealed class ForesightClient : IDisposable
         }
     }
 
-    private async Task<T> SendAsync<T>(Func<HttpRequestMessage> build, RetryMode mode, CancellationToken cancellation)
+    private async Task<T> SendAsync<T>(Func<HttpRequestMessage> build, CancellationToken cancellation)
         where T : class =>
-        await SendAsync<T>(build, mode, cancellation, allowEmpty: false).ConfigureAwait(false)
+        await SendAsync<T>(build, cancellation, allowEmpty: false).ConfigureAwait(false)
         ?? throw new ForesightApiException("the server answered with an empty body");
 
-    private async Task<T?> SendAsync<T>(Func<HttpRequestMessage> build, RetryMode mode, CancellationToken cancellation, bool allowEmpty)
+    private async Task<T?> SendAsync<T>(Func<HttpRequestMessage> build, CancellationToken cancellation, bool allowEmpty)
         where T : class
     {
-        using var response = await _sender.SendAsync(build, mode, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
+        using var response = await _sender.SendAsync(build, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
         var body = await response.Content.ReadAsStringAsync(cancellation).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(body))
         {

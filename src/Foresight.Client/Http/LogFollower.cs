@@ -34,7 +34,6 @@ internal sealed class LogFollower(ResilientSender sender, Func<string, Cancellat
             var requestedAttempt = pinned;
             using var response = await sender.SendAsync(
                 () => Request(jobId, requestedAttempt, requested, follow),
-                RetryMode.Always,
                 HttpCompletionOption.ResponseHeadersRead,
                 cancellation).ConfigureAwait(false);
             pinned ??= Header(response, AttemptHeader) is { } named ? (int)named : null;
@@ -56,7 +55,7 @@ internal sealed class LogFollower(ResilientSender sender, Func<string, Cancellat
                     {
                         read = await body.ReadAsync(buffer, cancellation).ConfigureAwait(false);
                     }
-                    catch (Exception e) when (ResilientSender.IsTransient(e, RetryMode.Always, cancellation))
+                    catch (Exception e) when (ResilientSender.IsTransient(e, cancellation))
                     {
                         dropped = ExceptionDispatchInfo.Capture(e);
                         break;

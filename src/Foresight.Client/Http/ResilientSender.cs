@@ -3,27 +3,19 @@ using System.Net.Http.Headers;
 
 namespace Foresight.Client;
 
-/// <summary>Which failures a request may be tried again after.</summary>
-internal enum RetryMode
-{
-    /// <summary>The request is idempotent: any transient failure (connection, timeout, 5xx, 429) is tried again.</summary>
-    Always,
-
-    /// <summary>The request must not run twice: only failures where the server certainly did not act (no connection, 429, 503).</summary>
-    WhenNotProcessed,
-}
-
 /// <summary>Sends a request with the bearer token, trying again with back-off after transient failures.</summary>
 internal sealed class ResilientSender(HttpClient http, string? token, ForesightClientOptions options)
 {
     public ForesightClientOptions Options => options;
 
-    /// <summary>Sends until success (2xx) or a failure that is not transient or outlasted the tries.</summary>
+    /// <summary>
+    /// Sends until success (2xx) or a failure that is not transient or outlasted the tries. Every request of the API
+    /// is safe to repeat: reads and cancels by nature, submissions because they carry their job or run id.
+    /// </summary>
     /// <exception cref="ForesightApiException">The server refused the request.</exception>
     /// <exception cref="HttpRequestException">The server could not be reached.</exception>
     public async Task<HttpResponseMessage> SendAsync(
         Func<HttpRequestMessage> build,
-        RetryMode mode,
         HttpCompletionOption completion,
         CancellationToken cancellation)
     {
@@ -36,7 +28,7 @@ internal sealed class ResilientSender(HttpClient http, string? token, ForesightC
                 Authorize(request);
                 response = await http.SendAsync(request, completion, cancellation).ConfigureAwait(false);
             }
-            catch (Exception e) when (IsTransient(e, mode, cancellation) && attempt < options.MaxAttempts)
+            catch (Exception e) when (IsTransient(e, cancellation) && attempt < options.MaxAttempts)
             {
                 await DelayAsync(Backoff(attempt), cancellation).ConfigureAwait(false);
                 continue;
@@ -54,7 +46,7 @@ internal sealed class ResilientSender(HttpClient http, string? token, ForesightC
             using (response)
             {
                 var retryAfter = ProblemReader.RetryAfter(response, options.TimeProvider);
-                if (!IsTransient(response.StatusCode, mode) || attempt >= options.MaxAttempts || retryAfter > options.MaxRetryAfter)
+                if (!IsTransient(response.StatusCode) || attempt >= options.MaxAttempts || retryAfter > options.MaxRetryAfter)
                 {
                     throw await ProblemReader.ReadAsync(response, retryAfter, cancellation).ConfigureAwait(false);
                 }
@@ -75,8 +67,8 @@ internal sealed class ResilientSender(HttpClient http, string? token, ForesightC
     public Task DelayAsync(TimeSpan delay, CancellationToken cancellation) =>
         delay <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(delay, options.TimeProvider, cancellation);
 
-    /// <summary>Whether reading or sending failed in a way another try may cure (and that try is allowed).</summary>
-    public static bool IsTransient(Exception failure, RetryMode mode, CancellationToken cancellation)
+    /// <summary>Whether reading or sending failed in a way another try may cure.</summary>
+    public static bool IsTransient(Exception failure, CancellationToken cancellation)
     {
         if (cancellation.IsCancellationRequested)
         {
@@ -85,8 +77,6 @@ internal sealed class ResilientSender(HttpClient http, string? token, ForesightC
 
         return failure switch
         {
-            HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-            _ when mode == RetryMode.WhenNotProcessed => false,
             HttpRequestException e => e.HttpRequestError is not (
                 HttpRequestError.SecureConnectionError
                 or HttpRequestError.UserAuthenticationError
@@ -102,11 +92,9 @@ internal sealed class ResilientSender(HttpClient http, string? token, ForesightC
     }
 
     /// <summary>Whether an answer's status is worth another try: the server is overloaded, restarting or briefly failing.</summary>
-    public static bool IsTransient(HttpStatusCode status, RetryMode mode) =>
-        mode == RetryMode.Always
-            ? status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
-              || ((int)status >= 500 && status is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported))
-            : status is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable;
+    public static bool IsTransient(HttpStatusCode status) =>
+        status is HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout
+        || ((int)status >= 500 && status is not (HttpStatusCode.NotImplemented or HttpStatusCode.HttpVersionNotSupported));
 
     private void Authorize(HttpRequestMessage request)
     {

@@ -145,7 +145,7 @@ public sealed class RetryTests
     }
 
     [Fact]
-    public async Task A_workflow_is_resubmitted_after_a_503_but_never_after_a_500_that_may_have_started_it()
+    public async Task A_workflow_submission_is_retried_with_the_same_run_id_so_it_starts_once()
     {
         await using var gateway = await ScriptedGateway.StartAsync();
         var run = new WorkflowRunView("r1", "ci", "Running", [new WorkflowJobView("build", null, "Pending", [])], null, null);
@@ -157,28 +157,30 @@ public sealed class RetryTests
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     break;
                 case 2:
-                    await ScriptedGateway.Json(context, run, HttpStatusCode.Created);
+                    context.Abort(); // the run may have started: only its id keeps the retry from starting another
                     break;
                 default:
-                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    await ScriptedGateway.Json(context, run, HttpStatusCode.Created);
                     break;
             }
         };
         using var client = new ForesightClient(gateway.BaseAddress, "t", new ForesightClientOptions { TimeProvider = new RecordingTimeProvider() });
 
-        var started = await client.SubmitWorkflowAsync("name: ci\non: push\n", new WorkflowTrigger(Ref: "refs/heads/main", Sha: "abc"));
-        var error = await Assert.ThrowsAsync<ForesightApiException>(() => client.SubmitWorkflowAsync("name: ci\n"));
+        var started = await client.SubmitWorkflowAsync("name: ci\non: push\n", new WorkflowRunOptions(Ref: "refs/heads/main", Sha: "abc", SecretScope: "org/repo"));
+        await client.SubmitWorkflowAsync("name: ci\n", new WorkflowRunOptions(RunId: "nightly-42"));
 
         Assert.Equal("r1", started.RunId);
         Assert.Equal("build", Assert.Single(started.Jobs).Key);
-        Assert.Equal(HttpStatusCode.InternalServerError, error.StatusCode);
         var seen = gateway.Seen.ToList();
-        Assert.Equal(3, seen.Count);
-        Assert.Equal("application/yaml; charset=utf-8", seen[0].ContentType);
-        Assert.Equal("name: ci\non: push\n", seen[0].Body);
-        Assert.Equal("refs/heads/main", seen[0].Query["ref"]);
-        Assert.Equal("abc", seen[0].Query["sha"]);
-        Assert.Equal("/api/workflows", seen[0].Path);
+        Assert.Equal(4, seen.Count);
+        Assert.All(seen, r => Assert.Equal("/api/workflows", r.Path));
+        Assert.All(seen, r => Assert.Equal("application/yaml; charset=utf-8", r.ContentType));
+        Assert.All(seen.Take(3), r => Assert.Equal("name: ci\non: push\n", r.Body));
+        Assert.Single(seen.Take(3).Select(r => r.Query["id"]).Distinct());
+        Assert.Matches("^[0-9a-f]{32}$", seen[0].Query["id"]);
+        Assert.Equal(("refs/heads/main", "abc", "org/repo"), (seen[0].Query["ref"], seen[0].Query["sha"], seen[0].Query["secretScope"]));
+        Assert.False(seen[0].Query.ContainsKey("event"));
+        Assert.Equal("nightly-42", seen[3].Query["id"]);
     }
 
     [Fact]

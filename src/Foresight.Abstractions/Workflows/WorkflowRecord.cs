@@ -13,9 +13,21 @@ public sealed class WorkflowRecord
     [Id(4)] public WorkflowStatus Status { get; set; } = WorkflowStatus.Pending;
     [Id(5)] public DateTimeOffset? StartedAt { get; set; }
     [Id(6)] public DateTimeOffset? FinishedAt { get; set; }
+
+    /// <summary>Jobs that ended without running because their condition was false (their state is Cancelled).</summary>
+    [Id(7)] public HashSet<string> Skipped { get; set; } = [];
+
+    /// <summary>Why a job ended without succeeding when the run decided it: skipped, fail-fast, run cancelled.</summary>
+    [Id(8)] public Dictionary<string, string> JobReasons { get; set; } = [];
+
+    /// <summary>The run was cancelled; jobs whose condition still holds (always(), cancelled()) may still run, and
+    /// <see cref="Status"/> becomes Cancelled (or Failed) when the last job ends.</summary>
+    [Id(9)] public bool CancelRequested { get; set; }
+
+    [Id(10)] public string? CancelReason { get; set; }
 }
 
-/// <summary>Where a workflow run is.</summary>
+/// <summary>Where a workflow run is. Pending: waiting for its concurrency group.</summary>
 public enum WorkflowStatus
 {
     Pending,

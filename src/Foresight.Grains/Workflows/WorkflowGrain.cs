@@ -11,9 +11,11 @@ using Orleans.Concurrency;
 namespace Foresight.Grains.Workflows;
 
 /// <summary>
-/// One workflow run: submits each job once every job it needs has succeeded, skips (cancels) the jobs behind a
-/// failure, and ends when every job has. Reentrant so a job reporting back while the run cancels it cannot
-/// deadlock; writes are coalesced. Reconciles with its jobs on a timer in case a report was lost in a failure.
+/// One workflow run. The decisions (which job to release, skip or cancel, and how the run ended) are
+/// <see cref="WorkflowProgress"/>'s; this grain applies them: it submits released jobs, cancels what fail-fast or a
+/// run cancellation stops, waits for its concurrency group when it has one, and tells the group when it ends.
+/// Reentrant so a job reporting back while the run cancels it cannot deadlock; writes are coalesced. Reconciles with
+/// its jobs on a timer in case a report was lost in a failure.
 /// </summary>
 [Reentrant]
 public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
@@ -24,6 +26,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
     private readonly ILogger<WorkflowGrain> _logger;
     private readonly CoalescingWriter _writer;
     private IGrainTimer? _reconcile;
+    private IReadOnlyList<RunJob>? _jobs;
 
     public WorkflowGrain(
         [PersistentState("workflow", "workflows")] IPersistentState<WorkflowRecord> state,
@@ -40,6 +43,10 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private WorkflowRecord Run => _state.State;
 
+    private IReadOnlyList<RunJob> Jobs => _jobs ??= [.. Run.Spec!.Jobs.Select(j => new RunJob(j.Key, j.Needs, j.Condition, j.ContinueOnError, j.MatrixGroup, j.FailFast, j.MaxParallel))];
+
+    private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested);
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (Run.Status == WorkflowStatus.Running)
@@ -55,9 +62,85 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         ArgumentNullException.ThrowIfNull(spec);
         if (Run.Spec is not null)
         {
+            if (Run is { Status: WorkflowStatus.Pending, CancelRequested: false, Spec.Concurrency: not null })
+            {
+                await EnterGroupAsync(); // a retried start after a failure between our write and the group's answer
+            }
+
             return Run;
         }
 
+        Validate(spec);
+        var runId = this.GetPrimaryKeyString();
+        Run.RunId = runId;
+        Run.Spec = spec;
+        Run.Status = WorkflowStatus.Pending;
+        foreach (var job in spec.Jobs)
+        {
+            Run.JobIds[job.Key] = $"{runId}/{job.Key}";
+            Run.JobStates[job.Key] = JobState.Pending;
+        }
+
+        if (spec.Concurrency is null)
+        {
+            await BeginAsync();
+        }
+        else
+        {
+            await _writer.WriteAsync();
+            await EnterGroupAsync();
+        }
+
+        return Run;
+    }
+
+    public Task<bool> Release() => BeginAsync();
+
+    public Task JobEnded(string jobKey, JobState state)
+    {
+        if (!Run.JobStates.TryGetValue(jobKey, out var known) || JobStateMachine.IsTerminal(known) || !JobStateMachine.IsTerminal(state))
+        {
+            return Task.CompletedTask;
+        }
+
+        Run.JobStates[jobKey] = state;
+        return AdvanceAsync([]);
+    }
+
+    public async Task<WorkflowRecord> Cancel(string reason)
+    {
+        if (Run.Spec is null || Run.FinishedAt is not null || Run.CancelRequested)
+        {
+            return Run;
+        }
+
+        reason = string.IsNullOrWhiteSpace(reason) ? "cancelled" : reason;
+        Run.CancelRequested = true;
+        Run.CancelReason = reason;
+        if (Run.Status == WorkflowStatus.Pending)
+        {
+            // Still waiting for its concurrency group: nothing ran, so the run ends here.
+            foreach (var key in Run.JobStates.Keys.ToList())
+            {
+                Run.JobStates[key] = JobState.Cancelled;
+                Run.JobReasons[key] = $"cancelled before the run started: {reason}";
+            }
+
+            Finish(WorkflowOutcome.Cancelled);
+            await _writer.WriteAsync();
+            await LeaveGroupAsync();
+            return Run;
+        }
+
+        var toCancel = WorkflowProgress.ToCancel(Jobs, Snapshot);
+        await AdvanceAsync([.. toCancel.Select(key => (key, $"cancelled: {reason}"))]);
+        return Run;
+    }
+
+    public Task<WorkflowRecord> GetState() => Task.FromResult(Run);
+
+    private static void Validate(WorkflowSpec spec)
+    {
         var check = DagValidator.Check([.. spec.Jobs.Select(j => (j.Key, j.Needs))]);
         if (!check.IsValid)
         {
@@ -70,97 +153,155 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
             {
                 throw new InvalidJobSpecException($"jobs.{job.Key}.{problem.Field}", problem.Reason);
             }
+
+            if (JobCondition.Parse(job.Condition, out var error) is null)
+            {
+                throw new InvalidJobSpecException($"jobs.{job.Key}.condition", error!);
+            }
+
+            if (job.MaxParallel is < 1)
+            {
+                throw new InvalidJobSpecException($"jobs.{job.Key}.maxParallel", $"must be at least 1 (was {job.MaxParallel})");
+            }
         }
 
-        var runId = this.GetPrimaryKeyString();
-        Run.RunId = runId;
-        Run.Spec = spec;
-        Run.StartedAt = _clock.Now;
+        if (spec.Concurrency is { } concurrency && string.IsNullOrWhiteSpace(concurrency.Group))
+        {
+            throw new InvalidJobSpecException("concurrency.group", "must not be empty");
+        }
+    }
+
+    private async Task EnterGroupAsync()
+    {
+        var concurrency = Run.Spec!.Concurrency!;
+        var decision = await Group().Enter(Run.RunId, concurrency.CancelInProgress);
+        if (decision.Start)
+        {
+            await BeginAsync();
+        }
+
+        // The runs this one replaces (waiting) or stops (cancel-in-progress); ending, they free the group for this one.
+        var reason = $"superseded by run {Run.RunId} in concurrency group '{concurrency.Group}'";
+        await Task.WhenAll(decision.Cancel.Where(id => id != Run.RunId).Select(id => GrainFactory.GetGrain<IWorkflowGrain>(id).Cancel(reason)));
+    }
+
+    /// <summary>Pending → Running: released by the group (or at once without one). False when the run no longer waits.</summary>
+    private async Task<bool> BeginAsync()
+    {
+        if (Run.Spec is null || Run.CancelRequested || Run.FinishedAt is not null)
+        {
+            return false;
+        }
+
+        if (Run.Status != WorkflowStatus.Pending)
+        {
+            return true;
+        }
+
         Run.Status = WorkflowStatus.Running;
-        foreach (var job in spec.Jobs)
-        {
-            Run.JobIds[job.Key] = $"{runId}/{job.Key}";
-            Run.JobStates[job.Key] = JobState.Pending;
-        }
-
+        Run.StartedAt = _clock.Now;
         StartReconciling();
-        await AdvanceAsync();
-        return Run;
+        await AdvanceAsync([]);
+        return true;
     }
 
-    public Task JobEnded(string jobKey, JobState state)
-    {
-        if (!Run.JobStates.TryGetValue(jobKey, out var known) || JobStateMachine.IsTerminal(known))
-        {
-            return Task.CompletedTask;
-        }
-
-        Run.JobStates[jobKey] = state;
-        return AdvanceAsync();
-    }
-
-    public async Task<WorkflowRecord> Cancel(string reason)
-    {
-        if (Run.Status != WorkflowStatus.Running)
-        {
-            return Run;
-        }
-
-        Run.Status = WorkflowStatus.Cancelled;
-        var submitted = new List<string>();
-        foreach (var (key, jobState) in Run.JobStates.ToList())
-        {
-            if (jobState == JobState.Pending)
-            {
-                Run.JobStates[key] = JobState.Cancelled;
-            }
-            else if (!JobStateMachine.IsTerminal(jobState))
-            {
-                submitted.Add(key);
-            }
-        }
-
-        await _writer.WriteAsync();
-        await Task.WhenAll(submitted.Select(key => GrainFactory.GetGrain<IJobGrain>(Run.JobIds[key]).Cancel(reason)));
-        return Run;
-    }
-
-    public Task<WorkflowRecord> GetState() => Task.FromResult(Run);
-
-    private async Task AdvanceAsync()
+    /// <summary>Applies the next decisions of the run semantics, then submits and cancels jobs (durable first).</summary>
+    private async Task AdvanceAsync(IReadOnlyList<(string Key, string Reason)> cancels)
     {
         var toSubmit = new List<WorkflowJobSpec>();
+        var toCancel = new List<(string Key, string Reason)>();
+        var finished = false;
         if (Run.Status == WorkflowStatus.Running)
         {
-            var step = WorkflowProgress.Next([.. Run.Spec!.Jobs.Select(j => (j.Key, j.Needs))], Run.JobStates);
+            foreach (var (key, reason) in cancels)
+            {
+                if (Run.JobReasons.TryAdd(key, reason))
+                {
+                    toCancel.Add((key, reason));
+                }
+            }
+
+            var step = WorkflowProgress.Next(Jobs, Snapshot);
             foreach (var key in step.Skip)
             {
                 Run.JobStates[key] = JobState.Cancelled;
+                Run.Skipped.Add(key);
+                Run.JobReasons[key] = Run.CancelRequested ? "skipped: the run was cancelled" : $"skipped: if {Spec(key).Condition} is false";
+            }
+
+            foreach (var key in step.CancelPending)
+            {
+                Run.JobStates[key] = JobState.Cancelled;
+                Run.JobReasons[key] = FailFastReason(key);
             }
 
             foreach (var key in step.Start)
             {
                 Run.JobStates[key] = JobState.Queued;
+                toSubmit.Add(Spec(key));
             }
 
-            toSubmit.AddRange(Run.Spec.Jobs.Where(j => step.Start.Contains(j.Key)));
-        }
-
-        if (WorkflowProgress.Succeeded(Run.JobStates) is { } succeeded && Run.FinishedAt is null)
-        {
-            Run.FinishedAt = _clock.Now;
-            if (Run.Status == WorkflowStatus.Running)
+            foreach (var key in step.CancelRunning)
             {
-                Run.Status = succeeded ? WorkflowStatus.Succeeded : WorkflowStatus.Failed;
+                if (Run.JobReasons.TryAdd(key, FailFastReason(key)))
+                {
+                    toCancel.Add((key, Run.JobReasons[key]));
+                }
             }
 
-            _reconcile?.Dispose();
-            _reconcile = null;
+            if (WorkflowProgress.Outcome(Jobs, Snapshot) is { } outcome)
+            {
+                Finish(outcome);
+                finished = true;
+            }
         }
 
-        // Durable first: after a failure the reconciler re-submits, and submitting a job twice is harmless.
+        // Durable first: after a failure the reconciler re-submits, and submitting or cancelling a job twice is harmless.
         await _writer.WriteAsync();
         await Task.WhenAll(toSubmit.Select(SubmitAsync));
+        await Task.WhenAll(toCancel.Select(c => GrainFactory.GetGrain<IJobGrain>(Run.JobIds[c.Key]).Cancel(c.Reason)));
+        if (finished)
+        {
+            await LeaveGroupAsync();
+        }
+    }
+
+    private void Finish(WorkflowOutcome outcome)
+    {
+        Run.Status = outcome switch
+        {
+            WorkflowOutcome.Succeeded => WorkflowStatus.Succeeded,
+            WorkflowOutcome.Failed => WorkflowStatus.Failed,
+            _ => WorkflowStatus.Cancelled,
+        };
+        Run.FinishedAt = _clock.Now;
+        _reconcile?.Dispose();
+        _reconcile = null;
+    }
+
+    private string FailFastReason(string key) => $"cancelled: fail-fast (a job of matrix '{Spec(key).MatrixGroup}' failed)";
+
+    private WorkflowJobSpec Spec(string key) => Run.Spec!.Jobs.First(j => j.Key == key);
+
+    private IConcurrencyGroupGrain Group() => GrainFactory.GetGrain<IConcurrencyGroupGrain>(ConcurrencyGroupGrain.KeyOf(Run.Spec!));
+
+    private async Task LeaveGroupAsync()
+    {
+        if (Run.Spec?.Concurrency is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await Group().RunEnded(Run.RunId);
+        }
+#pragma warning disable CA1031 // the group checks on its running run when the next one enters
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogLeaveFailed(_logger, e, Run.RunId);
+        }
     }
 
     private Task SubmitAsync(WorkflowJobSpec job) =>
@@ -187,7 +328,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
                 if (job.Spec is null)
                 {
                     // The submit was lost before the job accepted it.
-                    await SubmitAsync(Run.Spec!.Jobs.First(j => j.Key == key));
+                    await SubmitAsync(Spec(key));
                 }
                 else if (JobStateMachine.IsTerminal(job.State))
                 {
@@ -203,4 +344,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {RunId}: reconciliation failed; will try again")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {RunId}: telling its concurrency group it ended failed; the group checks again when the next run enters")]
+    private static partial void LogLeaveFailed(ILogger logger, Exception exception, string runId);
 }

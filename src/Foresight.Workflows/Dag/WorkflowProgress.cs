@@ -2,60 +2,241 @@ using Foresight.Scheduling.Jobs;
 
 namespace Foresight.Workflows.Dag;
 
+/// <summary>A job of a run as the run semantics see it.</summary>
+/// <param name="Key">Unique in the run.</param>
+/// <param name="Needs">Keys of the jobs it waits for.</param>
+/// <param name="Condition">Its <c>if</c> (see <see cref="JobCondition"/>).</param>
+/// <param name="ContinueOnError">Its failure neither fails the run nor counts as a failure for the jobs behind it.</param>
+/// <param name="MatrixGroup">The matrix it was expanded from, if any.</param>
+/// <param name="FailFast">A failure in its matrix group cancels the group's other jobs.</param>
+/// <param name="MaxParallel">At most this many jobs of its matrix group released and not ended at once.</param>
+public sealed record RunJob(
+    string Key,
+    IReadOnlyList<string> Needs,
+    string Condition = "success()",
+    bool ContinueOnError = false,
+    string? MatrixGroup = null,
+    bool FailFast = false,
+    int? MaxParallel = null);
+
+/// <summary>Where a run is: each job's state, which of the ended jobs were skipped (their condition was false), and whether the run was cancelled.</summary>
+public sealed record RunSnapshot(IReadOnlyDictionary<string, JobState> States, IReadOnlySet<string> Skipped, bool Cancelled)
+{
+    public RunSnapshot(IReadOnlyDictionary<string, JobState> states)
+        : this(states, new HashSet<string>(), false)
+    {
+    }
+}
+
+/// <summary>What the run does next.</summary>
+/// <param name="Start">Release these (submit them): every need ended and the condition holds.</param>
+/// <param name="Skip">These end without running (state Cancelled, reason "skipped"): every need ended and the condition is false.</param>
+/// <param name="CancelPending">Not yet released, cancelled by fail-fast: end them as Cancelled without running.</param>
+/// <param name="CancelRunning">Released and not ended, cancelled by fail-fast: ask their JobGrain to cancel.</param>
+public sealed record WorkflowStep(
+    IReadOnlyList<string> Start,
+    IReadOnlyList<string> Skip,
+    IReadOnlyList<string> CancelPending,
+    IReadOnlyList<string> CancelRunning);
+
+/// <summary>How a run ended.</summary>
+public enum WorkflowOutcome
+{
+    Succeeded,
+    Failed,
+    Cancelled,
+}
+
 /// <summary>
-/// Which jobs of a workflow run move next, given each job's needs and current state: a pending job whose needs all
-/// succeeded starts; a pending job behind a need that ended otherwise is skipped (like GitHub Actions without
-/// <c>if: always()</c>), and so, transitively, is everything behind it. Pure, so the WorkflowGrain and any replay
-/// make the same decisions.
+/// The run semantics of a workflow, pure so the WorkflowGrain and any replay make the same decisions, following
+/// GitHub Actions:
+/// <list type="bullet">
+/// <item>A pending job is decided once every job it needs has ended: released when its condition holds, skipped
+/// otherwise. The default condition <c>success()</c> holds when every ancestor (needs, transitively) succeeded
+/// (a failure with continue-on-error counts as success) and the run is not cancelled; <c>failure()</c> when some
+/// ancestor failed or timed out without continue-on-error; <c>cancelled()</c> when the run was cancelled;
+/// <c>always()</c> always. A skipped or cancelled ancestor is not a success.</item>
+/// <item>Matrix <c>fail-fast</c>: once a job of the group failed (without continue-on-error), the group's jobs not
+/// yet released end as cancelled and those in flight are cancelled.</item>
+/// <item>Matrix <c>max-parallel</c>: at most that many jobs of a group are released and not ended at once.</item>
+/// <item>The run failed if a job failed or timed out without continue-on-error; otherwise it was cancelled if the
+/// run or one of its (not skipped) jobs was cancelled; otherwise it succeeded.</item>
+/// </list>
 /// </summary>
 public static class WorkflowProgress
 {
-    public static WorkflowStep Next(
-        IReadOnlyList<(string Key, IReadOnlyList<string> Needs)> jobs,
-        IReadOnlyDictionary<string, JobState> states)
+    public static WorkflowStep Next(IReadOnlyList<RunJob> jobs, RunSnapshot run)
     {
         ArgumentNullException.ThrowIfNull(jobs);
-        ArgumentNullException.ThrowIfNull(states);
-        var current = new Dictionary<string, JobState>(states, StringComparer.Ordinal);
+        ArgumentNullException.ThrowIfNull(run);
+        var view = new RunView(jobs, run);
         var start = new List<string>();
         var skip = new List<string>();
+        var cancelPending = new List<string>();
+        var cancelRunning = new List<string>();
         bool changed;
         do
         {
             changed = false;
-            foreach (var (key, needs) in jobs)
+            foreach (var group in jobs.Where(j => j is { MatrixGroup: not null, FailFast: true }).GroupBy(j => j.MatrixGroup))
             {
-                if (current[key] != JobState.Pending)
+                if (!group.Any(view.FailedRun))
                 {
                     continue;
                 }
 
-                var needed = needs.Select(n => current[n]).ToList();
-                if (needed.Any(s => JobStateMachine.IsTerminal(s) && s != JobState.Succeeded))
+                foreach (var member in group)
                 {
-                    current[key] = JobState.Cancelled;
-                    skip.Add(key);
+                    var state = view.States[member.Key];
+                    if (state == JobState.Pending)
+                    {
+                        view.States[member.Key] = JobState.Cancelled;
+                        cancelPending.Add(member.Key);
+                        changed = true;
+                    }
+                    else if (!JobStateMachine.IsTerminal(state) && !cancelRunning.Contains(member.Key))
+                    {
+                        cancelRunning.Add(member.Key);
+                    }
+                }
+            }
+
+            foreach (var job in jobs)
+            {
+                if (view.States[job.Key] != JobState.Pending || !job.Needs.All(n => JobStateMachine.IsTerminal(view.States[n])))
+                {
+                    continue;
+                }
+
+                if (!Holds(job, view.StatusOf(job)))
+                {
+                    view.States[job.Key] = JobState.Cancelled;
+                    view.Skipped.Add(job.Key);
+                    skip.Add(job.Key);
                     changed = true;
                 }
-                else if (needed.All(s => s == JobState.Succeeded))
+                else if (job.MaxParallel is not { } max || job.MatrixGroup is null || view.InFlight(job.MatrixGroup) < max)
                 {
-                    current[key] = JobState.Queued;
-                    start.Add(key);
+                    view.States[job.Key] = JobState.Queued;
+                    start.Add(job.Key);
                 }
             }
         }
         while (changed);
 
-        return new WorkflowStep(start, skip);
+        return new WorkflowStep(start, skip, cancelPending, cancelRunning);
     }
 
-    /// <summary>Null while some job has not ended; then true when every job succeeded.</summary>
-    public static bool? Succeeded(IReadOnlyDictionary<string, JobState> states)
+    /// <summary>
+    /// When the run is cancelled: the released jobs to cancel — those whose condition no longer holds once the run is
+    /// cancelled (a job with <c>always()</c> or <c>cancelled()</c> keeps running, as on GitHub).
+    /// </summary>
+    public static IReadOnlyList<string> ToCancel(IReadOnlyList<RunJob> jobs, RunSnapshot run)
     {
-        ArgumentNullException.ThrowIfNull(states);
-        return states.Values.All(JobStateMachine.IsTerminal) ? states.Values.All(s => s == JobState.Succeeded) : null;
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(run);
+        var view = new RunView(jobs, run with { Cancelled = true });
+        return [.. jobs
+            .Where(j => view.States[j.Key] is not JobState.Pending && !JobStateMachine.IsTerminal(view.States[j.Key]))
+            .Where(j => !Holds(j, view.StatusOf(j)))
+            .Select(j => j.Key)];
+    }
+
+    /// <summary>Null while some job has not ended; then how the run ended.</summary>
+    public static WorkflowOutcome? Outcome(IReadOnlyList<RunJob> jobs, RunSnapshot run)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        ArgumentNullException.ThrowIfNull(run);
+        if (!jobs.All(j => JobStateMachine.IsTerminal(run.States[j.Key])))
+        {
+            return null;
+        }
+
+        var view = new RunView(jobs, run);
+        if (jobs.Any(view.FailedRun))
+        {
+            return WorkflowOutcome.Failed;
+        }
+
+        return run.Cancelled || jobs.Any(j => run.States[j.Key] == JobState.Cancelled && !run.Skipped.Contains(j.Key))
+            ? WorkflowOutcome.Cancelled
+            : WorkflowOutcome.Succeeded;
+    }
+
+    /// <summary>Null when every condition can be evaluated at run time, else the first problem, naming the job.</summary>
+    public static string? CheckConditions(IReadOnlyList<RunJob> jobs)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        foreach (var job in jobs)
+        {
+            if (JobCondition.Parse(job.Condition, out var error) is null)
+            {
+                return $"job '{job.Key}': {error}";
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Holds(RunJob job, JobStatus status) =>
+        JobCondition.Parse(job.Condition, out _) is { } condition && condition.Evaluate(status);
+
+    /// <summary>A working copy of the run's state with the questions the rules ask of it.</summary>
+    private sealed class RunView
+    {
+        private readonly Dictionary<string, RunJob> _jobs;
+        private readonly Dictionary<string, HashSet<string>> _ancestors = new(StringComparer.Ordinal);
+        private readonly bool _cancelled;
+
+        public RunView(IReadOnlyList<RunJob> jobs, RunSnapshot run)
+        {
+            _jobs = jobs.ToDictionary(j => j.Key, StringComparer.Ordinal);
+            States = new Dictionary<string, JobState>(run.States, StringComparer.Ordinal);
+            Skipped = new HashSet<string>(run.Skipped, StringComparer.Ordinal);
+            _cancelled = run.Cancelled;
+        }
+
+        public Dictionary<string, JobState> States { get; }
+
+        public HashSet<string> Skipped { get; }
+
+        /// <summary>Ended in failure that counts: failed or timed out without continue-on-error.</summary>
+        public bool FailedRun(RunJob job) => States[job.Key] is JobState.Failed or JobState.TimedOut && !job.ContinueOnError;
+
+        public int InFlight(string group) =>
+            _jobs.Values.Count(j => j.MatrixGroup == group && States[j.Key] is not JobState.Pending && !JobStateMachine.IsTerminal(States[j.Key]));
+
+        public JobStatus StatusOf(RunJob job)
+        {
+            var ancestors = Ancestors(job.Key).Select(k => _jobs[k]).ToList();
+            var success = !_cancelled && ancestors.All(a => States[a.Key] == JobState.Succeeded
+                || (States[a.Key] is JobState.Failed or JobState.TimedOut && a.ContinueOnError));
+            return new JobStatus(success, ancestors.Any(FailedRun), _cancelled);
+        }
+
+        private HashSet<string> Ancestors(string key)
+        {
+            if (_ancestors.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            // Iterative walk: no recursion however long the chain of needs.
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            var stack = new Stack<string>(_jobs[key].Needs);
+            while (stack.TryPop(out var need))
+            {
+                if (found.Add(need))
+                {
+                    foreach (var further in _jobs[need].Needs)
+                    {
+                        stack.Push(further);
+                    }
+                }
+            }
+
+            _ancestors[key] = found;
+            return found;
+        }
     }
 }
-
-/// <summary>The jobs to start now and the jobs skipped because something they need did not succeed.</summary>
-public sealed record WorkflowStep(IReadOnlyList<string> Start, IReadOnlyList<string> Skip);

@@ -1,0 +1,76 @@
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Workflows;
+using Foresight.Workflows.Definitions;
+
+namespace Foresight.Grains.Workflows;
+
+/// <summary>
+/// From an expanded workflow (pure data of Foresight.Workflows) to the serializable run spec the WorkflowGrain runs:
+/// steps become <see cref="JobSpec.Steps"/>, <c>x-foresight</c> keys become resources, priority, retries and pool,
+/// and the jobs' secrets come from the repository (or, without one, the workflow's name).
+/// </summary>
+public static class WorkflowSpecMapper
+{
+    /// <summary>Attempts of a job whose file sets no <c>x-foresight.retries</c> (a lost worker is retried).</summary>
+    public const int DefaultMaxAttempts = 3;
+
+    public static WorkflowSpec Map(ExpandedWorkflow workflow, WorkflowTrigger trigger) => Map(workflow, trigger, null);
+
+    /// <summary>With a run id, each job also carries its <see cref="JobSpec.WorkflowId"/> (the WorkflowGrain sets it in any case).</summary>
+    public static WorkflowSpec Map(ExpandedWorkflow workflow, WorkflowTrigger trigger, string? runId)
+    {
+        ArgumentNullException.ThrowIfNull(workflow);
+        ArgumentNullException.ThrowIfNull(trigger);
+        var secretScope = string.IsNullOrWhiteSpace(trigger.Repository) ? workflow.Name : trigger.Repository;
+        return new WorkflowSpec(
+            workflow.Name,
+            [.. workflow.Jobs.Select(j => new WorkflowJobSpec(
+                j.Key,
+                ToJobSpec(j, runId, secretScope),
+                j.Needs,
+                j.Condition,
+                j.ContinueOnError,
+                j.MatrixGroup,
+                j.FailFast,
+                j.MaxParallel))],
+            workflow.ConcurrencyGroup is { } group ? new ConcurrencySpec(group, workflow.CancelInProgress) : null,
+            new TriggerInfo(trigger.Event, trigger.Repository, trigger.Ref, trigger.Sha, trigger.Actor, trigger.DeliveryId),
+            workflow.Source);
+    }
+
+    private static JobSpec ToJobSpec(ExpandedJob job, string? runId, string secretScope)
+    {
+        var steps = job.Steps.Select(s => new StepSpec(
+            s.Name,
+            s.Run,
+            s.Env.Count > 0 ? s.Env : null,
+            s.Shell,
+            s.WorkingDirectory,
+            s.ContinueOnError,
+            s.Timeout)).ToList();
+        return new JobSpec(
+            job.Name,
+            FallbackCommand(job.Steps),
+            job.Labels,
+            Cpu: job.Cpu ?? 1,
+            MemoryMb: job.MemoryMb ?? 256,
+            Priority: job.Priority,
+            Timeout: job.Timeout,
+            MaxAttempts: job.Retries is { } retries ? retries + 1 : DefaultMaxAttempts,
+            RetryableExitCodes: job.RetryExitCodes,
+            Pool: job.Pool,
+            Env: job.Env.Count > 0 ? job.Env : null,
+            WorkflowId: runId,
+            WorkflowJobKey: runId is null ? null : job.Key,
+            Steps: steps,
+            SecretScope: secretScope);
+    }
+
+    /// <summary>
+    /// The steps as one <c>sh</c> script, for an executor that only runs <see cref="JobSpec.Command"/> (the agent runs
+    /// <see cref="JobSpec.Steps"/> with their shells, directories and timeouts). A job whose steps were all left out by
+    /// their <c>if</c> runs nothing and succeeds.
+    /// </summary>
+    internal static string FallbackCommand(IReadOnlyList<ExpandedStep> steps) =>
+        steps.Count == 0 ? "true" : "set -e\n" + string.Join("\n", steps.Select(s => s.Run.TrimEnd('\n')));
+}

@@ -1,0 +1,297 @@
+using Foresight.Abstractions.Workflows;
+using Foresight.Cluster.Tests.Support;
+using Foresight.Grains.Workflows;
+using Foresight.Scheduling.Jobs;
+using Foresight.Workflows.Definitions;
+
+namespace Foresight.Cluster.Tests;
+
+/// <summary>
+/// Workflow files run end to end on the cluster (parse, expand, map, WorkflowGrain, real shell jobs): conditions after a
+/// failure, continue-on-error, matrix fail-fast and max-parallel, and concurrency groups.
+/// </summary>
+public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClassFixture<ShellClusterFixture>
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
+    private readonly ForesightCluster _cluster = fixture.Cluster;
+
+    private static WorkflowSpec Compile(string yaml, string runId)
+    {
+        var parsed = WorkflowParser.Parse(yaml, "test.yml");
+        Assert.True(parsed.Definition is not null, string.Join("\n", parsed.Diagnostics));
+        var trigger = new WorkflowTrigger("push", Ref: "refs/heads/main", Sha: "0123abc", Actor: "tests");
+        return WorkflowSpecMapper.Map(WorkflowExpander.Expand(parsed.Definition!, trigger, runId), trigger, runId);
+    }
+
+    private IWorkflowGrain Run(string runId) => _cluster.Client.GetGrain<IWorkflowGrain>(runId);
+
+    private async Task<WorkflowRecord> StartAsync(string yaml, string runId) => await Run(runId).Start(Compile(yaml, runId));
+
+    private async Task<WorkflowRecord> WaitAsync(string runId, Func<WorkflowRecord, bool> until)
+    {
+        WorkflowRecord run = null!;
+        await Eventually.HoldsAsync(
+            async () => until(run = await Run(runId).GetState()),
+            Deadline,
+            () => $"run {runId} is {run?.Status}: {string.Join(", ", run?.JobStates.Select(kv => $"{kv.Key}={kv.Value}") ?? [])}");
+        return run;
+    }
+
+    private Task<WorkflowRecord> WaitForEndAsync(string runId) => WaitAsync(runId, r => r.FinishedAt is not null);
+
+    private static string Marker() => Path.Combine(Path.GetTempPath(), $"foresight-sem-{Guid.NewGuid():n}");
+
+    [Fact]
+    public async Task After_a_failure_always_and_failure_jobs_run_and_default_jobs_are_skipped()
+    {
+        var marker = Marker();
+        var run = await StartAsync(
+            $$"""
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              build:
+                runs-on: linux
+                steps:
+                  - run: echo build >> {{marker}}
+                  - run: exit 3
+              test:
+                needs: build
+                runs-on: linux
+                steps: [{ run: echo test >> {{marker}} }]
+              report:
+                needs: test
+                if: failure()
+                runs-on: linux
+                steps: [{ run: echo report >> {{marker}} }]
+              cleanup:
+                needs: [build, test]
+                if: always()
+                runs-on: linux
+                steps: [{ run: echo cleanup >> {{marker}} }]
+              deploy:
+                needs: cleanup
+                runs-on: linux
+                steps: [{ run: echo deploy >> {{marker}} }]
+            """,
+            "sem-always");
+
+        Assert.Equal(WorkflowStatus.Running, run.Status);
+        run = await WaitForEndAsync("sem-always");
+
+        Assert.Equal(WorkflowStatus.Failed, run.Status);
+        Assert.Equal(JobState.Failed, run.JobStates["build"]);
+        Assert.Equal(JobState.Cancelled, run.JobStates["test"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["report"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["cleanup"]);
+        Assert.Equal(JobState.Cancelled, run.JobStates["deploy"]);
+        Assert.Equal(["deploy", "test"], run.Skipped.Order(StringComparer.Ordinal));
+        Assert.Equal("skipped: if success() is false", run.JobReasons["test"]);
+        Assert.Equal(["build", "report", "cleanup"], (await File.ReadAllLinesAsync(marker)).Order(Comparer<string>.Create((a, b) => Order(a).CompareTo(Order(b)))));
+
+        static int Order(string job) => job switch { "build" => 0, "report" => 1, _ => 2 };
+    }
+
+    [Fact]
+    public async Task A_job_failing_with_continue_on_error_lets_its_dependants_run_and_the_run_succeed()
+    {
+        var run = await StartAsync(
+            """
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              flaky:
+                runs-on: linux
+                continue-on-error: true
+                steps: [{ run: exit 1 }]
+              step-tolerant:
+                runs-on: linux
+                steps:
+                  - run: exit 7
+                    continue-on-error: true
+                  - run: 'true'
+              after:
+                needs: [flaky, step-tolerant]
+                runs-on: linux
+                steps: [{ run: 'true' }]
+              on-failure:
+                needs: flaky
+                if: failure()
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            "sem-coe");
+
+        run = await WaitForEndAsync(run.RunId);
+
+        Assert.Equal(WorkflowStatus.Succeeded, run.Status);
+        Assert.Equal(JobState.Failed, run.JobStates["flaky"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["step-tolerant"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["after"]);
+        Assert.Equal(JobState.Cancelled, run.JobStates["on-failure"]);
+        Assert.Contains("on-failure", run.Skipped);
+    }
+
+    [Fact]
+    public async Task A_failed_matrix_job_cancels_its_running_siblings_with_fail_fast()
+    {
+        var run = await StartAsync(
+            """
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              test:
+                runs-on: linux
+                strategy:
+                  matrix:
+                    n: [1, 2, 3]
+                steps:
+                  - run: if [ ${{ matrix.n }} = 1 ]; then sleep 0.5; exit 1; else sleep 60; fi
+              after:
+                needs: test
+                if: always()
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            "sem-failfast");
+
+        run = await WaitForEndAsync(run.RunId);
+
+        Assert.Equal(WorkflowStatus.Failed, run.Status);
+        Assert.Equal(JobState.Failed, run.JobStates["test (1)"]);
+        Assert.Equal(JobState.Cancelled, run.JobStates["test (2)"]);
+        Assert.Equal(JobState.Cancelled, run.JobStates["test (3)"]);
+        Assert.Equal("cancelled: fail-fast (a job of matrix 'test' failed)", run.JobReasons["test (2)"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["after"]);
+        Assert.True(run.FinishedAt - run.StartedAt < TimeSpan.FromSeconds(40), "the sleeping siblings were not stopped");
+        Assert.Equal(JobState.Cancelled, (await _cluster.Job("sem-failfast/test (3)").GetState()).State);
+    }
+
+    [Fact]
+    public async Task Max_parallel_runs_at_most_that_many_matrix_jobs_at_once()
+    {
+        var marker = Marker();
+        var run = await StartAsync(
+            $$"""
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              test:
+                runs-on: linux
+                strategy:
+                  max-parallel: 1
+                  matrix:
+                    n: [1, 2, 3, 4]
+                steps:
+                  - run: echo start >> {{marker}}; sleep 0.3; echo end >> {{marker}}
+            """,
+            "sem-maxparallel");
+
+        run = await WaitForEndAsync(run.RunId);
+
+        Assert.Equal(WorkflowStatus.Succeeded, run.Status);
+        var lines = await File.ReadAllLinesAsync(marker);
+        Assert.Equal(Enumerable.Range(0, 4).SelectMany(_ => new[] { "start", "end" }), lines);
+    }
+
+    [Fact]
+    public async Task A_new_run_with_cancel_in_progress_cancels_the_running_one_and_runs_after_it()
+    {
+        var group = $"deploy-{Guid.NewGuid():n}";
+        var yaml = $$"""
+            on: push
+            concurrency:
+              group: {{group}}
+              cancel-in-progress: true
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              deploy:
+                runs-on: linux
+                steps: [{ run: sleep 60 }]
+              notify:
+                needs: deploy
+                if: cancelled()
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """;
+        var first = await StartAsync(yaml, "sem-cip-1");
+        Assert.Equal(WorkflowStatus.Running, first.Status);
+        await _cluster.WaitForJobAsync("sem-cip-1/deploy", j => j.State == JobState.Running);
+
+        var second = await StartAsync(yaml.Replace("sleep 60", "true", StringComparison.Ordinal), "sem-cip-2");
+
+        first = await WaitForEndAsync("sem-cip-1");
+        Assert.Equal(WorkflowStatus.Cancelled, first.Status);
+        Assert.Equal(JobState.Cancelled, first.JobStates["deploy"]);
+        Assert.Equal(JobState.Succeeded, first.JobStates["notify"]);
+        Assert.StartsWith("superseded by run sem-cip-2", first.CancelReason, StringComparison.Ordinal);
+
+        second = await WaitForEndAsync("sem-cip-2");
+        Assert.Equal(WorkflowStatus.Succeeded, second.Status);
+        Assert.Equal(JobState.Cancelled, second.JobStates["notify"]);
+        Assert.True(second.StartedAt >= first.FinishedAt, "the new run started before the cancelled one ended");
+        var groupState = await _cluster.Client.GetGrain<IConcurrencyGroupGrain>(group).GetState();
+        Assert.Null(groupState.Running);
+        Assert.Null(groupState.Pending);
+    }
+
+    [Fact]
+    public async Task Without_cancel_in_progress_a_new_run_waits_and_a_newer_waiting_run_replaces_it()
+    {
+        var group = $"release-{Guid.NewGuid():n}";
+        var yaml = $$"""
+            on: push
+            concurrency: {{group}}
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              release:
+                runs-on: linux
+                steps: [{ run: sleep 1 }]
+            """;
+
+        var first = await StartAsync(yaml, "sem-wait-1");
+        var second = await StartAsync(yaml, "sem-wait-2");
+        var third = await StartAsync(yaml, "sem-wait-3");
+
+        Assert.Equal(WorkflowStatus.Running, first.Status);
+        Assert.Equal(WorkflowStatus.Pending, third.Status);
+        second = await WaitForEndAsync("sem-wait-2");
+        Assert.Equal(WorkflowStatus.Cancelled, second.Status);
+        Assert.Null(second.StartedAt);
+        Assert.Equal(JobState.Pending, (await _cluster.Job("sem-wait-2/release").GetState()).State);
+
+        first = await WaitForEndAsync("sem-wait-1");
+        third = await WaitForEndAsync("sem-wait-3");
+        Assert.Equal(WorkflowStatus.Succeeded, first.Status);
+        Assert.Equal(WorkflowStatus.Succeeded, third.Status);
+        Assert.True(third.StartedAt >= first.FinishedAt, "the waiting run started before the running one ended");
+    }
+
+    [Fact]
+    public async Task Cancelling_a_waiting_run_frees_its_place_and_a_condition_the_runtime_cannot_evaluate_is_refused()
+    {
+        var group = $"g-{Guid.NewGuid():n}";
+        var yaml = $$"""
+            on: push
+            concurrency: {{group}}
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              j:
+                runs-on: linux
+                steps: [{ run: sleep 1 }]
+            """;
+        await StartAsync(yaml, "sem-free-1");
+        await StartAsync(yaml, "sem-free-2");
+
+        var cancelled = await Run("sem-free-2").Cancel("not needed");
+
+        Assert.Equal(WorkflowStatus.Cancelled, cancelled.Status);
+        Assert.Null((await _cluster.Client.GetGrain<IConcurrencyGroupGrain>(group).GetState()).Pending);
+        Assert.Equal(WorkflowStatus.Succeeded, (await WaitForEndAsync("sem-free-1")).Status);
+
+        var spec = Compile(yaml, "sem-bad");
+        var bad = spec with { Jobs = [spec.Jobs[0] with { Condition = "matrix.os == 'linux'" }] };
+        var error = await Assert.ThrowsAsync<Abstractions.Jobs.InvalidJobSpecException>(() => Run("sem-bad").Start(bad));
+        Assert.Equal("jobs.j.condition", error.Field);
+    }
+}

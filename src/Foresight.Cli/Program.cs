@@ -4,5 +4,6 @@ using Foresight.Cli.Commands;
 var root = new RootCommand("foresight: submit, watch, forecast, simulate and evaluate Foresight workloads");
 root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
+root.Subcommands.Add(WorkflowsCommand.Create());
 ClientCommands.AddTo(root);
 return await ClientCommands.InvokeAsync(root, args);

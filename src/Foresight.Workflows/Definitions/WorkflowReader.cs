@@ -1092,7 +1092,7 @@ internal sealed partial class WorkflowReader
         if (name.Equals("actions/checkout", StringComparison.OrdinalIgnoreCase))
         {
             return ("uses: actions/checkout",
-                $"action steps are not supported (uses: {action}); Foresight jobs start in an empty workspace, so replace this step with a run step such as: git clone --depth 1 \"$FORESIGHT_REPOSITORY_URL\" . && git checkout ${{{{ github.sha }}}}");
+                $"action steps are not supported (uses: {action}); Foresight jobs start in an empty workspace, so replace this step with a run step such as: git clone https://github.com/${{{{ github.repository }}}} . && git checkout ${{{{ github.sha }}}}");
         }
 
         if (name.StartsWith("docker://", StringComparison.Ordinal))

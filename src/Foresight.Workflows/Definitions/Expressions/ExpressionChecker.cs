@@ -159,6 +159,11 @@ internal static class ExpressionChecker
                     issues.Add(new ExprIssue(false, "expression: github.event",
                         "github.event (the webhook payload) is not available in Foresight; use github.event_name, github.ref, github.sha, github.actor, …", root.Offset));
                 }
+                else if (name == "workspace")
+                {
+                    issues.Add(new ExprIssue(false, "expression: github.workspace",
+                        "github.workspace is not available as an expression; in scripts use $GITHUB_WORKSPACE, which the agent sets (steps already start in the workspace)", root.Offset));
+                }
                 else if (!GithubNames.Contains(name))
                 {
                     issues.Add(new ExprIssue(false, $"expression: github.{name}",
@@ -185,7 +190,7 @@ internal static class ExpressionChecker
                 {
                     "steps" => "the steps context (step outputs and outcomes) is not supported",
                     "needs" => "the needs context (job outputs and results) is not supported; use if: failure() / success() / always() for results",
-                    "runner" => "the runner context is not supported; the agent sets RUNNER_OS-style variables in the environment instead",
+                    "runner" => "the runner context is not supported; in scripts use the variables the agent sets ($RUNNER_TEMP, $GITHUB_WORKSPACE)",
                     "vars" => "configuration variables (vars) are not supported; use env",
                     _ => $"the {root.Name} context is not supported",
                 }, root.Offset));

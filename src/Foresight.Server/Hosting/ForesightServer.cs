@@ -30,6 +30,7 @@ public static class ForesightServer
             ["--gateway-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)}",
             ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",
         });
+        builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
         return builder;
     }
 
@@ -54,7 +55,7 @@ public static class ForesightServer
 
         builder.UseOrleans(silo =>
         {
-            silo.UseForesightEmbeddedStorage(serverOptions);
+            silo.AddForesightStorage(configuration, serverOptions);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
         });

@@ -1,0 +1,96 @@
+using System.Net;
+using Foresight.Abstractions.Events;
+using Foresight.Grains.Hosting;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Foresight.Server.Hosting;
+
+/// <summary>Clustering, grain storage and reminders: embedded (in memory) or a durable cluster on PostgreSQL.</summary>
+public static class StorageSiloBuilderExtensions
+{
+    /// <summary>The ADO.NET invariant name of Npgsql, which every Orleans AdoNet provider needs told.</summary>
+    public const string NpgsqlInvariant = "Npgsql";
+
+    /// <summary>
+    /// <c>--storage memory</c> (default): the embedded single-process set-up. <c>--storage postgres</c>: AdoNet
+    /// clustering, grain storage and reminders on PostgreSQL, cluster and service ids and endpoints from
+    /// <see cref="StorageOptions"/>, and a start-up check that stops the start when the database cannot serve.
+    /// </summary>
+    public static ISiloBuilder AddForesightStorage(this ISiloBuilder silo, IConfiguration configuration, ServerOptions server)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(server);
+        var options = StorageOptions.From(configuration);
+        if (options.Validate() is { } problem)
+        {
+            throw new InvalidOperationException(problem);
+        }
+
+        if (!options.IsPostgres)
+        {
+            return silo.UseForesightEmbeddedStorage(server);
+        }
+
+        silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+        if (options.SiloName is { } name)
+        {
+            silo.Configure<SiloOptions>(o => o.SiloName = name);
+        }
+
+        if (options.AdvertisedIp is { } ip)
+        {
+            var address = IPAddress.Parse(ip);
+            // Loopback (several silos on one machine, tests) stays on loopback; any other address listens on all
+            // interfaces, as a pod must (its IP is not bindable before the network is up in some set-ups).
+            silo.ConfigureEndpoints(address, server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+        }
+        else
+        {
+            silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
+        silo.Services.AddSingleton(new StorageStartupCheck.Settings(options.ConnectionString!, options.InitializeSchema));
+        silo.Services.AddHostedService<StorageStartupCheck>();
+        return silo.UseForesightPostgres(options.ConnectionString!);
+    }
+
+    /// <summary>
+    /// AdoNet clustering, every Foresight grain storage and reminders on the PostgreSQL database of
+    /// <paramref name="connectionString"/> (schema from <c>deploy/sql/postgresql</c>), plus the memory streams the
+    /// grains publish on. Leaves endpoints and cluster ids to the caller.
+    /// </summary>
+    public static ISiloBuilder UseForesightPostgres(this ISiloBuilder silo, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        foreach (var name in ForesightSiloBuilderExtensions.StorageNames)
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = NpgsqlInvariant;
+                o.ConnectionString = connectionString;
+                o.HashPicker = new StorageKeyHasherPicker();
+            });
+            // State is stored with the Orleans serializer, as the embedded storage does: the state types are
+            // [GenerateSerializer] with [Id]s, so renaming a type or adding a member keeps stored state readable
+            // (the default JSON serializer writes .NET type names into every record). Compact, too: fewer bytes per write.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(name)
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = NpgsqlInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddMemoryStreams(StreamNames.Provider);
+        return silo;
+    }
+}

@@ -12,6 +12,9 @@ public sealed class AgentOptions
     /// <summary>Called with the round-trip time of every heartbeat that got an answer (for measurements).</summary>
     public Action<TimeSpan>? HeartbeatAnswered { get; set; }
 
+    /// <summary>On dispose after an abrupt stop, how long to wait for cancelled attempts to end (their processes killed).</summary>
+    public TimeSpan AbandonGrace { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Most reports sent in one call.</summary>
     public int MaxReportBatch { get; set; } = 512;
 }

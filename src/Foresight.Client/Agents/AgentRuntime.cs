@@ -27,6 +27,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     private Task? _reportLoop;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _drainGate = new();
+    private readonly ConcurrentBag<Task> _abandonedRuns = [];
     private Task? _drain;
     private volatile bool _draining;
     private volatile bool _abandoned;
@@ -75,7 +76,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
             var cts = new CancellationTokenSource();
             var attempt = new RunningAttempt(assignment.Attempt, cts);
             _running[assignment.JobId] = attempt;
-            _ = Task.Run(() => RunAsync(assignment, attempt), CancellationToken.None);
+            attempt.Run = Task.Run(() => RunAsync(assignment, attempt), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -179,7 +180,15 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         foreach (var running in _running.Values)
         {
-            await running.Cancellation.CancelAsync().ConfigureAwait(false);
+            _abandonedRuns.Add(running.Run);
+            try
+            {
+                await running.Cancellation.CancelAsync().ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
         }
 
         _running.Clear();
@@ -200,6 +209,11 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
                 await loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
+
+        // Give cancelled executors a moment to kill what they started (a process exiting does not end its children).
+        await Task.WhenAll(_abandonedRuns)
+            .WaitAsync(_options.AbandonGrace, _time)
+            .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
 
         if (_self is not null)
         {
@@ -325,7 +339,14 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         }
     }
 
-    private sealed record RunningAttempt(int Attempt, CancellationTokenSource Cancellation);
+    private sealed class RunningAttempt(int attempt, CancellationTokenSource cancellation)
+    {
+        public int Attempt { get; } = attempt;
+
+        public CancellationTokenSource Cancellation { get; } = cancellation;
+
+        public Task Run { get; set; } = Task.CompletedTask;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Executor failed on job {JobId} attempt {Attempt}")]
     private static partial void LogExecutorFailed(ILogger logger, Exception exception, string jobId, int attempt);

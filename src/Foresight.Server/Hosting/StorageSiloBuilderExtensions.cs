@@ -30,7 +30,11 @@ public static class StorageSiloBuilderExtensions
 
         if (!options.IsPostgres)
         {
-            return silo.UseForesightEmbeddedStorage(server);
+            silo.UseForesightEmbeddedStorage(server);
+            // After UseLocalhostClustering (which sets its own ids): agents and clients connect with the same
+            // cluster and service ids whatever the storage, so --cluster-id/--service-id mean one thing.
+            silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));
+            return silo;
         }
 
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (options.ClusterId, options.ServiceId));

@@ -1,3 +1,4 @@
+using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workflows;
 using Foresight.Cluster.Tests.Support;
 using Foresight.Grains.Workflows;
@@ -40,6 +41,59 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
     private Task<WorkflowRecord> WaitForEndAsync(string runId) => WaitAsync(runId, r => r.FinishedAt is not null);
 
     private static string Marker() => Path.Combine(Path.GetTempPath(), $"foresight-sem-{Guid.NewGuid():n}");
+
+    [Fact]
+    public void The_mapper_carries_steps_resources_retries_trigger_and_secret_scope()
+    {
+        var definition = WorkflowParser.Parse(
+            """
+            name: deploy
+            on: push
+            concurrency: { group: prod, cancel-in-progress: true }
+            x-foresight: { pool: shell, priority: 4 }
+            jobs:
+              ship:
+                runs-on: [linux, x64]
+                timeout-minutes: 15
+                env: { STAGE: prod }
+                x-foresight: { cpu: 2, memory: 1Gi, retries: 4, retry-exit-codes: [75] }
+                steps:
+                  - name: Build
+                    run: make
+                    shell: sh
+                    working-directory: src
+                    timeout-minutes: 2
+                    continue-on-error: true
+                    env: { V: "1" }
+                  - if: false
+                    run: never
+            """,
+            "deploy.yml").Definition!;
+        var trigger = new WorkflowTrigger("push", "octo/repo", "refs/heads/main", "abc", "mona", DeliveryId: "d-1");
+
+        var spec = WorkflowSpecMapper.Map(WorkflowExpander.Expand(definition, trigger, "r-1"), trigger, "r-1");
+
+        Assert.Equal(("deploy", "deploy.yml"), (spec.Name, spec.Source));
+        Assert.Equal(new ConcurrencySpec("prod", true), spec.Concurrency);
+        Assert.Equal(new TriggerInfo("push", "octo/repo", "refs/heads/main", "abc", "mona", "d-1"), spec.Trigger);
+        Assert.Equal("octo/repo:prod", ConcurrencyGroupGrain.KeyOf(spec));
+        var job = Assert.Single(spec.Jobs).Job;
+        Assert.Equal(("ship", 2.0, 1024L, 4, 5, "shell"), (job.Name, job.Cpu, job.MemoryMb, job.Priority, job.MaxAttempts, job.Pool));
+        Assert.Equal(["linux", "x64"], job.Labels);
+        Assert.Equal([75], job.RetryableExitCodes!);
+        Assert.Equal(TimeSpan.FromMinutes(15), job.Timeout);
+        Assert.Equal(("r-1", "ship", "octo/repo"), (job.WorkflowId, job.WorkflowJobKey, job.SecretScope));
+        Assert.Equal("prod", job.Env!["STAGE"]);
+        var step = Assert.Single(job.Steps!);
+        Assert.Equal(new StepSpec("Build", "make", step.Env, "sh", "src", true, TimeSpan.FromMinutes(2)), step);
+        Assert.Equal("1", step.Env!["V"]);
+        Assert.Equal("set -e\nmake", job.Command);
+
+        var noRepository = WorkflowSpecMapper.Map(WorkflowExpander.Expand(definition, new WorkflowTrigger("api")), new WorkflowTrigger("api"));
+        Assert.Equal("deploy", noRepository.Jobs[0].Job.SecretScope);
+        Assert.Equal("prod", ConcurrencyGroupGrain.KeyOf(noRepository));
+        Assert.Null(noRepository.Jobs[0].Job.WorkflowId);
+    }
 
     [Fact]
     public async Task After_a_failure_always_and_failure_jobs_run_and_default_jobs_are_skipped()
@@ -291,7 +345,7 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
 
         var spec = Compile(yaml, "sem-bad");
         var bad = spec with { Jobs = [spec.Jobs[0] with { Condition = "matrix.os == 'linux'" }] };
-        var error = await Assert.ThrowsAsync<Abstractions.Jobs.InvalidJobSpecException>(() => Run("sem-bad").Start(bad));
+        var error = await Assert.ThrowsAsync<InvalidJobSpecException>(() => Run("sem-bad").Start(bad));
         Assert.Equal("jobs.j.condition", error.Field);
     }
 }

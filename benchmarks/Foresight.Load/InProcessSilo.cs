@@ -1,24 +1,42 @@
+using System.Net;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Storage;
+using Foresight.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
 
 namespace Foresight.Load;
 
-/// <summary>One silo in this process, configured like the embedded server (in-process storage, memory streams).</summary>
+/// <summary>
+/// One silo in this process, configured like the embedded server (in-process storage, memory streams), or like
+/// <c>--storage postgres</c> (AdoNet clustering, storage and reminders on the database of <c>postgres</c>).
+/// </summary>
 internal static class InProcessSilo
 {
-    public static async Task<IHost> StartAsync(Action<ForesightOptions>? configure = null)
+    public static async Task<IHost> StartAsync(Action<ForesightOptions>? configure = null, string? postgres = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering();
+            if (postgres is null)
+            {
+                silo.UseLocalhostClustering();
+                silo.AddForesightInProcessStorage(new InProcessStore());
+                silo.UseInMemoryReminderService();
+            }
+            else
+            {
+                // A service and cluster of its own per run: the warm-up's state and silo stay out of the measured run.
+                var id = $"bench-{Guid.NewGuid():n}"[..14];
+                silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (id, id));
+                silo.ConfigureEndpoints(IPAddress.Loopback, 11111, 30000);
+                silo.UseForesightPostgres(postgres);
+            }
+
             silo.AddForesight(configure);
-            silo.AddForesightInProcessStorage(new InProcessStore());
-            silo.UseInMemoryReminderService();
         });
         var host = builder.Build();
         await host.StartAsync();

@@ -11,14 +11,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Foresight.Load;
 
 /// <summary>
-/// End-to-end no-op jobs through one in-process silo: submit → queued → placed → claimed → run by an in-process
+/// End-to-end no-op jobs through one in-process silo (in-process storage, or PostgreSQL): submit → queued → placed → claimed → run by an in-process
 /// agent → reported → succeeded. Counts completions and enqueue→assign waits from Foresight's own metrics.
 /// </summary>
 internal static class ThroughputBenchmark
 {
-    public static async Task<(double JobsPerMinute, double AssignP50Ms, double AssignP99Ms)> RunAsync(int jobs, int workers, int inFlight, int shards)
+    /// <param name="postgres">Null: in-process storage; else the connection string of a database with Foresight's schema.</param>
+    public static async Task<(double JobsPerMinute, double AssignP50Ms, double AssignP99Ms)> RunAsync(int jobs, int workers, int inFlight, int shards, string? postgres = null)
     {
-        using var host = await InProcessSilo.StartAsync(o => o.DefaultShards = shards);
+        using var host = await InProcessSilo.StartAsync(o => o.DefaultShards = shards, postgres);
         var grains = host.Grains();
         var succeeded = 0L;
         var waits = new ConcurrentBag<double>();

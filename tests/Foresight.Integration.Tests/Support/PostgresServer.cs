@@ -127,18 +127,27 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunServerToolAsync("pg_ctl", "-D", _data, "-m", mode, "-w", "-t", "60", "stop");
     }
 
-    /// <summary>Runs a client tool of this installation (e.g. pgbench) against this server; returns its standard output.</summary>
-    public Task<string> RunClientToolAsync(string tool, params string[] args)
+    /// <summary>Runs a client tool of this installation (e.g. pgbench) against <paramref name="database"/>; returns its standard output.</summary>
+    public Task<string> RunClientToolAsync(string database, string tool, params string[] args) =>
+        RunClientToolAsync(BinDirectory, ConnectionString(database), tool, args);
+
+    /// <summary>
+    /// Runs a PostgreSQL client tool (from <paramref name="binDirectory"/> if it has it, else from PATH) against the
+    /// server and database of <paramref name="connectionString"/> (passed as PG* environment variables).
+    /// </summary>
+    public static Task<string> RunClientToolAsync(string? binDirectory, string connectionString, string tool, params string[] args)
     {
-        var path = Path.Combine(BinDirectory, tool);
+        var target = new NpgsqlConnectionStringBuilder(connectionString);
         var environment = new Dictionary<string, string>
         {
-            ["PGHOST"] = "127.0.0.1",
-            ["PGPORT"] = Port.ToString(CultureInfo.InvariantCulture),
-            ["PGUSER"] = Username,
-            ["PGPASSWORD"] = Password,
+            ["PGHOST"] = target.Host ?? "127.0.0.1",
+            ["PGPORT"] = target.Port.ToString(CultureInfo.InvariantCulture),
+            ["PGUSER"] = target.Username ?? Username,
+            ["PGPASSWORD"] = target.Password ?? string.Empty,
+            ["PGDATABASE"] = target.Database ?? string.Empty,
         };
-        return RunAsync(File.Exists(path) ? path : tool, args, environment, asPostgres: false);
+        var path = binDirectory is null ? tool : Path.Combine(binDirectory, tool);
+        return RunAsync(File.Exists(path) ? path : tool, args, environment, asPostgres: false, Path.GetTempPath(), log: null);
     }
 
     public async ValueTask DisposeAsync()
@@ -194,16 +203,16 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private Task<string> RunServerToolAsync(string tool, params string[] args) =>
-        RunAsync(Path.Combine(BinDirectory, tool), args, null, asPostgres: IsRoot);
+        RunAsync(Path.Combine(BinDirectory, tool), args, null, asPostgres: IsRoot, _root, () => Log);
 
-    private async Task<string> RunAsync(string file, string[] args, Dictionary<string, string>? environment, bool asPostgres)
+    private static async Task<string> RunAsync(string file, string[] args, Dictionary<string, string>? environment, bool asPostgres, string workingDirectory, Func<string>? log)
     {
         var info = new ProcessStartInfo(asPostgres ? "runuser" : file)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = _root,
+            WorkingDirectory = workingDirectory,
         };
         if (asPostgres)
         {
@@ -231,7 +240,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException(
-                $"{Path.GetFileName(file)} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}\n{Log}");
+                $"{Path.GetFileName(file)} {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stdout}\n{await stderr}\n{log?.Invoke()}");
         }
 
         return await stdout;

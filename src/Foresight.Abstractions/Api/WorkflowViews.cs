@@ -1,3 +1,6 @@
+using Foresight.Abstractions.Workflows;
+using Foresight.Scheduling.Jobs;
+
 namespace Foresight.Abstractions.Api;
 
 /// <summary>What the HTTP API shows of a workflow run (<c>GET /api/workflows/{id}</c>, and the answer to <c>POST /api/workflows</c>).</summary>
@@ -13,6 +16,27 @@ public sealed record WorkflowRunView(
 {
     /// <summary>Whether the run can change no more (Succeeded, Failed, Cancelled).</summary>
     public bool IsTerminal => Status is "Succeeded" or "Failed" or "Cancelled";
+
+    /// <summary>The view of a run's record; a job's id is shown once the run has released it (its job exists).</summary>
+    public static WorkflowRunView From(WorkflowRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var jobs = (record.Spec?.Jobs ?? []).Select(job =>
+        {
+            var state = record.JobStates.GetValueOrDefault(job.Key, JobState.Pending);
+            var released = state != JobState.Pending && record.JobIds.TryGetValue(job.Key, out var id) ? id : null;
+            return new WorkflowJobView(job.Key, released, state.ToString(), job.Needs);
+        }).ToList();
+        return new WorkflowRunView(
+            record.RunId,
+            record.Spec?.Name ?? "",
+            record.Status.ToString(),
+            jobs,
+            record.StartedAt,
+            record.FinishedAt,
+            record.Spec?.Trigger?.Event,
+            record.Spec?.Source);
+    }
 }
 
 /// <summary>One job of a run: its key in the workflow, its job id (null until released) and state.</summary>

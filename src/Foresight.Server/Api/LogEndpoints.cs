@@ -21,6 +21,9 @@ public static partial class LogEndpoints
     public const string OffsetHeader = "X-Foresight-Offset";
     public const string NextOffsetHeader = "X-Foresight-Next-Offset";
 
+    /// <summary>Reads of a followed log that may fail in a row (a busy store) before the stream is cut.</summary>
+    private const int MaxFailedReads = 20;
+
     public static IEndpointRouteBuilder MapLogEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/jobs/{id}/logs", GetAsync)
@@ -97,7 +100,19 @@ public static partial class LogEndpoints
         response.Headers[OffsetHeader] = start.ToString(CultureInfo.InvariantCulture);
         if (!following)
         {
-            var slice = await store.ReadAsync(jobId, number, start, context.RequestAborted);
+            LogSlice slice;
+            try
+            {
+                slice = await store.ReadAsync(jobId, number, start, context.RequestAborted);
+            }
+            catch (IOException e)
+            {
+                // The store is busy (an append holds the attempt's lock): not the client's fault, and worth a retry.
+                LogReadFailed(loggers.CreateLogger(typeof(LogEndpoints).FullName!), e, jobId, number);
+                response.Headers.RetryAfter = "1";
+                return Problems.Of(StatusCodes.Status503ServiceUnavailable, "log busy", "logs", "the log could not be read just now; retry");
+            }
+
             response.Headers[NextOffsetHeader] = slice.NextOffset.ToString(CultureInfo.InvariantCulture);
             return Results.Text(slice.Text, "text/plain; charset=utf-8");
         }
@@ -121,13 +136,27 @@ public static partial class LogEndpoints
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         await context.Response.StartAsync(aborted);
         var quietAfterEnd = 0;
+        var failedReads = 0;
         try
         {
             while (!aborted.IsCancellationRequested)
             {
                 // State first, then the read: output that arrived before the attempt ended is in this read or an earlier one.
                 var ended = HasEnded(await job.GetState(), attempt);
-                var slice = await store.ReadAsync(jobId, attempt, position, aborted);
+                LogSlice slice;
+                try
+                {
+                    slice = await store.ReadAsync(jobId, attempt, position, aborted);
+                    failedReads = 0;
+                }
+                catch (IOException e) when (++failedReads < MaxFailedReads)
+                {
+                    // A busy store (an append holding the attempt's lock): try again at the next poll.
+                    LogReadFailed(logger, e, jobId, attempt);
+                    await Task.Delay(poll, time, aborted);
+                    continue;
+                }
+
                 if (slice.Text.Length > 0)
                 {
                     await context.Response.WriteAsync(slice.Text, aborted);
@@ -160,6 +189,9 @@ public static partial class LogEndpoints
     /// <summary>The attempt can write no more: the job ended, or a later attempt replaced it.</summary>
     private static bool HasEnded(JobRecord record, int attempt) =>
         JobStateMachine.IsTerminal(record.State) || (record.CurrentAttempt?.Number ?? 0) > attempt;
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Reading the log of {JobId} attempt {Attempt} failed; will retry")]
+    private static partial void LogReadFailed(ILogger logger, Exception exception, string jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Following the log of {JobId} attempt {Attempt} failed")]
     private static partial void LogFollowFailed(ILogger logger, Exception exception, string jobId, int attempt);

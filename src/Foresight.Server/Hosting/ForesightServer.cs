@@ -3,6 +3,9 @@ using Foresight.Server.Api;
 using Foresight.Server.Gateway;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Security;
+using Foresight.Server.Webhooks;
+using Foresight.Server.Workflows;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
 using Prometheus;
@@ -51,7 +54,9 @@ public static class ForesightServer
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WorkflowLauncher>();
+        builder.Services.AddSingleton<RepositoryWorkflows>();
 
         builder.UseOrleans(silo =>
         {
@@ -77,6 +82,8 @@ public static class ForesightServer
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapPoolEndpoints();
+        app.MapWorkflowEndpoints();
+        app.MapGitHubWebhook();
         return app;
     }
 

@@ -42,7 +42,12 @@ public sealed class GatewayApp : IAsyncDisposable
             "--silo-port", FreePort(), "--gateway-port", FreePort(),
             "--local-workers", localWorkers.ToString(CultureInfo.InvariantCulture),
         ]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings) { ["Server:DataDirectory"] = dataDirectory });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)
+        {
+            ["Server:DataDirectory"] = dataDirectory,
+            ["Foresight:Logs:Directory"] = Path.Combine(dataDirectory, "logs"),
+            ["Server:WorkspaceRoot"] = Path.Combine(dataDirectory, "workspaces"),
+        });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var app = ForesightServer.Build(builder);
         await app.StartAsync();

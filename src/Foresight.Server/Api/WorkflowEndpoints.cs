@@ -1,0 +1,142 @@
+using System.Text.RegularExpressions;
+using Foresight.Abstractions.Api;
+using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Workflows;
+using Foresight.Server.Security;
+using Foresight.Server.Workflows;
+using Foresight.Workflows.Definitions;
+
+namespace Foresight.Server.Api;
+
+/// <summary><c>POST /api/workflows</c> (a workflow file, YAML or JSON), <c>GET /api/workflows/{id}</c>, <c>POST /api/workflows/{id}/cancel</c>.</summary>
+public static partial class WorkflowEndpoints
+{
+    /// <summary>The media types of a workflow file (JSON is YAML, so one parser reads both).</summary>
+    public static readonly IReadOnlyList<string> MediaTypes = ["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml", "application/json"];
+
+    public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
+    {
+        var workflows = app.MapGroup("/api/workflows").WithTags("workflows");
+        workflows.MapPost("", SubmitAsync)
+            .RequireAuthorization(GatewaySecurity.SubmitPolicy)
+            .DocumentTextBody("A workflow file (the GitHub Actions subset of docs/workflows.md)", [.. MediaTypes])
+            .Produces<WorkflowRunView>(StatusCodes.Status201Created)
+            .Produces<WorkflowRunView>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Start a run of a workflow file; ?ref=&sha=&event= fill github.*, ?id= makes a retry start nothing new");
+        workflows.MapGet("{id}", GetAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .Produces<WorkflowRunView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("A run and its jobs");
+        workflows.MapPost("{id}/cancel", CancelAsync)
+            .RequireAuthorization(GatewaySecurity.SubmitPolicy)
+            .Produces<WorkflowRunView>()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Cancel a run: running jobs are cancelled, the rest never start");
+        return app;
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        HttpContext context,
+        WorkflowLauncher launcher,
+        string? id,
+        string? @ref,
+        string? sha,
+        string? @event,
+        string? secretScope)
+    {
+        var media = RequestBody.MediaType(context.Request);
+        if (media is not null && !MediaTypes.Contains(media))
+        {
+            return RequestBody.UnsupportedMediaType(media, string.Join(", ", MediaTypes));
+        }
+
+        if (id is not null && !RunId().IsMatch(id))
+        {
+            return Problems.BadRequest("id", "must be 1-100 characters of letters, digits, '-', '_', '.'");
+        }
+
+        foreach (var (name, value) in new[] { ("ref", @ref), ("sha", sha), ("event", @event), ("secretScope", secretScope) })
+        {
+            if (value is not null && (value.Length is 0 or > 250 || value.Any(char.IsControl)))
+            {
+                return Problems.BadRequest(name, "must be 1-250 printable characters");
+            }
+        }
+
+        if (secretScope is not null && !GatewaySecurity.MayUseSecrets(context, secretScope))
+        {
+            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "secretScope", $"this token may not use the secrets of '{secretScope}' (see Tokens:<n>:SecretScopes)");
+        }
+
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        var (text, notText) = RequestBody.DecodeUtf8(bytes!);
+        if (notText is not null)
+        {
+            return notText;
+        }
+
+        var (definition, invalid) = WorkflowLauncher.Parse(text!, "request");
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+
+        var runId = id ?? Guid.NewGuid().ToString("n");
+        var trigger = new WorkflowTrigger(@event ?? "workflow_dispatch", Ref: @ref, Sha: sha, Actor: GatewaySecurity.CallerName(context));
+        try
+        {
+            var spec = WorkflowLauncher.Compile(definition!, trigger, runId, secretScope);
+            var (run, started) = await launcher.StartAsync(runId, spec);
+            var view = WorkflowRunView.From(run);
+            return started ? Results.Created($"/api/workflows/{runId}", view) : Results.Ok(view);
+        }
+        catch (InvalidJobSpecException e)
+        {
+            return Problems.Of(StatusCodes.Status422UnprocessableEntity, "invalid run", e.Field, e.Reason);
+        }
+    }
+
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
+    {
+        if (!RunId().IsMatch(id))
+        {
+            return Problems.BadRequest("id", "is not a valid run id");
+        }
+
+        var run = await grains.GetGrain<IWorkflowGrain>(id).GetState();
+        return run.Spec is null ? Problems.NotFound("workflow run", id) : Results.Ok(WorkflowRunView.From(run));
+    }
+
+    private static async Task<IResult> CancelAsync(string id, string? reason, HttpContext context, IGrainFactory grains)
+    {
+        if (!RunId().IsMatch(id))
+        {
+            return Problems.BadRequest("id", "is not a valid run id");
+        }
+
+        if (reason is { Length: > 500 })
+        {
+            return Problems.BadRequest("reason", "must be at most 500 characters");
+        }
+
+        var grain = grains.GetGrain<IWorkflowGrain>(id);
+        if ((await grain.GetState()).Spec is null)
+        {
+            return Problems.NotFound("workflow run", id);
+        }
+
+        var run = await grain.Cancel(reason ?? $"cancelled through the API by {GatewaySecurity.CallerName(context)}");
+        return Results.Ok(WorkflowRunView.From(run));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
+    private static partial Regex RunId();
+}

@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Foresight.Server.Tests.Support;
+
+namespace Foresight.Server.Tests;
+
+/// <summary>Workflow files over HTTP: a needs chain around a 2×2 matrix runs in order on the local workers.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class WorkflowApiTests(GatewayFixture fixture)
+{
+    [Fact]
+    public async Task A_workflow_with_needs_and_a_2x2_matrix_runs_each_job_after_the_ones_it_needs()
+    {
+        using var created = await fixture.User.PostAsync(
+            new Uri("/api/workflows?ref=refs/heads/main&sha=abc123", UriKind.Relative),
+            new StringContent(TestWorkflows.NeedsAndMatrix, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var run = await Problem.JsonAsync(created);
+        var runId = run.GetProperty("runId").GetString()!;
+        Assert.Equal($"/api/workflows/{runId}", created.Headers.Location?.OriginalString);
+        Assert.Equal(6, run.GetProperty("jobs").GetArrayLength());
+
+        var done = await WaitForRunAsync(fixture.User, runId);
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+        var jobs = new Dictionary<string, JsonElement>();
+        foreach (var job in done.GetProperty("jobs").EnumerateArray())
+        {
+            var view = await fixture.User.GetFromJsonAsync<JsonElement>(new Uri($"/api/jobs/{Uri.EscapeDataString(job.GetProperty("jobId").GetString()!)}", UriKind.Relative));
+            Assert.Equal("Succeeded", view.GetProperty("state").GetString());
+            Assert.Equal(0, view.GetProperty("exitCode").GetInt32());
+            jobs[job.GetProperty("key").GetString()!] = view;
+        }
+
+        var tests = jobs.Where(j => j.Key.StartsWith("test (", StringComparison.Ordinal)).Select(j => j.Value).ToList();
+        Assert.Equal(4, tests.Count);
+        var buildEnded = jobs["build"].GetProperty("finishedAt").GetDateTimeOffset();
+        Assert.All(tests, t => Assert.True(t.GetProperty("submittedAt").GetDateTimeOffset() >= buildEnded, "a test job started before build ended"));
+        var testsEnded = tests.Max(t => t.GetProperty("finishedAt").GetDateTimeOffset());
+        Assert.True(jobs["report"].GetProperty("submittedAt").GetDateTimeOffset() >= testsEnded, "report started before every test ended");
+        Assert.Contains("building abc123", jobs["build"].GetProperty("outputTail").GetString(), StringComparison.Ordinal);
+        Assert.Contains(tests, t => t.GetProperty("outputTail").GetString()!.Contains("test beta 2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_json_workflow_is_read_like_yaml_and_a_repeated_id_starts_nothing_new()
+    {
+        const string json = """{"name":"json","on":"workflow_dispatch","jobs":{"one":{"runs-on":"linux","steps":[{"run":"echo from json"}]}}}""";
+        using var first = await fixture.User.PostAsync(new Uri("/api/workflows?id=json-run-1", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        using var again = await fixture.User.PostAsync(new Uri("/api/workflows?id=json-run-1", UriKind.Relative), new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("json-run-1", (await Problem.JsonAsync(again)).GetProperty("runId").GetString());
+        var done = await WaitForRunAsync(fixture.User, "json-run-1");
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Cancelling_a_run_cancels_its_running_job_and_skips_the_rest()
+    {
+        const string yaml = """
+            name: slow
+            on: workflow_dispatch
+            jobs:
+              sleep:
+                runs-on: linux
+                steps:
+                  - run: sleep 60
+              after:
+                needs: sleep
+                runs-on: linux
+                steps:
+                  - run: echo never
+            """;
+        using var created = await fixture.User.PostAsync(new Uri("/api/workflows?id=cancel-run-1", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "text/yaml"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await Eventually.ReturnsAsync(
+            () => fixture.User.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs/cancel-run-1%2Fsleep", UriKind.Relative)),
+            j => j.GetProperty("state").GetString() == "Running",
+            TimeSpan.FromSeconds(60),
+            "the sleep job running");
+
+        using var cancelled = await fixture.User.PostAsync(new Uri("/api/workflows/cancel-run-1/cancel", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var run = await WaitForRunAsync(fixture.User, "cancel-run-1");
+        Assert.Equal("Cancelled", run.GetProperty("status").GetString());
+        var sleep = await JobApiTests.WaitForJobAsync(fixture.User, "cancel-run-1/sleep", j => j.GetProperty("isTerminal").GetBoolean());
+        Assert.Equal("Cancelled", sleep.GetProperty("state").GetString());
+        Assert.All(run.GetProperty("jobs").EnumerateArray(), j => Assert.Equal("Cancelled", j.GetProperty("state").GetString()));
+
+        using var unknown = await fixture.User.GetAsync(new Uri("/api/workflows/no-such-run", UriKind.Relative));
+        await Problem.AssertAsync(unknown, HttpStatusCode.NotFound, "id");
+        using var unknownCancel = await fixture.User.PostAsync(new Uri("/api/workflows/no-such-run/cancel", UriKind.Relative), null);
+        await Problem.AssertAsync(unknownCancel, HttpStatusCode.NotFound, "id");
+    }
+
+    [Theory]
+    [InlineData("name: x\njobs: [unclosed\n", 400)]
+    [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    needs: b\n    steps:\n      - run: true\n  b:\n    runs-on: linux\n    needs: a\n    steps:\n      - run: true\n", 400)]
+    [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    colour: blue\n    steps:\n      - run: true\n", 400)]
+    [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    steps:\n      - uses: actions/checkout@v4\n", 422)]
+    [InlineData("", 400)]
+    public async Task Bad_workflows_are_refused_with_each_diagnostic_and_its_line_and_column(string yaml, int status)
+    {
+        using var response = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        var problem = await Problem.AssertAsync(response, (HttpStatusCode)status, "workflow");
+        var diagnostics = problem.GetProperty("diagnostics");
+        Assert.True(diagnostics.GetArrayLength() > 0);
+        Assert.All(diagnostics.EnumerateArray(), d =>
+        {
+            Assert.True(d.GetProperty("line").GetInt32() >= 1);
+            Assert.True(d.GetProperty("column").GetInt32() >= 1);
+            Assert.False(string.IsNullOrEmpty(d.GetProperty("message").GetString()));
+        });
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_wrong_media_types_and_bad_query_values_are_400_or_415()
+    {
+        var bytes = Encoding.UTF8.GetBytes(TestWorkflows.Dispatch);
+        bytes[10] = 0xFF;
+        using var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new("application/yaml");
+        using var invalid = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), content);
+        await Problem.AssertAsync(invalid, HttpStatusCode.BadRequest, "body");
+
+        using var form = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(TestWorkflows.Dispatch, Encoding.UTF8, "text/plain"));
+        await Problem.AssertAsync(form, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+
+        using var badId = await fixture.User.PostAsync(new Uri("/api/workflows?id=a/b", UriKind.Relative), new StringContent(TestWorkflows.Dispatch, Encoding.UTF8, "application/yaml"));
+        await Problem.AssertAsync(badId, HttpStatusCode.BadRequest, "id");
+    }
+
+    internal static Task<JsonElement> WaitForRunAsync(HttpClient client, string runId) =>
+        Eventually.ReturnsAsync(
+            () => client.GetFromJsonAsync<JsonElement>(new Uri($"/api/workflows/{runId}", UriKind.Relative)),
+            r => r.GetProperty("isTerminal").GetBoolean(),
+            TimeSpan.FromSeconds(90),
+            $"run {runId} ended");
+}

@@ -1,5 +1,6 @@
 using Foresight.Agent.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -20,6 +21,16 @@ if (AgentCommandLine.UnknownFlag(args) is { } unknown)
 }
 
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory });
+// Defaults under every other source, so --Logging:LogLevel:Orleans=Information (or the environment) overrides them.
+builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+{
+    InitialData = new Dictionary<string, string?>
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+        ["Logging:LogLevel:Orleans.Runtime.Messaging"] = "Error", // connection failures: the retry filter reports them
+    },
+});
 builder.Configuration.AddEnvironmentVariables("FORESIGHT_");
 builder.Configuration.AddCommandLine(args, AgentCommandLine.SwitchMappings.ToDictionary());
 var (settings, problem) = AgentSettings.Read(builder.Configuration);
@@ -30,8 +41,6 @@ if (settings is null)
 }
 
 builder.Logging.ClearProviders();
-builder.Logging.AddFilter("Orleans", LogLevel.Warning);
-builder.Logging.AddFilter("Orleans.Runtime.Messaging", LogLevel.Error); // connection failures: the retry filter reports them
 builder.Logging.AddConsole(o => o.FormatterName = AgentConsoleFormatter.FormatterName)
     .AddConsoleFormatter<AgentConsoleFormatter, AgentConsoleFormatterOptions>(o => o.WorkerId = settings.Id);
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);

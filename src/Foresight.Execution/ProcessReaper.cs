@@ -23,19 +23,20 @@ public static class ProcessReaper
         }
 
         var tag = Encoding.UTF8.GetBytes($"{name}={value}");
-        var killed = 0;
+        var killed = new HashSet<int>();
         for (var pass = 0; pass < 5; pass++)
         {
-            var found = Tagged(tag).ToList();
+            // A process signalled in an earlier pass may still be listed until it is gone: count each once.
+            var found = Tagged(tag).Where(pid => !killed.Contains(pid)).ToList();
             if (found.Count == 0)
             {
                 break;
             }
 
-            killed += found.Count(Kill);
+            killed.UnionWith(found.Where(Kill));
         }
 
-        return killed;
+        return killed.Count;
     }
 
     /// <summary>The processes whose environment holds the variable (for tests and diagnostics).</summary>

@@ -10,6 +10,9 @@ namespace Foresight.Execution;
 /// </summary>
 public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? options = null)
 {
+    /// <summary>Set in every command's environment to a value unique to the run: what it leaves behind is found by it.</summary>
+    public const string CommandVariable = "FORESIGHT_COMMAND_ID";
+
     private readonly ProcessRunnerOptions _options = options ?? new ProcessRunnerOptions();
 
     public TimeProvider Time => time;
@@ -27,10 +30,11 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             ? new CancellationTokenSource(limit, time)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation);
+        var commandId = Guid.NewGuid().ToString("n");
         var process = new Process();
         try
         {
-            process.StartInfo = BuildStartInfo(request);
+            process.StartInfo = BuildStartInfo(request, commandId);
             if (!process.Start())
             {
                 process.Dispose();
@@ -78,7 +82,7 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         await exited.ConfigureAwait(false);
         var duration = time.GetElapsedTime(started);
         var exitCode = end == CommandEnd.Exited ? process.ExitCode : (int?)null;
-        var lingering = await DrainAsync(process, output, sampler, request.KeepBackgroundProcesses && end == CommandEnd.Exited).ConfigureAwait(false);
+        var lingering = await DrainAsync(process, output, commandId, request.KeepBackgroundProcesses && end == CommandEnd.Exited).ConfigureAwait(false);
         return new CommandOutcome(
             end,
             exitCode,
@@ -97,9 +101,9 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
 
     /// <summary>
     /// Waits for the output to close. Background processes may hold it open after the command exited: they are either
-    /// left running (their output handed back) or killed (the descendants last seen in the tree).
+    /// left running (their output handed back) or killed (every process carrying this run's <see cref="CommandVariable"/>).
     /// </summary>
-    private async Task<Task?> DrainAsync(Process process, Task output, ProcessTreeSampler sampler, bool keepBackground)
+    private async Task<Task?> DrainAsync(Process process, Task output, string commandId, bool keepBackground)
     {
         if (await CompletesAsync(output).ConfigureAwait(false))
         {
@@ -113,7 +117,7 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             return output;
         }
 
-        sampler.KillSeenDescendants();
+        ProcessReaper.KillTagged(CommandVariable, commandId);
         await CompletesAsync(output).ConfigureAwait(false);
         process.Dispose();
         return null;
@@ -139,13 +143,18 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         var line = new StringBuilder();
         void Emit(bool complete)
         {
+            var keep = 0;
             if (complete && line.Length > 0 && line[^1] == '\r')
             {
                 line.Length--;
             }
+            else if (!complete && line.Length > 1 && char.IsHighSurrogate(line[^1]))
+            {
+                keep = 1; // never split a surrogate pair
+            }
 
-            var text = line.ToString();
-            line.Clear();
+            var text = line.ToString(0, line.Length - keep);
+            line.Remove(0, line.Length - keep);
             try
             {
                 deliver(new OutputLine(stream, text, complete));
@@ -156,32 +165,36 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             }
         }
 
+        void Append(ReadOnlySpan<char> text)
+        {
+            while (!text.IsEmpty)
+            {
+                if (line.Length >= maxLine)
+                {
+                    Emit(complete: false); // more of this line follows: hand over a full part
+                }
+
+                var take = Math.Min(maxLine - line.Length, text.Length);
+                line.Append(text[..take]);
+                text = text[take..];
+            }
+        }
+
         try
         {
             int read;
             while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
             {
-                var start = 0;
-                for (var i = 0; i < read; i++)
+                var chunk = buffer.AsSpan(0, read);
+                int newline;
+                while ((newline = chunk.IndexOf('\n')) >= 0)
                 {
-                    if (buffer[i] == '\n')
-                    {
-                        line.Append(buffer, start, i - start);
-                        Emit(complete: true);
-                        start = i + 1;
-                    }
+                    Append(chunk[..newline]);
+                    Emit(complete: true);
+                    chunk = chunk[(newline + 1)..];
                 }
 
-                line.Append(buffer, start, read - start);
-                while (line.Length >= maxLine)
-                {
-                    // Never split a surrogate pair.
-                    var cut = char.IsHighSurrogate(line[maxLine - 1]) ? maxLine - 1 : maxLine;
-                    var rest = line.ToString(cut, line.Length - cut);
-                    line.Length = cut;
-                    Emit(complete: false);
-                    line.Append(rest);
-                }
+                Append(chunk);
             }
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
@@ -195,7 +208,7 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         }
     }
 
-    private static ProcessStartInfo BuildStartInfo(CommandRequest request)
+    private static ProcessStartInfo BuildStartInfo(CommandRequest request, string commandId)
     {
         var info = new ProcessStartInfo(request.Shell)
         {
@@ -228,6 +241,7 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             }
         }
 
+        info.Environment[CommandVariable] = commandId;
         return info;
     }
 

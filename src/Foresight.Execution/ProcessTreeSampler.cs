@@ -11,7 +11,6 @@ namespace Foresight.Execution;
 public sealed class ProcessTreeSampler(int rootPid)
 {
     private const long TicksPerSecond = 100; // USER_HZ is 100 on every Linux this runs on.
-    private readonly Dictionary<int, long> _seen = [];
     private long _cpuTicks;
 
     public long PeakRssKb { get; private set; }
@@ -32,32 +31,15 @@ public sealed class ProcessTreeSampler(int rootPid)
         foreach (var pid in Descendants(rootPid))
         {
             rssKb += ReadRssKb(pid);
-            if (ReadStat(pid) is { } stat)
+            if (ReadCpuTicks(pid) is { } cpu)
             {
-                ticks += stat.CpuTicks;
-                _seen[pid] = stat.StartTime;
+                ticks += cpu;
             }
         }
 
         Sampled = true;
         PeakRssKb = Math.Max(PeakRssKb, rssKb);
         _cpuTicks = Math.Max(_cpuTicks, ticks);
-    }
-
-    /// <summary>Kills every descendant seen in a sample that still runs (same pid and start time): processes a
-    /// command left in the background. Returns how many were killed.</summary>
-    public int KillSeenDescendants()
-    {
-        var killed = 0;
-        foreach (var (pid, startTime) in _seen)
-        {
-            if (pid != rootPid && ReadStat(pid) is { } stat && stat.StartTime == startTime && ProcessReaper.Kill(pid))
-            {
-                killed++;
-            }
-        }
-
-        return killed;
     }
 
     private static IEnumerable<int> Descendants(int root)
@@ -129,17 +111,16 @@ public sealed class ProcessTreeSampler(int rootPid)
         return 0;
     }
 
-    /// <summary>CPU ticks (utime + stime + cutime + cstime) and start time of a process, from /proc/pid/stat.</summary>
-    internal static (long CpuTicks, long StartTime)? ReadStat(int pid)
+    /// <summary>CPU ticks of a process and of the children it waited for (utime + stime + cutime + cstime), from /proc/pid/stat.</summary>
+    private static long? ReadCpuTicks(int pid)
     {
         try
         {
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             // The command name (field 2) may hold spaces; fields after the closing parenthesis are plain.
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            // Fields 14-17 overall (utime, stime, cutime, cstime) are 11-14 after the state field; starttime (22) is 19.
-            long Field(int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
-            return (Field(11) + Field(12) + Field(13) + Field(14), Field(19));
+            // Fields 14-17 overall (utime, stime, cutime, cstime) are 11-14 after the state field.
+            return fields[11..15].Sum(f => long.Parse(f, CultureInfo.InvariantCulture));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {

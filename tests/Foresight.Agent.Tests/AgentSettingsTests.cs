@@ -21,6 +21,7 @@ public sealed class AgentSettingsTests
         Assert.Equal(["linux", System.Runtime.InteropServices.RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()], settings.Labels);
         Assert.Equal([new IPEndPoint(IPAddress.Loopback, 30000)], settings.Gateways);
         Assert.Equal(TimeSpan.FromMinutes(10), settings.ShutdownTimeout);
+        Assert.Equal(("foresight", "foresight"), (settings.ClusterId, settings.ServiceId)); // the server's defaults
         Assert.EndsWith(Path.Combine("foresight-agent", settings.Id), settings.WorkDir, StringComparison.Ordinal);
     }
 

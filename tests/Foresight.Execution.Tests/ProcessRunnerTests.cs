@@ -126,8 +126,7 @@ public sealed class ProcessRunnerTests
         var killedPid = Path.Combine(Path.GetTempPath(), $"foresight-bg-{Guid.NewGuid():n}");
         var keptPid = Path.Combine(Path.GetTempPath(), $"foresight-bg-{Guid.NewGuid():n}");
 
-        // The shell samples before it exits: give the sampler a moment to see the child (it polls every 200 ms).
-        var killed = await runner.RunAsync(new CommandRequest($"sleep 120 & echo $! > {killedPid}; sleep 0.5; echo done"));
+        var killed = await runner.RunAsync(new CommandRequest($"sleep 120 & echo $! > {killedPid}; echo done"));
         var kept = await runner.RunAsync(new CommandRequest($"sleep 120 & echo $! > {keptPid}; echo done", KeepBackgroundProcesses: true));
 
         Assert.Equal(0, killed.ExitCode);

@@ -30,7 +30,7 @@ public static class AgentCommandLine
           --cpu N                          CPU cores offered (default: the processor count)
           --memory-mb N                    memory offered in MiB (default: MemTotal of /proc/meminfo)
           --work-dir PATH                  where job workspaces are made (default <temp>/foresight-agent/<id>)
-          --cluster-id ID, --service-id ID must match the cluster's (default dev, dev)
+          --cluster-id ID, --service-id ID must match the cluster's (default foresight, foresight)
           --shutdown-timeout 10m           how long SIGTERM waits for the running job (default 10m)
           --default-timeout 1h             timeout of a job that names none (default 1h)
           --heartbeat 3s                   heartbeat period (default 3s)

@@ -32,9 +32,10 @@ public sealed record AgentSettings
 
     public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
 
-    public string ClusterId { get; init; } = "dev";
+    /// <summary>Must match the server's <c>ClusterId</c> (default <c>foresight</c>).</summary>
+    public string ClusterId { get; init; } = "foresight";
 
-    public string ServiceId { get; init; } = "dev";
+    public string ServiceId { get; init; } = "foresight";
 
     /// <summary>How long a SIGTERM waits for the running job to finish before the process gives up and exits (code 1).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -94,8 +95,8 @@ public sealed record AgentSettings
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
                 Clustering = clustering,
                 Gateways = ParseGateways(Get("Gateway") ?? "127.0.0.1:30000"),
-                ClusterId = Get("ClusterId") ?? "dev",
-                ServiceId = Get("ServiceId") ?? "dev",
+                ClusterId = Get("ClusterId") ?? "foresight",
+                ServiceId = Get("ServiceId") ?? "foresight",
                 ShutdownTimeout = ParseDuration(Get("ShutdownTimeout"), "--shutdown-timeout", TimeSpan.FromMinutes(10)),
                 DefaultJobTimeout = ParseDuration(Get("DefaultJobTimeout"), "--default-timeout", TimeSpan.FromHours(1)),
                 HeartbeatPeriod = ParseDuration(Get("HeartbeatPeriod"), "--heartbeat", TimeSpan.FromSeconds(3)),

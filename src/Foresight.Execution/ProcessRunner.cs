@@ -26,8 +26,9 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         var started = time.GetTimestamp();
         var tail = new OutputTail();
         // The limit runs from before the start, so once the command prints anything its deadline is set.
-        using var timeout = request.Timeout is { } limit
-            ? new CancellationTokenSource(limit, time)
+        // Timers take at most ~24.8 days; a longer limit is no limit.
+        using var timeout = request.Timeout is { } limit && limit.TotalMilliseconds < int.MaxValue - 1
+            ? new CancellationTokenSource(limit < TimeSpan.Zero ? TimeSpan.Zero : limit, time)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation);
         var commandId = Guid.NewGuid().ToString("n");

@@ -79,6 +79,15 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task A_limit_longer_than_a_timer_can_hold_means_no_limit()
+    {
+        var outcome = await _runner.RunAsync(new CommandRequest("echo fine", Timeout: TimeSpan.FromDays(365)));
+
+        Assert.Equal(CommandEnd.Exited, outcome.End);
+        Assert.Equal(0, outcome.ExitCode);
+    }
+
+    [Fact]
     public async Task A_missing_shell_is_reported_not_thrown()
     {
         var outcome = await _runner.RunAsync(new CommandRequest("true", Shell: "/nonexistent/shell"));

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Foresight.Client;
+using Foresight.Server.Tests.Support;
+
+namespace Foresight.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A Foresight server process (no local workers) and agent processes connected to its Orleans gateway, all on
+/// loopback, plus the <c>foresight</c> CLI run as a process against it. Everything real: the agents run the jobs'
+/// shell steps; only the test drives.
+/// </summary>
+public sealed class EndToEndCluster : IAsyncDisposable
+{
+    public const string Token = "end-to-end-admin-token-0123456789abcdef";
+
+    private readonly List<ChildProcess> _agents = [];
+    private readonly string _root;
+
+    private EndToEndCluster(ChildProcess server, Uri baseAddress, int gatewayPort, string root)
+    {
+        _root = root;
+        Server = server;
+        BaseAddress = baseAddress;
+        GatewayPort = gatewayPort;
+        Client = new ForesightClient(baseAddress, Token);
+    }
+
+    public ChildProcess Server { get; }
+
+    public Uri BaseAddress { get; }
+
+    public int GatewayPort { get; }
+
+    public ForesightClient Client { get; }
+
+    public IReadOnlyList<ChildProcess> Agents => _agents;
+
+    /// <summary>Starts the server, waits for /healthz, then starts <paramref name="agents"/> agents named agent-1…n
+    /// and waits until all are registered.</summary>
+    public static async Task<EndToEndCluster> StartAsync(int agents)
+    {
+        var http = ChildProcess.FreePort();
+        var gateway = ChildProcess.FreePort();
+        var root = Path.Combine(Path.GetTempPath(), $"foresight-e2e-{Guid.NewGuid():n}");
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Token)));
+        var server = ChildProcess.Start("Foresight.Server.dll", "server",
+        [
+            "--urls", $"http://127.0.0.1:{http}",
+            "--local-workers", "0",
+            "--silo-port", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
+            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture),
+            "--data-dir", Path.Combine(root, "server"),
+            $"--Foresight:Gateway:Tokens:e2e:Sha256={hash}",
+            "--Foresight:Gateway:Tokens:e2e:Scopes=admin",
+            // A killed agent is noticed after 4 s without heartbeats (agents beat every second).
+            "--Foresight:HeartbeatTimeout=00:00:04",
+            "--Foresight:HeartbeatCheckPeriod=00:00:01",
+        ]);
+        var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), gateway, root);
+        try
+        {
+            await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90));
+            for (var i = 1; i <= agents; i++)
+            {
+                cluster.StartAgent($"agent-{i}");
+            }
+
+            await cluster.WaitForWorkersAsync(agents, TimeSpan.FromSeconds(90));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public ChildProcess StartAgent(string id)
+    {
+        var agent = ChildProcess.Start("Foresight.Agent.dll", id,
+        [
+            "--gateway", $"127.0.0.1:{GatewayPort}",
+            "--id", id,
+            "--pool", "default",
+            "--labels", "linux,x64",
+            "--cpu", "1",
+            "--memory-mb", "2048",
+            "--work-dir", Path.Combine(_root, id),
+            "--heartbeat", "1s",
+            "--shutdown-timeout", "2m",
+        ]);
+        _agents.Add(agent);
+        return agent;
+    }
+
+    public async Task WaitForWorkersAsync(int healthy, TimeSpan deadline)
+    {
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                if (_agents.FirstOrDefault(a => a.HasExited) is { } dead)
+                {
+                    Assert.Fail($"{dead.Name} exited with {dead.ExitCode}:\n{dead.Log}");
+                }
+
+                return (await Client.GetWorkersAsync()).Count(w => w.State is "Available" or "Busy");
+            },
+            n => n >= healthy,
+            deadline,
+            $"{healthy} registered workers (server log:\n{Server.Log}\nagents:\n{string.Join('\n', _agents.Select(a => a.Log))})");
+    }
+
+    /// <summary>Runs the <c>foresight</c> CLI as a process against this server.</summary>
+    public Task<(int ExitCode, string Output)> CliAsync(TimeSpan deadline, params string[] args) =>
+        ChildProcess.RunAsync("foresight.dll", args, new Dictionary<string, string>
+        {
+            ["FORESIGHT_SERVER"] = BaseAddress.AbsoluteUri,
+            ["FORESIGHT_TOKEN"] = Token,
+        }, deadline);
+
+    public string Logs => $"server:\n{Server.Log}\n" + string.Join('\n', _agents.Select(a => $"{a.Name}:\n{a.Log}"));
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        await Server.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private async Task WaitHealthyAsync(TimeSpan deadline)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        await Eventually.ReturnsAsync(
+            async () =>
+            {
+                Assert.False(Server.HasExited, $"server exited:\n{Server.Log}");
+                try
+                {
+                    using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
+                    return response.StatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return HttpStatusCode.ServiceUnavailable;
+                }
+            },
+            status => status == HttpStatusCode.OK,
+            deadline,
+            "server healthy");
+    }
+}

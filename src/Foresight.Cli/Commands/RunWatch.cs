@@ -65,9 +65,13 @@ internal static class RunWatch
         console.MarkupLineInterpolated($"run {run.RunId} [{CliConsole.Colour(run.Status)}]{run.Status}[/]: {counts}");
         foreach (var job in run.Jobs.Where(j => j.State is "Failed" or "TimedOut" && j.JobId is not null))
         {
-            console.MarkupLineInterpolated($"  [red]{job.Key}[/] {job.State}: foresight logs {job.JobId}");
+            console.MarkupLineInterpolated($"  [red]{job.Key}[/] {job.State}: foresight logs {ShellWord(job.JobId!)}");
         }
     }
+
+    /// <summary>An id as one shell word: matrix jobs' keys hold spaces and parentheses.</summary>
+    private static string ShellWord(string id) =>
+        id.All(c => char.IsAsciiLetterOrDigit(c) || c is '/' or '-' or '_' or '.') ? id : "'" + id.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static int Done(WorkflowRunView run) => run.Jobs.Count(j => j.State is "Succeeded" or "Failed" or "Cancelled" or "TimedOut" or "Skipped");
 

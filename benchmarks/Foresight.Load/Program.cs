@@ -20,6 +20,31 @@ workersCommand.SetAction(async parse =>
     return 0;
 });
 
+var requests = new Option<int>("--requests") { Description = "Job submissions to measure", DefaultValueFactory = _ => 20_000 };
+var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once", DefaultValueFactory = _ => 64 };
+var warmup = new Option<int>("--warmup") { Description = "Submissions before measuring (JIT, connections, grain types)", DefaultValueFactory = _ => 2_000 };
+var httpWorkers = new Option<int>("--workers") { Description = "In-process no-op workers (4 slots each) that keep the queue short; 0 = none", DefaultValueFactory = _ => 32 };
+var httpCommand = new Command("http", "Job submissions through the HTTP gateway (bearer token, durable job creation), in-process server on loopback.");
+foreach (var option in new Option[] { requests, concurrency, warmup, httpWorkers })
+{
+    httpCommand.Options.Add(option);
+}
+
+httpCommand.SetAction(async parse =>
+{
+    var (perSecond, p50, p99, failed, grainPerSecond) = await HttpBenchmark.RunAsync(parse.GetValue(requests), parse.GetValue(concurrency), parse.GetValue(warmup), parse.GetValue(httpWorkers));
+    if (failed > 0)
+    {
+        Console.Error.WriteLine($"http: {failed} submissions were not accepted");
+    }
+
+    Console.WriteLine($"direct grain calls: {Format(grainPerSecond)} submissions/s; gateway/direct = {Format(perSecond / grainPerSecond)}");
+
+    Console.WriteLine($"requests_per_second={Format(perSecond)} p50_ms={Format(p50)} p99_ms={Format(p99)}");
+    return failed == 0 ? 0 : 1;
+});
+
 root.Subcommands.Add(ThroughputCommand.Create());
 root.Subcommands.Add(workersCommand);
+root.Subcommands.Add(httpCommand);
 return await root.Parse(args).InvokeAsync();

@@ -53,11 +53,18 @@ public sealed class PostgresServer : IAsyncDisposable
     public static async Task<PostgresServer> StartAsync(bool durable = false, int maxConnections = 300)
     {
         var bin = FindBinDirectory() ?? throw new InvalidOperationException(MissingMessage());
-        var root = Directory.CreateTempSubdirectory("foresight-pg-").FullName;
+        string root;
         if (OperatingSystem.IsLinux() && IsRoot)
         {
-            // initdb runs as postgres: it must be able to create data/ and write its log here.
+            // initdb runs as postgres: it must reach this directory (under /tmp, whatever TMPDIR says), create data/
+            // in it and write its log there.
+            root = Path.Combine("/tmp", $"foresight-pg-{Guid.NewGuid():n}");
+            Directory.CreateDirectory(root);
             File.SetUnixFileMode(root, (UnixFileMode)0x1FF); // 0777
+        }
+        else
+        {
+            root = Directory.CreateTempSubdirectory("foresight-pg-").FullName;
         }
 
         var password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();

@@ -1,6 +1,7 @@
 using System.Net;
 using Foresight.Abstractions.Events;
 using Foresight.Grains.Hosting;
+using Foresight.Persistence;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -63,23 +64,26 @@ public static class StorageSiloBuilderExtensions
     /// <summary>
     /// AdoNet clustering, every Foresight grain storage and reminders on the PostgreSQL database of
     /// <paramref name="connectionString"/> (schema from <c>deploy/sql/postgresql</c>), plus the memory streams the
-    /// grains publish on. Leaves endpoints and cluster ids to the caller.
+    /// grains publish on. Leaves endpoints and cluster ids to the caller. Storage and cluster traffic use separate
+    /// pools with tuned defaults (<see cref="PostgresConnectionStrings"/>).
     /// </summary>
     public static ISiloBuilder UseForesightPostgres(this ISiloBuilder silo, string connectionString)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var cluster = PostgresConnectionStrings.ForCluster(connectionString);
+        var storage = PostgresConnectionStrings.ForGrainStorage(connectionString);
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = cluster;
         });
         foreach (var name in ForesightSiloBuilderExtensions.StorageNames)
         {
             silo.AddAdoNetGrainStorage(name, o =>
             {
                 o.Invariant = NpgsqlInvariant;
-                o.ConnectionString = connectionString;
+                o.ConnectionString = storage;
                 o.HashPicker = new StorageKeyHasherPicker();
             });
             // State is stored with the Orleans serializer, as the embedded storage does: the state types are
@@ -92,7 +96,7 @@ public static class StorageSiloBuilderExtensions
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = NpgsqlInvariant;
-            o.ConnectionString = connectionString;
+            o.ConnectionString = cluster;
         });
         silo.AddMemoryStreams(StreamNames.Provider);
         return silo;

@@ -91,7 +91,6 @@ public sealed class PostgresServer : IAsyncDisposable
             Database = database,
             Username = Username,
             Password = password ?? Password,
-            MaxPoolSize = 200,
             Timeout = 15,
         }.ConnectionString;
 

@@ -29,6 +29,11 @@ public sealed class FileJobLogStore : IJobLogStore
     public const int MaxJobIdLength = 512;
     private const int IndexSize = 24;
     private const int SharingViolation = unchecked((int)0x80070020);
+
+    /// <summary>Another appender holds the file (FileShare.None is an exclusive flock on Linux). On Windows that is
+    /// ERROR_SHARING_VIOLATION; on Unix .NET throws a plain IOException whose HResult is the errno, so the exact type
+    /// (not a FileNotFound/DirectoryNotFound subclass) is the sign there.</summary>
+    private static bool IsLockConflict(IOException e) => e.HResult == SharingViolation || e.GetType() == typeof(IOException);
     private static readonly SemaphoreSlim[] Stripes = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly JobLogOptions _options;
     private readonly TimeProvider _time;
@@ -223,7 +228,7 @@ public sealed class FileJobLogStore : IJobLogStore
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.Asynchronous);
             }
-            catch (IOException e) when (e.HResult == SharingViolation && _time.GetElapsedTime(started) < _options.LockTimeout)
+            catch (IOException e) when (IsLockConflict(e) && _time.GetElapsedTime(started) < _options.LockTimeout)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(5), _time, cancellation).ConfigureAwait(false);
             }
@@ -248,7 +253,7 @@ public sealed class FileJobLogStore : IJobLogStore
             {
                 return default;
             }
-            catch (IOException e) when (e.HResult == SharingViolation && _time.GetElapsedTime(started) < _options.LockTimeout)
+            catch (IOException e) when (IsLockConflict(e) && _time.GetElapsedTime(started) < _options.LockTimeout)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(2), _time, cancellation).ConfigureAwait(false);
             }

@@ -55,8 +55,12 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task Memory_and_cpu_of_the_tree_are_sampled_from_proc()
     {
-        // Allocate ~64 MiB in a child process and burn a little CPU.
-        var outcome = await _runner.RunAsync(new CommandRequest("head -c 67108864 /dev/zero | tail -c 1 > /dev/null; i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"));
+        // Stream 64 MiB through a child, then burn CPU in the shell until /proc shows at least 5 ticks of its own time, and
+        // stay alive long enough for the sampler (every 20 ms here) to see them: a fast machine finishes a fixed loop
+        // between two samples of the default period.
+        var runner = new ProcessRunner(TimeProvider.System, new ProcessRunnerOptions { SampleEvery = TimeSpan.FromMilliseconds(20) });
+        const string Burn = "t=0; while [ $t -lt 5 ]; do read -r s < /proc/$$/stat; set -- $s; t=$((${14} + ${15})); done";
+        var outcome = await runner.RunAsync(new CommandRequest($"head -c 67108864 /dev/zero | tail -c 1 > /dev/null; {Burn}; sleep 1"));
 
         Assert.Equal(0, outcome.ExitCode);
         Assert.NotNull(outcome.PeakMemoryMb);

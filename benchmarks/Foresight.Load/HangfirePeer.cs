@@ -48,9 +48,9 @@ internal static class HangfirePeer
         while (Interlocked.Read(ref _done) < jobs)
         {
             await Task.Delay(5);
-            if (clock.Elapsed > TimeSpan.FromMinutes(15))
+            if (clock.Elapsed > TimeSpan.FromMinutes(45))
             {
-                throw new TimeoutException($"Hangfire ran only {Interlocked.Read(ref _done)} of {jobs} jobs in 15 minutes");
+                throw new TimeoutException($"Hangfire ran only {Interlocked.Read(ref _done)} of {jobs} jobs in 45 minutes");
             }
         }
 

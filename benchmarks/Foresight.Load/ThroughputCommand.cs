@@ -23,10 +23,11 @@ internal static class ThroughputCommand
         var inFlight = new Option<int>("--in-flight") { Description = "Jobs submitted and not yet completed, at most (default: half the worker slots, so the measured wait is scheduling, not a backlog)" };
         var shards = new Option<int>("--shards") { Description = "Scheduler partitions for the pool", DefaultValueFactory = _ => 2 };
         var peer = new Option<string?>("--peer") { Description = "Also run the same workload through a peer: hangfire (its InMemory storage, or Hangfire.PostgreSql on the same server with --storage postgres)" };
+        var peerWorkers = new Option<int>("--peer-workers") { Description = "Workers of the peer (default: the same as --workers)" };
         var storage = new Option<string>("--storage") { Description = "Where the silo keeps state: memory or postgres", DefaultValueFactory = _ => "memory" };
         var connection = new Option<string?>("--connection") { Description = "With --storage postgres: Npgsql connection string (default: a throw-away PostgreSQL server started for the run)" };
         var command = new Command("throughput", "End-to-end no-op jobs per minute and enqueue→assign latency on one in-process silo.");
-        foreach (var option in new Option[] { jobs, workers, inFlight, shards, peer, storage, connection })
+        foreach (var option in new Option[] { jobs, workers, inFlight, shards, peer, peerWorkers, storage, connection })
         {
             command.Options.Add(option);
         }
@@ -38,6 +39,7 @@ internal static class ThroughputCommand
             var s = parse.GetValue(shards);
             var window = parse.GetValue(inFlight) is > 0 and var given ? given : w * 2;
             var peerName = parse.GetValue(peer);
+            var pw = parse.GetValue(peerWorkers) is > 0 and var givenPeer ? givenPeer : w;
             var storageName = parse.GetValue(storage)!;
             if (peerName is not null && peerName != "hangfire")
             {
@@ -65,9 +67,9 @@ internal static class ThroughputCommand
             {
                 var run = 0;
                 JobStorage Storage() => postgres is null ? new InMemoryStorage() : HangfirePeer.PostgresStorage(postgres.ConnectionString, $"hangfire_{++run}");
-                await HangfirePeer.RunAsync(Math.Min(5_000, n), w, Storage());
-                var peerPerMinute = await HangfirePeer.RunAsync(n, w, Storage());
-                Console.WriteLine($"hangfire ({(postgres is null ? "InMemory" : "PostgreSql")}, {w} workers): {Format(peerPerMinute)} jobs/min; foresight/hangfire = {Format(perMinute / peerPerMinute)}");
+                await HangfirePeer.RunAsync(Math.Min(5_000, n), pw, Storage());
+                var peerPerMinute = await HangfirePeer.RunAsync(n, pw, Storage());
+                Console.WriteLine($"hangfire ({(postgres is null ? "InMemory" : "PostgreSql")}, {pw} workers): {Format(peerPerMinute)} jobs/min; foresight/hangfire = {Format(perMinute / peerPerMinute)}");
                 line += $" peer_jobs_per_minute={Format(peerPerMinute)} ratio={Format(perMinute / peerPerMinute)}";
             }
 

@@ -14,6 +14,9 @@ public static class StorageSiloBuilderExtensions
     /// <summary>The ADO.NET invariant name of Npgsql, which every Orleans AdoNet provider needs told.</summary>
     public const string NpgsqlInvariant = "Npgsql";
 
+    /// <summary>The configuration section bound to Orleans' <see cref="ClusterMembershipOptions"/> (e.g. <c>Orleans:Membership:ProbeTimeout</c>).</summary>
+    public const string MembershipSection = "Orleans:Membership";
+
     /// <summary>
     /// <c>--storage memory</c> (default): the embedded single-process set-up. <c>--storage postgres</c>: AdoNet
     /// clustering, grain storage and reminders on PostgreSQL, cluster and service ids and endpoints from
@@ -56,6 +59,9 @@ public static class StorageSiloBuilderExtensions
             silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
         }
 
+        // Failure detection (probe period, missed probes, votes) from Orleans:Membership, Orleans' own defaults otherwise:
+        // an operator on a noisy host lengthens ProbeTimeout, one who wants faster fail-over shortens it.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection(MembershipSection));
         silo.Services.AddSingleton(new StorageStartupCheck.Settings(options.ConnectionString!, options.InitializeSchema));
         silo.Services.AddHostedService<StorageStartupCheck>();
         return silo.UseForesightPostgres(options.ConnectionString!);

@@ -43,13 +43,13 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
         var (accepted, clock) = await submit;
         Assert.Equal(jobs, accepted);
 
-        // The dead silo is declared dead in the membership table (polled from the kill on). Issue #4's target is 15 s
-        // with Orleans' default probing; the figure is printed and reported. The assertion allows CPU-starved CI
-        // machines (all test assemblies run at once on 2 cores) up to 60 s so a slow machine does not fail the run.
+        // The dead silo is declared dead in the membership table (polled from the kill on) within issue #4's 15 s, with
+        // Orleans' default probing (ProbeTimeout 5 s, 3 missed probes, 2 votes; ~5 s measured on the idle machine:
+        // the kill refuses connections at once, so probes fail fast rather than time out).
         Assert.NotNull(declaredDead);
         var deadAfter = await declaredDead;
         output.WriteLine($"silo killed at {killedAt.TotalSeconds:F1} s; declared dead {deadAfter.TotalSeconds:F1} s after the kill");
-        Assert.True(deadAfter <= TimeSpan.FromSeconds(60), $"declared dead only {deadAfter.TotalSeconds:F1} s after the kill");
+        Assert.True(deadAfter <= TimeSpan.FromSeconds(15), $"declared dead only {deadAfter.TotalSeconds:F1} s after the kill");
 
         var states = await cluster.WaitAllTerminalAsync("crash", jobs, Finish);
         Assert.All(states, s => Assert.Equal("Succeeded", s.Value));

@@ -190,8 +190,6 @@ internal static class HttpBenchmark
 
     private static string FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        return Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -285,7 +285,7 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
                     return states;
                 }
 
-                foreach (var id in pending)
+                foreach (var id in pending.TakeWhile(_ => clock.Elapsed < deadline))
                 {
                     var silo = Silos.First(s => s.ExitCode is null);
                     try

@@ -142,8 +142,6 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Foresight.Testing.FreePorts.Next();
     }
 }

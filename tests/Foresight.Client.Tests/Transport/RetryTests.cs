@@ -244,8 +244,6 @@ public sealed class RetryTests
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Foresight.Testing.FreePorts.Next();
     }
 }

@@ -55,8 +55,6 @@ public sealed class TcpSilo : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Foresight.Testing.FreePorts.Next();
     }
 }

@@ -104,9 +104,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Foresight.Testing.FreePorts.Next();
     }
 
     public async ValueTask DisposeAsync()

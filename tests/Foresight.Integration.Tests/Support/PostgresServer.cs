@@ -289,9 +289,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return Foresight.Testing.FreePorts.Next();
     }
 
     private static string ReadShared(string path)

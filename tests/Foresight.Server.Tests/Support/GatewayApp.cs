@@ -101,8 +101,6 @@ public sealed class GatewayApp : IAsyncDisposable
 
     private static string FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+        return Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -23,16 +23,14 @@ public static class PostgresConnectionStrings
     /// </summary>
     public static string ForCluster(string connectionString) => WithDefaults(connectionString, "cluster", maxPoolSize: 4);
 
-    private static class NpgsqlDefaults
-    {
-        public static readonly int MaxPoolSize = new NpgsqlConnectionStringBuilder().MaxPoolSize;
-    }
+    /// <summary>Npgsql's own pool size: a string that keeps it has not chosen one.</summary>
+    private static readonly int NpgsqlDefaultMaxPoolSize = new NpgsqlConnectionStringBuilder().MaxPoolSize;
 
     private static string WithDefaults(string connectionString, string role, int maxPoolSize)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         builder.ApplicationName = $"{(string.IsNullOrWhiteSpace(builder.ApplicationName) ? "foresight" : builder.ApplicationName)}-{role}";
-        if (builder.MaxPoolSize == NpgsqlDefaults.MaxPoolSize)
+        if (builder.MaxPoolSize == NpgsqlDefaultMaxPoolSize)
         {
             builder.MaxPoolSize = maxPoolSize;
         }

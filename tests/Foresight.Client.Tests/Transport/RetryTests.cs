@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Foresight.Abstractions.Api;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Foresight.Grains.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

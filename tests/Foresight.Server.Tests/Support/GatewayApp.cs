@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using Foresight.Server.Hosting;
 using Foresight.Server.Security;
 using Microsoft.AspNetCore.Builder;

@@ -32,10 +32,11 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation);
         var commandId = Guid.NewGuid().ToString("n");
+        var accounting = RusageFile.For(_options.ResourceAccounting, request.Shell, request.Environment?.GetValueOrDefault("PATH"), commandId);
         var process = new Process();
         try
         {
-            process.StartInfo = BuildStartInfo(request, commandId);
+            process.StartInfo = BuildStartInfo(request, commandId, accounting);
             if (!process.Start())
             {
                 process.Dispose();
@@ -84,12 +85,15 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         var duration = time.GetElapsedTime(started);
         var exitCode = end == CommandEnd.Exited ? process.ExitCode : (int?)null;
         var lingering = await DrainAsync(process, output, commandId, request.KeepBackgroundProcesses && end == CommandEnd.Exited).ConfigureAwait(false);
+        var usage = accounting?.Read();
+        long? peakKb = usage is { } u ? Math.Max(u.PeakRssKb, sampler.PeakRssKb) : sampler.Sampled ? sampler.PeakRssKb : null;
+        TimeSpan? cpu = usage is { } v ? (v.CpuTime > sampler.CpuTime ? v.CpuTime : sampler.CpuTime) : sampler.Sampled ? sampler.CpuTime : null;
         return new CommandOutcome(
             end,
             exitCode,
             duration,
-            sampler.Sampled ? Math.Max(1, sampler.PeakRssKb / 1024) : null,
-            sampler.Sampled ? sampler.CpuTime : null,
+            peakKb is { } kb ? Math.Max(1, kb / 1024) : null,
+            cpu,
             tail.ToString(),
             end switch
             {
@@ -209,9 +213,9 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         }
     }
 
-    private static ProcessStartInfo BuildStartInfo(CommandRequest request, string commandId)
+    private static ProcessStartInfo BuildStartInfo(CommandRequest request, string commandId, RusageFile? accounting)
     {
-        var info = new ProcessStartInfo(request.Shell)
+        var info = new ProcessStartInfo(accounting?.Program ?? request.Shell)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -221,6 +225,17 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = request.WorkingDirectory ?? Environment.CurrentDirectory,
         };
+        if (accounting is not null)
+        {
+            // time [-q quiet] -f "%M %U %S" -o file <shell> <arguments…>: it execs the shell and writes its rusage at exit.
+            foreach (var argument in accounting.Arguments)
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            info.ArgumentList.Add(request.Shell);
+        }
+
         if (request.Arguments is { } arguments)
         {
             foreach (var argument in arguments)

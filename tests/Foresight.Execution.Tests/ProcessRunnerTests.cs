@@ -69,6 +69,31 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Memory_and_cpu_of_a_command_too_short_to_sample_come_from_the_kernels_accounting()
+    {
+        // One sample at the start and none after (the period is an hour): dd's 64 MiB buffer and the loop's CPU time
+        // can only be known from the rusage of the reaped tree.
+        Assert.True(File.Exists(ProcessRunnerOptions.GnuTime), "GNU time (Debian package 'time') is needed for exact accounting");
+        var runner = new ProcessRunner(TimeProvider.System, new ProcessRunnerOptions { SampleEvery = TimeSpan.FromHours(1) });
+        var outcome = await runner.RunAsync(new CommandRequest(
+            "dd if=/dev/zero of=/dev/null bs=64M count=1 2>/dev/null; i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done; exit 4"));
+
+        Assert.Equal(CommandEnd.Exited, outcome.End);
+        Assert.Equal(4, outcome.ExitCode);
+        Assert.True(outcome.PeakMemoryMb >= 60, $"peak memory {outcome.PeakMemoryMb} MB");
+        Assert.True(outcome.CpuTime >= TimeSpan.FromMilliseconds(20), $"cpu time {outcome.CpuTime}");
+    }
+
+    [Fact]
+    public async Task A_command_killed_by_a_signal_reports_the_shells_exit_status()
+    {
+        var outcome = await _runner.RunAsync(new CommandRequest("kill -TERM $$"));
+
+        Assert.Equal(143, outcome.ExitCode);
+        Assert.NotNull(outcome.PeakMemoryMb);
+    }
+
+    [Fact]
     public void The_output_tail_keeps_only_the_last_characters()
     {
         var tail = new OutputTail(capacity: 10);

@@ -51,6 +51,11 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
         output.WriteLine($"silo killed at {killedAt.TotalSeconds:F1} s; declared dead {deadAfter.TotalSeconds:F1} s after the kill");
         Assert.True(deadAfter <= TimeSpan.FromSeconds(15), $"declared dead only {deadAfter.TotalSeconds:F1} s after the kill");
 
+        // The surviving silos keep accepting jobs throughout the fail-over (issue #19: never a minute of refusals).
+        var (gap, gapStart, refusals) = cluster.SubmitGaps("crash", killedAt);
+        output.WriteLine($"longest_submit_gap_s={gap.TotalSeconds:F2} (from {(gapStart - killedAt).TotalSeconds:F1} s after the kill); refused tries: {refusals}");
+        Assert.True(gap < TimeSpan.FromSeconds(10), $"no submission accepted for {gap.TotalSeconds:F1} s after the kill; refused tries: {refusals}");
+
         var states = await cluster.WaitAllTerminalAsync("crash", jobs, Finish);
         Assert.All(states, s => Assert.Equal("Succeeded", s.Value));
         var runs = cluster.ExecutionsPerJob("crash");
@@ -103,6 +108,7 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
         private readonly string _runs = Path.Combine(Path.GetTempPath(), $"foresight-crash-{Guid.NewGuid():n}");
         private readonly List<ChildProcess> _agents = [];
         private readonly ConcurrentDictionary<string, DateTimeOffset> _finished = new();
+        private readonly ConcurrentDictionary<string, SubmitLog> _submits = new();
         private readonly ITestOutputHelper _output;
 
         private CrashCluster(string connection, string clusterId, List<SiloProcess> silos, ITestOutputHelper output)
@@ -188,14 +194,20 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
             }
         }
 
-        /// <summary>Submits jobs {prefix}-0…n-1 at a steady rate with 32 concurrent senders, round-robin over the silos;
-        /// a refused or failed request is retried on the next silo with the same job id (a submission is idempotent per id).</summary>
+        /// <summary>
+        /// Submits jobs {prefix}-0…n-1 at a steady rate with 32 concurrent senders, round-robin over the silos, the way
+        /// the client library does: a refused or failed request is tried again on the next silo with the same job id
+        /// (a submission is idempotent per id), after a back-off that doubles from 50 ms to 1 s, or after the server's
+        /// Retry-After on 429; each try has its own 5 s limit. Every acceptance is time-stamped for <see cref="SubmitGaps"/>.
+        /// </summary>
         public async Task<(int Accepted, Stopwatch Clock)> SubmitAsync(string prefix, int count, int perSecond, Func<int, Stopwatch, Task>? onProgress = null)
         {
             var clock = Stopwatch.StartNew();
             var accepted = 0;
             var next = -1;
             using var gate = new SemaphoreSlim(1, 1);
+            var log = new SubmitLog(clock);
+            _submits[prefix] = log;
 
             async Task SendAsync()
             {
@@ -226,7 +238,7 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
                         }
                     }
 
-                    await SubmitOneAsync(prefix, i);
+                    await SubmitOneAsync(prefix, i, log);
                     Interlocked.Increment(ref accepted);
                 }
             }
@@ -235,7 +247,16 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
             return (accepted, clock);
         }
 
-        private async Task SubmitOneAsync(string prefix, int i)
+        /// <summary>The submissions of <paramref name="prefix"/>: the longest time after <paramref name="from"/> in
+        /// which none was accepted, and what the refused tries answered.</summary>
+        public (TimeSpan LongestGap, TimeSpan GapStart, string Refusals) SubmitGaps(string prefix, TimeSpan from)
+        {
+            var log = _submits[prefix];
+            var (gap, start) = log.LongestGapAfter(from);
+            return (gap, start, log.Refusals());
+        }
+
+        private async Task SubmitOneAsync(string prefix, int i, SubmitLog log)
         {
             var id = $"{prefix}-{i}";
             var body = new
@@ -247,30 +268,50 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
                 cpu = 0.25,
                 memoryMb = 32,
             };
+            var tries = Stopwatch.StartNew();
+            var backoff = TimeSpan.FromMilliseconds(50);
             for (var attempt = 0; ; attempt++)
             {
                 var silo = Silos[(i + attempt) % Silos.Count];
+                var wait = backoff;
                 try
                 {
-                    using var response = await silo.Http.PostAsJsonAsync(new Uri("/api/jobs", UriKind.Relative), body);
+                    using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                    using var response = await silo.Http.PostAsJsonAsync(new Uri("/api/jobs", UriKind.Relative), body, limit.Token);
                     if (response.StatusCode == HttpStatusCode.Accepted)
                     {
+                        log.Accepted();
                         return;
                     }
 
-                    Assert.True((int)response.StatusCode >= 500, $"{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    var status = (int)response.StatusCode;
+                    var text = await response.Content.ReadAsStringAsync(limit.Token);
+                    Assert.True(status >= 500 || status == 429, $"{id}: {status} {text}");
+                    log.Refused($"{status} {FirstLine(text)}");
+                    if (response.StatusCode == HttpStatusCode.TooManyRequests && response.Headers.RetryAfter?.Delta is { } after)
+                    {
+                        wait = after;
+                    }
                 }
-                catch (HttpRequestException)
+                catch (HttpRequestException e)
                 {
-                    // that silo is down: the next one takes it
+                    log.Refused($"connection: {e.HttpRequestError}"); // that silo is down: the next one takes it
                 }
-                catch (TaskCanceledException)
+                catch (OperationCanceledException)
                 {
+                    log.Refused("no answer within 5 s");
                 }
 
-                Assert.True(attempt < 200, $"{id} not accepted after {attempt} tries");
-                await Task.Delay(50);
+                Assert.True(tries.Elapsed < TimeSpan.FromMinutes(2), $"{id} not accepted after {attempt + 1} tries in {tries.Elapsed}; refusals: {log.Refusals()}");
+                await Task.Delay(wait);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, TimeSpan.FromSeconds(1).Ticks));
             }
+        }
+
+        private static string FirstLine(string text)
+        {
+            var line = text.Split('\n', 2)[0];
+            return line.Length <= 160 ? line : line[..160];
         }
 
         public async Task<Dictionary<string, string>> WaitAllTerminalAsync(string prefix, int count, TimeSpan deadline)
@@ -391,6 +432,37 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
         private static string Tail(string log) => log.Length <= 3000 ? log : log[^3000..];
 
         private sealed record JobState(string State, DateTimeOffset? FinishedAt);
+
+        /// <summary>When each submission was accepted (on the submitter's clock) and what refused tries answered.</summary>
+        private sealed class SubmitLog(Stopwatch clock)
+        {
+            private readonly ConcurrentQueue<TimeSpan> _accepted = new();
+            private readonly ConcurrentDictionary<string, int> _refusals = new();
+
+            public void Accepted() => _accepted.Enqueue(clock.Elapsed);
+
+            public void Refused(string why) => _refusals.AddOrUpdate(why, 1, (_, n) => n + 1);
+
+            /// <summary>The longest stretch from <paramref name="from"/> on with no acceptance, and when it began.</summary>
+            public (TimeSpan Gap, TimeSpan Start) LongestGapAfter(TimeSpan from)
+            {
+                var times = _accepted.Where(t => t >= from).Order().Prepend(from).ToList();
+                var (gap, start) = (TimeSpan.Zero, from);
+                for (var k = 1; k < times.Count; k++)
+                {
+                    if (times[k] - times[k - 1] > gap)
+                    {
+                        (gap, start) = (times[k] - times[k - 1], times[k - 1]);
+                    }
+                }
+
+                return (gap, start);
+            }
+
+            public string Refusals() => _refusals.IsEmpty
+                ? "none"
+                : string.Join("; ", _refusals.OrderByDescending(r => r.Value).Take(8).Select(r => $"{r.Value}× {r.Key}"));
+        }
 
         private sealed record Worker(string Id, string State);
     }

@@ -41,6 +41,12 @@ public sealed class ForesightOptions
     /// </summary>
     public TimeSpan JobWatchPeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long a submission waits for its scheduler to take the job. The job is already durable then: when the
+    /// scheduler's silo is failing over, the submission is answered anyway and a timer keeps handing the job over.
+    /// </summary>
+    public TimeSpan HandOffTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often schedulers publish their buffered load events.</summary>
     public TimeSpan LoadFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -54,7 +60,7 @@ public sealed class ForesightOptions
                      (nameof(AgingInterval), AgingInterval), (nameof(HeartbeatTimeout), HeartbeatTimeout),
                      (nameof(HeartbeatCheckPeriod), HeartbeatCheckPeriod), (nameof(DefaultJobTimeout), DefaultJobTimeout),
                      (nameof(ReconcilePeriod), ReconcilePeriod), (nameof(ClaimGrace), ClaimGrace), (nameof(LoadFlushPeriod), LoadFlushPeriod),
-                     (nameof(JobWatchPeriod), JobWatchPeriod),
+                     (nameof(JobWatchPeriod), JobWatchPeriod), (nameof(HandOffTimeout), HandOffTimeout),
                  })
         {
             if (value <= TimeSpan.Zero)

@@ -294,14 +294,16 @@ public sealed partial class JobGrain(
     }
 
     /// <summary>
-    /// Hands a queued attempt to its scheduler. The job is already durable, so a failed hand-off (the scheduler's
-    /// silo is failing over) is not the caller's problem: a timer keeps trying until the scheduler has it.
+    /// Hands a queued attempt to its scheduler. The job is already durable, so a failed or slow hand-off (the
+    /// scheduler's silo is failing over and calls to it wait until the silo is declared dead) is not the caller's
+    /// problem: after <see cref="ForesightOptions.HandOffTimeout"/> a timer keeps trying until the scheduler has it
+    /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm).
     /// </summary>
     private async Task EnsureEnqueuedAsync(AttemptRecord attempt)
     {
         try
         {
-            await EnqueueAsync(attempt);
+            await EnqueueAsync(attempt).WaitAsync(_options.HandOffTimeout);
         }
         catch (Exception e)
         {

@@ -117,10 +117,10 @@ public sealed class TokenOptions
 public sealed class RateLimitOptions
 {
     /// <summary>Requests a client can make at once after being idle.</summary>
-    public int Burst { get; set; } = 200;
+    public int Burst { get; set; } = 2000;
 
     /// <summary>Requests added back to the bucket each <see cref="Period"/>.</summary>
-    public int PermitsPerPeriod { get; set; } = 100;
+    public int PermitsPerPeriod { get; set; } = 1000;
 
     public TimeSpan Period { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -52,6 +52,7 @@ public static class ForesightServer
         // Kestrel holds the larger limit; RequestLimits lowers it per route (API vs webhooks).
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(gatewayOptions.MaxRequestBytes, gatewayOptions.MaxWebhookBytes));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
         builder.Services.TryAddSingleton(TimeProvider.System);

@@ -78,7 +78,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        await FlushEventsAsync();
+        // While the silo shuts down the stream's queue grains are already gone: the buffered load events are dropped
+        // (they are hints; the autoscaler reconciles from grain state) rather than failing loudly on the way out.
+        if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+        {
+            await FlushEventsAsync();
+        }
+
         await _writer.WriteAsync();
     }
 

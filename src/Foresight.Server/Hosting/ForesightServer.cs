@@ -69,6 +69,7 @@ public static class ForesightServer
         // After Orleans: starts once the silo runs, stops (drains) before it.
         builder.Services.AddSingleton<LocalWorkersService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalWorkersService>());
+        builder.Services.AddHostedService<StartupBanner>();
 
         var app = builder.Build();
         app.UseExceptionHandler();

@@ -166,6 +166,23 @@ public sealed class InputLimitTests(GatewayFixture fixture)
         Assert.Equal("Succeeded", run.GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task A_workflow_step_with_a_nul_or_escape_sequence_is_refused_by_the_same_validator()
+    {
+        const string yaml = """
+            name: nul
+            on: workflow_dispatch
+            jobs:
+              a:
+                runs-on: linux
+                steps:
+                  - run: "echo \0 \e[2J"
+            """;
+        using var response = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(yaml, Encoding.UTF8, "application/yaml"));
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "jobs.a.steps[0].run");
+        Assert.Contains("U+0000", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+    }
+
     private static string Json(object value) => JsonSerializer.Serialize(value);
 
     private Task<HttpResponseMessage> SubmitAsync(object body) => fixture.User.PostAsJsonAsync("/api/jobs", body);

@@ -11,6 +11,8 @@ namespace Foresight.Server.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class WebhookTests(GatewayFixture fixture)
 {
+    private static int _unique;
+
     private static string Payloads => SharedData.Folder("github-webhooks");
 
     [Fact]
@@ -85,7 +87,7 @@ public sealed class WebhookTests(GatewayFixture fixture)
     [Fact]
     public async Task A_push_starts_only_the_matching_workflow_and_its_run_succeeds_with_the_pushed_commit()
     {
-        var body = await File.ReadAllBytesAsync(Path.Combine(Payloads, "push", "with-new-branch.payload.json"));
+        var body = await UniqueAsync("push", "with-new-branch.payload.json");
         var delivery = Guid.NewGuid().ToString();
         using var response = await DeliverAsync("push", body, GatewayFixture.WebhookSecret, delivery: delivery);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
@@ -104,7 +106,7 @@ public sealed class WebhookTests(GatewayFixture fixture)
     [Fact]
     public async Task A_redelivery_starts_no_second_run()
     {
-        var body = await File.ReadAllBytesAsync(Path.Combine(Payloads, "pull_request", "reopened.payload.json"));
+        var body = await UniqueAsync("pull_request", "reopened.payload.json");
         var delivery = Guid.NewGuid().ToString();
         using var first = await DeliverAsync("pull_request", body, GatewayFixture.WebhookSecret, delivery: delivery);
         var firstRuns = (await Problem.JsonAsync(first)).GetProperty("runIds").EnumerateArray().Select(r => r.GetString()).ToList();
@@ -119,9 +121,10 @@ public sealed class WebhookTests(GatewayFixture fixture)
         var after = await fixture.User.GetFromJsonAsync<JsonElement>(new Uri($"/api/workflows/{runId}", UriKind.Relative));
         Assert.Equal(before.GetProperty("startedAt").GetDateTimeOffset(), after.GetProperty("startedAt").GetDateTimeOffset());
 
-        // A new delivery of the same event is a new run.
-        using var fresh = await DeliverAsync("pull_request", body, GatewayFixture.WebhookSecret);
-        Assert.NotEqual(runId, (await Problem.JsonAsync(fresh)).GetProperty("runIds")[0].GetString());
+        // The same signed body under a new delivery id is a replay, not a new event (WebhookReplayTests).
+        using var replayed = await DeliverAsync("pull_request", body, GatewayFixture.WebhookSecret);
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+        Assert.Empty((await Problem.JsonAsync(replayed)).GetProperty("runIds").EnumerateArray());
     }
 
     [Fact]
@@ -139,8 +142,24 @@ public sealed class WebhookTests(GatewayFixture fixture)
         await Problem.AssertAsync(unsigned, HttpStatusCode.Unauthorized, WebhookSignature.Header);
     }
 
-    private async Task<HttpResponseMessage> DeliverAsync(string eventName, byte[] body, string? secret, string? signature = null, string? delivery = null)
+    /// <summary>A real payload made unique (a trailing line break and spaces, still the same JSON): each delivery
+    /// signs a body no other test delivers, since the same signed body under another delivery id is a replay.</summary>
+    public static async Task<byte[]> UniqueAsync(string eventName, string file)
     {
+        var body = await File.ReadAllBytesAsync(Path.Combine(Payloads, eventName, file));
+        return [.. body, .. Encoding.ASCII.GetBytes("\n" + new string(' ', Interlocked.Increment(ref _unique)))];
+    }
+
+    public static async Task<HttpResponseMessage> DeliverAsync(
+        GatewayFixture fixture,
+        string eventName,
+        byte[] body,
+        string? secret,
+        string? signature = null,
+        string? delivery = null,
+        string? origin = null)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
         using var client = fixture.App.Client(null);
         using var request = new HttpRequestMessage(HttpMethod.Post, GitHubWebhookEndpoint.Path) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new("application/json");
@@ -151,8 +170,16 @@ public sealed class WebhookTests(GatewayFixture fixture)
             request.Headers.Add(WebhookSignature.Header, value);
         }
 
+        if (origin is not null)
+        {
+            request.Headers.Add("Origin", origin);
+        }
+
         var response = await client.SendAsync(request);
         await response.Content.LoadIntoBufferAsync();
         return response;
     }
+
+    private Task<HttpResponseMessage> DeliverAsync(string eventName, byte[] body, string? secret, string? signature = null, string? delivery = null) =>
+        DeliverAsync(fixture, eventName, body, secret, signature, delivery);
 }

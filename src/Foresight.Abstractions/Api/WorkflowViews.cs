@@ -45,6 +45,9 @@ public sealed record WorkflowJobView(string Key, string? JobId, string State, IR
 /// <summary>The answer to a GitHub webhook delivery: which runs it started (none for ping or when no file matches).</summary>
 public sealed record WebhookAccepted(string Event, string? DeliveryId, IReadOnlyList<string> RunIds, string? Message = null);
 
+/// <summary>The body of <c>POST /api/pools</c> (admin): declares a pool that jobs may be submitted to.</summary>
+public sealed record PoolDeclaration(string? Name = null);
+
 /// <summary>A worker pool (<c>GET /api/pools</c>).</summary>
 public sealed record PoolView(string Name, int Workers, int Healthy, int Busy, int Queued, int Running);
 

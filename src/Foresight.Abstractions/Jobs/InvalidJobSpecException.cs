@@ -30,4 +30,8 @@ public sealed class InvalidJobSpecException : ArgumentException
 
     [Id(1)]
     public string Reason { get; init; } = "";
+
+    /// <summary>A count or size limit of <see cref="JobLimits"/> was passed (HTTP 413), not a plain mistake (400).</summary>
+    [Id(2)]
+    public bool OverLimit { get; init; }
 }

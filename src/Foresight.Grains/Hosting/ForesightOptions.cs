@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Foresight.Abstractions.Jobs;
 
 namespace Foresight.Grains.Hosting;
 
@@ -13,6 +14,11 @@ public sealed class ForesightOptions
 
     /// <summary>Scheduler partitions per pool; a pool not listed has <see cref="DefaultShards"/>.</summary>
     public Dictionary<string, int> Shards { get; set; } = [];
+
+    /// <summary>Pools that jobs may be submitted to through the gateway (<c>Foresight:Pools:0=gpu</c>), besides
+    /// <c>default</c>, the pools named under <see cref="Shards"/>, the local workers' pool and those an admin declares
+    /// with <c>POST /api/pools</c>. A submission to any other pool is refused (a typo would otherwise wait forever).</summary>
+    public List<string> Pools { get; set; } = [];
 
     [Range(1, 256)]
     public int DefaultShards { get; set; } = 1;
@@ -74,6 +80,14 @@ public sealed class ForesightOptions
             if (shards is < 1 or > 256)
             {
                 return $"{Section}:Shards:{pool} must be between 1 and 256 (was {shards})";
+            }
+        }
+
+        foreach (var pool in Pools.Concat(Shards.Keys))
+        {
+            if (JobSpecValidator.CheckPool(pool) is { } problem)
+            {
+                return $"{Section}:Pools: '{pool}' {problem}";
             }
         }
 

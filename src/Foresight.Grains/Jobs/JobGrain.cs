@@ -40,9 +40,14 @@ public sealed partial class JobGrain(
 
     public async Task<JobRecord> Submit(JobSpec spec)
     {
+        if (JobIdRules.Check(this.GetPrimaryKeyString()) is { } badId)
+        {
+            throw new InvalidJobSpecException("id", badId);
+        }
+
         if (JobSpecValidator.Check(spec) is { } problem)
         {
-            throw new InvalidJobSpecException(problem.Field, problem.Reason);
+            throw problem.ToException();
         }
 
         if (Job.Spec is not null)

@@ -70,14 +70,19 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
             return Run;
         }
 
-        Validate(spec);
         var runId = this.GetPrimaryKeyString();
+        if ((runId.Contains('/', StringComparison.Ordinal) ? "must not contain '/'" : JobIdRules.Check(runId)) is { } badId)
+        {
+            throw new InvalidJobSpecException("id", badId);
+        }
+
+        Validate(spec);
         Run.RunId = runId;
         Run.Spec = spec;
         Run.Status = WorkflowStatus.Pending;
         foreach (var job in spec.Jobs)
         {
-            Run.JobIds[job.Key] = $"{runId}/{job.Key}";
+            Run.JobIds[job.Key] = JobIdRules.ForWorkflowJob(runId, job.Key);
             Run.JobStates[job.Key] = JobState.Pending;
         }
 
@@ -151,7 +156,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         {
             if (JobSpecValidator.Check(job.Job) is { } problem)
             {
-                throw new InvalidJobSpecException($"jobs.{job.Key}.{problem.Field}", problem.Reason);
+                throw problem.ToException($"jobs.{job.Key}.");
             }
 
             if (JobCondition.Parse(job.Condition, out var error) is null)

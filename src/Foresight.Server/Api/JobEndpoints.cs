@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
+using Foresight.Server.Gateway;
 using Foresight.Server.Security;
 
 namespace Foresight.Server.Api;
@@ -23,6 +24,7 @@ public static class JobEndpoints
             .DocumentJsonBody<RouteHandlerBuilder, JobSubmission>()
             .Produces<JobView>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithSummary("Submit a job (a command, or steps)");
         jobs.MapGet("{id}", GetAsync)
             .RequireAuthorization(GatewaySecurity.ReadPolicy)
@@ -37,7 +39,7 @@ public static class JobEndpoints
         return app;
     }
 
-    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains)
+    private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains, DeclaredPools pools)
     {
         var media = RequestBody.MediaType(context.Request);
         if (media is not null && media != "application/json" && !media.EndsWith("+json", StringComparison.Ordinal))
@@ -72,10 +74,15 @@ public static class JobEndpoints
             return Problems.BadRequest("body", "a JSON job is required");
         }
 
-        var (spec, field, reason) = ToSpec(body);
+        var (spec, problem) = ToSpec(body);
         if (spec is null)
         {
-            return Problems.BadRequest(field!, reason!);
+            return Problems.InvalidJob(problem!.Field, problem.Reason, problem.OverLimit);
+        }
+
+        if (!await pools.IsDeclaredAsync(spec.Pool))
+        {
+            return Problems.UndeclaredPool("pool", spec.Pool!);
         }
 
         if (spec.SecretScope is { } scope && !GatewaySecurity.MayUseSecrets(context, scope))
@@ -84,9 +91,9 @@ public static class JobEndpoints
         }
 
         var id = body.Id ?? Guid.NewGuid().ToString("n");
-        if (!JobIds.IsValidNew(id))
+        if (JobIdRules.CheckClientId(id) is { } badId)
         {
-            return Problems.BadRequest("id", "must be 1-200 characters of letters, digits, '-', '_', '.', '/'");
+            return Problems.BadRequest("id", badId);
         }
 
         try
@@ -96,16 +103,16 @@ public static class JobEndpoints
         }
         catch (InvalidJobSpecException e)
         {
-            return Problems.BadRequest(e.Field, e.Reason);
+            return Problems.InvalidJob(e.Field, e.Reason, e.OverLimit);
         }
     }
 
     /// <summary>The job spec of a submission, or the first problem naming its field.</summary>
-    internal static (JobSpec? Spec, string? Field, string? Reason) ToSpec(JobSubmission body)
+    internal static (JobSpec? Spec, JobSpecProblem? Problem) ToSpec(JobSubmission body)
     {
         if (body.TimeoutSeconds is { } t && !(t > 0 && t <= TimeSpan.MaxValue.TotalSeconds / 2))
         {
-            return (null, "timeoutSeconds", "must be a positive number of seconds");
+            return (null, new("timeoutSeconds", "must be a positive number of seconds"));
         }
 
         var steps = new List<StepSpec>();
@@ -115,22 +122,22 @@ public static class JobEndpoints
             var at = $"steps[{i}]";
             if (step is null || string.IsNullOrWhiteSpace(step.Run))
             {
-                return (null, $"{at}.run", "must not be empty");
+                return (null, new($"{at}.run", "must not be empty"));
             }
 
             if (step.TimeoutSeconds is { } st && !(st > 0 && st <= TimeSpan.MaxValue.TotalSeconds / 2))
             {
-                return (null, $"{at}.timeoutSeconds", "must be a positive number of seconds");
+                return (null, new($"{at}.timeoutSeconds", "must be a positive number of seconds"));
             }
 
             if (step.WorkingDirectory is { } wd && (Path.IsPathRooted(wd) || wd.Split('/', '\\').Contains("..")))
             {
-                return (null, $"{at}.workingDirectory", "must be a path inside the job's workspace (relative, no '..')");
+                return (null, new($"{at}.workingDirectory", "must be a path inside the job's workspace (relative, no '..')"));
             }
 
             if (step.Shell is { } shell && string.IsNullOrWhiteSpace(shell))
             {
-                return (null, $"{at}.shell", "must not be empty when given");
+                return (null, new($"{at}.shell", "must not be empty when given"));
             }
 
             steps.Add(new StepSpec(
@@ -145,12 +152,12 @@ public static class JobEndpoints
 
         if (steps.Count > 0 && !string.IsNullOrWhiteSpace(body.Command))
         {
-            return (null, "command", "give either a command or steps, not both");
+            return (null, new("command", "give either a command or steps, not both"));
         }
 
         if (body.SecretScope is { } scope && (scope.Length is 0 or > 200 || scope.Any(char.IsControl)))
         {
-            return (null, "secretScope", "must be 1-200 printable characters");
+            return (null, new("secretScope", "must be 1-200 printable characters"));
         }
 
         var spec = new JobSpec(
@@ -167,9 +174,7 @@ public static class JobEndpoints
             body.Env,
             Steps: steps.Count > 0 ? steps : null,
             SecretScope: body.SecretScope);
-        return JobSpecValidator.Check(spec) is { } problem
-            ? (null, problem.Field, problem.Reason)
-            : (spec, null, null);
+        return JobSpecValidator.Check(spec) is { } problem ? (null, problem) : (spec, null);
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)

@@ -1,12 +1,16 @@
+using System.Text.Json;
 using Foresight.Abstractions.Api;
+using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Pools;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
+using Foresight.Server.Gateway;
 using Foresight.Server.Security;
 
 namespace Foresight.Server.Api;
 
-/// <summary><c>GET /api/pools</c> and <c>GET /api/workers?pool=</c>: from the pool directory and the schedulers' snapshots.</summary>
+/// <summary><c>GET /api/pools</c> and <c>GET /api/workers?pool=</c>: from the pool directory and the schedulers' snapshots
+/// (declared pools without workers or jobs are listed with zeros); <c>POST /api/pools</c> (admin) declares a pool.</summary>
 public static class PoolEndpoints
 {
     public static IEndpointRouteBuilder MapPoolEndpoints(this IEndpointRouteBuilder app)
@@ -16,6 +20,14 @@ public static class PoolEndpoints
             .WithTags("pools")
             .Produces<IReadOnlyList<PoolView>>()
             .WithSummary("Worker pools: workers, healthy, busy, queued and running jobs");
+        app.MapPost("/api/pools", DeclareAsync)
+            .RequireAuthorization(GatewaySecurity.AdminPolicy)
+            .WithTags("pools")
+            .DocumentJsonBody<RouteHandlerBuilder, PoolDeclaration>()
+            .Produces<PoolDeclaration>(StatusCodes.Status201Created)
+            .Produces<PoolDeclaration>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Declare a pool that jobs may be submitted to (admin); 200 when it already was");
         app.MapGet("/api/workers", GetWorkersAsync)
             .RequireAuthorization(GatewaySecurity.ReadPolicy)
             .WithTags("pools")
@@ -25,9 +37,38 @@ public static class PoolEndpoints
         return app;
     }
 
-    private static async Task<IResult> GetPoolsAsync(IGrainFactory grains)
+    private static async Task<IResult> DeclareAsync(HttpContext context, DeclaredPools pools)
+    {
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
+        if (tooLarge is not null)
+        {
+            return tooLarge;
+        }
+
+        PoolDeclaration? body;
+        try
+        {
+            body = JsonSerializer.Deserialize<PoolDeclaration>(bytes!, JobEndpoints.Json);
+        }
+        catch (JsonException e)
+        {
+            return Problems.BadRequest(JobEndpoints.JsonField(e.Path), JobEndpoints.JsonReason(e));
+        }
+
+        var name = body?.Name ?? "";
+        if (JobSpecValidator.CheckPool(name) is { } problem)
+        {
+            return Problems.BadRequest("name", problem);
+        }
+
+        var added = await pools.DeclareAsync(name);
+        return added ? Results.Created("/api/pools", new PoolDeclaration(name)) : Results.Ok(new PoolDeclaration(name));
+    }
+
+    private static async Task<IResult> GetPoolsAsync(IGrainFactory grains, DeclaredPools declared)
     {
         var snapshots = await SnapshotsAsync(grains, pool: null);
+        var idle = (await declared.AllAsync()).Select(name => new PoolView(name, 0, 0, 0, 0, 0));
         var pools = snapshots
             .GroupBy(s => PoolPartitions.PoolOf(s.Partition), StringComparer.Ordinal)
             .Select(g => new PoolView(
@@ -37,6 +78,8 @@ public static class PoolEndpoints
                 g.Sum(s => s.Workers.Count(w => w.RunningJobs > 0)),
                 g.Sum(s => s.QueueDepth),
                 g.Sum(s => s.Assigned)))
+            .Concat(idle)
+            .DistinctBy(p => p.Name, StringComparer.Ordinal)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
         return Results.Ok(pools);
@@ -44,9 +87,9 @@ public static class PoolEndpoints
 
     private static async Task<IResult> GetWorkersAsync(string? pool, IGrainFactory grains)
     {
-        if (pool is not null && (pool.Length is 0 or > 200 || pool.Contains('/', StringComparison.Ordinal) || pool.Any(char.IsControl)))
+        if (pool is not null && JobSpecValidator.CheckPool(pool) is { } problem)
         {
-            return Problems.BadRequest("pool", "must be a pool name (1-200 characters, no '/')");
+            return Problems.BadRequest("pool", problem);
         }
 
         var snapshots = await SnapshotsAsync(grains, pool);

@@ -6,6 +6,14 @@ public static class Problems
     public static IResult BadRequest(string field, string reason) =>
         Of(StatusCodes.Status400BadRequest, "invalid request", field, reason);
 
+    /// <summary>A refused job: 413 naming the limit when a count or size limit was passed, else 400.</summary>
+    public static IResult InvalidJob(string field, string reason, bool overLimit) =>
+        overLimit ? Of(StatusCodes.Status413PayloadTooLarge, "over a limit", field, reason) : BadRequest(field, reason);
+
+    /// <summary>A job or run names a pool that is not declared.</summary>
+    public static IResult UndeclaredPool(string field, string pool) =>
+        BadRequest(field, $"the pool '{pool}' is not declared: {Gateway.DeclaredPools.HowToDeclare}");
+
     public static IResult NotFound(string what, string id) =>
         Of(StatusCodes.Status404NotFound, $"{what} not found", "id", $"no {what} with id '{id}'");
 

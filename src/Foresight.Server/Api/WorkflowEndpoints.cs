@@ -1,7 +1,7 @@
-using System.Text.RegularExpressions;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workflows;
+using Foresight.Server.Gateway;
 using Foresight.Server.Security;
 using Foresight.Server.Workflows;
 using Foresight.Workflows.Definitions;
@@ -9,7 +9,7 @@ using Foresight.Workflows.Definitions;
 namespace Foresight.Server.Api;
 
 /// <summary><c>POST /api/workflows</c> (a workflow file, YAML or JSON), <c>GET /api/workflows/{id}</c>, <c>POST /api/workflows/{id}/cancel</c>.</summary>
-public static partial class WorkflowEndpoints
+public static class WorkflowEndpoints
 {
     /// <summary>The media types of a workflow file (JSON is YAML, so one parser reads both).</summary>
     public static readonly IReadOnlyList<string> MediaTypes = ["application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml", "application/json"];
@@ -23,6 +23,7 @@ public static partial class WorkflowEndpoints
             .Produces<WorkflowRunView>(StatusCodes.Status201Created)
             .Produces<WorkflowRunView>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Start a run of a workflow file; ?ref=&sha=&event= fill github.*, ?id= makes a retry start nothing new");
         workflows.MapGet("{id}", GetAsync)
@@ -41,6 +42,7 @@ public static partial class WorkflowEndpoints
     private static async Task<IResult> SubmitAsync(
         HttpContext context,
         WorkflowLauncher launcher,
+        DeclaredPools pools,
         string? id,
         string? @ref,
         string? sha,
@@ -53,9 +55,9 @@ public static partial class WorkflowEndpoints
             return RequestBody.UnsupportedMediaType(media, string.Join(", ", MediaTypes));
         }
 
-        if (id is not null && !RunId().IsMatch(id))
+        if (id is not null && !JobIdRules.IsValidRunId(id))
         {
-            return Problems.BadRequest("id", "must be 1-100 characters of letters, digits, '-', '_', '.'");
+            return Problems.BadRequest("id", $"must match {JobIdRules.RunPattern}: 1-100 letters, digits, '-', '_', '.', the first a letter or digit");
         }
 
         foreach (var (name, value) in new[] { ("ref", @ref), ("sha", sha), ("event", @event), ("secretScope", secretScope) })
@@ -94,9 +96,19 @@ public static partial class WorkflowEndpoints
         try
         {
             var spec = WorkflowLauncher.Compile(definition!, trigger, runId, secretScope);
+            if (await pools.FirstUndeclaredAsync(spec.Jobs.Select(j => j.Job.Pool)) is { } pool)
+            {
+                var job = spec.Jobs.First(j => j.Job.Pool == pool).Key;
+                return Problems.UndeclaredPool($"jobs.{job}.x-foresight.pool", pool);
+            }
+
             var (run, started) = await launcher.StartAsync(runId, spec);
             var view = WorkflowRunView.From(run);
             return started ? Results.Created($"/api/workflows/{runId}", view) : Results.Ok(view);
+        }
+        catch (InvalidJobSpecException e) when (e.OverLimit)
+        {
+            return Problems.InvalidJob(e.Field, e.Reason, overLimit: true);
         }
         catch (InvalidJobSpecException e)
         {
@@ -106,7 +118,7 @@ public static partial class WorkflowEndpoints
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)
     {
-        if (!RunId().IsMatch(id))
+        if (!JobIdRules.IsValidRunId(id))
         {
             return Problems.BadRequest("id", "is not a valid run id");
         }
@@ -117,7 +129,7 @@ public static partial class WorkflowEndpoints
 
     private static async Task<IResult> CancelAsync(string id, string? reason, HttpContext context, IGrainFactory grains)
     {
-        if (!RunId().IsMatch(id))
+        if (!JobIdRules.IsValidRunId(id))
         {
             return Problems.BadRequest("id", "is not a valid run id");
         }
@@ -136,7 +148,4 @@ public static partial class WorkflowEndpoints
         var run = await grain.Cancel(reason ?? $"cancelled through the API by {GatewaySecurity.CallerName(context)}");
         return Results.Ok(WorkflowRunView.From(run));
     }
-
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,100}$")]
-    private static partial Regex RunId();
 }

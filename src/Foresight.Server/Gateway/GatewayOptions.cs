@@ -1,3 +1,5 @@
+using Foresight.Server.Security;
+
 namespace Foresight.Server.Gateway;
 
 /// <summary>The HTTP gateway's security and limits (section <c>Foresight:Gateway</c>; environment <c>FORESIGHT_Foresight__Gateway__…</c>).</summary>
@@ -21,6 +23,16 @@ public sealed class GatewayOptions
 
     /// <summary>Repositories whose GitHub webhooks start workflows, by key (<c>Repositories:&lt;key&gt;:Name</c> = owner/repo).</summary>
     public Dictionary<string, RepositoryOptions> Repositories { get; set; } = [];
+
+    /// <summary>Browser origins (<c>https://ci.example.com</c>) besides the server's own from which state-changing
+    /// requests (POST, PUT, PATCH, DELETE) are accepted; any other <c>Origin</c> is refused (see docs/security.md).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>How long a webhook delivery's id and signature are remembered: a replay of either within it starts nothing.</summary>
+    public TimeSpan WebhookReplayWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Deliveries remembered at most (the oldest are forgotten first); bounds the memory and storage used.</summary>
+    public int WebhookReplayCapacity { get; set; } = 100_000;
 
     /// <summary>How often a followed log (<c>?follow=true</c>) looks for new output.</summary>
     public TimeSpan LogPollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
@@ -69,6 +81,24 @@ public sealed class GatewayOptions
         if (LogPollInterval <= TimeSpan.Zero)
         {
             problems.Add($"{Section}:LogPollInterval must be positive (was {LogPollInterval})");
+        }
+
+        foreach (var origin in AllowedOrigins)
+        {
+            if (CrossOriginWrites.Normalize(origin) is null)
+            {
+                problems.Add($"{Section}:AllowedOrigins: '{origin}' must be an origin like https://ci.example.com (scheme, host, optional port; no path)");
+            }
+        }
+
+        if (WebhookReplayWindow <= TimeSpan.Zero)
+        {
+            problems.Add($"{Section}:WebhookReplayWindow must be positive (was {WebhookReplayWindow})");
+        }
+
+        if (WebhookReplayCapacity is < 100 or > 10_000_000)
+        {
+            problems.Add($"{Section}:WebhookReplayCapacity must be between 100 and 10000000 (was {WebhookReplayCapacity})");
         }
 
         foreach (var (key, repository) in Repositories)

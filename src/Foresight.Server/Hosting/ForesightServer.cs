@@ -58,6 +58,8 @@ public static class ForesightServer
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();
         builder.Services.AddSingleton<RepositoryWorkflows>();
+        builder.Services.AddSingleton<WebhookReplayGuard>();
+        builder.Services.AddSingleton<DeclaredPools>();
 
         builder.UseOrleans(silo =>
         {
@@ -80,7 +82,7 @@ public static class ForesightServer
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapMetrics("/metrics").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapOrleansDashboard(routePrefix: "/dashboard").RequireAuthorization(GatewaySecurity.AdminPolicy);
+        app.MapOrleansDashboard(routePrefix: TokenAuthenticationHandler.DashboardPath).RequireAuthorization(GatewaySecurity.AdminPolicy);
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapPoolEndpoints();

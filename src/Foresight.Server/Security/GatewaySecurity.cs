@@ -71,10 +71,11 @@ public static partial class GatewaySecurity
         return services;
     }
 
-    /// <summary>Authentication, rate limiting, then authorization (after routing).</summary>
+    /// <summary>The cross-origin write guard, then authentication, rate limiting and authorization (after routing).</summary>
     public static WebApplication UseForesightGatewaySecurity(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseCrossOriginWriteGuard();
         app.UseRouting();
         app.UseAuthentication();
         app.UseRateLimiter();

@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 namespace Foresight.Server.Security;
 
 /// <summary>
-/// <c>Authorization: Bearer &lt;token&gt;</c> (or HTTP Basic with the token as the password, so a browser can open the
-/// dashboard). No header: anonymous with read and submit when <see cref="GatewayOptions.AllowAnonymous"/>, else
-/// nothing (the route's policy then answers 401).
+/// <c>Authorization: Bearer &lt;token&gt;</c>; HTTP Basic with the token as the password only under
+/// <see cref="DashboardPath"/>, so a browser can open the dashboard (a browser resends Basic credentials by itself,
+/// so elsewhere they would let any page make requests with them). No header: anonymous with read and submit when
+/// <see cref="GatewayOptions.AllowAnonymous"/>, else nothing (the route's policy then answers 401).
 /// </summary>
 public sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -23,6 +24,7 @@ public sealed class TokenAuthenticationHandler(
 {
     public const string SchemeName = "ForesightToken";
     public const string AnonymousName = "anonymous";
+    public const string DashboardPath = "/dashboard";
 
     private static readonly AuthenticationTicket Anonymous = new(
         new ClaimsPrincipal(new ClaimsIdentity(
@@ -36,6 +38,13 @@ public sealed class TokenAuthenticationHandler(
         if (string.IsNullOrEmpty(header))
         {
             return Task.FromResult(gateway.Value.AllowAnonymous ? AuthenticateResult.Success(Anonymous) : AuthenticateResult.NoResult());
+        }
+
+        if (!Request.Path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase)
+            && AuthenticationHeaderValue.TryParse(header, out var parsed)
+            && parsed.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
+        {
+            return Task.FromResult(AuthenticateResult.Fail($"Basic authentication is accepted only under {DashboardPath}; send 'Authorization: Bearer <token>'"));
         }
 
         if (PresentedToken(header) is not { } presented)
@@ -62,7 +71,7 @@ public sealed class TokenAuthenticationHandler(
         Response.Headers.WWWAuthenticate = invalid
             ? "Bearer error=\"invalid_token\""
             : "Bearer";
-        if (Request.Path.StartsWithSegments("/dashboard", StringComparison.OrdinalIgnoreCase))
+        if (Request.Path.StartsWithSegments(DashboardPath, StringComparison.OrdinalIgnoreCase))
         {
             // Lets a browser ask for the token (as the password) to open the dashboard.
             Response.Headers.Append("WWW-Authenticate", "Basic realm=\"foresight\", charset=\"UTF-8\"");

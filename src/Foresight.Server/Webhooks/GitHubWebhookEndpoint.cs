@@ -7,7 +7,6 @@ using Foresight.Server.Api;
 using Foresight.Server.Gateway;
 using Foresight.Server.Workflows;
 using Foresight.Workflows.Definitions;
-using Microsoft.Extensions.Options;
 
 namespace Foresight.Server.Webhooks;
 
@@ -16,7 +15,9 @@ namespace Foresight.Server.Webhooks;
 /// before anything is parsed. A push, pull_request (opened, synchronize, reopened) or workflow_dispatch starts every
 /// workflow file of the repository whose <c>on</c> matches; a ping is answered; any other event is acknowledged with
 /// 202 and a message saying it is ignored (a 4xx would show as a failed delivery on GitHub). A redelivery (same
-/// <c>X-GitHub-Delivery</c>) starts nothing new: run ids derive from the delivery id and the file name.
+/// <c>X-GitHub-Delivery</c>) starts nothing new: run ids derive from the delivery id and the file name. A replay (the
+/// same signed body under another delivery id, or a known delivery id with another body) is answered 200 saying it
+/// is a duplicate, and starts nothing (see <see cref="WebhookReplayGuard"/>).
 /// </summary>
 public static partial class GitHubWebhookEndpoint
 {
@@ -31,6 +32,7 @@ public static partial class GitHubWebhookEndpoint
             .WithTags("webhooks")
             .DocumentTextBody("A GitHub webhook delivery (JSON), signed with X-Hub-Signature-256", "application/json")
             .Produces<WebhookAccepted>(StatusCodes.Status202Accepted)
+            .Produces<WebhookAccepted>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("GitHub webhook: push, pull_request, workflow_dispatch, ping");
@@ -41,7 +43,8 @@ public static partial class GitHubWebhookEndpoint
         HttpContext context,
         RepositoryWorkflows repositories,
         WorkflowLauncher launcher,
-        IOptions<GatewayOptions> options,
+        WebhookReplayGuard replays,
+        DeclaredPools pools,
         ILoggerFactory loggers)
     {
         var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
@@ -116,7 +119,13 @@ public static partial class GitHubWebhookEndpoint
                 return Unauthorized($"was not made with the webhook secret of '{repository.Name}'");
             }
 
-            return await StartAsync(delivery, deliveryId, repository, repositories, launcher, loggers.CreateLogger(typeof(GitHubWebhookEndpoint).FullName!));
+            if (await replays.DuplicateAsync(deliveryId, signature) is { } duplicate)
+            {
+                LogDuplicate(loggers.CreateLogger(typeof(GitHubWebhookEndpoint).FullName!), repository.Name, deliveryId, duplicate);
+                return Results.Json(new WebhookAccepted(delivery.Event, deliveryId, [], duplicate), statusCode: StatusCodes.Status200OK);
+            }
+
+            return await StartAsync(delivery, deliveryId, repository, repositories, launcher, pools, loggers.CreateLogger(typeof(GitHubWebhookEndpoint).FullName!));
         }
     }
 
@@ -126,6 +135,7 @@ public static partial class GitHubWebhookEndpoint
         RepositoryOptions repository,
         RepositoryWorkflows repositories,
         WorkflowLauncher launcher,
+        DeclaredPools pools,
         ILogger logger)
     {
         var trigger = delivery.Trigger!;
@@ -157,7 +167,15 @@ public static partial class GitHubWebhookEndpoint
             var runId = RunIdFor(repository.Name, deliveryId, name);
             try
             {
-                var (_, isNew) = await launcher.StartAsync(runId, WorkflowLauncher.Compile(definition, trigger, runId, repository.Name));
+                var spec = WorkflowLauncher.Compile(definition, trigger, runId, repository.Name);
+                if (await pools.FirstUndeclaredAsync(spec.Jobs.Select(j => j.Job.Pool)) is { } pool)
+                {
+                    notes.Add($"skipped {name}: the pool '{pool}' is not declared: {DeclaredPools.HowToDeclare}");
+                    LogInvalidFile(logger, repository.Name, name, $"pool '{pool}' is not declared");
+                    continue;
+                }
+
+                var (_, isNew) = await launcher.StartAsync(runId, spec);
                 runIds.Add(runId);
                 started += isNew ? 1 : 0;
             }
@@ -188,6 +206,9 @@ public static partial class GitHubWebhookEndpoint
 
     private static IResult Unauthorized(string reason) =>
         Problems.Of(StatusCodes.Status401Unauthorized, "invalid signature", WebhookSignature.Header, reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for {Repository}: delivery {Delivery} refused as a replay: {Reason}")]
+    private static partial void LogDuplicate(ILogger logger, string repository, string delivery, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook for {Repository}: workflow file {File} skipped: {Reason}")]
     private static partial void LogInvalidFile(ILogger logger, string repository, string file, string reason);

@@ -2,7 +2,8 @@ namespace Foresight.Server.Tests.Support;
 
 /// <summary>
 /// One in-process server shared by the gateway tests: tokens for each scope, three webhook repositories, two local
-/// workers that run real commands, and a rate limit high enough not to interfere.
+/// workers that run real commands, the declared pool <c>fuzz</c>, one allowed browser origin, and a rate limit high
+/// enough not to interfere.
 /// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
@@ -13,6 +14,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const string WebhookSecret = "It's a Secret to Everybody";
     public const string SecretScope = "secret-demo";
     public const string SecretValue = "hunter2-very-secret";
+    public const string AllowedOrigin = "https://ci.example.com";
 
     private GatewayApp? _app;
 
@@ -52,6 +54,9 @@ public sealed class GatewayFixture : IAsyncLifetime
             ["Foresight:Gateway:Repositories:2:Workflows:hello-world-workflow.yml"] = TestWorkflows.Dispatch,
             [$"Foresight:Secrets:{SecretScope}:DEMO_SECRET"] = SecretValue,
             ["Foresight:ReconcilePeriod"] = "00:00:01",
+            // Jobs may go only to declared pools: the fuzz tests' runs wait in one without workers.
+            ["Foresight:Pools:0"] = "fuzz",
+            ["Foresight:Gateway:AllowedOrigins:0"] = AllowedOrigin,
         };
         foreach (var pair in GatewayApp.Token("reader", ReadToken, "read")
                      .Concat(GatewayApp.Token("submitter", SubmitToken, "submit"))

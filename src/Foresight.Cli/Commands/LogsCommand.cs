@@ -1,8 +1,14 @@
 using System.CommandLine;
+using Foresight.Abstractions.Api;
+using Foresight.Client;
 
 namespace Foresight.Cli.Commands;
 
-/// <summary><c>foresight logs &lt;job-id&gt; [-f] [--attempt n]</c>: prints a job's log, or follows it until the job ends.</summary>
+/// <summary>
+/// <c>foresight logs &lt;job-id&gt; [-f] [--attempt n]</c>: prints a job's log, or follows it until the job ends. A
+/// workflow's job (<c>&lt;run id&gt;/&lt;job key&gt;</c>) that waits for its needs has no job yet: <c>-f</c> waits for it
+/// to be queued and then follows.
+/// </summary>
 internal static class LogsCommand
 {
     public static Command Create()
@@ -20,7 +26,13 @@ internal static class LogsCommand
                 return ClientCommands.Fail("--attempt: must be 1 or more");
             }
 
-            var lines = parse.GetValue(follow) ? client.FollowLogsAsync(jobId, which, ct) : client.ReadLogsAsync(jobId, which, ct);
+            var following = parse.GetValue(follow);
+            if (following && !await WaitForJobAsync(client, jobId, ct))
+            {
+                return ClientCommands.Fail($"job {jobId} never started: its run ended first");
+            }
+
+            var lines = following ? client.FollowLogsAsync(jobId, which, ct) : client.ReadLogsAsync(jobId, which, ct);
             var output = Console.Out;
             await foreach (var line in lines)
             {
@@ -31,5 +43,47 @@ internal static class LogsCommand
             return ClientCommands.Succeeded;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// Until the job exists: a workflow job id whose run still goes on is waited for (polled every second; one note on
+    /// stderr); any other unknown id is the usual 404. False when the run ended without ever starting the job.
+    /// </summary>
+    private static async Task<bool> WaitForJobAsync(ForesightClient client, string jobId, CancellationToken cancellation)
+    {
+        var said = false;
+        while (true)
+        {
+            try
+            {
+                await client.GetJobAsync(jobId, cancellation);
+                return true;
+            }
+            catch (ForesightApiException e) when (ClientCommands.IsNotFound(e) && jobId.LastIndexOf('/') is > 0 and var slash)
+            {
+                WorkflowRunView run;
+                try
+                {
+                    run = await client.GetWorkflowAsync(jobId[..slash], cancellation);
+                }
+                catch (ForesightApiException notRun) when (ClientCommands.IsNotFound(notRun))
+                {
+                    throw e;
+                }
+
+                if (run.IsTerminal)
+                {
+                    return false;
+                }
+
+                if (!said)
+                {
+                    await Console.Error.WriteLineAsync($"waiting for {jobId} to be queued (run {run.RunId} is {run.Status})…");
+                    said = true;
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellation);
+            }
+        }
     }
 }

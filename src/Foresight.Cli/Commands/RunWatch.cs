@@ -7,7 +7,7 @@ namespace Foresight.Cli.Commands;
 
 /// <summary>
 /// Watches a workflow run to its end: a live per-job table with a progress bar on a terminal, one line per change
-/// otherwise. Ends with a summary and, for each job that did not succeed, the command that shows its log.
+/// otherwise. Ends with a summary and, for each job that ran, the command that shows its log (ids quoted for the shell).
 /// </summary>
 internal static class RunWatch
 {
@@ -63,9 +63,9 @@ internal static class RunWatch
     {
         var counts = string.Join(", ", run.Jobs.GroupBy(j => j.State).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key.ToLowerInvariant()}"));
         console.MarkupLineInterpolated($"run {run.RunId} [{CliConsole.Colour(run.Status)}]{run.Status}[/]: {counts}");
-        foreach (var job in run.Jobs.Where(j => j.State is "Failed" or "TimedOut" && j.JobId is not null))
+        foreach (var job in run.Jobs.Where(j => j.JobId is not null))
         {
-            console.MarkupLineInterpolated($"  [red]{job.Key}[/] {job.State}: foresight logs {ShellWord(job.JobId!)}");
+            console.MarkupLineInterpolated($"  [{CliConsole.Colour(job.State)}]{job.Key}[/] {job.State}: foresight logs {ShellWord(job.JobId!)}");
         }
     }
 

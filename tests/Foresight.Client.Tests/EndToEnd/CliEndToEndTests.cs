@@ -52,6 +52,47 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task Logs_follow_waits_for_a_workflow_job_that_is_still_pending_and_then_follows_it()
+    {
+        var submit = await Foresight("submit", "--no-watch", File("chain.yml", Workflows.Chain));
+        Assert.True(submit.ExitCode == 0, submit.ToString());
+        var runId = submit.Output.Trim();
+
+        // package needs test needs build: right after the submission it has no job yet.
+        var followed = await Foresight("logs", "-f", $"{runId}/package");
+
+        Assert.True(followed.ExitCode == 0, followed.ToString());
+        Assert.Contains("packaged", followed.Output.Split('\n').Select(l => l.TrimEnd('\r')));
+    }
+
+    [Theory]
+    [InlineData("ci.yml", 0, "Succeeded: 6 succeeded")]
+    [InlineData("failing.yml", 1, "Failed")]
+    public async Task The_example_workflows_run_as_they_are(string file, int exitCode, string summary)
+    {
+        var path = Path.Combine(RepositoryRoot(), "examples", file);
+
+        var result = await Foresight("submit", path);
+
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.Contains(summary, result.Output, StringComparison.Ordinal);
+        Assert.Contains("foresight logs ", result.Output, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Orleans.sln above {AppContext.BaseDirectory}");
+    }
+
+    [Fact]
     public async Task Submit_exits_2_with_the_field_when_the_server_refuses_the_file_or_the_token()
     {
         var invalid = await Foresight("submit", File("invalid.yml", Workflows.UnknownNeed));

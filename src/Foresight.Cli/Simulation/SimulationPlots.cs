@@ -23,6 +23,31 @@ internal static class SimulationPlots
         return files;
     }
 
+    /// <summary>Wait p95 against worker-hours, one labelled point per run: who dominates whom.</summary>
+    public static string Frontier(IReadOnlyList<PolicyRun> runs, string directory, string prefix)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, $"{prefix}-frontier.png");
+        var plot = new Plot();
+        foreach (var run in runs)
+        {
+            var m = run.Result.Metrics;
+            var point = plot.Add.Scatter(new[] { m.WorkerHours }, new[] { m.WaitP95 });
+            point.MarkerSize = 9;
+            point.LineWidth = 0;
+            var label = plot.Add.Text(run.Result.Policy, m.WorkerHours, m.WaitP95);
+            label.LabelFontSize = 11;
+            label.OffsetX = 6;
+            label.OffsetY = -6;
+        }
+
+        plot.Title("Wait p95 against worker-hours (lower left is better)");
+        plot.XLabel("worker-hours (paid, booting included)");
+        plot.YLabel("queue wait p95 (s)");
+        plot.SavePng(path, 1200, 700);
+        return path;
+    }
+
     private static void SupplyDemand(SimulationResult result, string path)
     {
         var (xs, supply, demand, paid) = PerMinute(result);

@@ -72,15 +72,16 @@ public readonly record struct DemandEstimate(
 
         var floor = forecast.ArrivalFloor(now, end) * mean;
         var window = (end - now).TotalSeconds;
-        var survivors = load.Survivors(observation, window);
+        var taus = Enumerable.Range(1, AheadSteps).Select(k => window * k / AheadSteps).ToArray();
+        var surviving = load.Survivors(observation, taus);
+        var survivors = surviving[^1];
         double ahead = 0, aheadMean = 0;
-        for (var k = 1; k <= AheadSteps; k++)
+        for (var k = 0; k < AheadSteps; k++)
         {
             // Busy workers τ into the window: running jobs still running, queued jobs (started now) still running,
-            // and upper-bound arrivals since now still running; the peak over the window is what must not be drained.
-            var tau = window * k / AheadSteps;
-            var present = load.Survivors(observation, tau) + (observation.QueueDepth * durations.Survival(tau));
-            var capped = durations.MeanCapped(tau);
+            // and arrivals since now still running; the peak over the window is what must not be drained.
+            var present = surviving[k] + (observation.QueueDepth * durations.Survival(taus[k]));
+            var capped = durations.MeanCapped(taus[k]);
             ahead = Math.Max(ahead, present + (peak.Upper * capped));
             aheadMean = Math.Max(aheadMean, present + (peak.Mean * capped));
         }

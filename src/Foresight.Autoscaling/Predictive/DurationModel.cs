@@ -10,6 +10,10 @@ public sealed class DurationModel
     private const int Buckets = 32;
     private readonly double[] _count = new double[Buckets];
     private readonly double[] _sum = new double[Buckets];
+    private readonly double[] _means = new double[Buckets];
+    private readonly double[] _above = new double[Buckets + 1];
+    private int _filled;
+    private bool _dirty = true;
 
     /// <summary>Completed jobs seen.</summary>
     public long Completed { get; private set; }
@@ -54,6 +58,7 @@ public sealed class DurationModel
             TotalSeconds += s;
             _squares += s * s;
             Completed++;
+            _dirty = true;
         }
     }
 
@@ -83,16 +88,24 @@ public sealed class DurationModel
             return 1;
         }
 
-        double above = 0;
-        for (var b = 0; b < Buckets; b++)
+        Refresh();
+
+        // Bucket means increase with the bucket: binary search for the first mean above the time.
+        int lo = 0, hi = _filled;
+        while (lo < hi)
         {
-            if (_count[b] > 0 && _sum[b] / _count[b] > seconds)
+            var mid = (lo + hi) / 2;
+            if (_means[mid] > seconds)
             {
-                above += _count[b];
+                hi = mid;
+            }
+            else
+            {
+                lo = mid + 1;
             }
         }
 
-        return above / Completed;
+        return _above[lo] / Completed;
     }
 
     /// <summary>Probability that a job that has run <paramref name="elapsedSeconds"/> still runs <paramref name="aheadSeconds"/> later.</summary>
@@ -120,6 +133,35 @@ public sealed class DurationModel
         }
 
         return total / Completed;
+    }
+
+    private void Refresh()
+    {
+        if (!_dirty)
+        {
+            return;
+        }
+
+        _filled = 0;
+        for (var b = 0; b < Buckets; b++)
+        {
+            if (_count[b] > 0)
+            {
+                _means[_filled++] = _sum[b] / _count[b];
+            }
+        }
+
+        _above[_filled] = 0;
+        for (int b = Buckets - 1, k = _filled - 1; b >= 0; b--)
+        {
+            if (_count[b] > 0)
+            {
+                _above[k] = _above[k + 1] + _count[b];
+                k--;
+            }
+        }
+
+        _dirty = false;
     }
 
     private static int Bucket(double seconds) => seconds < 1 ? 0 : Math.Min(Buckets - 1, 1 + (int)Math.Log2(seconds));

@@ -49,18 +49,32 @@ public sealed class LoadModel
     }
 
     /// <summary>Running jobs expected to still run <paramref name="aheadSeconds"/> from now (each worker's jobs started when it became busy).</summary>
-    public double Survivors(AutoscalerObservation observation, double aheadSeconds)
+    public double Survivors(AutoscalerObservation observation, double aheadSeconds) => Survivors(observation, [aheadSeconds])[0];
+
+    /// <summary>
+    /// Running jobs expected to still run at each of <paramref name="aheadSeconds"/> from now, in one pass over the
+    /// workers (each worker's jobs started when it became busy).
+    /// </summary>
+    public double[] Survivors(AutoscalerObservation observation, IReadOnlyList<double> aheadSeconds)
     {
-        double n = 0;
+        ArgumentNullException.ThrowIfNull(observation);
+        ArgumentNullException.ThrowIfNull(aheadSeconds);
+        var result = new double[aheadSeconds.Count];
         foreach (var w in observation.Workers)
         {
-            if (w.RunningJobs > 0)
+            if (w.RunningJobs <= 0)
             {
-                n += w.RunningJobs * Durations.StillRunning((observation.Now - w.Since).TotalSeconds, aheadSeconds);
+                continue;
+            }
+
+            var elapsed = (observation.Now - w.Since).TotalSeconds;
+            for (var k = 0; k < result.Length; k++)
+            {
+                result[k] += w.RunningJobs * Durations.StillRunning(elapsed, aheadSeconds[k]);
             }
         }
 
-        return n;
+        return result;
     }
 
     /// <summary>Predicted remaining seconds of work on a busy worker at <paramref name="now"/> (its jobs started when it became busy).</summary>

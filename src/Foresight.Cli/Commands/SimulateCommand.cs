@@ -44,7 +44,7 @@ internal static class SimulateCommand
         var priceWorker = new Option<double>("--price-worker-hour") { Description = "cost/qlearning: price of one worker-hour", DefaultValueFactory = _ => new CostOptions().PriceWorkerHour };
         var priceWait = new Option<double>("--price-wait-minute") { Description = "cost/qlearning: price of one minute a job waits", DefaultValueFactory = _ => new CostOptions().PriceWaitMinute };
         var trainShare = new Option<double>("--train-share") { Description = "qlearning: share of the trace's time span it trains on (the rest judges it against hybrid)", DefaultValueFactory = _ => 0.5 };
-        var epochs = new Option<int>("--train-epochs") { Description = "qlearning: passes over the training part", DefaultValueFactory = _ => 3 };
+        var epochs = new Option<int>("--train-epochs") { Description = "qlearning: passes over the training part", DefaultValueFactory = _ => 10 };
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 
         var command = new Command("simulate", "Replay a job trace through autoscalers on virtual time and report queue waits, cost, elasticity and (for ours) forecast accuracy.");

@@ -67,7 +67,7 @@ internal sealed class SimulateRunner(SimulateSettings settings)
             var plots = SimulationPlots.Write(runs, settings.Output, "autoscaling");
             if (frontier.Count > 0 || runs.Count > 1)
             {
-                plots.Add(SimulationPlots.Frontier([.. runs, .. frontier], settings.Output, "autoscaling"));
+                plots.AddRange(SimulationPlots.Frontier([.. runs, .. frontier], settings.Output, "autoscaling", options.WaitTarget.TotalSeconds));
             }
 
             var command = "foresight " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Quote));

@@ -13,7 +13,7 @@ namespace Foresight.Simulation.Learning;
 /// of a trace's time span (several passes, ε-greedy), then freezes it and runs it and <c>hybrid</c> on the rest.
 /// The forecast provider is the one every policy uses: it reads only arrivals before the time it is asked about.
 /// </summary>
-public sealed class QLearningTrainer(SimulationOptions options, AutoscalerSettings settings, IForecastProvider forecast, int epochs = 3, double trainShare = 0.5)
+public sealed class QLearningTrainer(SimulationOptions options, AutoscalerSettings settings, IForecastProvider forecast, int epochs = 10, double trainShare = 0.5)
 {
     /// <summary>Trains and judges; the result says whether the agent may be selected.</summary>
     public QLearningGate Train(JobTrace trace)

@@ -4,8 +4,9 @@ namespace Foresight.Autoscaling.Draining;
 
 /// <summary>
 /// Chooses which workers leave on a scale-in. Idle workers go first (longest idle first), then booting ones (newest
-/// first, they have cost least), then busy ones (fewest running jobs). Busy workers are only drained: they finish
-/// their jobs before they leave, so no running job is ever killed.
+/// first, they have cost least), then busy ones: the least predicted remaining work first when a prediction is given,
+/// else the fewest running jobs. Busy workers are only drained: they finish their jobs before they leave, so no
+/// running job is ever killed.
 /// </summary>
 public static class DrainSelector
 {
@@ -13,7 +14,9 @@ public static class DrainSelector
     /// <param name="workers">Current workers.</param>
     /// <param name="count">How many to remove.</param>
     /// <param name="includeBusy">False to never pick a busy worker (the result may then be shorter).</param>
-    public static IReadOnlyList<string> Select(IReadOnlyList<WorkerObservation> workers, int count, bool includeBusy = true)
+    /// <param name="remainingWork">Predicted remaining work of a busy worker (e.g. seconds); busy workers with less go first.</param>
+    public static IReadOnlyList<string> Select(
+        IReadOnlyList<WorkerObservation> workers, int count, bool includeBusy = true, Func<WorkerObservation, double>? remainingWork = null)
     {
         if (count <= 0)
         {
@@ -29,7 +32,27 @@ public static class DrainSelector
             }
         }
 
-        candidates.Sort(Compare);
+        if (remainingWork is null)
+        {
+            candidates.Sort(Compare);
+        }
+        else
+        {
+            candidates.Sort((a, b) =>
+            {
+                if (a.State == WorkerState.Busy && b.State == WorkerState.Busy)
+                {
+                    var byWork = remainingWork(a).CompareTo(remainingWork(b));
+                    if (byWork != 0)
+                    {
+                        return byWork;
+                    }
+                }
+
+                return Compare(a, b);
+            });
+        }
+
         var result = new List<string>(Math.Min(count, candidates.Count));
         for (var i = 0; i < candidates.Count && result.Count < count; i++)
         {

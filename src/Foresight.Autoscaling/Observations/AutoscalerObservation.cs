@@ -13,6 +13,10 @@ namespace Foresight.Autoscaling.Observations;
 /// <param name="RecentCompletions">Jobs that completed during <paramref name="RecentWindow"/>.</param>
 /// <param name="RecentWindow">Length of the window the two counts cover (normally the time since the previous decision).</param>
 /// <param name="Forecast">Load forecast, when one is available and the policy asked for it.</param>
+/// <param name="CompletedDurations">
+/// Run times of the jobs counted in <paramref name="RecentCompletions"/>, when the caller knows them (policies learn the
+/// expected job duration from them); empty otherwise.
+/// </param>
 public sealed record AutoscalerObservation(
     DateTimeOffset Now,
     PoolLimits Pool,
@@ -23,7 +27,8 @@ public sealed record AutoscalerObservation(
     int RecentArrivals,
     int RecentCompletions,
     TimeSpan RecentWindow,
-    LoadForecast? Forecast = null)
+    LoadForecast? Forecast = null,
+    IReadOnlyList<TimeSpan>? CompletedDurations = null)
 {
     /// <summary>Workers in the given state.</summary>
     public int Count(WorkerState state)
@@ -38,6 +43,29 @@ public sealed record AutoscalerObservation(
         }
 
         return n;
+    }
+
+    /// <summary>Busy workers: ready and running at least one job (draining ones excluded).</summary>
+    public int BusyWorkers => Count(WorkerState.Busy);
+
+    /// <summary>Mean utilization of the ready (idle or busy) workers, 0 when none is ready.</summary>
+    public double MeanUtilization
+    {
+        get
+        {
+            double sum = 0;
+            var n = 0;
+            foreach (var w in Workers)
+            {
+                if (w.State is WorkerState.Idle or WorkerState.Busy)
+                {
+                    sum += w.Utilization;
+                    n++;
+                }
+            }
+
+            return n == 0 ? 0 : sum / n;
+        }
     }
 
     /// <summary>Workers that count toward the pool size: everything not draining (booting, idle, busy).</summary>

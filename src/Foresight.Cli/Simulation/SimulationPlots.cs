@@ -23,6 +23,55 @@ internal static class SimulationPlots
         return files;
     }
 
+    /// <summary>
+    /// Wait p95 against worker-hours, one labelled point per run: who dominates whom. Writes the whole plane and a zoom
+    /// on the runs within 30 % of the cheapest and 3 × the wait target (where the policies crowd); returns both paths.
+    /// </summary>
+    public static IReadOnlyList<string> Frontier(IReadOnlyList<PolicyRun> runs, string directory, string prefix, double waitTargetSeconds)
+    {
+        Directory.CreateDirectory(directory);
+        var all = Path.Combine(directory, $"{prefix}-frontier.png");
+        FrontierPlot(runs, all, "Wait p95 against worker-hours (lower left is better)", null, waitTargetSeconds);
+        var cheapest = runs.Min(r => r.Result.Metrics.WorkerHours);
+        var zoom = Path.Combine(directory, $"{prefix}-frontier-zoom.png");
+        var near = runs.Where(r => r.Result.Metrics.WorkerHours <= cheapest * 1.3 && r.Result.Metrics.WaitP95 <= 3 * waitTargetSeconds).ToList();
+        FrontierPlot(near, zoom, "Zoom: runs within 30 % of the cheapest and 3 × the wait target", cheapest, waitTargetSeconds);
+        return [all, zoom];
+    }
+
+    private static void FrontierPlot(IReadOnlyList<PolicyRun> runs, string path, string title, double? oracleLine, double waitTargetSeconds)
+    {
+        var plot = new Plot();
+        var ordered = runs.OrderBy(r => r.Result.Metrics.WorkerHours).ToList();
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            var m = ordered[i].Result.Metrics;
+            var point = plot.Add.Scatter(new[] { m.WorkerHours }, new[] { m.WaitP95 });
+            point.MarkerSize = 9;
+            point.LineWidth = 0;
+            var label = plot.Add.Text(ordered[i].Result.Policy, m.WorkerHours, m.WaitP95);
+            label.LabelFontSize = 11;
+            label.OffsetX = 6;
+            label.OffsetY = -6 + (i % 3 * 12);
+        }
+
+        if (oracleLine is { } x)
+        {
+            var budget = plot.Add.VerticalLine(x * 1.1);
+            budget.LegendText = "1.10 × the cheapest run (the oracle, when it ran)";
+            budget.LinePattern = LinePattern.Dashed;
+            var target = plot.Add.HorizontalLine(waitTargetSeconds);
+            target.LegendText = $"wait target {waitTargetSeconds:0.#} s";
+            target.LinePattern = LinePattern.Dotted;
+            plot.ShowLegend(Alignment.UpperRight);
+        }
+
+        plot.Title(title);
+        plot.XLabel("worker-hours (paid, booting included)");
+        plot.YLabel("queue wait p95 (s)");
+        plot.SavePng(path, 1200, 700);
+    }
+
     private static void SupplyDemand(SimulationResult result, string path)
     {
         var (xs, supply, demand, paid) = PerMinute(result);

@@ -65,6 +65,11 @@ internal static class SimulationReport
             sb.Append(' ').Append(row.Key).Append('=').Append(Format(row.Value(run.Result.Metrics), "0.####"));
         }
 
+        foreach (var (key, value) in run.Extra)
+        {
+            sb.Append(' ').Append(key).Append('=').Append(Format(value, "0.####"));
+        }
+
         sb.Append(" replay_s=").Append(Format(run.Replay.TotalSeconds, "0.###"));
         return sb.ToString();
     }

@@ -50,7 +50,9 @@ internal sealed partial class SimulationRun
             _recentArrivals,
             _recentCompletions,
             TimeSpan.FromTicks(_now - _lastTick),
-            forecast);
+            forecast,
+            _recentDurations);
+        _recentDurations = [];
         var decision = _policy.Decide(observation);
         _decisions++;
         _recentArrivals = 0;

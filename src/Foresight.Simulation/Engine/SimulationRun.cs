@@ -23,6 +23,7 @@ internal sealed partial class SimulationRun
     private readonly Dictionary<string, SimWorker> _workers = new(StringComparer.Ordinal);
     private readonly List<SimWorker> _order = [];
     private readonly List<SeriesPoint> _series = [];
+    private List<TimeSpan> _recentDurations = [];
     private readonly SortedDictionary<string, int> _rejected = new(StringComparer.Ordinal);
     private readonly DemandCounter _demand;
     private readonly ElasticityAccumulator _elasticity = new();
@@ -249,6 +250,7 @@ internal sealed partial class SimulationRun
         _completions[j]++;
         _running--;
         _recentCompletions++;
+        _recentDurations.Add(job.Duration);
         _demand.Add(-1, -(long)Math.Round(job.Request.Cpu * 1000), -job.Request.MemoryMb);
         var capacity = _o.Pool.WorkerCapacity;
         var share = Math.Max(_reserved[j].Cpu / capacity.Cpu, _reserved[j].MemoryMb / (double)capacity.MemoryMb);

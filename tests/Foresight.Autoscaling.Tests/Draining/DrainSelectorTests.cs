@@ -22,4 +22,17 @@ public class DrainSelectorTests
         Assert.Equal(["w3", "w1", "w4", "w2"], DrainSelector.Select(workers, 10, includeBusy: false));
         Assert.Empty(DrainSelector.Select(workers, 0));
     }
+
+    [Fact]
+    public void Busy_workers_with_the_least_predicted_remaining_work_drain_first()
+    {
+        var workers = new List<WorkerObservation>
+        {
+            Pools.Worker(0, WorkerState.Busy, 1, 1),
+            Pools.Worker(1, WorkerState.Busy, 1, 1),
+            Pools.Worker(2, WorkerState.Idle),
+        };
+        var remaining = new Dictionary<string, double> { ["w0"] = 500, ["w1"] = 20 };
+        Assert.Equal(["w2", "w1"], DrainSelector.Select(workers, 2, remainingWork: w => remaining[w.WorkerId]));
+    }
 }

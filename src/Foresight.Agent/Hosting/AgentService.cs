@@ -1,8 +1,8 @@
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Execution;
-using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
 using Foresight.Execution;
+using Foresight.Execution.Jobs;
+using Foresight.Execution.Logs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,6 +1,6 @@
-using Foresight.Agent.Logs;
+using Foresight.Execution.Logs;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>Settings of <see cref="ShellJobExecutor"/>.</summary>
 public sealed class StepExecutorOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>
 /// The directories of one attempt under the agent's work directory: <c>&lt;work-dir&gt;/&lt;job&gt;-a&lt;attempt&gt;-&lt;random&gt;/</c>

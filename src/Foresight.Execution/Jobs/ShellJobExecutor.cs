@@ -2,15 +2,14 @@ using System.Globalization;
 using System.Text;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
-using Foresight.Execution;
+using Foresight.Execution.Logs;
 using Foresight.Execution.Masking;
 using Foresight.Scheduling.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>
 /// Runs a job's steps (or its command as one step) in order in one workspace, GitHub Actions style: each step's text

@@ -13,6 +13,9 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
     /// <summary>Set in every command's environment to a value unique to the run: what it leaves behind is found by it.</summary>
     public const string CommandVariable = "FORESIGHT_COMMAND_ID";
 
+    /// <summary>The <c>PATH</c> of a command whose environment names none.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private readonly ProcessRunnerOptions _options = options ?? new ProcessRunnerOptions();
 
     public TimeProvider Time => time;
@@ -209,9 +212,15 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         }
     }
 
+    /// <summary>The command's start: its environment is only what the request gives (never this process's, which holds
+    /// the server's or agent's secrets); with a <see cref="CommandRequest.User"/>, setpriv switches to it first.</summary>
     private static ProcessStartInfo BuildStartInfo(CommandRequest request, string commandId)
     {
-        var info = new ProcessStartInfo(request.Shell)
+        IEnumerable<string> arguments = request.Arguments ?? ["-c", request.Command];
+        var (program, argv) = request.User is { } user
+            ? (JobUser.Setpriv ?? throw new InvalidOperationException("setpriv (util-linux) not found"), user.Wrap(request.Shell, arguments))
+            : (request.Shell, arguments);
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -221,25 +230,16 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = request.WorkingDirectory ?? Environment.CurrentDirectory,
         };
-        if (request.Arguments is { } arguments)
+        foreach (var argument in argv)
         {
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-        }
-        else
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(request.Command);
+            info.ArgumentList.Add(argument);
         }
 
-        if (request.Environment is { } env)
+        info.Environment.Clear();
+        info.Environment["PATH"] = DefaultPath;
+        foreach (var (key, value) in request.Environment ?? new Dictionary<string, string>())
         {
-            foreach (var (key, value) in env)
-            {
-                info.Environment[key] = value;
-            }
+            info.Environment[key] = value;
         }
 
         info.Environment[CommandVariable] = commandId;

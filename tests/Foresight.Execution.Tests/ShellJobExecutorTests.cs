@@ -13,7 +13,7 @@ namespace Foresight.Execution.Tests;
 public sealed class ShellJobExecutorTests : IDisposable
 {
     private readonly TempDir _work = new();
-    private readonly TempDir _scratch = new();
+    private readonly TempDir _scratch = new(writableByJobs: true);
     private readonly RecordingSink _sink = new();
 
     public void Dispose()

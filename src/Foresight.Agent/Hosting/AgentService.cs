@@ -31,7 +31,7 @@ public sealed partial class AgentService(
         var stale = JobWorkspace.CleanStale(settings.WorkDir);
         var executor = new ShellJobExecutor(
             new ProcessRunner(time),
-            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout },
+            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout, RunAs = settings.RunAs },
             new GrainLogSink(client),
             loggers.CreateLogger<ShellJobExecutor>());
         var registration = new WorkerRegistration(settings.Id, settings.Pool, settings.Labels, settings.Cpu, settings.MemoryMb, Environment.MachineName);

@@ -26,6 +26,10 @@ public sealed record AgentSettings
 
     public required string WorkDir { get; init; }
 
+    /// <summary>The user jobs run as (<c>--run-as</c>); unset, an agent running as root runs them as
+    /// <c>foresight-job</c> and any other as itself (see Foresight.Execution.JobUser).</summary>
+    public string? RunAs { get; init; }
+
     /// <summary>How the agent finds the cluster: <c>static</c> (the <see cref="Gateways"/> list). Issue #4 adds a
     /// database-backed membership here (see <see cref="AgentClustering"/>).</summary>
     public string Clustering { get; init; } = "static";
@@ -93,6 +97,7 @@ public sealed record AgentSettings
                 Cpu = cpu,
                 MemoryMb = memory,
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
+                RunAs = Get("RunAs"),
                 Clustering = clustering,
                 Gateways = ParseGateways(Get("Gateway") ?? "127.0.0.1:30000"),
                 ClusterId = Get("ClusterId") ?? "foresight",

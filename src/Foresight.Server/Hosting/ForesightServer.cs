@@ -29,6 +29,7 @@ public static class ForesightServer
             ["--local-workers"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkers)}",
             ["--pool"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerPool)}",
             ["--labels"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerLabels)}",
+            ["--run-as"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerRunAs)}",
             ["--silo-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.SiloPort)}",
             ["--gateway-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)}",
             ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",

@@ -35,6 +35,7 @@ public static class ForesightServer
             ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
+        builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
         return builder;
     }
 
@@ -62,6 +63,7 @@ public static class ForesightServer
         builder.UseOrleans(silo =>
         {
             silo.AddForesightStorage(configuration, serverOptions);
+            silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
         });

@@ -20,7 +20,7 @@ public sealed class ClusterTransportOptions
     /// <summary>Mutual TLS between silos and with clients.</summary>
     public ClusterTlsOptions Tls { get; set; } = new();
 
-    /// <summary>In a Kubernetes pod (<c>KUBERNETES_SERVICE_HOST</c> set) the silo uses Orleans' Kubernetes hosting
+    /// <summary>In a Kubernetes pod (<c>KUBERNETES_SERVICE_HOST</c> set) a silo of a cluster (<c>--storage postgres</c>) uses Orleans' Kubernetes hosting
     /// (silo name, address and ids from the pod; silos whose pod is gone are declared dead). False turns that off.</summary>
     public bool Kubernetes { get; set; } = true;
 

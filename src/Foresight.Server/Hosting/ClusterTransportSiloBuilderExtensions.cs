@@ -28,7 +28,8 @@ public static partial class ClusterTransportSiloBuilderExtensions
                 break;
         }
 
-        if (options.UseKubernetesHosting(configuration))
+        // Only for a cluster of silos: the embedded silo's localhost clustering must keep its loopback endpoints.
+        if (multiSilo && options.UseKubernetesHosting(configuration))
         {
             silo.UseKubernetesHosting();
         }

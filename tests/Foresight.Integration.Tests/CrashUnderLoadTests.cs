@@ -112,6 +112,11 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
             Silos = silos;
             _output = output;
             Directory.CreateDirectory(_runs);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The jobs append to files in here, and run as foresight-job when the tests run as root.
+                File.SetUnixFileMode(_runs, (UnixFileMode)0b111_111_111);
+            }
         }
 
         public IReadOnlyList<SiloProcess> Silos { get; }

@@ -1,6 +1,8 @@
 namespace Foresight.Execution;
 
 /// <summary>One command to run: shell text, environment, working directory and a wall-clock limit.</summary>
+/// <param name="Environment">The command's whole environment (plus <see cref="ProcessRunner.CommandVariable"/>, and
+/// <c>PATH</c> = <see cref="ProcessRunner.DefaultPath"/> when it has none): nothing is inherited from this process.</param>
 /// <param name="Command">Shell text run as <c>{Shell} -c {Command}</c>, unless <paramref name="Arguments"/> is given.</param>
 /// <param name="Shell">The program to start.</param>
 /// <param name="Arguments">When set, <paramref name="Shell"/> is started with exactly these arguments
@@ -8,6 +10,7 @@ namespace Foresight.Execution;
 /// <param name="KeepBackgroundProcesses">When the command exits but processes it started in the background still hold
 /// its output open, leave them running and hand their output over as <see cref="CommandOutcome.LingeringOutput"/>
 /// (the caller cleans them up later); otherwise they are killed after a short grace.</param>
+/// <param name="User">When set, the command runs as this user (see <see cref="JobUser"/>) instead of this process's.</param>
 public sealed record CommandRequest(
     string Command,
     IReadOnlyDictionary<string, string>? Environment = null,
@@ -15,4 +18,5 @@ public sealed record CommandRequest(
     TimeSpan? Timeout = null,
     string Shell = "/bin/sh",
     IReadOnlyList<string>? Arguments = null,
-    bool KeepBackgroundProcesses = false);
+    bool KeepBackgroundProcesses = false,
+    JobUser? User = null);

@@ -13,6 +13,9 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
     /// <summary>Set in every command's environment to a value unique to the run: what it leaves behind is found by it.</summary>
     public const string CommandVariable = "FORESIGHT_COMMAND_ID";
 
+    /// <summary>The <c>PATH</c> of a command whose environment names none.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private readonly ProcessRunnerOptions _options = options ?? new ProcessRunnerOptions();
 
     public TimeProvider Time => time;
@@ -32,7 +35,7 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellation);
         var commandId = Guid.NewGuid().ToString("n");
-        var accounting = RusageFile.For(_options.ResourceAccounting, request.Shell, request.Environment?.GetValueOrDefault("PATH"), commandId);
+        var accounting = RusageFile.For(_options.ResourceAccounting, request.Shell, request.Environment?.GetValueOrDefault("PATH") ?? DefaultPath, commandId);
         var process = new Process();
         try
         {
@@ -213,9 +216,23 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
         }
     }
 
+    /// <summary>The command's start: its environment is only what the request gives (never this process's, which holds
+    /// the server's or agent's secrets); with a <see cref="CommandRequest.User"/>, setpriv switches to it first; with
+    /// accounting, GNU time starts all of that and writes the rusage of the reaped tree
+    /// (<c>time -q -f … -o file [setpriv …] shell arguments…</c>).</summary>
     private static ProcessStartInfo BuildStartInfo(CommandRequest request, string commandId, RusageFile? accounting)
     {
-        var info = new ProcessStartInfo(accounting?.Program ?? request.Shell)
+        IEnumerable<string> arguments = request.Arguments ?? ["-c", request.Command];
+        var (program, argv) = request.User is { } user
+            ? (JobUser.Setpriv ?? throw new InvalidOperationException("setpriv (util-linux) not found"), user.Wrap(request.Shell, arguments))
+            : (request.Shell, arguments);
+        if (accounting is not null)
+        {
+            argv = [.. accounting.Arguments, program, .. argv];
+            program = accounting.Program;
+        }
+
+        var info = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -225,36 +242,16 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             StandardErrorEncoding = Encoding.UTF8,
             WorkingDirectory = request.WorkingDirectory ?? Environment.CurrentDirectory,
         };
-        if (accounting is not null)
+        foreach (var argument in argv)
         {
-            // time [-q quiet] -f "%M %U %S" -o file <shell> <arguments…>: it execs the shell and writes its rusage at exit.
-            foreach (var argument in accounting.Arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-
-            info.ArgumentList.Add(request.Shell);
+            info.ArgumentList.Add(argument);
         }
 
-        if (request.Arguments is { } arguments)
+        info.Environment.Clear();
+        info.Environment["PATH"] = DefaultPath;
+        foreach (var (key, value) in request.Environment ?? new Dictionary<string, string>())
         {
-            foreach (var argument in arguments)
-            {
-                info.ArgumentList.Add(argument);
-            }
-        }
-        else
-        {
-            info.ArgumentList.Add("-c");
-            info.ArgumentList.Add(request.Command);
-        }
-
-        if (request.Environment is { } env)
-        {
-            foreach (var (key, value) in env)
-            {
-                info.Environment[key] = value;
-            }
+            info.Environment[key] = value;
         }
 
         info.Environment[CommandVariable] = commandId;

@@ -1,6 +1,7 @@
 using System.Text;
 using Foresight.Abstractions.Logs;
 using Foresight.Grains.Logs;
+using Foresight.Testing;
 
 namespace Foresight.Agent.Tests;
 

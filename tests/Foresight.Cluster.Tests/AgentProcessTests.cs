@@ -24,6 +24,13 @@ public sealed class AgentProcessTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The agent's work directories are in here, and its jobs (run as foresight-job when the tests run as root)
+        // must pass through to them and see the release file.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_scratch, (UnixFileMode)0b111_101_101);
+        }
+
         _silo = await TcpSilo.StartAsync(new Dictionary<string, string?>
         {
             ["Foresight:Logs:Directory"] = _logs,

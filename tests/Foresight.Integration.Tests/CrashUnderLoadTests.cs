@@ -118,6 +118,11 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
             Silos = silos;
             _output = output;
             Directory.CreateDirectory(_runs);
+            if (!OperatingSystem.IsWindows())
+            {
+                // The jobs append to files in here, and run as foresight-job when the tests run as root.
+                File.SetUnixFileMode(_runs, (UnixFileMode)0b111_111_111);
+            }
         }
 
         public IReadOnlyList<SiloProcess> Silos { get; }
@@ -161,6 +166,7 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
                     "--id", $"{_clusterId}-agent-{i}", "--pool", "default", "--labels", "linux,x64",
                     "--cpu", "4", "--memory-mb", "4096", "--work-dir", Path.Combine(_runs, $"work-{i}-{_agents.Count}"),
                     "--heartbeat", "1s",
+                    .. ClusterCa.Switches($"{_clusterId}-agent-{i}"),
                 ]));
             }
         }

@@ -23,8 +23,10 @@ public sealed partial class DeployManifestTests
     private static readonly IReadOnlyList<object> Objects = LoadAll();
 
     // Not configuration keys but read all the same: ASP.NET Core's listen address, and the downward-API variables
-    // (POD_NAME → silo name, POD_IP → advertised address; POD_NAMESPACE for tooling and Orleans' Kubernetes hosting).
-    private static readonly HashSet<string> ServerPlainVariables = ["ASPNETCORE_URLS", "POD_NAME", "POD_IP", "POD_NAMESPACE"];
+    // Orleans' Kubernetes hosting reads (POD_NAME → silo name, POD_IP → advertised address, POD_NAMESPACE → the
+    // namespace it watches, ORLEANS_* → the ids from the pod's labels).
+    private static readonly HashSet<string> ServerPlainVariables =
+        ["ASPNETCORE_URLS", "POD_NAME", "POD_IP", "POD_NAMESPACE", "ORLEANS_CLUSTER_ID", "ORLEANS_SERVICE_ID"];
 
     [Fact]
     public void Every_manifest_is_deployed_and_loads_into_typed_objects_in_the_foresight_namespace()
@@ -157,6 +159,100 @@ public sealed partial class DeployManifestTests
         Assert.Equal(service.Metadata.Name, postgres.Spec.ServiceName);
     }
 
+    [Fact]
+    public void Kubernetes_hosting_gets_the_pod_variables_and_labels_it_reads_and_ids_that_agree_with_storage()
+    {
+        var silo = Silo();
+        var env = Environment(silo.Spec.Template.Spec.Containers.Single());
+        var labels = silo.Spec.Template.Metadata.Labels;
+
+        Assert.Equal("<metadata.name>", env["POD_NAME"]);
+        Assert.Equal("<metadata.namespace>", env["POD_NAMESPACE"]);
+        Assert.Equal("<status.podIP>", env["POD_IP"]);
+        Assert.Equal("<metadata.labels['orleans/clusterId']>", env["ORLEANS_CLUSTER_ID"]);
+        Assert.Equal("<metadata.labels['orleans/serviceId']>", env["ORLEANS_SERVICE_ID"]);
+        Assert.Equal(env["FORESIGHT_Storage__ClusterId"], labels["orleans/clusterId"]);
+        Assert.Equal(env["FORESIGHT_Storage__ServiceId"], labels["orleans/serviceId"]);
+    }
+
+    [Fact]
+    public void Only_the_silos_get_an_account_and_it_may_only_watch_and_delete_pods_of_their_namespace()
+    {
+        var account = Assert.Single(Objects.OfType<V1ServiceAccount>());
+        var role = Assert.Single(Objects.OfType<V1Role>());
+        var binding = Assert.Single(Objects.OfType<V1RoleBinding>());
+        Assert.Empty(Objects.OfType<V1ClusterRole>());
+        Assert.Empty(Objects.OfType<V1ClusterRoleBinding>());
+
+        Assert.Equal(account.Metadata.Name, Silo().Spec.Template.Spec.ServiceAccountName);
+        Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
+        var subject = Assert.Single(binding.Subjects);
+        Assert.Equal(("ServiceAccount", account.Metadata.Name, "foresight"), (subject.Kind, subject.Name, subject.NamespaceProperty));
+        var rule = Assert.Single(role.Rules);
+        Assert.Equal(new[] { "" }, rule.ApiGroups);
+        Assert.Equal(new[] { "pods" }, rule.Resources);
+        Assert.Subset(new HashSet<string> { "get", "list", "watch", "delete", "patch" }, rule.Verbs.ToHashSet());
+        Assert.Superset(new HashSet<string> { "get", "list", "watch", "delete" }, rule.Verbs.ToHashSet());
+
+        // Agents run jobs: no account token in their pods, and not the silos' account.
+        var agent = Agent().Spec.Template.Spec;
+        Assert.False(agent.AutomountServiceAccountToken);
+        Assert.NotEqual(account.Metadata.Name, agent.ServiceAccountName);
+    }
+
+    [Fact]
+    public void The_silo_port_is_open_only_between_silos_the_gateway_to_silos_and_agents_and_http_to_all()
+    {
+        var policy = Assert.Single(Objects.OfType<V1NetworkPolicy>());
+        var silo = Silo().Spec.Template;
+        var agent = Agent().Spec.Template;
+        var container = silo.Spec.Containers.Single();
+        int Port(V1NetworkPolicyPort p) => Resolve(p.Port, container);
+        var ports = container.Ports.ToDictionary(p => p.Name, p => p.ContainerPort);
+
+        Assert.True(Selects(policy.Spec.PodSelector.MatchLabels, silo.Metadata.Labels));
+        Assert.False(Selects(policy.Spec.PodSelector.MatchLabels, agent.Metadata.Labels));
+        Assert.Equal(new[] { "Ingress" }, policy.Spec.PolicyTypes);
+        // Every port of the silo is named by some rule; a rule without ports would open them all.
+        Assert.All(policy.Spec.Ingress, r => Assert.NotEmpty(r.Ports));
+        Assert.Equal(ports.Values.Order(), policy.Spec.Ingress.SelectMany(r => r.Ports).Select(Port).Distinct().Order());
+
+        bool Admits(V1NetworkPolicyIngressRule rule, V1PodTemplateSpec? from) =>
+            rule.FromProperty is null || rule.FromProperty.Count == 0
+            || (from is not null && rule.FromProperty.Any(p => p.IpBlock is null && p.NamespaceSelector is null && Selects(p.PodSelector.MatchLabels, from.Metadata.Labels)));
+        IEnumerable<V1NetworkPolicyIngressRule> To(string port) => policy.Spec.Ingress.Where(r => r.Ports.Any(p => Port(p) == ports[port]));
+
+        Assert.All(To("silo"), r => Assert.True(Admits(r, silo) && !Admits(r, agent) && !Admits(r, null), "silo port: silos only"));
+        Assert.Contains(To("silo"), r => Admits(r, silo));
+        Assert.All(To("gateway"), r => Assert.False(Admits(r, null), "gateway: not to everyone"));
+        Assert.Contains(To("gateway"), r => Admits(r, agent));
+        Assert.Contains(To("http"), r => Admits(r, null));
+    }
+
+    [Fact]
+    public void Silos_and_agents_read_their_tls_certificates_from_the_secret_they_mount()
+    {
+        foreach (var (deployment, keys) in new[]
+                 {
+                     (Silo(), new[] { "FORESIGHT_Foresight__Cluster__Tls__CertificatePath", "FORESIGHT_Foresight__Cluster__Tls__KeyPath", "FORESIGHT_Foresight__Cluster__Tls__CaPath" }),
+                     (Agent(), new[] { "FORESIGHT_Agent__TlsCertificate", "FORESIGHT_Agent__TlsKey", "FORESIGHT_Agent__TlsCa" }),
+                 })
+        {
+            var pod = deployment.Spec.Template.Spec;
+            var container = pod.Containers.Single();
+            var env = Environment(container);
+            foreach (var key in keys)
+            {
+                var path = env[key]!;
+                var mount = Assert.Single(container.VolumeMounts, m => path.StartsWith(m.MountPath + "/", StringComparison.Ordinal));
+                Assert.True(mount.ReadOnlyProperty);
+                var volume = Assert.Single(pod.Volumes, v => v.Name == mount.Name);
+                Assert.NotNull(volume.Secret);
+                Assert.Contains(Path.GetFileName(path), new[] { "tls.crt", "tls.key", "ca.crt" });
+            }
+        }
+    }
+
     private static V1Deployment Silo() => Objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "foresight-silo");
 
     private static V1Deployment Agent() => Objects.OfType<V1Deployment>().Single(d => d.Metadata.Name == "foresight-agent");
@@ -201,6 +297,7 @@ public sealed partial class DeployManifestTests
             (StorageOptions.Section, typeof(StorageOptions)),
             (GatewayOptions.Section, typeof(GatewayOptions)),
             (ForesightOptions.Section, typeof(ForesightOptions)),
+            (ClusterTransportOptions.Section, typeof(ClusterTransportOptions)),
         };
         var key = string.Join(':', path);
         if (string.Equals(key, $"ConnectionStrings:{StorageOptions.ConnectionStringName}", StringComparison.OrdinalIgnoreCase))

@@ -13,15 +13,19 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The admin token the process is started with; <see cref="Http"/> sends it.</summary>
     public const string AdminToken = "server-process-test-admin-token-0123456789";
 
-    private ServerProcess(Process process, Uri baseAddress)
+    private ServerProcess(Process process, Uri baseAddress, int gatewayPort)
     {
         _process = process;
         BaseAddress = baseAddress;
+        GatewayPort = gatewayPort;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The Orleans client gateway's port.</summary>
+    public int GatewayPort { get; }
 
     public HttpClient Http { get; }
 
@@ -38,9 +42,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <summary>Starts the server with an admin token (<see cref="AdminToken"/>) and a temporary data directory;
     /// <paramref name="extraArgs"/> are more <c>--key=value</c> settings.</summary>
-    public static async Task<ServerProcess> StartAsync(int localWorkers, params string[] extraArgs)
+    public static Task<ServerProcess> StartAsync(int localWorkers, params string[] extraArgs) =>
+        StartAsync(localWorkers, new Dictionary<string, string>(), extraArgs);
+
+    /// <summary>The same, with <paramref name="environment"/> added to the server's environment.</summary>
+    public static async Task<ServerProcess> StartAsync(int localWorkers, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var http = FreePort();
+        var gateway = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Foresight.Server.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -49,11 +58,16 @@ public sealed class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+
         foreach (var arg in new[]
                  {
                      dll, "--urls", $"http://127.0.0.1:{http}", "--local-workers", localWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--gateway-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+                     "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--data-dir", Path.Combine(Path.GetTempPath(), $"foresight-server-{Guid.NewGuid():n}"),
                      $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
                      "--Foresight:Gateway:Tokens:test:Scopes=admin",
@@ -63,13 +77,46 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{http}"));
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{http}"), gateway);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await server.WaitUntilHealthyAsync(TimeSpan.FromSeconds(90));
         return server;
+    }
+
+    /// <summary>Starts the server expecting it to refuse to start: its exit code and output once it exited.</summary>
+    public static async Task<(int ExitCode, string Log)> RefusesToStartAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Foresight.Server.dll"));
+        foreach (var arg in new[] { "--urls", $"http://127.0.0.1:{FreePort()}", "--data-dir", Path.Combine(Path.GetTempPath(), $"foresight-server-{Guid.NewGuid():n}") }.Concat(args))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"the server did not stop by itself:\n{await output}\n{await errors}");
+        }
+
+        return (process.ExitCode, await output + await errors);
     }
 
     /// <summary>SIGTERM, as an orchestrator stops a pod; returns the exit code.</summary>

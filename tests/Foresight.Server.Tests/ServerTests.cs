@@ -70,6 +70,56 @@ public sealed class ServerTests
         Assert.Equal("finished", (await File.ReadAllTextAsync(marker)).Trim());
     }
 
+    [Fact]
+    public async Task A_local_workers_job_sees_neither_the_servers_environment_nor_its_private_files()
+    {
+        // The server's secrets as it reads them from its environment, and a token file as it keeps its admin token
+        // (mode 600, in a folder anyone may pass through so that only the file's mode protects it).
+        const string secret = "topsecret-of-the-server-process";
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"foresight-private-{Guid.NewGuid():n}")).FullName;
+        try
+        {
+            var token = Path.Combine(folder, "admin-token");
+            await File.WriteAllTextAsync(token, "fst_the_servers_admin_token");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(folder, (UnixFileMode)0b111_101_101);
+                File.SetUnixFileMode(token, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            await using var server = await ServerProcess.StartAsync(
+                localWorkers: 1,
+                new Dictionary<string, string> { ["FORESIGHT_Foresight__Secrets__x__y__Z"] = secret });
+            var command = $"env; echo env-end; tr '\\0' '\\n' < /proc/$PPID/environ; cat {token}; echo \"uid=$(id -u) home=$HOME\"";
+            using var accepted = await server.Http.PostAsJsonAsync("/api/jobs", new { id = "peek-1", name = "peek", command, labels = new[] { "linux" } });
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+
+            var job = await WaitForStateAsync(server, "peek-1", "Succeeded");
+            var output = job.GetProperty("outputTail").GetString()!;
+            var env = output[..output.IndexOf("env-end", StringComparison.Ordinal)];
+            // The runner's own FORESIGHT_* variables only: none of the server's configuration.
+            string[] runner = ["FORESIGHT_JOB_ID", "FORESIGHT_ATTEMPT", "FORESIGHT_WORKSPACE", "FORESIGHT_TRACKING_ID", "FORESIGHT_COMMAND_ID"];
+            Assert.All(
+                env.Split('\n').Where(l => l.StartsWith("FORESIGHT_", StringComparison.Ordinal)),
+                l => Assert.Contains(l.Split('=')[0], runner));
+            Assert.DoesNotContain(secret, env, StringComparison.Ordinal);
+            Assert.Contains("home=/", output, StringComparison.Ordinal);
+            if (Environment.UserName == "root")
+            {
+                // Jobs of a root server run as foresight-job: the file and the server's /proc entries are closed to them.
+                Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+                Assert.DoesNotContain("FORESIGHT_Foresight__", output, StringComparison.Ordinal);
+                Assert.DoesNotContain("fst_the_servers_admin_token", output, StringComparison.Ordinal);
+                Assert.Contains("Permission denied", output, StringComparison.Ordinal);
+                Assert.DoesNotContain("uid=0 ", output, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private static async Task<JsonElement> WaitForStateAsync(ServerProcess server, string id, string state)
     {
         var clock = Stopwatch.StartNew();

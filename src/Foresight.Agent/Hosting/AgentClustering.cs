@@ -1,6 +1,8 @@
+using Foresight.Client.Agents;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Connections.Security;
 
 namespace Foresight.Agent.Hosting;
 
@@ -32,6 +34,16 @@ public static partial class AgentClustering
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         // The cluster may not be up yet when the agent starts: keep trying instead of exiting.
         client.UseConnectionRetryFilter<RetryForever>();
+        if (settings.Tls is var (certificate, key, ca))
+        {
+            // Mutual TLS with the silos: both ends present a certificate that the cluster's CA signed.
+            var certificates = ClusterCertificates.Load(certificate, key, ca);
+            client.UseTls(certificates.Certificate, tls =>
+            {
+                tls.RemoteCertificateMode = RemoteCertificateMode.RequireCertificate;
+                tls.RemoteCertificateValidation = (remote, _, _) => certificates.IsTrusted(remote);
+            });
+        }
     }
 
     private sealed partial class RetryForever(ILogger<RetryForever> logger, TimeProvider time) : IClientConnectionRetryFilter

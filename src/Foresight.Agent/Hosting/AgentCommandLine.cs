@@ -11,6 +11,10 @@ public static class AgentCommandLine
         ["--cpu"] = "Agent:Cpu",
         ["--memory-mb"] = "Agent:MemoryMb",
         ["--work-dir"] = "Agent:WorkDir",
+        ["--run-as"] = "Agent:RunAs",
+        ["--tls-cert"] = "Agent:TlsCertificate",
+        ["--tls-key"] = "Agent:TlsKey",
+        ["--tls-ca"] = "Agent:TlsCa",
         ["--gateway"] = "Agent:Gateway",
         ["--cluster-id"] = "Agent:ClusterId",
         ["--service-id"] = "Agent:ServiceId",
@@ -30,7 +34,9 @@ public static class AgentCommandLine
           --cpu N                          CPU cores offered (default: the processor count)
           --memory-mb N                    memory offered in MiB (default: MemTotal of /proc/meminfo)
           --work-dir PATH                  where job workspaces are made (default <temp>/foresight-agent/<id>)
+          --run-as USER                    user jobs run as (default: foresight-job when run as root, else this user)
           --cluster-id ID, --service-id ID must match the cluster's (default foresight, foresight)
+          --tls-cert F --tls-key F --tls-ca F  PEM certificate, key and cluster CA, when the silos run TLS
           --shutdown-timeout 10m           how long SIGTERM waits for the running job (default 10m)
           --default-timeout 1h             timeout of a job that names none (default 1h)
           --heartbeat 3s                   heartbeat period (default 3s)

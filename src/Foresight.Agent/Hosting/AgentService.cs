@@ -1,8 +1,8 @@
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Execution;
-using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
 using Foresight.Execution;
+using Foresight.Execution.Jobs;
+using Foresight.Execution.Logs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -31,7 +31,7 @@ public sealed partial class AgentService(
         var stale = JobWorkspace.CleanStale(settings.WorkDir);
         var executor = new ShellJobExecutor(
             new ProcessRunner(time),
-            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout },
+            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout, RunAs = settings.RunAs },
             new GrainLogSink(client),
             loggers.CreateLogger<ShellJobExecutor>());
         var registration = new WorkerRegistration(settings.Id, settings.Pool, settings.Labels, settings.Cpu, settings.MemoryMb, Environment.MachineName);

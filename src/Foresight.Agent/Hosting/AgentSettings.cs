@@ -26,6 +26,14 @@ public sealed record AgentSettings
 
     public required string WorkDir { get; init; }
 
+    /// <summary>The user jobs run as (<c>--run-as</c>); unset, an agent running as root runs them as
+    /// <c>foresight-job</c> and any other as itself (see Foresight.Execution.JobUser).</summary>
+    public string? RunAs { get; init; }
+
+    /// <summary>The agent's certificate, its key and the cluster's CA (PEM; <c>--tls-cert/--tls-key/--tls-ca</c>):
+    /// required when the silos run TLS (docs/security.md). All three or none.</summary>
+    public (string Certificate, string Key, string Ca)? Tls { get; init; }
+
     /// <summary>How the agent finds the cluster: <c>static</c> (the <see cref="Gateways"/> list). Issue #4 adds a
     /// database-backed membership here (see <see cref="AgentClustering"/>).</summary>
     public string Clustering { get; init; } = "static";
@@ -93,6 +101,13 @@ public sealed record AgentSettings
                 Cpu = cpu,
                 MemoryMb = memory,
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
+                RunAs = Get("RunAs"),
+                Tls = (Get("TlsCertificate"), Get("TlsKey"), Get("TlsCa")) switch
+                {
+                    (null, null, null) => null,
+                    ({ } cert, { } key, { } ca) => (cert, key, ca),
+                    _ => throw new FormatException("--tls-cert, --tls-key and --tls-ca go together: give all three or none"),
+                },
                 Clustering = clustering,
                 Gateways = ParseGateways(Get("Gateway") ?? "127.0.0.1:30000"),
                 ClusterId = Get("ClusterId") ?? "foresight",

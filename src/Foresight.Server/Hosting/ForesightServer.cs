@@ -29,11 +29,13 @@ public static class ForesightServer
             ["--local-workers"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkers)}",
             ["--pool"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerPool)}",
             ["--labels"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerLabels)}",
+            ["--run-as"] = $"{ServerOptions.Section}:{nameof(ServerOptions.LocalWorkerRunAs)}",
             ["--silo-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.SiloPort)}",
             ["--gateway-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)}",
             ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
+        builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
         return builder;
     }
 
@@ -64,6 +66,7 @@ public static class ForesightServer
         builder.UseOrleans(silo =>
         {
             silo.AddForesightStorage(configuration, serverOptions);
+            silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
         });

@@ -27,10 +27,17 @@ public sealed class ServerOptions
     /// <summary>Where local workers create per-attempt workspaces; default a folder under the temp directory.</summary>
     public string? WorkspaceRoot { get; set; }
 
+    /// <summary>The user local workers run jobs as (<c>--run-as</c>); unset, a server running as root runs them as
+    /// <c>foresight-job</c> (created if missing) and any other as itself, which leaves the server's files to its jobs
+    /// (docs/security.md, Job isolation).</summary>
+    public string? LocalWorkerRunAs { get; set; }
+
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    [Range(1, 65535)]
+    /// <summary>The Orleans client gateway's port, which agents connect to; 0 opens no gateway (a silo of a cluster
+    /// whose agents reach other silos, or one without agents).</summary>
+    [Range(0, 65535)]
     public int GatewayPort { get; set; } = 30000;
 
     /// <summary>Where the server keeps its files (the generated admin token); default <c>~/.foresight</c> (<c>--data-dir</c>).</summary>

@@ -47,16 +47,16 @@ public static class StorageSiloBuilderExtensions
             silo.Configure<SiloOptions>(o => o.SiloName = name);
         }
 
+        // The silo listens on the address it advertises, never on every interface unless told to
+        // (Foresight:Cluster:ListenOnAnyAddress). In a pod, Orleans' Kubernetes hosting takes over (ClusterTransport).
+        var listenOnAny = ClusterTransportOptions.From(configuration).ListenOnAnyAddress;
         if (options.AdvertisedIp is { } ip)
         {
-            var address = IPAddress.Parse(ip);
-            // Loopback (several silos on one machine, tests) stays on loopback; any other address listens on all
-            // interfaces, as a pod must (its IP is not bindable before the network is up in some set-ups).
-            silo.ConfigureEndpoints(address, server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(address));
+            silo.ConfigureEndpoints(IPAddress.Parse(ip), server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: listenOnAny);
         }
         else
         {
-            silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: true);
+            silo.ConfigureEndpoints(server.SiloPort, server.GatewayPort, listenOnAnyHostAddress: listenOnAny);
         }
 
         // Failure detection (probe period, missed probes, votes) from Orleans:Membership, Orleans' own defaults otherwise:

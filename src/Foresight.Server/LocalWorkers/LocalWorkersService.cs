@@ -1,8 +1,8 @@
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Execution;
-using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
 using Foresight.Execution;
+using Foresight.Execution.Jobs;
+using Foresight.Execution.Logs;
 using Foresight.Server.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -37,7 +37,7 @@ public sealed partial class LocalWorkersService(
         // The agent's step executor, logs streamed through the same log grain agents use.
         var executor = new ShellJobExecutor(
             new ProcessRunner(TimeProvider.System),
-            new StepExecutorOptions { WorkRoot = root },
+            new StepExecutorOptions { WorkRoot = root, RunAs = o.LocalWorkerRunAs },
             new GrainLogSink(grains),
             loggers.CreateLogger<ShellJobExecutor>());
         var labels = o.LocalWorkerLabels.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -50,7 +50,7 @@ public sealed partial class LocalWorkersService(
             _agents.Add(agent);
         }
 
-        LogStarted(_logger, o.LocalWorkers, o.LocalWorkerPool, string.Join(',', labels));
+        LogStarted(_logger, o.LocalWorkers, o.LocalWorkerPool, string.Join(',', labels), executor.User?.Name ?? Environment.UserName);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -70,8 +70,8 @@ public sealed partial class LocalWorkersService(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} local workers in pool {Pool} with labels {Labels}")]
-    private static partial void LogStarted(ILogger logger, int count, string pool, string labels);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Started {Count} local workers in pool {Pool} with labels {Labels}; jobs run as {User}")]
+    private static partial void LogStarted(ILogger logger, int count, string pool, string labels, string user);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown timeout reached while local workers were draining")]
     private static partial void LogDrainCut(ILogger logger);

@@ -1,9 +1,9 @@
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Execution;
 using Foresight.Client.Agents;
 using Foresight.Execution;
+using Foresight.Execution.Jobs;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Storage;
 using Foresight.Scheduling.Jobs;

@@ -77,6 +77,8 @@ public sealed class SiloProcess : IAsyncDisposable
             $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
             "--Foresight:Gateway:Tokens:test:Scopes=admin",
         };
+        // Mutual TLS between the silos and with agents, as --storage postgres requires.
+        args.AddRange(ClusterCa.Switches($"silo-{silo}"));
         args.AddRange(extraArgs);
         var process = new SiloProcess(args, data, http, silo, gateway);
         process.Start();

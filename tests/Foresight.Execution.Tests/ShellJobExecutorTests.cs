@@ -1,19 +1,19 @@
 using System.Globalization;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Execution;
-using Foresight.Agent.Logs;
-using Foresight.Execution;
+using Foresight.Execution.Jobs;
+using Foresight.Execution.Logs;
 using Foresight.Scheduling.Jobs;
+using Foresight.Testing;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Foresight.Agent.Tests;
+namespace Foresight.Execution.Tests;
 
 /// <summary>Steps on real shells: order, workspace, shells, env, timeouts, continue-on-error, cancellation, masking.</summary>
 public sealed class ShellJobExecutorTests : IDisposable
 {
     private readonly TempDir _work = new();
-    private readonly TempDir _scratch = new();
+    private readonly TempDir _scratch = new(writableByJobs: true);
     private readonly RecordingSink _sink = new();
 
     public void Dispose()

@@ -1,6 +1,6 @@
-using Foresight.Agent.Logs;
+using Foresight.Execution.Logs;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>Settings of <see cref="ShellJobExecutor"/>.</summary>
 public sealed class StepExecutorOptions
@@ -18,4 +18,8 @@ public sealed class StepExecutorOptions
     public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     public LogStreamOptions Log { get; set; } = new();
+
+    /// <summary>The user jobs run as (see <see cref="JobUser.Resolve"/>): unset, a root worker runs them as
+    /// <see cref="JobUser.DefaultName"/> (created if missing) and any other worker as itself.</summary>
+    public string? RunAs { get; set; }
 }

@@ -1,8 +1,7 @@
-using Foresight.Agent.Logs;
-using Foresight.Execution;
+using Foresight.Execution.Logs;
 using Foresight.Execution.Masking;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>One attempt's output: every line masked, then kept in the tail and streamed to the log.</summary>
 internal sealed class JobOutput(SecretMasker masker, OutputTail tail, AttemptLogStream? log)

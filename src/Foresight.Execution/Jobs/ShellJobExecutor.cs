@@ -2,15 +2,14 @@ using System.Globalization;
 using System.Text;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
-using Foresight.Agent.Logs;
 using Foresight.Client.Agents;
-using Foresight.Execution;
+using Foresight.Execution.Logs;
 using Foresight.Execution.Masking;
 using Foresight.Scheduling.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>
 /// Runs a job's steps (or its command as one step) in order in one workspace, GitHub Actions style: each step's text
@@ -20,6 +19,9 @@ namespace Foresight.Agent.Execution;
 /// (secrets become <c>***</c>), kept in a tail and streamed to the log store. Processes a job leaves running are
 /// killed when it ends (found by a tracking variable in their environment). Used by the agent process and by the
 /// server's local workers alike.
+/// A job sees nothing of the worker's own environment: only <see cref="RunnerVariables"/>, its spec's env, its secrets
+/// and its step's env. It has its own HOME and TMPDIR in its workspace, and runs as <see cref="User"/> when that is set
+/// (by default a root worker runs jobs as <see cref="JobUser.DefaultName"/>).
 /// </summary>
 public sealed partial class ShellJobExecutor : IJobExecutor
 {
@@ -31,6 +33,7 @@ public sealed partial class ShellJobExecutor : IJobExecutor
     private readonly ILogChunkSink? _logs;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly JobUser? _user;
 
     /// <summary>Runs jobs under <paramref name="workspaceRoot"/> without streaming logs (the result keeps the tail).</summary>
     public ShellJobExecutor(ProcessRunner runner, string workspaceRoot, TimeSpan defaultTimeout)
@@ -47,7 +50,20 @@ public sealed partial class ShellJobExecutor : IJobExecutor
         _logs = logs;
         _time = runner.Time;
         _logger = logger ?? NullLogger.Instance;
+        _user = JobUser.Resolve(options.RunAs);
     }
+
+    /// <summary>The user jobs run as; null when they run as this process's user.</summary>
+    public JobUser? User => _user;
+
+    /// <summary>The variables every step gets besides its job's, secrets and step's (which may override the first
+    /// seven, not the rest), documented in docs/security.md.</summary>
+    public static IReadOnlyList<string> RunnerVariables { get; } =
+    [
+        "CI", "HOME", "TMPDIR", "PATH", "LANG", "USER", "LOGNAME",
+        "FORESIGHT_JOB_ID", "FORESIGHT_ATTEMPT", "FORESIGHT_WORKSPACE", "GITHUB_WORKSPACE", "RUNNER_TEMP",
+        TrackingVariable, ProcessRunner.CommandVariable,
+    ];
 
     /// <summary>The steps a spec runs: its <see cref="JobSpec.Steps"/>, or its command as one step (with <c>sh</c>,
     /// no <c>-e</c>: what <c>/bin/sh -c</c> did).</summary>
@@ -70,7 +86,7 @@ public sealed partial class ShellJobExecutor : IJobExecutor
         JobWorkspace workspace;
         try
         {
-            workspace = JobWorkspace.Create(_options.WorkRoot, assignment.JobId, assignment.Attempt);
+            workspace = JobWorkspace.Create(_options.WorkRoot, assignment.JobId, assignment.Attempt, _user);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -180,6 +196,7 @@ public sealed partial class ShellJobExecutor : IJobExecutor
             var template = ShellTemplate.Resolve(step.Shell);
             var script = Path.Combine(run.Workspace.Temp, string.Create(CultureInfo.InvariantCulture, $"step-{index + 1}{template.ScriptExtension}"));
             await File.WriteAllTextAsync(script, step.Run.EndsWith('\n') ? step.Run : step.Run + "\n", new UTF8Encoding(false), cancellation).ConfigureAwait(false);
+            run.Workspace.Own(script);
             (program, arguments) = template.Build(script);
             workingDirectory = Path.GetFullPath(step.WorkingDirectory ?? ".", run.Workspace.Workspace);
         }
@@ -199,7 +216,8 @@ public sealed partial class ShellJobExecutor : IJobExecutor
             limit,
             program,
             arguments,
-            KeepBackgroundProcesses: true);
+            KeepBackgroundProcesses: true,
+            _user);
         var outcome = await _runner.RunAsync(request, run.Output.ForStep(), cancellation).ConfigureAwait(false);
         if (outcome.LingeringOutput is { } lingering)
         {
@@ -209,10 +227,21 @@ public sealed partial class ShellJobExecutor : IJobExecutor
         return outcome;
     }
 
-    /// <summary>Job env, then secrets, then step env; then Foresight's own variables, which nothing overrides.</summary>
+    /// <summary>The runner's defaults, then job env, then secrets, then step env; then Foresight's own variables, which
+    /// nothing overrides. Nothing comes from this process's environment.</summary>
     private Dictionary<string, string> Environment(Run run, StepSpec step)
     {
-        var env = new Dictionary<string, string>(StringComparer.Ordinal) { ["CI"] = "true" };
+        var user = _user?.Name ?? System.Environment.UserName;
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["CI"] = "true",
+            ["HOME"] = run.Workspace.Home,
+            ["TMPDIR"] = run.Workspace.Temp,
+            ["PATH"] = ProcessRunner.DefaultPath,
+            ["LANG"] = "C.UTF-8",
+            ["USER"] = user,
+            ["LOGNAME"] = user,
+        };
         void Merge(IReadOnlyDictionary<string, string>? values, string what)
         {
             foreach (var (key, value) in values ?? new Dictionary<string, string>())

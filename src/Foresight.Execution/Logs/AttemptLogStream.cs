@@ -3,7 +3,7 @@ using System.Text;
 using Foresight.Abstractions.Logs;
 using Microsoft.Extensions.Logging;
 
-namespace Foresight.Agent.Logs;
+namespace Foresight.Execution.Logs;
 
 /// <summary>
 /// Streams one attempt's (already masked) output to a <see cref="ILogChunkSink"/> in chunks numbered from 0.

@@ -1,8 +1,8 @@
-using Foresight.Agent.Logs;
+using Foresight.Execution.Logs;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Foresight.Agent.Tests;
+namespace Foresight.Execution.Tests;
 
 /// <summary>Output streamed in numbered chunks, with bounded memory while the store is slow.</summary>
 public sealed class AttemptLogStreamTests

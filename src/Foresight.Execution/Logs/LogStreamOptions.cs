@@ -1,4 +1,4 @@
-namespace Foresight.Agent.Logs;
+namespace Foresight.Execution.Logs;
 
 /// <summary>Bounds of the output an agent holds per attempt while the log store is slow or unreachable.</summary>
 public sealed class LogStreamOptions

@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace Foresight.Agent.Execution;
+namespace Foresight.Execution.Jobs;
 
 /// <summary>
 /// The directories of one attempt under the agent's work directory: <c>&lt;work-dir&gt;/&lt;job&gt;-a&lt;attempt&gt;-&lt;random&gt;/</c>
-/// holding <c>workspace/</c> (the steps' working directory) and <c>temp/</c> (step scripts). Removed when the attempt
-/// ends; a marker file lets the agent remove leftovers of a crashed run at start-up, and nothing else.
+/// holding <c>workspace/</c> (the steps' working directory), <c>temp/</c> (step scripts, the job's TMPDIR) and
+/// <c>home/</c> (the job's HOME). Removed when the attempt ends; a marker file lets the agent remove leftovers of a
+/// crashed run at start-up, and nothing else. When jobs run as another user, the three directories are that user's
+/// (mode 700) and the attempt's directory and the work root only let it pass through (no listing of other attempts).
 /// </summary>
 public sealed class JobWorkspace
 {
@@ -17,6 +19,7 @@ public sealed class JobWorkspace
         Root = root;
         Workspace = Path.Combine(root, "workspace");
         Temp = Path.Combine(root, "temp");
+        Home = Path.Combine(root, "home");
     }
 
     public string Root { get; }
@@ -25,16 +28,54 @@ public sealed class JobWorkspace
 
     public string Temp { get; }
 
-    public static JobWorkspace Create(string workRoot, string jobId, int attempt)
+    public string Home { get; }
+
+    /// <summary>Who the job's directories belong to (null: this process's user).</summary>
+    public JobUser? Owner { get; private init; }
+
+    public static JobWorkspace Create(string workRoot, string jobId, int attempt, JobUser? owner = null)
     {
         ArgumentNullException.ThrowIfNull(jobId);
         var name = string.Create(CultureInfo.InvariantCulture, $"{Sanitize(jobId)}-a{attempt}-{Guid.NewGuid().ToString("n")[..8]}");
-        var workspace = new JobWorkspace(Path.Combine(Path.GetFullPath(workRoot), name));
+        var workspace = new JobWorkspace(Path.Combine(Path.GetFullPath(workRoot), name)) { Owner = owner };
         Directory.CreateDirectory(workspace.Root);
         File.WriteAllText(Path.Combine(workspace.Root, Marker), jobId);
         Directory.CreateDirectory(workspace.Workspace);
         Directory.CreateDirectory(workspace.Temp);
+        Directory.CreateDirectory(workspace.Home);
+        if (owner is not null && !OperatingSystem.IsWindows())
+        {
+            GiveTo(workspace, owner);
+        }
+
         return workspace;
+    }
+
+    /// <summary>Gives a file the attempt created (a step script) to the job's user.</summary>
+    public void Own(string path) => Owner?.Own(path);
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void GiveTo(JobWorkspace workspace, JobUser owner)
+    {
+        const UnixFileMode PassThrough = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var workRoot = Path.GetDirectoryName(workspace.Root)!;
+        File.SetUnixFileMode(workRoot, File.GetUnixFileMode(workRoot) | UnixFileMode.OtherExecute);
+        for (var dir = Path.GetDirectoryName(workRoot); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (!File.GetUnixFileMode(dir).HasFlag(UnixFileMode.OtherExecute))
+            {
+                throw new UnauthorizedAccessException($"{dir} does not let user {owner.Name} pass through to the workspace (chmod o+x it, or choose another work directory)");
+            }
+        }
+
+        File.SetUnixFileMode(workspace.Root, PassThrough);
+        foreach (var dir in new[] { workspace.Workspace, workspace.Temp, workspace.Home })
+        {
+            owner.Own(dir);
+            File.SetUnixFileMode(dir, Private);
+        }
     }
 
     /// <summary>Removes the attempt's directories; false when something could not be removed (a process still holds it).</summary>

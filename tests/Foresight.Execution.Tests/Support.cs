@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Foresight.Abstractions.Logs;
-using Foresight.Agent.Logs;
+using Foresight.Execution.Logs;
 
-namespace Foresight.Agent.Tests;
+namespace Foresight.Execution.Tests;
 
 /// <summary>A log sink that keeps what it receives (once per sequence, as the store does) and can be made to fail or stall.</summary>
 public sealed class RecordingSink : ILogChunkSink
@@ -73,27 +73,6 @@ public static class Wait
         catch (IOException)
         {
             return false;
-        }
-    }
-}
-
-/// <summary>A temporary directory removed at the end of a test.</summary>
-public sealed class TempDir : IDisposable
-{
-    public TempDir() => Path = Directory.CreateTempSubdirectory("foresight-agent-test-").FullName;
-
-    public string Path { get; }
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
         }
     }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Configuration;
 
@@ -26,16 +25,15 @@ public sealed record AgentSettings
 
     public required string WorkDir { get; init; }
 
-    /// <summary>How the agent finds the cluster: <c>static</c> (the <see cref="Gateways"/> list). Issue #4 adds a
-    /// database-backed membership here (see <see cref="AgentClustering"/>).</summary>
-    public string Clustering { get; init; } = "static";
+    /// <summary>The server's HTTP(S) addresses (one per silo when there are several): calls fail over between them.</summary>
+    public IReadOnlyList<Uri> Servers { get; init; } = [];
 
-    public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
+    /// <summary>The registration token (from <c>--registration-token</c>, <c>FORESIGHT_AGENT_REGISTRATION_TOKEN</c> or
+    /// <c>--registration-token-file</c>): the agent registers with it and gets its own credential.</summary>
+    public required string RegistrationToken { get; init; }
 
-    /// <summary>Must match the server's <c>ClusterId</c> (default <c>foresight</c>).</summary>
-    public string ClusterId { get; init; } = "foresight";
-
-    public string ServiceId { get; init; } = "foresight";
+    /// <summary>A PEM file of the private CA that signed the server's certificate, trusted besides the system's CAs.</summary>
+    public string? CaCertificate { get; init; }
 
     /// <summary>How long a SIGTERM waits for the running job to finish before the process gives up and exits (code 1).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -79,10 +77,15 @@ public sealed record AgentSettings
                 return (null, $"--memory-mb must be positive (was {memory})");
             }
 
-            var clustering = (Get("Clustering") ?? "static").ToLowerInvariant();
-            if (clustering != "static")
+            if (ReadRegistrationToken(configuration, Get("RegistrationTokenFile")) is not { } token)
             {
-                return (null, $"--clustering '{clustering}' is not supported (supported: static)");
+                return (null, "a registration token is needed: --registration-token, FORESIGHT_AGENT_REGISTRATION_TOKEN or --registration-token-file (an admin issues one: POST /api/agents/registration-tokens)");
+            }
+
+            var caCertificate = Get("CaCert") is { } ca ? Path.GetFullPath(ca) : null;
+            if (caCertificate is not null && !File.Exists(caCertificate))
+            {
+                return (null, $"--ca-cert '{caCertificate}' does not exist");
             }
 
             var settings = new AgentSettings
@@ -93,10 +96,9 @@ public sealed record AgentSettings
                 Cpu = cpu,
                 MemoryMb = memory,
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
-                Clustering = clustering,
-                Gateways = ParseGateways(Get("Gateway") ?? "127.0.0.1:30000"),
-                ClusterId = Get("ClusterId") ?? "foresight",
-                ServiceId = Get("ServiceId") ?? "foresight",
+                Servers = ParseServers(Get("Server") ?? "http://127.0.0.1:5080"),
+                RegistrationToken = token,
+                CaCertificate = caCertificate,
                 ShutdownTimeout = ParseDuration(Get("ShutdownTimeout"), "--shutdown-timeout", TimeSpan.FromMinutes(10)),
                 DefaultJobTimeout = ParseDuration(Get("DefaultJobTimeout"), "--default-timeout", TimeSpan.FromHours(1)),
                 HeartbeatPeriod = ParseDuration(Get("HeartbeatPeriod"), "--heartbeat", TimeSpan.FromSeconds(3)),
@@ -116,41 +118,48 @@ public sealed record AgentSettings
         return [os, RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()];
     }
 
-    /// <summary><c>host:port[,host:port…]</c>; hosts are IP addresses or names (resolved now, IPv4 preferred).</summary>
-    public static IReadOnlyList<IPEndPoint> ParseGateways(string text)
+    /// <summary><c>https://host:port[,https://host:port…]</c>: the server's addresses (a path prefix is kept).</summary>
+    public static IReadOnlyList<Uri> ParseServers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var endpoints = new List<IPEndPoint>();
+        var servers = new List<Uri>();
         foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (IPEndPoint.TryParse(item, out var endpoint) && endpoint.Port > 0)
+            if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+                || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                endpoints.Add(endpoint);
-                continue;
+                throw new FormatException($"--server '{item}' is not an https:// (or http://) address");
             }
 
-            var colon = item.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(item.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            {
-                throw new FormatException($"--gateway '{item}' is not host:port");
-            }
-
-            IPAddress[] addresses;
-            try
-            {
-                addresses = Dns.GetHostAddresses(item[..colon]);
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                throw new FormatException($"--gateway host '{item[..colon]}' does not resolve: {e.Message}");
-            }
-
-            var address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
-                ?? throw new FormatException($"--gateway host '{item[..colon]}' has no address");
-            endpoints.Add(new IPEndPoint(address, port));
+            servers.Add(uri);
         }
 
-        return endpoints.Count > 0 ? endpoints : throw new FormatException("--gateway must name at least one host:port");
+        return servers.Count > 0 ? servers : throw new FormatException("--server must name at least one address");
+    }
+
+    /// <summary>The flag's token, else the environment's, else the first line of the token file.</summary>
+    private static string? ReadRegistrationToken(IConfiguration configuration, string? file)
+    {
+        var token = configuration[$"{Section}:RegistrationToken"] is { Length: > 0 } flag ? flag
+            : configuration["AGENT_REGISTRATION_TOKEN"] is { Length: > 0 } environment ? environment
+            : null;
+        if (token is null && file is not null)
+        {
+            try
+            {
+                token = File.ReadLines(file).FirstOrDefault();
+            }
+            catch (IOException e)
+            {
+                throw new FormatException($"--registration-token-file '{file}' cannot be read: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new FormatException($"--registration-token-file '{file}' cannot be read: {e.Message}");
+            }
+        }
+
+        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
     }
 
     /// <summary>A duration: <c>90</c> or <c>90s</c> (seconds), <c>10m</c>, <c>1h</c>, <c>500ms</c>, or <c>hh:mm:ss</c>.</summary>

@@ -54,6 +54,7 @@ public static class ForesightServer
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
+        builder.Services.AddForesightAgentSecurity(configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();
         builder.Services.AddSingleton<RepositoryWorkflows>();
@@ -84,6 +85,7 @@ public static class ForesightServer
         app.MapPoolEndpoints();
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
+        app.MapAgentEndpoints();
         return app;
     }
 

@@ -5,6 +5,7 @@ using Foresight.Agent.Hosting;
 using Foresight.Grains.Hosting;
 using Foresight.Server.Gateway;
 using Foresight.Server.Hosting;
+using Foresight.Server.Security;
 using k8s;
 using k8s.Models;
 using Npgsql;
@@ -52,15 +53,15 @@ public sealed partial class DeployManifestTests
         Assert.Equal(new Uri(env["ASPNETCORE_URLS"]!.Replace("+", "localhost", StringComparison.Ordinal)).Port, ports["http"]);
 
         var http = Service("foresight-http");
-        var gateway = Service("foresight-gateway");
-        foreach (var service in new[] { http, gateway })
+        foreach (var service in new[] { http })
         {
             Assert.True(Selects(service.Spec.Selector, silo.Spec.Template.Metadata.Labels), $"{service.Metadata.Name} selects the silo pods");
             Assert.All(service.Spec.Ports, p => Assert.Contains(Resolve(p.TargetPort, container), ports.Values));
         }
 
         Assert.Equal(ports["http"], Resolve(http.Spec.Ports.Single().TargetPort, container));
-        Assert.Equal(ports["gateway"], Resolve(gateway.Spec.Ports.Single().TargetPort, container));
+        // Orleans ports are cluster-internal: no Service exposes them (agents use the HTTP gateway).
+        Assert.DoesNotContain(Objects.OfType<V1Service>(), s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && (port == ports["gateway"] || port == ports["silo"])));
 
         // The image's defaults agree too, so a container started without the manifests' env listens where expected.
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
@@ -114,17 +115,18 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public void Agents_reach_the_gateway_service_of_the_same_cluster_with_settings_the_agent_reads()
+    public void Agents_reach_the_http_gateway_with_a_registration_token_the_silos_accept_and_settings_the_agent_reads()
     {
         var silo = Environment(Silo().Spec.Template.Spec.Containers.Single());
         var agent = Environment(Agent().Spec.Template.Spec.Containers.Single());
         var agentKeys = AgentCommandLine.SwitchMappings.Values.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         Assert.All(agent.Keys, name => Assert.Contains(name["FORESIGHT_".Length..].Replace("__", ":", StringComparison.Ordinal), agentKeys));
-        Assert.Equal(silo["FORESIGHT_Storage__ClusterId"], agent["FORESIGHT_Agent__ClusterId"]);
-        Assert.Equal(silo["FORESIGHT_Storage__ServiceId"], agent["FORESIGHT_Agent__ServiceId"]);
-        var gateway = Service("foresight-gateway");
-        Assert.Equal($"{gateway.Metadata.Name}:{gateway.Spec.Ports.Single().Port}", agent["FORESIGHT_Agent__Gateway"]);
+        var http = Service("foresight-http");
+        Assert.Equal(new Uri($"http://{http.Metadata.Name}:{http.Spec.Ports.Single().Port}"), new Uri(agent["FORESIGHT_Agent__Server"]!));
+        Assert.Equal(TokenRegistry.HashHex(agent["FORESIGHT_Agent__RegistrationToken"]!), silo["FORESIGHT_Foresight__Agents__RegistrationTokens__k8s__Sha256"]);
+        Assert.Contains(agent["FORESIGHT_Agent__Pool"]!, silo["FORESIGHT_Foresight__Agents__RegistrationTokens__k8s__Pools"]!.Split(','));
+        Assert.DoesNotContain(agent.Keys, k => k.Contains("ConnectionStrings", StringComparison.Ordinal) || k.Contains("Gateway__Tokens", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -201,6 +203,7 @@ public sealed partial class DeployManifestTests
             (StorageOptions.Section, typeof(StorageOptions)),
             (GatewayOptions.Section, typeof(GatewayOptions)),
             (ForesightOptions.Section, typeof(ForesightOptions)),
+            (AgentRegistrationOptions.Section, typeof(AgentRegistrationOptions)),
         };
         var key = string.Join(':', path);
         if (string.Equals(key, $"ConnectionStrings:{StorageOptions.ConnectionStringName}", StringComparison.OrdinalIgnoreCase))

@@ -61,7 +61,9 @@ public sealed partial class DeployManifestTests
 
         Assert.Equal(ports["http"], Resolve(http.Spec.Ports.Single().TargetPort, container));
         // Orleans ports are cluster-internal: no Service exposes them (agents use the HTTP gateway).
-        Assert.DoesNotContain(Objects.OfType<V1Service>(), s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && (port == ports["gateway"] || port == ports["silo"])));
+        Assert.DoesNotContain(
+            Objects.OfType<V1Service>().Where(s => Selects(s.Spec.Selector, silo.Spec.Template.Metadata.Labels)),
+            s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && (port == ports["gateway"] || port == ports["silo"])));
 
         // The image's defaults agree too, so a container started without the manifests' env listens where expected.
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));

@@ -130,6 +130,12 @@ public sealed class AgentProtocolTests(GatewayFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, wrongLabel.StatusCode);
         Assert.Contains("gpu", await wrongLabel.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, inside.StatusCode);
+
+        // Nor take over a worker id registered in a pool outside them (its attempts and secrets would follow).
+        var taken = Unique("w");
+        await RegisterAsync(await IssueAsync(poolB), taken, poolB);
+        using var takeOver = await RegisterRawAsync(token, taken, poolA, ["linux"]);
+        Assert.Equal(HttpStatusCode.Forbidden, takeOver.StatusCode);
     }
 
     [Fact]

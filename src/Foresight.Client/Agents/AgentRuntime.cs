@@ -180,6 +180,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             return;
         }
 
+        running.Claimed = true;
         await RunAsync(claimed, running).ConfigureAwait(false);
     }
 
@@ -415,7 +416,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         try
         {
             var sent = _time.GetTimestamp();
-            var running = _running.Select(r => new JobAttempt(r.Key, r.Value.Attempt)).ToList();
+            // Claimed attempts only: one still being claimed may be refused, and is not this worker's to report.
+            var running = _running.Where(r => r.Value.Claimed).Select(r => new JobAttempt(r.Key, r.Value.Attempt)).ToList();
             var ack = await _connection.HeartbeatAsync(new WorkerHeartbeat(running), _stopping.Token).ConfigureAwait(false);
             _options.HeartbeatAnswered?.Invoke(_time.GetElapsedTime(sent));
             if (ack.ReRegister && !_draining)
@@ -443,6 +445,8 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
         public Task Run { get; set; } = Task.CompletedTask;
+
+        public bool Claimed { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Executor failed on job {JobId} attempt {Attempt}")]

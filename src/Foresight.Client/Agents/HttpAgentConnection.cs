@@ -18,6 +18,8 @@ namespace Foresight.Client.Agents;
 /// </summary>
 public sealed partial class HttpAgentConnection : IAgentConnection, IDisposable
 {
+    private const int MaxLogCharsPerCall = 128 * 1024;
+
     private readonly IReadOnlyList<Uri> _servers;
     private readonly string _registrationToken;
     private readonly HttpClient _http;
@@ -134,11 +136,38 @@ public sealed partial class HttpAgentConnection : IAgentConnection, IDisposable
         ArgumentNullException.ThrowIfNull(chunks);
         foreach (var attempt in chunks.GroupBy(c => (c.JobId, c.Attempt)))
         {
-            var body = attempt.Select(c => new AgentLogChunk(c.Sequence, c.Text)).ToList();
-            using var response = await SendAsync(
-                    HttpMethod.Post, AgentProtocol.AttemptPath(WorkerId, attempt.Key.JobId, attempt.Key.Attempt, "logs"), body, TimeSpan.Zero, cancellation)
-                .ConfigureAwait(false);
-            await EnsureSuccessAsync(response, cancellation).ConfigureAwait(false);
+            foreach (var body in Batches(attempt))
+            {
+                using var response = await SendAsync(
+                        HttpMethod.Post, AgentProtocol.AttemptPath(WorkerId, attempt.Key.JobId, attempt.Key.Attempt, "logs"), body, TimeSpan.Zero, cancellation)
+                    .ConfigureAwait(false);
+                await EnsureSuccessAsync(response, cancellation).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Chunks in calls of at most <see cref="MaxLogCharsPerCall"/> characters (at least one chunk each), so a
+    /// call stays well under the gateway's body limit (1 MiB by default) whatever the escaping.</summary>
+    private static IEnumerable<List<AgentLogChunk>> Batches(IEnumerable<LogChunk> chunks)
+    {
+        var batch = new List<AgentLogChunk>();
+        var chars = 0;
+        foreach (var chunk in chunks)
+        {
+            if (batch.Count > 0 && chars + chunk.Text.Length > MaxLogCharsPerCall)
+            {
+                yield return batch;
+                batch = [];
+                chars = 0;
+            }
+
+            batch.Add(new AgentLogChunk(chunk.Sequence, chunk.Text));
+            chars += chunk.Text.Length;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
         }
     }
 

@@ -138,8 +138,16 @@ public static class AgentEndpoints
             return Forbidden("registration", outside);
         }
 
+        // Taking over an id registered before needs a token that covers what that worker was too: else a token for
+        // one pool could take another pool's worker id, and with it the attempts (and secrets) placed on it.
+        var credentials = grains.GetGrain<IAgentCredentialGrain>(registration.WorkerId);
+        if (await credentials.GetRegistration() is { } before && AgentCredentials.OutOfScope(token, before) is { } taken)
+        {
+            return Forbidden("workerId", $"worker '{registration.WorkerId}' is registered already and {taken}");
+        }
+
         var credential = AgentProtocol.Credential(registration.WorkerId, AgentCredentials.NewSecret());
-        await grains.GetGrain<IAgentCredentialGrain>(registration.WorkerId).Issue(new AgentCredentialRecord
+        await credentials.Issue(new AgentCredentialRecord
         {
             Sha256 = TokenRegistry.Hash(credential),
             Registration = registration,

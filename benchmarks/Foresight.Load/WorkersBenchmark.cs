@@ -35,6 +35,10 @@ internal static class WorkersBenchmark
             ["Server:DataDirectory"] = dataDirectory,
             ["Foresight:Logs:Directory"] = Path.Combine(dataDirectory, "logs"),
             ["Foresight:Agents:RegistrationTokens:bench:Token"] = RegistrationToken,
+            // Three heartbeat periods before a worker counts as lost, as in production set-ups (the default 10 s
+            // equals --heartbeat-seconds 10: one late heartbeat on a busy machine would mark a worker lost).
+            ["Foresight:HeartbeatTimeout"] = (heartbeat * 3).ToString("c", CultureInfo.InvariantCulture),
+            ["Logging:LogLevel:Default"] = "Warning",
             // Registration is per client address until an agent holds its credential: 10,000 agents on loopback.
             ["Foresight:Gateway:RateLimit:Burst"] = "100000000",
             ["Foresight:Gateway:RateLimit:PermitsPerPeriod"] = "100000000",
@@ -61,6 +65,7 @@ internal static class WorkersBenchmark
                 }
             },
         };
+        var registerRetries = 0;
         var agents = new AgentRuntime[count];
         var connections = new HttpAgentConnection[count];
         var executor = new NoOpJobExecutor();
@@ -77,10 +82,24 @@ internal static class WorkersBenchmark
                         VersionPolicy = HttpVersionPolicy.RequestVersionExact,
                     };
                     agents[i] = new AgentRuntime(connections[i], new WorkerRegistration($"w-{i:00000}", "default", ["linux"], 4, 16384), executor, options, TimeProvider.System, NullLogger.Instance);
-                    await agents[i].StartAsync();
+                    for (var tries = 1; ; tries++)
+                    {
+                        try
+                        {
+                            await agents[i].StartAsync();
+                            break;
+                        }
+                        catch (HttpRequestException) when (tries < 10)
+                        {
+                            // As the agent process does: a registration that did not get through is tried again.
+                            Interlocked.Increment(ref registerRetries);
+                            await Task.Delay(TimeSpan.FromSeconds(tries));
+                        }
+                    }
                 }));
             }
 
+            Console.WriteLine($"workers: {count} agents registered over HTTP ({registerRetries} registrations tried again)");
             Volatile.Write(ref measuring, true);
             var peakRss = 0L;
             var clock = Stopwatch.StartNew();

@@ -29,8 +29,11 @@ public static class AgentCredentials
         services.AddSingleton<RegistrationTokens>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, AgentAuthenticationHandler>(AgentAuthenticationHandler.SchemeName, null)
+            // Agent credentials, and registrations (whose registration token the endpoint checks itself), go to the
+            // agent handler; everything else to the API token handler.
             .AddPolicyScheme(SelectorScheme, null, o => o.ForwardDefaultSelector = context =>
-                PresentedBearer(context) is { } bearer && bearer.StartsWith(AgentProtocol.CredentialPrefix, StringComparison.Ordinal)
+                (PresentedBearer(context) is { } bearer && bearer.StartsWith(AgentProtocol.CredentialPrefix, StringComparison.Ordinal))
+                || context.Request.Path.Equals("/" + AgentProtocol.RegisterPath, StringComparison.OrdinalIgnoreCase)
                     ? AgentAuthenticationHandler.SchemeName
                     : TokenAuthenticationHandler.SchemeName);
         // Registered after the gateway's own: the selector becomes the default scheme.

@@ -39,6 +39,7 @@ public sealed partial class WorkerGrain(
     private readonly Dictionary<string, Outstanding> _cancels = new(StringComparer.Ordinal);
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _drainDeliveredAt = -1;
+    private int _waiting;
 
     /// <summary>The agent registered with this activation: the scheduler knows the worker from here.</summary>
     private bool _connected;
@@ -154,6 +155,7 @@ public sealed partial class WorkerGrain(
         {
             // Something sent before and not acted on yet (its answer may have been lost) is sent again soon.
             var cap = UntilRedelivery() is { } redeliver && redeliver < MaxPollWait ? redeliver : MaxPollWait;
+            _waiting++;
             try
             {
                 await _wake.Task.WaitAsync(wait < cap ? wait : cap);
@@ -161,6 +163,15 @@ public sealed partial class WorkerGrain(
             catch (TimeoutException)
             {
                 // Nothing new: the answer holds what is still outstanding (sent again in case an earlier answer was lost).
+            }
+            finally
+            {
+                // A wait that timed out stays registered on the signal until it fires: with no poll left waiting, a
+                // fresh signal lets an idle worker's timed-out waits be collected instead of piling up.
+                if (--_waiting == 0 && !_wake.Task.IsCompleted)
+                {
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
             }
         }
 

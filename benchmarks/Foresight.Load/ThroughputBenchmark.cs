@@ -39,7 +39,7 @@ internal static class ThroughputBenchmark
         var executor = new NoOpJobExecutor();
         for (var i = 0; i < workers; i++)
         {
-            var agent = new AgentRuntime(grains, new WorkerRegistration($"bench-{i}", "default", ["linux"], 4, 16384), executor, new AgentOptions(), TimeProvider.System, NullLogger.Instance);
+            var agent = new AgentRuntime(new Foresight.Testing.GrainAgentConnection(grains), new WorkerRegistration($"bench-{i}", "default", ["linux"], 4, 16384), executor, new AgentOptions(), TimeProvider.System, NullLogger.Instance);
             await agent.StartAsync();
             agents.Add(agent);
         }

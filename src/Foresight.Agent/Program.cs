@@ -13,6 +13,12 @@ if (AgentCommandLine.WantsHelp(args))
     return 0;
 }
 
+if (args.Select(a => a.Split('=', 2)[0]).FirstOrDefault(AgentCommandLine.Retired.Contains) is { } retired)
+{
+    await Console.Error.WriteLineAsync($"foresight-agent: {retired} is gone: the agent talks HTTPS to the server now (--server https://host:port --registration-token …; see docs/agent.md)");
+    return 2;
+}
+
 if (AgentCommandLine.UnknownFlag(args) is { } unknown)
 {
     await Console.Error.WriteLineAsync($"foresight-agent: unknown flag {unknown}");
@@ -27,8 +33,7 @@ builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
     InitialData = new Dictionary<string, string?>
     {
         ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:LogLevel:Orleans"] = "Warning",
-        ["Logging:LogLevel:Orleans.Runtime.Messaging"] = "Error", // connection failures: the retry filter reports them
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
     },
 });
 builder.Configuration.AddEnvironmentVariables("FORESIGHT_");
@@ -46,8 +51,6 @@ builder.Logging.AddConsole(o => o.FormatterName = AgentConsoleFormatter.Formatte
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
-builder.UseOrleansClient(client => AgentClustering.Configure(client, settings));
-// After the Orleans client: starts once it is connected, stops (drains) before it disconnects.
 builder.Services.AddHostedService<AgentService>();
 
 using var host = builder.Build();
@@ -57,7 +60,7 @@ try
 }
 catch (OperationCanceledException)
 {
-    // Stopped (SIGTERM) before the cluster was reached: nothing ran, nothing to drain.
+    // Stopped (SIGTERM) before the server was reached: nothing ran, nothing to drain.
 }
 
 return Environment.ExitCode;

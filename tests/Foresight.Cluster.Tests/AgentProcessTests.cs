@@ -12,8 +12,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Foresight.Cluster.Tests;
 
 /// <summary>
-/// The real agent process (<c>dotnet Foresight.Agent.dll</c>) against a silo in this process on loopback TCP: it
-/// registers, runs a two-step job with a secret, its masked log lands in the silo's log store, and SIGTERM drains it.
+/// The real agent process (<c>dotnet Foresight.Agent.dll</c>) against a silo and its HTTP gateway in this process on
+/// loopback: it registers with a registration token, runs a two-step job with a secret, its masked log lands in the
+/// silo's log store, and SIGTERM drains it.
 /// </summary>
 public sealed class AgentProcessTests : IAsyncLifetime
 {
@@ -160,7 +161,7 @@ public sealed class AgentProcessTests : IAsyncLifetime
             () => $"worker {workerId} is {current}, not {state}; agent output:\n{agent.Output}");
     }
 
-    /// <summary>The built agent started with <c>dotnet</c>, pointed at the test cluster's gateways.</summary>
+    /// <summary>The built agent started with <c>dotnet</c>, pointed at the silo's HTTP gateway.</summary>
     private sealed class AgentProcess : IAsyncDisposable
     {
         private readonly Process _process;
@@ -191,8 +192,8 @@ public sealed class AgentProcessTests : IAsyncLifetime
             };
             foreach (var arg in new[]
                      {
-                         FindAgent(), "--gateway", silo.Gateway.ToString(), "--cluster-id", silo.ClusterId,
-                         "--service-id", silo.ClusterId, "--id", id, "--pool", id, "--labels", "linux,x64",
+                         FindAgent(), "--server", silo.BaseAddress.AbsoluteUri, "--registration-token", TcpSilo.RegistrationToken,
+                         "--id", id, "--pool", id, "--labels", "linux,x64",
                          "--cpu", "2", "--memory-mb", "2048", "--work-dir", Path.Combine(scratch, id), "--heartbeat", "300ms",
                          "--shutdown-timeout", "2m",
                      })

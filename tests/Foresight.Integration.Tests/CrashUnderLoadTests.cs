@@ -157,12 +157,13 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
 
         public void StartAgents()
         {
-            var gateways = string.Join(',', Silos.Select(s => $"127.0.0.1:{s.GatewayPort}"));
+            // Every silo's HTTP gateway: an agent fails over to the next when one dies.
+            var servers = string.Join(',', Silos.Select(s => $"http://127.0.0.1:{s.HttpPort}"));
             for (var i = 1; i <= 4; i++)
             {
                 _agents.Add(ChildProcess.Start("Foresight.Agent.dll", $"agent-{i}",
                 [
-                    "--gateway", gateways, "--cluster-id", _clusterId, "--service-id", _clusterId,
+                    "--server", servers, "--registration-token", SiloProcess.AgentRegistrationToken,
                     "--id", $"{_clusterId}-agent-{i}", "--pool", "default", "--labels", "linux,x64",
                     "--cpu", "4", "--memory-mb", "4096", "--work-dir", Path.Combine(_runs, $"work-{i}-{_agents.Count}"),
                     "--heartbeat", "1s",

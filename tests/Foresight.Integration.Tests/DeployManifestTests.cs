@@ -5,6 +5,7 @@ using Foresight.Agent.Hosting;
 using Foresight.Grains.Hosting;
 using Foresight.Server.Gateway;
 using Foresight.Server.Hosting;
+using Foresight.Server.Security;
 using k8s;
 using k8s.Models;
 using Npgsql;
@@ -54,15 +55,17 @@ public sealed partial class DeployManifestTests
         Assert.Equal(new Uri(env["ASPNETCORE_URLS"]!.Replace("+", "localhost", StringComparison.Ordinal)).Port, ports["http"]);
 
         var http = Service("foresight-http");
-        var gateway = Service("foresight-gateway");
-        foreach (var service in new[] { http, gateway })
+        foreach (var service in new[] { http })
         {
             Assert.True(Selects(service.Spec.Selector, silo.Spec.Template.Metadata.Labels), $"{service.Metadata.Name} selects the silo pods");
             Assert.All(service.Spec.Ports, p => Assert.Contains(Resolve(p.TargetPort, container), ports.Values));
         }
 
         Assert.Equal(ports["http"], Resolve(http.Spec.Ports.Single().TargetPort, container));
-        Assert.Equal(ports["gateway"], Resolve(gateway.Spec.Ports.Single().TargetPort, container));
+        // Orleans ports are cluster-internal: no Service exposes them (agents use the HTTP gateway).
+        Assert.DoesNotContain(
+            Objects.OfType<V1Service>().Where(s => Selects(s.Spec.Selector, silo.Spec.Template.Metadata.Labels)),
+            s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && (port == ports["gateway"] || port == ports["silo"])));
 
         // The image's defaults agree too, so a container started without the manifests' env listens where expected.
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
@@ -116,17 +119,18 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public void Agents_reach_the_gateway_service_of_the_same_cluster_with_settings_the_agent_reads()
+    public void Agents_reach_the_http_gateway_with_a_registration_token_the_silos_accept_and_settings_the_agent_reads()
     {
         var silo = Environment(Silo().Spec.Template.Spec.Containers.Single());
         var agent = Environment(Agent().Spec.Template.Spec.Containers.Single());
         var agentKeys = AgentCommandLine.SwitchMappings.Values.ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         Assert.All(agent.Keys, name => Assert.Contains(name["FORESIGHT_".Length..].Replace("__", ":", StringComparison.Ordinal), agentKeys));
-        Assert.Equal(silo["FORESIGHT_Storage__ClusterId"], agent["FORESIGHT_Agent__ClusterId"]);
-        Assert.Equal(silo["FORESIGHT_Storage__ServiceId"], agent["FORESIGHT_Agent__ServiceId"]);
-        var gateway = Service("foresight-gateway");
-        Assert.Equal($"{gateway.Metadata.Name}:{gateway.Spec.Ports.Single().Port}", agent["FORESIGHT_Agent__Gateway"]);
+        var http = Service("foresight-http");
+        Assert.Equal(new Uri($"http://{http.Metadata.Name}:{http.Spec.Ports.Single().Port}"), new Uri(agent["FORESIGHT_Agent__Server"]!));
+        Assert.Equal(TokenRegistry.HashHex(agent["FORESIGHT_Agent__RegistrationToken"]!), silo["FORESIGHT_Foresight__Agents__RegistrationTokens__k8s__Sha256"]);
+        Assert.Contains(agent["FORESIGHT_Agent__Pool"]!, silo["FORESIGHT_Foresight__Agents__RegistrationTokens__k8s__Pools"]!.Split(','));
+        Assert.DoesNotContain(agent.Keys, k => k.Contains("ConnectionStrings", StringComparison.Ordinal) || k.Contains("Gateway__Tokens", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -201,7 +205,7 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public void The_silo_port_is_open_only_between_silos_the_gateway_to_silos_and_agents_and_http_to_all()
+    public void The_silo_and_gateway_ports_are_open_only_between_silos_and_http_to_all()
     {
         var policy = Assert.Single(Objects.OfType<V1NetworkPolicy>());
         var silo = Silo().Spec.Template;
@@ -224,18 +228,17 @@ public sealed partial class DeployManifestTests
 
         Assert.All(To("silo"), r => Assert.True(Admits(r, silo) && !Admits(r, agent) && !Admits(r, null), "silo port: silos only"));
         Assert.Contains(To("silo"), r => Admits(r, silo));
-        Assert.All(To("gateway"), r => Assert.False(Admits(r, null), "gateway: not to everyone"));
-        Assert.Contains(To("gateway"), r => Admits(r, agent));
+        // Agents speak HTTPS to the gateway: the Orleans client gateway is cluster-internal too.
+        Assert.All(To("gateway"), r => Assert.True(Admits(r, silo) && !Admits(r, agent) && !Admits(r, null), "gateway: silos only"));
         Assert.Contains(To("http"), r => Admits(r, null));
     }
 
     [Fact]
-    public void Silos_and_agents_read_their_tls_certificates_from_the_secret_they_mount()
+    public void Silos_read_their_tls_certificates_from_the_secret_they_mount()
     {
         foreach (var (deployment, keys) in new[]
                  {
                      (Silo(), new[] { "FORESIGHT_Foresight__Cluster__Tls__CertificatePath", "FORESIGHT_Foresight__Cluster__Tls__KeyPath", "FORESIGHT_Foresight__Cluster__Tls__CaPath" }),
-                     (Agent(), new[] { "FORESIGHT_Agent__TlsCertificate", "FORESIGHT_Agent__TlsKey", "FORESIGHT_Agent__TlsCa" }),
                  })
         {
             var pod = deployment.Spec.Template.Spec;
@@ -298,6 +301,7 @@ public sealed partial class DeployManifestTests
             (GatewayOptions.Section, typeof(GatewayOptions)),
             (ForesightOptions.Section, typeof(ForesightOptions)),
             (ClusterTransportOptions.Section, typeof(ClusterTransportOptions)),
+            (AgentRegistrationOptions.Section, typeof(AgentRegistrationOptions)),
         };
         var key = string.Join(':', path);
         if (string.Equals(key, $"ConnectionStrings:{StorageOptions.ConnectionStringName}", StringComparison.OrdinalIgnoreCase))

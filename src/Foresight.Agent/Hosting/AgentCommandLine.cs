@@ -12,13 +12,10 @@ public static class AgentCommandLine
         ["--memory-mb"] = "Agent:MemoryMb",
         ["--work-dir"] = "Agent:WorkDir",
         ["--run-as"] = "Agent:RunAs",
-        ["--tls-cert"] = "Agent:TlsCertificate",
-        ["--tls-key"] = "Agent:TlsKey",
-        ["--tls-ca"] = "Agent:TlsCa",
-        ["--gateway"] = "Agent:Gateway",
-        ["--cluster-id"] = "Agent:ClusterId",
-        ["--service-id"] = "Agent:ServiceId",
-        ["--clustering"] = "Agent:Clustering",
+        ["--server"] = "Agent:Server",
+        ["--registration-token"] = "Agent:RegistrationToken",
+        ["--registration-token-file"] = "Agent:RegistrationTokenFile",
+        ["--ca-cert"] = "Agent:CaCert",
         ["--shutdown-timeout"] = "Agent:ShutdownTimeout",
         ["--default-timeout"] = "Agent:DefaultJobTimeout",
         ["--heartbeat"] = "Agent:HeartbeatPeriod",
@@ -27,7 +24,11 @@ public static class AgentCommandLine
     public const string Usage = """
         Usage: dotnet Foresight.Agent.dll [flags]
 
-          --gateway host:port[,host:port]  cluster gateways (default 127.0.0.1:30000)
+          --server URL[,URL]               the server's HTTPS addresses, one per silo for fail-over
+                                           (default http://127.0.0.1:5080)
+          --registration-token TOKEN       registration token (or FORESIGHT_AGENT_REGISTRATION_TOKEN,
+                                           or --registration-token-file PATH); required
+          --ca-cert PATH                   PEM of a private CA to trust for the server's certificate
           --id ID                          worker id (default <hostname>-<pid>)
           --pool NAME                      worker pool (default 'default')
           --labels a,b                     runs-on labels (default <os>,<arch>, e.g. linux,x64)
@@ -35,8 +36,6 @@ public static class AgentCommandLine
           --memory-mb N                    memory offered in MiB (default: MemTotal of /proc/meminfo)
           --work-dir PATH                  where job workspaces are made (default <temp>/foresight-agent/<id>)
           --run-as USER                    user jobs run as (default: foresight-job when run as root, else this user)
-          --cluster-id ID, --service-id ID must match the cluster's (default foresight, foresight)
-          --tls-cert F --tls-key F --tls-ca F  PEM certificate, key and cluster CA, when the silos run TLS
           --shutdown-timeout 10m           how long SIGTERM waits for the running job (default 10m)
           --default-timeout 1h             timeout of a job that names none (default 1h)
           --heartbeat 3s                   heartbeat period (default 3s)
@@ -47,6 +46,9 @@ public static class AgentCommandLine
         """;
 
     public static bool WantsHelp(IEnumerable<string> args) => args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>Flags of the Orleans-client agent, gone since agents speak HTTPS to the gateway.</summary>
+    public static readonly IReadOnlySet<string> Retired = new HashSet<string>(StringComparer.Ordinal) { "--gateway", "--cluster-id", "--service-id", "--clustering" };
 
     /// <summary>The first argument that looks like a flag but is not one (configuration keys with ':' pass).</summary>
     public static string? UnknownFlag(IEnumerable<string> args)

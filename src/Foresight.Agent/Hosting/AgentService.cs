@@ -9,13 +9,12 @@ using Microsoft.Extensions.Logging;
 namespace Foresight.Agent.Hosting;
 
 /// <summary>
-/// The agent's lifetime: cleans leftovers in the work directory, registers (retrying until the cluster answers),
-/// then runs what the worker grain pushes. On stop (SIGTERM, Ctrl+C) it drains: takes no new job, finishes the
+/// The agent's lifetime: cleans leftovers in the work directory, registers with its registration token over HTTPS
+/// (retrying until the server answers), then runs what its worker is assigned (long-poll). On stop (SIGTERM, Ctrl+C) it drains: takes no new job, finishes the
 /// running ones, delivers their reports and logs, deregisters; the host's shutdown timeout bounds the wait (exit
 /// code 1 when it was cut short). A drain the server asks for (scale-in) ends the process the same way.
 /// </summary>
 public sealed partial class AgentService(
-    IClusterClient client,
     AgentSettings settings,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggers,
@@ -23,20 +22,26 @@ public sealed partial class AgentService(
 {
     private readonly ILogger _logger = loggers.CreateLogger<AgentService>();
     private AgentRuntime? _runtime;
+    private HttpAgentConnection? _connection;
     private volatile bool _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(settings.WorkDir);
         var stale = JobWorkspace.CleanStale(settings.WorkDir);
+        var connection = _connection = new HttpAgentConnection(
+            settings.Servers,
+            settings.RegistrationToken,
+            AgentHttp.CreateHandler(settings.CaCertificate),
+            loggers.CreateLogger<HttpAgentConnection>());
         var executor = new ShellJobExecutor(
             new ProcessRunner(time),
             new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout, RunAs = settings.RunAs },
-            new GrainLogSink(client),
+            new ConnectionLogSink(connection),
             loggers.CreateLogger<ShellJobExecutor>());
         var registration = new WorkerRegistration(settings.Id, settings.Pool, settings.Labels, settings.Cpu, settings.MemoryMb, Environment.MachineName);
         var runtime = new AgentRuntime(
-            client,
+            connection,
             registration,
             executor,
             new AgentOptions { HeartbeatPeriod = settings.HeartbeatPeriod },
@@ -111,6 +116,7 @@ public sealed partial class AgentService(
         }
 
         await runtime.DisposeAsync().ConfigureAwait(false);
+        _connection?.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration failed (try {Tries}); retrying")]

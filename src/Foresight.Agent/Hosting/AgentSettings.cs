@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Net;
 using System.Runtime.InteropServices;
+using Foresight.Client.Agents;
 using Microsoft.Extensions.Configuration;
 
 namespace Foresight.Agent.Hosting;
@@ -30,20 +30,15 @@ public sealed record AgentSettings
     /// <c>foresight-job</c> and any other as itself (see Foresight.Execution.JobUser).</summary>
     public string? RunAs { get; init; }
 
-    /// <summary>The agent's certificate, its key and the cluster's CA (PEM; <c>--tls-cert/--tls-key/--tls-ca</c>):
-    /// required when the silos run TLS (docs/security.md). All three or none.</summary>
-    public (string Certificate, string Key, string Ca)? Tls { get; init; }
+    /// <summary>The server's HTTP(S) addresses (one per silo when there are several): calls fail over between them.</summary>
+    public IReadOnlyList<Uri> Servers { get; init; } = [];
 
-    /// <summary>How the agent finds the cluster: <c>static</c> (the <see cref="Gateways"/> list). Issue #4 adds a
-    /// database-backed membership here (see <see cref="AgentClustering"/>).</summary>
-    public string Clustering { get; init; } = "static";
+    /// <summary>The registration token (from <c>--registration-token</c>, <c>FORESIGHT_AGENT_REGISTRATION_TOKEN</c> or
+    /// <c>--registration-token-file</c>): the agent registers with it and gets its own credential.</summary>
+    public required string RegistrationToken { get; init; }
 
-    public IReadOnlyList<IPEndPoint> Gateways { get; init; } = [];
-
-    /// <summary>Must match the server's <c>ClusterId</c> (default <c>foresight</c>).</summary>
-    public string ClusterId { get; init; } = "foresight";
-
-    public string ServiceId { get; init; } = "foresight";
+    /// <summary>A PEM file of the private CA that signed the server's certificate, trusted besides the system's CAs.</summary>
+    public string? CaCertificate { get; init; }
 
     /// <summary>How long a SIGTERM waits for the running job to finish before the process gives up and exits (code 1).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromMinutes(10);
@@ -87,10 +82,15 @@ public sealed record AgentSettings
                 return (null, $"--memory-mb must be positive (was {memory})");
             }
 
-            var clustering = (Get("Clustering") ?? "static").ToLowerInvariant();
-            if (clustering != "static")
+            if (ReadRegistrationToken(configuration, Get("RegistrationTokenFile")) is not { } token)
             {
-                return (null, $"--clustering '{clustering}' is not supported (supported: static)");
+                return (null, "a registration token is needed: --registration-token, FORESIGHT_AGENT_REGISTRATION_TOKEN or --registration-token-file (an admin issues one: POST /api/agents/registration-tokens)");
+            }
+
+            var caCertificate = Get("CaCert") is { } ca ? Path.GetFullPath(ca) : null;
+            if (caCertificate is not null && !File.Exists(caCertificate))
+            {
+                return (null, $"--ca-cert '{caCertificate}' does not exist");
             }
 
             var settings = new AgentSettings
@@ -102,16 +102,9 @@ public sealed record AgentSettings
                 MemoryMb = memory,
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
                 RunAs = Get("RunAs"),
-                Tls = (Get("TlsCertificate"), Get("TlsKey"), Get("TlsCa")) switch
-                {
-                    (null, null, null) => null,
-                    ({ } cert, { } key, { } ca) => (cert, key, ca),
-                    _ => throw new FormatException("--tls-cert, --tls-key and --tls-ca go together: give all three or none"),
-                },
-                Clustering = clustering,
-                Gateways = ParseGateways(Get("Gateway") ?? "127.0.0.1:30000"),
-                ClusterId = Get("ClusterId") ?? "foresight",
-                ServiceId = Get("ServiceId") ?? "foresight",
+                Servers = ParseServers(Get("Server") ?? "http://127.0.0.1:5080"),
+                RegistrationToken = token,
+                CaCertificate = caCertificate,
                 ShutdownTimeout = ParseDuration(Get("ShutdownTimeout"), "--shutdown-timeout", TimeSpan.FromMinutes(10)),
                 DefaultJobTimeout = ParseDuration(Get("DefaultJobTimeout"), "--default-timeout", TimeSpan.FromHours(1)),
                 HeartbeatPeriod = ParseDuration(Get("HeartbeatPeriod"), "--heartbeat", TimeSpan.FromSeconds(3)),
@@ -131,71 +124,52 @@ public sealed record AgentSettings
         return [os, RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()];
     }
 
-    /// <summary><c>host:port[,host:port…]</c>; hosts are IP addresses or names (resolved now, IPv4 preferred).</summary>
-    public static IReadOnlyList<IPEndPoint> ParseGateways(string text)
+    /// <summary><c>https://host:port[,https://host:port…]</c>: the server's addresses (a path prefix is kept).</summary>
+    public static IReadOnlyList<Uri> ParseServers(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var endpoints = new List<IPEndPoint>();
+        var servers = new List<Uri>();
         foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (IPEndPoint.TryParse(item, out var endpoint) && endpoint.Port > 0)
+            if (!Uri.TryCreate(item, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp)
+                || !string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.UserInfo))
             {
-                endpoints.Add(endpoint);
-                continue;
+                throw new FormatException($"--server '{item}' is not an https:// (or http://) address");
             }
 
-            var colon = item.LastIndexOf(':');
-            if (colon <= 0 || !int.TryParse(item.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
-            {
-                throw new FormatException($"--gateway '{item}' is not host:port");
-            }
-
-            IPAddress[] addresses;
-            try
-            {
-                addresses = Dns.GetHostAddresses(item[..colon]);
-            }
-            catch (System.Net.Sockets.SocketException e)
-            {
-                throw new FormatException($"--gateway host '{item[..colon]}' does not resolve: {e.Message}");
-            }
-
-            var address = addresses.FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
-                ?? throw new FormatException($"--gateway host '{item[..colon]}' has no address");
-            endpoints.Add(new IPEndPoint(address, port));
+            servers.Add(uri);
         }
 
-        return endpoints.Count > 0 ? endpoints : throw new FormatException("--gateway must name at least one host:port");
+        return servers.Count > 0 ? servers : throw new FormatException("--server must name at least one address");
+    }
+
+    /// <summary>The flag's token, else the environment's, else the first line of the token file.</summary>
+    private static string? ReadRegistrationToken(IConfiguration configuration, string? file)
+    {
+        var token = configuration[$"{Section}:RegistrationToken"] is { Length: > 0 } flag ? flag
+            : configuration["AGENT_REGISTRATION_TOKEN"] is { Length: > 0 } environment ? environment
+            : null;
+        if (token is null && file is not null)
+        {
+            try
+            {
+                token = File.ReadLines(file).FirstOrDefault();
+            }
+            catch (IOException e)
+            {
+                throw new FormatException($"--registration-token-file '{file}' cannot be read: {e.Message}");
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new FormatException($"--registration-token-file '{file}' cannot be read: {e.Message}");
+            }
+        }
+
+        return string.IsNullOrWhiteSpace(token) ? null : token.Trim();
     }
 
     /// <summary>A duration: <c>90</c> or <c>90s</c> (seconds), <c>10m</c>, <c>1h</c>, <c>500ms</c>, or <c>hh:mm:ss</c>.</summary>
-    public static TimeSpan ParseDuration(string? text, string flag, TimeSpan fallback)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        text = text.Trim();
-        (string Suffix, double Seconds)[] units = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)];
-        foreach (var (suffix, seconds) in units)
-        {
-            if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) && !(suffix == "s" && text.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
-                && double.TryParse(text[..^suffix.Length], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0)
-            {
-                return TimeSpan.FromSeconds(n * seconds);
-            }
-        }
-
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) && plain > 0)
-        {
-            return TimeSpan.FromSeconds(plain);
-        }
-
-        return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-            ? span
-            : throw new FormatException($"{flag} '{text}' is not a positive duration (e.g. 90s, 10m, 1h or 00:10:00)");
-    }
+    public static TimeSpan ParseDuration(string? text, string flag, TimeSpan fallback) => Durations.Parse(text, flag, fallback);
 
     private static double ParseDouble(string text, string flag) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)

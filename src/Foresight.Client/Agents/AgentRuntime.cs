@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Scheduling.Jobs;
 using Microsoft.Extensions.Logging;
@@ -8,13 +9,13 @@ using Microsoft.Extensions.Logging;
 namespace Foresight.Client.Agents;
 
 /// <summary>
-/// The agent side of one worker: registers with its WorkerGrain, heartbeats, receives pushed assignments, runs
-/// them through an <see cref="IJobExecutor"/> and reports results in batches, retrying until delivered. Used by
-/// the server's local workers, the benchmarks and the standalone agent process alike.
+/// The agent side of one worker: registers, heartbeats, long-polls for assignments, claims each before running it
+/// through an <see cref="IJobExecutor"/> and reports results, retrying until delivered. Used by the standalone agent
+/// process and the server's local workers (both over HTTP, <see cref="HttpAgentConnection"/>) and the benchmarks.
 /// </summary>
-public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
+public sealed partial class AgentRuntime : IAsyncDisposable
 {
-    private readonly IGrainFactory _grains;
+    private readonly IAgentConnection _connection;
     private readonly IJobExecutor _executor;
     private readonly AgentOptions _options;
     private readonly TimeProvider _time;
@@ -22,9 +23,9 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     private readonly ConcurrentDictionary<string, RunningAttempt> _running = new();
     private readonly Channel<AttemptReport> _reports = Channel.CreateUnbounded<AttemptReport>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
-    private IWorkerAgent? _self;
     private Task? _heartbeatLoop;
     private Task? _reportLoop;
+    private Task? _pollLoop;
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Lock _drainGate = new();
     private readonly ConcurrentBag<Task> _abandonedRuns = [];
@@ -33,7 +34,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     private volatile bool _abandoned;
 
     public AgentRuntime(
-        IGrainFactory grains,
+        IAgentConnection connection,
         WorkerRegistration registration,
         IJobExecutor executor,
         AgentOptions options,
@@ -41,7 +42,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        _grains = grains;
+        _connection = connection;
         Registration = registration;
         _executor = executor;
         _options = options;
@@ -57,45 +58,147 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
 
     private long _completed;
 
-    private IWorkerGrain Worker => _grains.GetGrain<IWorkerGrain>(Registration.WorkerId);
-
-    /// <summary>Registers with the worker grain and starts heartbeats and reports. May be called again after it failed
-    /// (the cluster was not reachable yet).</summary>
+    /// <summary>Registers and starts heartbeats, polls and reports. May be called again after it failed (the server
+    /// was not reachable yet).</summary>
     public async Task StartAsync(CancellationToken cancellation = default)
     {
-        _self ??= _grains.CreateObjectReference<IWorkerAgent>(this);
-        await Worker.Register(Registration, _self).WaitAsync(cancellation).ConfigureAwait(false);
+        await _connection.RegisterAsync(Registration, cancellation).ConfigureAwait(false);
         _heartbeatLoop ??= Task.Run(HeartbeatLoopAsync, CancellationToken.None);
         _reportLoop ??= Task.Run(ReportLoopAsync, CancellationToken.None);
+        _pollLoop ??= Task.Run(PollLoopAsync, CancellationToken.None);
     }
 
-    Task IWorkerAgent.Assign(IReadOnlyList<Assignment> assignments)
+    /// <summary>Asks for work until stopped or draining; starts what is assigned, stops what is cancelled.</summary>
+    private async Task PollLoopAsync()
     {
-        foreach (var assignment in assignments)
+        var failures = 0;
+        while (!_stopping.IsCancellationRequested && !_draining)
         {
-            var cts = new CancellationTokenSource();
-            var attempt = new RunningAttempt(assignment.Attempt, cts);
-            _running[assignment.JobId] = attempt;
-            attempt.Run = Task.Run(() => RunAsync(assignment, attempt), CancellationToken.None);
+            AgentWork work;
+            try
+            {
+                work = await _connection.PollAsync(_options.PollWait, _stopping.Token).ConfigureAwait(false);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                if (failures == 1 || failures % 20 == 0)
+                {
+                    LogPollFailed(_logger, e, Registration.WorkerId, failures);
+                }
+
+                await DelayAsync(Backoff(failures)).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var cancel in work.Cancels)
+            {
+                Cancel(cancel);
+            }
+
+            if (work.Drain && !_draining)
+            {
+                _ = StartDrain();
+            }
+
+            foreach (var assignment in work.Assignments)
+            {
+                if (!_draining && !_stopping.IsCancellationRequested)
+                {
+                    Start(assignment);
+                }
+            }
+        }
+    }
+
+    private void Start(JobAttempt assignment)
+    {
+        var attempt = new RunningAttempt(assignment.Attempt, new CancellationTokenSource());
+        if (!_running.TryAdd(assignment.JobId, attempt))
+        {
+            attempt.Cancellation.Dispose();
+            return; // already claiming or running it: this is the same assignment sent again
         }
 
-        return Task.CompletedTask;
+        attempt.Run = Task.Run(() => ClaimAndRunAsync(assignment, attempt), CancellationToken.None);
     }
 
-    Task IWorkerAgent.Cancel(string jobId, int attempt)
+    private void Cancel(JobAttempt attempt)
     {
-        if (_running.TryGetValue(jobId, out var running) && running.Attempt == attempt)
+        if (_running.TryGetValue(attempt.JobId, out var running) && running.Attempt == attempt.Attempt)
         {
-            running.Cancellation.Cancel();
+            try
+            {
+                running.Cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It ended meanwhile.
+            }
+        }
+    }
+
+    /// <summary>Claims the attempt (trying again while its job is unreachable), then runs it. Not claimed: not run.</summary>
+    private async Task ClaimAndRunAsync(JobAttempt assignment, RunningAttempt running)
+    {
+        ClaimAnswer answer;
+        for (var tries = 1; ; tries++)
+        {
+            try
+            {
+                answer = await _connection.ClaimAsync(assignment, running.Cancellation.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!running.Cancellation.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            {
+                LogClaimFailed(_logger, e, Registration.WorkerId, assignment.JobId, assignment.Attempt);
+                answer = new ClaimAnswer(ClaimStatus.Unavailable);
+            }
+            catch (Exception)
+            {
+                answer = new ClaimAnswer(ClaimStatus.Refused); // stopping, or cancelled before it started
+            }
+
+            if (answer.Status != ClaimStatus.Unavailable || tries >= _options.ClaimTries)
+            {
+                break;
+            }
+
+            await DelayAsync(Backoff(tries)).ConfigureAwait(false);
         }
 
-        return Task.CompletedTask;
+        if (answer is not { Status: ClaimStatus.Claimed, Assignment: { } claimed })
+        {
+            // Refused (the job moved on) or still unavailable: the worker keeps an unclaimed attempt, a later poll
+            // hands it out again.
+            _running.TryRemove(new KeyValuePair<string, RunningAttempt>(assignment.JobId, running));
+            running.Cancellation.Dispose();
+            return;
+        }
+
+        running.Claimed = true;
+        await RunAsync(claimed, running).ConfigureAwait(false);
     }
 
-    Task IWorkerAgent.Drain()
+    private TimeSpan Backoff(int failures)
     {
-        _ = StartDrain();
-        return Task.CompletedTask;
+        var delay = _options.ReportRetryDelay * Math.Pow(2, Math.Min(failures - 1, 10));
+        return delay < _options.MaxRetryDelay ? delay : _options.MaxRetryDelay;
+    }
+
+    private async Task DelayAsync(TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     /// <summary>True once a drain started (asked by the grain or by <see cref="DrainAsync"/>).</summary>
@@ -127,7 +230,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
     {
         try
         {
-            await Worker.Drain().ConfigureAwait(false);
+            await _connection.DrainAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -162,7 +265,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         {
             try
             {
-                await Worker.Deregister().ConfigureAwait(false);
+                await _connection.DeregisterAsync(CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException && tries < 20 && !_abandoned)
@@ -202,7 +305,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
             await StopAbruptlyAsync().ConfigureAwait(false);
         }
 
-        foreach (var loop in new[] { _heartbeatLoop, _reportLoop })
+        foreach (var loop in new[] { _heartbeatLoop, _reportLoop, _pollLoop })
         {
             if (loop is not null)
             {
@@ -214,11 +317,6 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         await Task.WhenAll(_abandonedRuns)
             .WaitAsync(_options.AbandonGrace, _time)
             .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-
-        if (_self is not null)
-        {
-            _grains.DeleteObjectReference<IWorkerAgent>(_self);
-        }
 
         _stopping.Dispose();
     }
@@ -281,7 +379,7 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         {
             try
             {
-                await Worker.Report(reports).ConfigureAwait(false);
+                await _connection.ReportAsync(reports, CancellationToken.None).ConfigureAwait(false);
                 return;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -318,19 +416,20 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         try
         {
             var sent = _time.GetTimestamp();
-            var running = _running.Select(r => new Abstractions.Scheduling.JobAttempt(r.Key, r.Value.Attempt)).ToList();
-            var ack = await Worker.Heartbeat(new WorkerHeartbeat(running)).ConfigureAwait(false);
+            // Claimed attempts only: one still being claimed may be refused, and is not this worker's to report.
+            var running = _running.Where(r => r.Value.Claimed).Select(r => new JobAttempt(r.Key, r.Value.Attempt)).ToList();
+            var ack = await _connection.HeartbeatAsync(new WorkerHeartbeat(running), _stopping.Token).ConfigureAwait(false);
             _options.HeartbeatAnswered?.Invoke(_time.GetElapsedTime(sent));
-            if (ack.ReRegister && _self is not null && !_draining)
+            if (ack.ReRegister && !_draining)
             {
-                // The grain lost its channel to this agent (re-activated after a silo failure or a cluster restart,
-                // or declared this worker lost): register again; running attempts are in the next heartbeat.
+                // The grain does not know this agent (re-activated after a silo failure or a cluster restart, or it
+                // declared this worker lost): register again; running attempts are in the next heartbeat.
                 LogReRegister(_logger, Registration.WorkerId);
-                await Worker.Register(Registration, _self).ConfigureAwait(false);
+                await _connection.RegisterAsync(Registration, _stopping.Token).ConfigureAwait(false);
             }
             else if (ack.Drain && !_draining)
             {
-                _ = StartDrain(); // the server asked for a drain and its push did not arrive
+                _ = StartDrain(); // the server asked for a drain and the poll that says so has not come back yet
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -346,6 +445,8 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
         public CancellationTokenSource Cancellation { get; } = cancellation;
 
         public Task Run { get; set; } = Task.CompletedTask;
+
+        public bool Claimed { get; set; }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Executor failed on job {JobId} attempt {Attempt}")]
@@ -362,6 +463,12 @@ public sealed partial class AgentRuntime : IWorkerAgent, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: deregistration failed, retrying")]
     private static partial void LogDeregisterRetry(ILogger logger, Exception exception, string workerId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: asking for work failed ({Failures} in a row)")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string workerId, int failures);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: claim of {JobId} attempt {Attempt} failed")]
+    private static partial void LogClaimFailed(ILogger logger, Exception exception, string workerId, string jobId, int attempt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: heartbeat failed")]
     private static partial void LogHeartbeatFailed(ILogger logger, Exception exception, string workerId);

@@ -7,10 +7,3 @@ public interface ILogChunkSink
 {
     Task SendAsync(IReadOnlyList<LogChunk> chunks, CancellationToken cancellation);
 }
-
-/// <summary>Sends chunks to the cluster's <see cref="IJobLogGrain"/> (a stateless worker on the gateway silo).</summary>
-public sealed class GrainLogSink(IGrainFactory grains) : ILogChunkSink
-{
-    public Task SendAsync(IReadOnlyList<LogChunk> chunks, CancellationToken cancellation) =>
-        grains.GetGrain<IJobLogGrain>(0).Append(chunks).WaitAsync(cancellation);
-}

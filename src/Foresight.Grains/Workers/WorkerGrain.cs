@@ -14,9 +14,9 @@ using Orleans.Streams;
 namespace Foresight.Grains.Workers;
 
 /// <summary>
-/// One worker. Relays assignments to its agent after claiming each attempt at its job (so an attempt runs at most
-/// once per claim), relays results back, tracks heartbeats and turns Unhealthy when they stop, which sends the
-/// attempts it held back to their jobs. Busy/Available flips are not persisted: they follow from what runs.
+/// One worker. Keeps the attempts placed on it until its agent, polling, claims each at its job (so an attempt runs
+/// at most once per claim), relays results back, tracks heartbeats and turns Unhealthy when they stop, which sends
+/// the attempts it held back to their jobs. Busy/Available flips are not persisted: they follow from what runs.
 /// </summary>
 [Reentrant]
 public sealed partial class WorkerGrain(
@@ -27,8 +27,22 @@ public sealed partial class WorkerGrain(
     ILogger<WorkerGrain> logger) : Grain, IWorkerGrain
 {
     private const int ClaimTries = 3;
+
+    /// <summary>Longest a poll waits inside the grain: well under the callers' response timeout.</summary>
+    private static readonly TimeSpan MaxPollWait = TimeSpan.FromSeconds(20);
+
+    /// <summary>An item sent in a poll's answer and not acted on since (the answer may have been lost) is sent again after this.</summary>
+    private static readonly TimeSpan Redeliver = TimeSpan.FromSeconds(3);
+
     private readonly ForesightOptions _options = options.Value;
-    private IWorkerAgent? _agent;
+    private readonly Dictionary<string, Outstanding> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Outstanding> _cancels = new(StringComparer.Ordinal);
+    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _drainDeliveredAt = -1;
+    private int _waiting;
+
+    /// <summary>The agent registered with this activation: the scheduler knows the worker from here.</summary>
+    private bool _connected;
     private IGrainTimer? _heartbeatCheck;
     private IAsyncStream<HeartbeatEvent>? _stream;
     private DateTimeOffset _lastHeartbeat;
@@ -52,16 +66,15 @@ public sealed partial class WorkerGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<WorkerRecord> Register(WorkerRegistration registration, IWorkerAgent agent)
+    public async Task<WorkerRecord> Register(WorkerRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        ArgumentNullException.ThrowIfNull(agent);
         if (Check(registration) is { } problem)
         {
             throw new ArgumentException(problem, nameof(registration));
         }
 
-        _agent = agent;
+        _connected = true;
         var now = clock.Now;
         _lastHeartbeat = now;
         var from = Record.State;
@@ -97,7 +110,7 @@ public sealed partial class WorkerGrain(
             await MoveAsync(WorkerEvent.HeartbeatRecovered);
             await AssertRegistrationAsync();
         }
-        else if (_agent is not null && _lastHeartbeat - _lastAsserted > _options.ReconcilePeriod * 4)
+        else if (_connected && _lastHeartbeat - _lastAsserted > _options.ReconcilePeriod * 4)
         {
             // Now and then remind the scheduler of this worker: it may have been restored from older state or
             // have stopped sending here after a failed hand-off. Unchanged, this costs it nothing.
@@ -105,15 +118,15 @@ public sealed partial class WorkerGrain(
         }
 
         await PublishAsync();
-        return new HeartbeatAck(ReRegister: _agent is null, Drain: Record.State == WorkerState.Draining);
+        return new HeartbeatAck(ReRegister: !_connected, Drain: Record.State == WorkerState.Draining);
     }
 
     public async Task Assign(IReadOnlyList<JobAttempt> attempts)
     {
         ArgumentNullException.ThrowIfNull(attempts);
-        if (_agent is null || !WorkerLifecycle.IsAcceptingWork(Record.State))
+        if (!_connected || !WorkerLifecycle.IsAcceptingWork(Record.State))
         {
-            // No channel to the agent yet (or not taking work): the scheduler puts them back in its queue.
+            // No agent registered with this activation yet (or not taking work): the scheduler puts them back in its queue.
             if (Record.Registration is { } registration)
             {
                 await Scheduler().UpsertWorker(registration, accepting: false);
@@ -126,62 +139,104 @@ public sealed partial class WorkerGrain(
         foreach (var attempt in attempts)
         {
             Record.Running[attempt.JobId] = attempt.Attempt;
+            _pending[attempt.JobId] = new Outstanding(attempt.Attempt);
         }
 
-        var specs = await Task.WhenAll(attempts.Select(ClaimAsync));
-        var accepted = new List<Assignment>(attempts.Count);
-        var refused = new List<JobAttempt>();
-        var unreachable = new List<JobAttempt>();
-        for (var i = 0; i < attempts.Count; i++)
+        if (attempts.Count > 0)
         {
-            switch (specs[i])
+            MoveQuietly(WorkerEvent.BecameBusy);
+            Wake();
+        }
+    }
+
+    public async Task<AgentWork> Poll(TimeSpan wait)
+    {
+        if (!HasFreshWork() && wait > TimeSpan.Zero)
+        {
+            // Something sent before and not acted on yet (its answer may have been lost) is sent again soon.
+            var cap = UntilRedelivery() is { } redeliver && redeliver < MaxPollWait ? redeliver : MaxPollWait;
+            _waiting++;
+            try
             {
-                case ClaimOutcome.Claimed claimed:
-                    accepted.Add(new Assignment(attempts[i].JobId, attempts[i].Attempt, claimed.Spec, await SecretsOfAsync(claimed.Spec)));
-                    break;
-                case ClaimOutcome.Refused:
-                    refused.Add(attempts[i]);
-                    Forget(attempts[i]);
-                    break;
-                default:
-                    unreachable.Add(attempts[i]);
-                    Forget(attempts[i]);
-                    break;
+                await _wake.Task.WaitAsync(wait < cap ? wait : cap);
+            }
+            catch (TimeoutException)
+            {
+                // Nothing new: the answer holds what is still outstanding (sent again in case an earlier answer was lost).
+            }
+            finally
+            {
+                // A wait that timed out stays registered on the signal until it fires: with no poll left waiting, a
+                // fresh signal lets an idle worker's timed-out waits be collected instead of piling up.
+                if (--_waiting == 0 && !_wake.Task.IsCompleted)
+                {
+                    _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
             }
         }
 
-        if (refused.Count > 0)
+        var now = Environment.TickCount64;
+        foreach (var item in _pending.Values.Concat(_cancels.Values))
         {
-            await Scheduler().Released(WorkerId, refused);
+            item.DeliveredAt = now;
         }
 
-        if (unreachable.Count > 0)
+        var drain = Record.State == WorkerState.Draining;
+        if (drain)
         {
-            await Scheduler().Return(WorkerId, unreachable);
+            _drainDeliveredAt = now;
         }
 
-        if (accepted.Count == 0)
+        return new AgentWork(
+            [.. _pending.Select(p => new JobAttempt(p.Key, p.Value.Attempt))],
+            [.. _cancels.Select(c => new JobAttempt(c.Key, c.Value.Attempt))],
+            drain);
+    }
+
+    public async Task<ClaimAnswer> Claim(string jobId, int attempt)
+    {
+        var wasPending = _pending.TryGetValue(jobId, out var pending) && pending.Attempt == attempt;
+        if (!wasPending && !(Record.Running.TryGetValue(jobId, out var running) && running == attempt))
         {
-            return;
+            return new ClaimAnswer(ClaimStatus.NotAssigned);
         }
 
-        MoveQuietly(WorkerEvent.BecameBusy);
-        try
+        var jobAttempt = new JobAttempt(jobId, attempt);
+        switch (await ClaimAsync(jobAttempt))
         {
-            await _agent.Assign(accepted);
-        }
-        catch (Exception e)
-        {
-            LogAgentUnreachable(logger, e, WorkerId, accepted.Count);
-            _agent = null;
-            foreach (var assignment in accepted)
-            {
-                Record.Running.Remove(assignment.JobId);
-            }
+            case ClaimOutcome.Claimed claimed:
+                if (_pending.TryGetValue(jobId, out var still) && still.Attempt == attempt)
+                {
+                    _pending.Remove(jobId);
+                }
 
-            // Claimed but never handed over: the jobs count the attempt as lost and queue a new one.
-            await Task.WhenAll(accepted.Select(a => GrainFactory.GetGrain<IJobGrain>(a.JobId).WorkerLost(a.Attempt, WorkerId)));
+                return new ClaimAnswer(ClaimStatus.Claimed, new Assignment(jobId, attempt, claimed.Spec, await SecretsOfAsync(claimed.Spec)));
+            case ClaimOutcome.Refused when wasPending:
+                _pending.Remove(jobId);
+                Forget(jobAttempt);
+                await Scheduler().Released(WorkerId, [jobAttempt]);
+                if (Record.Running.Count == 0)
+                {
+                    MoveQuietly(WorkerEvent.BecameIdle);
+                }
+
+                return new ClaimAnswer(ClaimStatus.Refused);
+            case ClaimOutcome.Refused:
+                return new ClaimAnswer(ClaimStatus.Refused);
+            default:
+                return new ClaimAnswer(ClaimStatus.Unavailable);
         }
+    }
+
+    public async Task<bool> Holds(string jobId, int attempt)
+    {
+        if (Record.Running.TryGetValue(jobId, out var running) && running == attempt)
+        {
+            return true;
+        }
+
+        var job = await GrainFactory.GetGrain<IJobGrain>(jobId).GetState();
+        return job.Attempts.Exists(a => a.Number == attempt && a.WorkerId == WorkerId);
     }
 
     public async Task Report(IReadOnlyList<AttemptReport> reports)
@@ -192,6 +247,11 @@ public sealed partial class WorkerGrain(
             if (Record.Running.TryGetValue(report.JobId, out var running) && running == report.Attempt)
             {
                 Record.Running.Remove(report.JobId);
+            }
+
+            if (_cancels.TryGetValue(report.JobId, out var cancel) && cancel.Attempt == report.Attempt)
+            {
+                _cancels.Remove(report.JobId);
             }
         }
 
@@ -205,12 +265,16 @@ public sealed partial class WorkerGrain(
         }
     }
 
-    public async Task CancelAttempt(string jobId, int attempt)
+    public Task CancelAttempt(string jobId, int attempt)
     {
-        if (_agent is not null && Record.Running.TryGetValue(jobId, out var running) && running == attempt)
+        // Only a claimed attempt runs; an unclaimed one is refused at its claim (its job has moved on).
+        if (Record.Running.TryGetValue(jobId, out var running) && running == attempt && !_pending.ContainsKey(jobId))
         {
-            await _agent.Cancel(jobId, attempt);
+            _cancels[jobId] = new Outstanding(attempt);
+            Wake();
         }
+
+        return Task.CompletedTask;
     }
 
     public async Task Drain()
@@ -222,10 +286,7 @@ public sealed partial class WorkerGrain(
 
         await MoveAsync(WorkerEvent.DrainRequested);
         await Scheduler().UpsertWorker(Record.Registration, accepting: false);
-        if (_agent is { } agent)
-        {
-            await agent.Drain();
-        }
+        Wake();
     }
 
     public async Task Deregister()
@@ -236,7 +297,8 @@ public sealed partial class WorkerGrain(
         }
 
         await MoveAsync(WorkerEvent.Deregistered);
-        _agent = null;
+        _connected = false;
+        ForgetOutstanding();
         _heartbeatCheck?.Dispose();
         _heartbeatCheck = null;
         Record.Running.Clear();
@@ -299,6 +361,33 @@ public sealed partial class WorkerGrain(
         }
     }
 
+    /// <summary>Whether a poll should answer now: something its agent has not been sent (or not for a while).</summary>
+    private bool HasFreshWork()
+    {
+        var now = Environment.TickCount64;
+        bool Fresh(Outstanding o) => o.DeliveredAt < 0 || now - o.DeliveredAt >= (long)Redeliver.TotalMilliseconds;
+        return _pending.Values.Any(Fresh) || _cancels.Values.Any(Fresh)
+            || (Record.State == WorkerState.Draining && _drainDeliveredAt < 0);
+    }
+
+    /// <summary>How long until the first item sent and not acted on is due again; null when there is none.</summary>
+    private TimeSpan? UntilRedelivery()
+    {
+        var sent = _pending.Values.Concat(_cancels.Values).Where(o => o.DeliveredAt >= 0).Select(o => o.DeliveredAt).DefaultIfEmpty(-1).Min();
+        return sent < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(1, sent + (long)Redeliver.TotalMilliseconds - Environment.TickCount64));
+    }
+
+    /// <summary>Answers the polls waiting now.</summary>
+    private void Wake() => Interlocked.Exchange(ref _wake, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    private void ForgetOutstanding()
+    {
+        _pending.Clear();
+        _cancels.Clear();
+        _drainDeliveredAt = -1;
+        Wake();
+    }
+
     private void Forget(JobAttempt attempt)
     {
         if (Record.Running.TryGetValue(attempt.JobId, out var running) && running == attempt.Attempt)
@@ -331,6 +420,7 @@ public sealed partial class WorkerGrain(
         LogHeartbeatLost(logger, WorkerId, Record.Running.Count);
         await MoveAsync(WorkerEvent.HeartbeatMissed);
         Record.Running.Clear();
+        ForgetOutstanding();
         await PublishAsync();
         // The scheduler forgets the worker and hands every attempt it held back to its job as lost.
         await Scheduler().RemoveWorker(WorkerId, lost: true);
@@ -403,6 +493,14 @@ public sealed partial class WorkerGrain(
         return registration.MemoryMb <= 0 ? $"memoryMb must be positive (was {registration.MemoryMb})" : null;
     }
 
+    /// <summary>An attempt waiting for its agent to act (claim it, or stop it), and when a poll last told the agent.</summary>
+    private sealed class Outstanding(int attempt)
+    {
+        public int Attempt { get; } = attempt;
+
+        public long DeliveredAt { get; set; } = -1;
+    }
+
     private abstract record ClaimOutcome
     {
         public sealed record Claimed(JobSpec Spec) : ClaimOutcome;
@@ -414,9 +512,6 @@ public sealed partial class WorkerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: no heartbeat within the timeout; Unhealthy, {Count} attempts re-queued")]
     private static partial void LogHeartbeatLost(ILogger logger, string workerId, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: agent unreachable; {Count} claimed attempts handed back as lost")]
-    private static partial void LogAgentUnreachable(ILogger logger, Exception exception, string workerId, int count);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: claim of {JobId} failed")]
     private static partial void LogClaimRetry(ILogger logger, Exception exception, string workerId, string jobId);

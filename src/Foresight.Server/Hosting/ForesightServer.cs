@@ -57,6 +57,7 @@ public static class ForesightServer
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
+        builder.Services.AddForesightAgentSecurity(configuration);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();
         builder.Services.AddSingleton<RepositoryWorkflows>();
@@ -91,6 +92,7 @@ public static class ForesightServer
         app.MapPoolEndpoints();
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
+        app.MapAgentEndpoints();
         return app;
     }
 

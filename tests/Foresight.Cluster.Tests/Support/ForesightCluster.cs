@@ -78,7 +78,7 @@ public sealed class ForesightCluster : IAsyncDisposable
     public async Task<AgentRuntime> StartAgentAsync(string workerId, IJobExecutor executor, string pool = "default", double cpu = 4, string[]? labels = null)
     {
         var agent = new AgentRuntime(
-            Client,
+            new Foresight.Testing.GrainAgentConnection(Client),
             new WorkerRegistration(workerId, pool, labels ?? ["linux"], cpu, 8192),
             executor,
             new AgentOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(300), ReportRetryDelay = TimeSpan.FromMilliseconds(100) },

@@ -1,59 +1,71 @@
-using System.Net;
-using Foresight.Grains.Storage;
+using System.Globalization;
+using Foresight.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Foresight.Cluster.Tests.Support;
 
 /// <summary>
-/// One silo configured like <see cref="ForesightCluster"/>'s, but listening on real loopback TCP ports: the in-process
-/// test cluster connects its silos and client in memory, which a real process (the agent) cannot reach.
+/// One silo with the server's HTTP gateway, in this process, on real loopback ports, timed like
+/// <see cref="ForesightCluster"/>'s silos: what a real agent process talks to (HTTP, with a registration token).
 /// </summary>
 public sealed class TcpSilo : IAsyncDisposable
 {
-    private readonly IHost _host;
+    /// <summary>The registration token the silo accepts (any pool, any labels).</summary>
+    public const string RegistrationToken = "tcp-silo-registration-token-0123456789";
 
-    private TcpSilo(IHost host, IPEndPoint gateway, string clusterId)
+    private readonly WebApplication _app;
+    private readonly string _data;
+
+    private TcpSilo(WebApplication app, Uri baseAddress, string data)
     {
-        _host = host;
-        Gateway = gateway;
-        ClusterId = clusterId;
+        _app = app;
+        BaseAddress = baseAddress;
+        _data = data;
     }
 
-    public IPEndPoint Gateway { get; }
+    /// <summary>The HTTP gateway.</summary>
+    public Uri BaseAddress { get; }
 
-    /// <summary>Cluster and service id (the same value): unique, so nothing else on the host can join.</summary>
-    public string ClusterId { get; }
+    public IServiceProvider Services => _app.Services;
 
-    public IServiceProvider Services => _host.Services;
-
-    public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
+    public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
     public static async Task<TcpSilo> StartAsync(IReadOnlyDictionary<string, string?> configuration)
     {
-        var (siloPort, gatewayPort) = (FreePort(), FreePort());
-        var clusterId = $"foresight-test-{Guid.NewGuid():n}";
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = Environments.Development });
-        builder.Configuration.AddInMemoryCollection(configuration);
-        builder.UseOrleans(silo =>
+        var data = Directory.CreateTempSubdirectory("foresight-tcp-silo-").FullName;
+        var builder = ForesightServer.CreateBuilder(
+        [
+            "--urls", "http://127.0.0.1:0", "--local-workers", "0", "--data-dir", data,
+            "--silo-port", FreePort(), "--gateway-port", FreePort(),
+        ]);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            silo.UseLocalhostClustering(siloPort, gatewayPort, serviceId: clusterId, clusterId: clusterId);
-            ForesightCluster.ConfigureSilo(silo, new InProcessStore());
+            ["Foresight:HeartbeatCheckPeriod"] = "00:00:00.2",
+            ["Foresight:ReconcilePeriod"] = "00:00:01",
+            ["Foresight:ClaimGrace"] = "00:00:03",
+            ["Foresight:JobWatchPeriod"] = "00:00:02",
+            ["Foresight:LoadFlushPeriod"] = "00:00:00.2",
+            ["Foresight:Agents:RegistrationTokens:test:Token"] = RegistrationToken,
         });
-        var host = builder.Build();
-        await host.StartAsync();
-        return new TcpSilo(host, new IPEndPoint(IPAddress.Loopback, gatewayPort), clusterId);
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = ForesightServer.Build(builder);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TcpSilo(app, new Uri(address), data);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _host.StopAsync();
-        _host.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_data, recursive: true);
     }
 
-    private static int FreePort()
-    {
-        return Foresight.Testing.FreePorts.Next();
-    }
+    private static string FreePort() => Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);
 }

@@ -8,13 +8,16 @@ using Foresight.Server.Tests.Support;
 namespace Foresight.EndToEnd.Tests.Support;
 
 /// <summary>
-/// A Foresight server process (no local workers) and agent processes connected to its Orleans gateway, all on
-/// loopback, plus the <c>foresight</c> CLI run as a process against it. Everything real: the agents run the jobs'
+/// A Foresight server process (no local workers) and agent processes registered over its HTTP gateway with a
+/// registration token, all on loopback, plus the <c>foresight</c> CLI run as a process against it. Everything real: the agents run the jobs'
 /// shell steps; only the test drives.
 /// </summary>
 public sealed class EndToEndCluster : IAsyncDisposable
 {
     public const string Token = "end-to-end-admin-token-0123456789abcdef";
+
+    /// <summary>The registration token agents register with.</summary>
+    public const string RegistrationToken = "end-to-end-registration-token-0123456789";
 
     private readonly List<ChildProcess> _agents = [];
     private readonly string _root;
@@ -55,6 +58,8 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--data-dir", Path.Combine(root, "server"),
             $"--Foresight:Gateway:Tokens:e2e:Sha256={hash}",
             "--Foresight:Gateway:Tokens:e2e:Scopes=admin",
+            "--Foresight:Agents:RegistrationTokens:e2e:Pools=default",
+            $"--Foresight:Agents:RegistrationTokens:e2e:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(RegistrationToken)))}",
             // A killed agent is noticed after 4 s without heartbeats (agents beat every second).
             "--Foresight:HeartbeatTimeout=00:00:04",
             "--Foresight:HeartbeatCheckPeriod=00:00:01",
@@ -82,7 +87,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
     {
         var agent = ChildProcess.Start("Foresight.Agent.dll", id,
         [
-            "--gateway", $"127.0.0.1:{GatewayPort}",
+            "--server", BaseAddress.AbsoluteUri,
             "--id", id,
             "--pool", "default",
             "--labels", "linux,x64",
@@ -91,7 +96,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--work-dir", Path.Combine(_root, id),
             "--heartbeat", "1s",
             "--shutdown-timeout", "2m",
-        ]);
+        ], new Dictionary<string, string> { ["FORESIGHT_AGENT_REGISTRATION_TOKEN"] = RegistrationToken });
         _agents.Add(agent);
         return agent;
     }

@@ -46,7 +46,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
     public async Task StartAgentAsync(string workerId, string pool = "default")
     {
         var agent = new AgentRuntime(
-            Client,
+            new Foresight.Testing.GrainAgentConnection(Client),
             new WorkerRegistration(workerId, pool, ["linux"], 4, 8192),
             new NoOpJobExecutor(),
             new AgentOptions { HeartbeatPeriod = TimeSpan.FromMilliseconds(300), ReportRetryDelay = TimeSpan.FromMilliseconds(100) },

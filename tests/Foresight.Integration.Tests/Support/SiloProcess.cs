@@ -16,6 +16,9 @@ public sealed class SiloProcess : IAsyncDisposable
 {
     public const string AdminToken = "silo-process-test-admin-token-0123456789";
 
+    /// <summary>The registration token every silo accepts from agents (any pool, any labels).</summary>
+    public const string AgentRegistrationToken = "silo-process-test-agent-registration-0123456789";
+
     private readonly StringBuilder _log = new();
     private readonly List<string> _args;
     private readonly string _dataDirectory;
@@ -76,6 +79,7 @@ public sealed class SiloProcess : IAsyncDisposable
             "--data-dir", data,
             $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
             "--Foresight:Gateway:Tokens:test:Scopes=admin",
+            $"--Foresight:Agents:RegistrationTokens:test:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AgentRegistrationToken)))}",
         };
         // Mutual TLS between the silos and with agents, as --storage postgres requires.
         args.AddRange(ClusterCa.Switches($"silo-{silo}"));

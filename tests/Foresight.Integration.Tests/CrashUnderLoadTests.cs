@@ -167,7 +167,6 @@ public sealed class CrashUnderLoadTests(PostgresFixture postgres, ITestOutputHel
                     "--id", $"{_clusterId}-agent-{i}", "--pool", "default", "--labels", "linux,x64",
                     "--cpu", "4", "--memory-mb", "4096", "--work-dir", Path.Combine(_runs, $"work-{i}-{_agents.Count}"),
                     "--heartbeat", "1s",
-                    .. ClusterCa.Switches($"{_clusterId}-agent-{i}"),
                 ]));
             }
         }

@@ -248,6 +248,12 @@ public sealed class AgentProtocolTests(GatewayFixture fixture)
 
     private async Task<string> SubmitAsync(string pool, string command)
     {
+        // Jobs go only to declared pools: an admin declares this test's own.
+        using (var declared = await fixture.Admin.PostAsJsonAsync(new Uri("/api/pools", UriKind.Relative), new { name = pool }))
+        {
+            Assert.True(declared.IsSuccessStatusCode, await declared.Content.ReadAsStringAsync());
+        }
+
         var id = Unique("job");
         using var response = await fixture.Admin.PostAsJsonAsync(new Uri("/api/jobs", UriKind.Relative), new { id, name = "agent-protocol", command, labels = new[] { "linux" }, pool, maxAttempts = 1 });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);

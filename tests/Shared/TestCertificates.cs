@@ -56,7 +56,7 @@ internal sealed class TestCertificates : IDisposable
         return (certificatePath, keyPath);
     }
 
-    /// <summary>The switches that give a server or agent the certificate of <paramref name="name"/>.</summary>
+    /// <summary>The switches that give a server the certificate of <paramref name="name"/>.</summary>
     public string[] Switches(string name)
     {
         var (certificate, key) = Issue(name);

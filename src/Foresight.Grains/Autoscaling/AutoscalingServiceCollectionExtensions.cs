@@ -16,7 +16,7 @@ public static class AutoscalingServiceCollectionExtensions
         services.TryAddSingleton(sp => new ForecastCache(
             sp.GetRequiredService<IOptions<AutoscalingOptions>>().Value, sp.GetRequiredService<ForecasterCatalog>(), sp.GetRequiredService<ForesightClock>().Time));
         services.AddProvisioner<ShadowProvisioner>();
-        services.AddSingleton<IProvisioner>(sp => new KubernetesProvisioner(sp.GetRequiredService<IOptions<AutoscalingOptions>>().Value.Kubernetes));
+        services.AddSingleton<IProvisioner>(sp => new KubernetesProvisioner(() => sp.GetRequiredService<IOptions<AutoscalingOptions>>().Value.Kubernetes));
         return services;
     }
 

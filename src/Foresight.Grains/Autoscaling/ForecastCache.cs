@@ -90,7 +90,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
     private Fitted FitModel(ModelVersionView version, ArrivalHistoryView history, long through)
     {
         var fitted = catalog.Create(version.Forecaster).Fit(Series(Recent(history)));
-        return Predict(fitted, version.Version, $"model v{version.Version} ({fitted.Name})", history, through, check: true);
+        return Predict(fitted, version.Version, $"model v{version.Version} ({version.Forecaster})", history, through, check: true);
     }
 
     private Fitted Predict(IFittedForecaster fitted, int version, string source, ArrivalHistoryView history, long through, bool check)

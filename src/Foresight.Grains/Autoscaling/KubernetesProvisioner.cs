@@ -48,23 +48,31 @@ public sealed class KubernetesProvisionerOptions
 public sealed class KubernetesProvisioner : IProvisioner, IDisposable
 {
     public const string ProvisionerName = "kubernetes";
-    private readonly KubernetesProvisionerOptions _options;
+    private readonly Lazy<KubernetesProvisionerOptions> _options;
     private readonly Lazy<IKubernetes> _client;
 
-    public KubernetesProvisioner(KubernetesProvisionerOptions options, IKubernetes? client = null)
+    /// <summary>A provisioner with these settings (the client is made on first use).</summary>
+    public KubernetesProvisioner(KubernetesProvisionerOptions options)
+        : this(() => options)
     {
-        _options = options;
-        _client = new Lazy<IKubernetes>(() => client ?? new Kubernetes(Configuration(options)));
+    }
+
+    /// <summary>A provisioner whose settings are read on first use (so registering it never reads configuration).</summary>
+    public KubernetesProvisioner(Func<KubernetesProvisionerOptions> options)
+    {
+        _options = new Lazy<KubernetesProvisionerOptions>(options);
+        _client = new Lazy<IKubernetes>(() => new Kubernetes(Configuration(_options.Value)));
     }
 
     public string Name => ProvisionerName;
 
     public async Task<string> ScaleAsync(string pool, int current, int desired, IReadOnlyList<string> drain, CancellationToken cancellation)
     {
-        var name = _options.Deployment.Replace("{pool}", pool, StringComparison.Ordinal);
+        var options = _options.Value;
+        var name = options.Deployment.Replace("{pool}", pool, StringComparison.Ordinal);
         var patch = new V1Patch($"{{\"spec\":{{\"replicas\":{desired}}}}}", V1Patch.PatchType.MergePatch);
-        var scale = await _client.Value.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, name, _options.Namespace, cancellationToken: cancellation);
-        return $"kubernetes: {_options.Namespace}/{name} replicas {scale.Spec?.Replicas ?? desired}";
+        var scale = await _client.Value.AppsV1.PatchNamespacedDeploymentScaleAsync(patch, name, options.Namespace, cancellationToken: cancellation);
+        return $"kubernetes: {options.Namespace}/{name} replicas {scale.Spec?.Replicas ?? desired}";
     }
 
     public void Dispose()

@@ -12,8 +12,11 @@ public sealed class KubernetesProvisionerOptions
     /// <summary>Namespace of the agent Deployments.</summary>
     public string Namespace { get; set; } = "foresight";
 
-    /// <summary>Name of a pool's agent Deployment; <c>{pool}</c> is replaced by the pool name.</summary>
-    public string Deployment { get; set; } = "foresight-agent-{pool}";
+    /// <summary>
+    /// Name of a pool's agent Deployment; <c>{pool}</c> is replaced by the pool name (e.g. <c>foresight-agent-{pool}</c>
+    /// with one Deployment per pool). The default is deploy/k8s/agent.yaml's single Deployment.
+    /// </summary>
+    public string Deployment { get; set; } = "foresight-agent";
 
     /// <summary>A file holding the bearer token (outside a pod); the in-cluster token otherwise.</summary>
     public string? TokenFile { get; set; }

@@ -31,7 +31,8 @@ public sealed partial class AutoscalerGrain(
     IEnumerable<IProvisioner> provisioners,
     ILogger<AutoscalerGrain> logger) : Grain, IAutoscalerGrain, IStreamSubscriptionObserver, IRemindable
 {
-    private const int ForecastPointsKept = 24;
+    private const int ForecastPointsKept = 12;
+    private static readonly TimeSpan WriteEvery = TimeSpan.FromMinutes(1);
     private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HeartbeatEvent> _heartbeats = new(StringComparer.Ordinal);
     private readonly List<TimeSpan> _completedDurations = [];
@@ -45,6 +46,7 @@ public sealed partial class AutoscalerGrain(
     private int _completions;
     private double _meanDurationSeconds;
     private long _durationsSeen;
+    private long _lastWrite = long.MinValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -64,6 +66,8 @@ public sealed partial class AutoscalerGrain(
         _ = KeepAliveAsync();
         return Task.CompletedTask;
     }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await state.WriteStateAsync();
 
     public Task Start() => Task.CompletedTask;
 
@@ -178,7 +182,15 @@ public sealed partial class AutoscalerGrain(
         _completedDurations.Clear();
         _lastDecision = now;
         AutoscalingMetrics.Decided(_pool, record, answer);
-        await state.WriteStateAsync();
+
+        // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on
+        // deactivation: a silo failure loses at most that much of the history.
+        if (_lastWrite == long.MinValue || Environment.TickCount64 - _lastWrite >= WriteEvery.TotalMilliseconds)
+        {
+            _lastWrite = Environment.TickCount64;
+            await state.WriteStateAsync();
+        }
+
         return record;
     }
 

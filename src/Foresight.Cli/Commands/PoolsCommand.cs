@@ -59,11 +59,11 @@ internal static class PoolsCommand
         console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"pool={view.Pool} policy={s.Policy} min={s.Min} max={s.Max} boot_s={s.BootSeconds:0} interval_s={s.IntervalSeconds:0.#} price_worker_hour={s.PriceWorkerHour:0.###} price_wait_minute={s.PriceWaitMinute:0.###} provisioner={s.Provisioner} current={view.Current} desired={view.Desired} history_buckets={view.HistoryBuckets}"));
-        var table = CliConsole.Table("at", "current", "desired", "direction", "forecast next (mean [lower, upper] /min)", "source", "reason");
+        var table = CliConsole.Table("at", "current", "desired", "direction", "forecast next /min: mean (lower..upper)", "source", "reason");
         foreach (var d in view.Decisions.Take(Math.Max(0, decisions)))
         {
             var next = d.Forecast.Count > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"{d.Forecast[0].Mean * 60:0.##} [{d.Forecast[0].Lower * 60:0.##}, {d.Forecast[0].Upper * 60:0.##}]")
+                ? string.Create(CultureInfo.InvariantCulture, $"{d.Forecast[0].Mean * 60:0.##} ({d.Forecast[0].Lower * 60:0.##}..{d.Forecast[0].Upper * 60:0.##})")
                 : "-";
             table.AddRow(
                 d.At.ToString("u", CultureInfo.InvariantCulture),

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Foresight.Abstractions.Api;
+using Foresight.Abstractions.Autoscaling;
 
 namespace Foresight.Client;
 
@@ -198,6 +199,18 @@ public sealed class ForesightClient : IDisposable
     /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
     public async Task<IReadOnlyList<PoolView>> GetPoolsAsync(CancellationToken cancellationToken = default) =>
         await SendAsync<List<PoolView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative("api/pools")), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A pool's autoscaler: settings, current and desired workers and the last decisions (<c>GET /api/pools/{pool}/autoscaler</c>).</summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The autoscaler's view, decisions newest first.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (400 naming <c>pool</c> for a bad name).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<AutoscalerView> GetAutoscalerAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        return await SendAsync<AutoscalerView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/pools/{Uri.EscapeDataString(pool)}/autoscaler")), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>The registered workers (<c>GET /api/workers</c>), all of them or one pool's.</summary>
     /// <param name="pool">Only this pool's workers; null for all.</param>

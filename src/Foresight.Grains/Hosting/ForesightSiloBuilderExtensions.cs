@@ -1,4 +1,5 @@
 using Foresight.Abstractions.Events;
+using Foresight.Grains.Autoscaling;
 using Foresight.Grains.Logs;
 using Foresight.Grains.Secrets;
 using Foresight.Grains.Storage;
@@ -31,6 +32,7 @@ public static class ForesightSiloBuilderExtensions
         silo.Services.TryAddSingleton(new ForesightClock(time ?? TimeProvider.System));
         silo.Services.AddForesightLogs();
         silo.Services.AddForesightSecrets();
+        silo.Services.AddForesightAutoscaling();
         return silo;
     }
 

@@ -1,4 +1,6 @@
+using Foresight.Abstractions.Autoscaling;
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Pools;
 
 namespace Foresight.Grains.Pools;
@@ -10,6 +12,9 @@ public sealed class PoolDirectoryGrain(
     public async Task Register(string partition)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(partition);
+
+        // A scheduler announcing itself starts its pool's autoscaler (it then keeps itself alive).
+        GrainFactory.GetGrain<IAutoscalerGrain>(PoolPartitions.PoolOf(partition)).Start().Ignore();
         if (state.State.Partitions.Add(partition))
         {
             await state.WriteStateAsync();

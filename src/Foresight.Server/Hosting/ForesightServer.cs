@@ -90,6 +90,7 @@ public static class ForesightServer
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapPoolEndpoints();
+        app.MapAutoscalingEndpoints();
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();

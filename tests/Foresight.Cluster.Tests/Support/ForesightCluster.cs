@@ -33,11 +33,16 @@ public sealed class ForesightCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<ForesightCluster> StartAsync(int silos, Action<ForesightOptions>? configure = null, TimeProvider? clock = null)
+    public static async Task<ForesightCluster> StartAsync(
+        int silos, Action<ForesightOptions>? configure = null, TimeProvider? clock = null, Action<ISiloBuilder>? siloExtras = null)
     {
         var store = new InProcessStore();
         var builder = new InProcessTestClusterBuilder((short)silos);
-        builder.ConfigureSilo((_, silo) => ConfigureSilo(silo, store, configure, clock));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            ConfigureSilo(silo, store, configure, clock);
+            siloExtras?.Invoke(silo);
+        });
         builder.ConfigureClient(client =>
         {
             client.AddMemoryStreams(StreamNames.Provider);

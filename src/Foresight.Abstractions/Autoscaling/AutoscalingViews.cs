@@ -1,0 +1,98 @@
+namespace Foresight.Abstractions.Autoscaling;
+
+/// <summary>One forecast bucket: arrivals per second from <paramref name="At"/>, with the interval at the forecast's level.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ForecastPointView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] double Mean,
+    [property: Id(2)] double Lower,
+    [property: Id(3)] double Upper);
+
+/// <summary>
+/// A pool's arrival forecast. <paramref name="Source"/> says where it came from: <c>model v3 (ETS)</c>, or
+/// <c>fallback: &lt;why&gt;</c> (no model, breaker open, the fit failed or diverged); no points when there is no forecast at all.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ArrivalForecastView(
+    [property: Id(0)] string Pool,
+    [property: Id(1)] IReadOnlyList<ForecastPointView> Arrivals,
+    [property: Id(2)] double Level,
+    [property: Id(3)] TimeSpan Bucket,
+    [property: Id(4)] DateTimeOffset FittedThrough,
+    [property: Id(5)] string Model,
+    [property: Id(6)] int? ModelVersion,
+    [property: Id(7)] string Source)
+{
+    /// <summary>True when the answer came from the rule-based fallback (or is missing).</summary>
+    public bool IsFallback => Source.StartsWith("fallback", StringComparison.Ordinal);
+}
+
+/// <summary>Arrivals per complete bucket, oldest first; the first bucket starts at <paramref name="Start"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ArrivalHistoryView(
+    [property: Id(0)] DateTimeOffset Start,
+    [property: Id(1)] TimeSpan Bucket,
+    [property: Id(2)] double[] Counts);
+
+/// <summary>One recorded decision of an autoscaler.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AutoscalerDecisionView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] int Current,
+    [property: Id(2)] int Desired,
+    [property: Id(3)] string Direction,
+    [property: Id(4)] string Reason,
+    [property: Id(5)] string Policy,
+    [property: Id(6)] int QueueDepth,
+    [property: Id(7)] string? ForecastSource,
+    [property: Id(8)] IReadOnlyList<ForecastPointView> Forecast,
+    [property: Id(9)] string Provisioner,
+    [property: Id(10)] string? Actuation);
+
+/// <summary>The settings an autoscaler runs with.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AutoscalerSettingsView(
+    [property: Id(0)] string Policy,
+    [property: Id(1)] int Min,
+    [property: Id(2)] int Max,
+    [property: Id(3)] double BootSeconds,
+    [property: Id(4)] double PriceWorkerHour,
+    [property: Id(5)] double PriceWaitMinute,
+    [property: Id(6)] double IntervalSeconds,
+    [property: Id(7)] string Provisioner);
+
+/// <summary>What <c>GET /api/pools/{pool}/autoscaler</c> answers.</summary>
+[GenerateSerializer, Immutable]
+public sealed record AutoscalerView(
+    [property: Id(0)] string Pool,
+    [property: Id(1)] AutoscalerSettingsView Settings,
+    [property: Id(2)] int Current,
+    [property: Id(3)] int Desired,
+    [property: Id(4)] int HistoryBuckets,
+    [property: Id(5)] IReadOnlyList<AutoscalerDecisionView> Decisions);
+
+/// <summary>
+/// A fitted model version: the model's settings (never the raw history) and its rolling-origin backtest. Status is
+/// <c>promoted</c>, <c>retired</c> (promoted before) or <c>rejected</c> (did not beat the promoted model).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelVersionView(
+    [property: Id(0)] int Version,
+    [property: Id(1)] string Forecaster,
+    [property: Id(2)] string Status,
+    [property: Id(3)] DateTimeOffset TrainedAt,
+    [property: Id(4)] int HistoryBuckets,
+    [property: Id(5)] TimeSpan Bucket,
+    [property: Id(6)] IReadOnlyList<int> SeasonalPeriods,
+    [property: Id(7)] double Level,
+    [property: Id(8)] double Mase,
+    [property: Id(9)] double Coverage,
+    [property: Id(10)] double? PromotedMase,
+    [property: Id(11)] string Note);
+
+/// <summary>What <c>GET /api/pools/{pool}/models</c> answers.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelsView(
+    [property: Id(0)] string Key,
+    [property: Id(1)] int? Promoted,
+    [property: Id(2)] IReadOnlyList<ModelVersionView> Versions);

@@ -1,0 +1,60 @@
+namespace Foresight.Abstractions.Autoscaling;
+
+/// <summary>
+/// The autoscaler of one pool (key = pool). It consumes the pool's <c>load</c> and <c>heartbeats</c> streams, keeps a
+/// bounded history of arrivals per bucket, and on its policy's interval decides the desired worker count and acts
+/// through a provisioner. It also reconciles queue depth and workers from the schedulers, because stream events can be lost.
+/// </summary>
+public interface IAutoscalerGrain : IGrainWithStringKey
+{
+    /// <summary>Activates the autoscaler and its keep-alive (idempotent).</summary>
+    Task Start();
+
+    /// <summary>Decides now (besides the timer) and returns the decision recorded.</summary>
+    Task<AutoscalerDecisionView> DecideNow();
+
+    /// <summary>Settings, current and desired workers, and the last decisions (newest first, at most <paramref name="decisions"/>).</summary>
+    [ReadOnly]
+    Task<AutoscalerView> GetView(int decisions = 50);
+
+    /// <summary>
+    /// Arrivals per complete bucket, oldest first, up to the bucket that contains now (excluded). Always interleaves: the
+    /// prediction and model grains ask for it while this grain waits on them.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<ArrivalHistoryView> GetHistory();
+}
+
+/// <summary>Predicts a pool's arrivals (stateless worker; caches fitted models per pool in each silo).</summary>
+public interface IPredictionGrain : IGrainWithIntegerKey
+{
+    /// <summary>The arrival forecast of <paramref name="pool"/> from now over <paramref name="horizon"/>.</summary>
+    Task<ArrivalForecastView> Forecast(string pool, TimeSpan horizon);
+}
+
+/// <summary>Fitted model versions of one subject (key <c>{kind}/{pool}</c>, e.g. <c>load/linux</c>).</summary>
+public interface IModelGrain : IGrainWithStringKey
+{
+    /// <summary>The key of the arrival model of <paramref name="pool"/>.</summary>
+    public static string LoadKey(string pool) => $"load/{pool}";
+
+    /// <summary>Registers the retraining reminder (idempotent).</summary>
+    Task Start();
+
+    /// <summary>
+    /// Trains a candidate (the configured forecaster when <paramref name="forecaster"/> is null), backtests it and the
+    /// promoted model on the same history, and promotes it only if it beats the promoted one.
+    /// </summary>
+    Task<ModelVersionView> Train(string? forecaster = null);
+
+    /// <summary>Every version, newest first, and the promoted one.</summary>
+    [ReadOnly]
+    Task<ModelsView> GetModels();
+
+    /// <summary>The promoted version, or null.</summary>
+    [ReadOnly]
+    Task<ModelVersionView?> GetPromoted();
+
+    /// <summary>Promotes an earlier version again; null when there is no such version.</summary>
+    Task<ModelVersionView?> Rollback(int version);
+}

@@ -1,0 +1,307 @@
+using Foresight.Abstractions.Autoscaling;
+using Foresight.Abstractions.Events;
+using Foresight.Abstractions.Pools;
+using Foresight.Abstractions.Scheduling;
+using Foresight.Autoscaling;
+using Foresight.Autoscaling.Observations;
+using Foresight.Grains.Hosting;
+using Foresight.Grains.Observability;
+using Foresight.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Streams;
+using Orleans.Streams.Core;
+using SchedWorkerState = Foresight.Scheduling.Workers.WorkerState;
+
+namespace Foresight.Grains.Autoscaling;
+
+/// <summary>
+/// The autoscaler of one pool (key = pool). Thin: it keeps the arrival history and the inputs of the next decision,
+/// and leaves every decision to the pool's policy from <see cref="AutoscalerPolicies"/>. Implicitly subscribed to the
+/// pool's <c>load</c> and <c>heartbeats</c> streams (so the first event activates it); a keep-alive timer decides on
+/// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each decision
+/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost.
+/// </summary>
+[ImplicitStreamSubscription(StreamNames.Load)]
+[ImplicitStreamSubscription(StreamNames.Heartbeats)]
+public sealed partial class AutoscalerGrain(
+    [PersistentState("autoscaler", "models")] IPersistentState<AutoscalerState> state,
+    ForesightClock clock,
+    IOptions<AutoscalingOptions> options,
+    IEnumerable<IProvisioner> provisioners,
+    ILogger<AutoscalerGrain> logger) : Grain, IAutoscalerGrain, IStreamSubscriptionObserver, IRemindable
+{
+    private const int ForecastPointsKept = 12;
+    private static readonly TimeSpan WriteEvery = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HeartbeatEvent> _heartbeats = new(StringComparer.Ordinal);
+    private readonly List<TimeSpan> _completedDurations = [];
+    private string _pool = "";
+    private PoolAutoscaling _settings = null!;
+    private IAutoscalerPolicy _policy = null!;
+    private IProvisioner _provisioner = null!;
+    private TimeSpan _interval;
+    private DateTimeOffset _lastDecision;
+    private int _arrivals;
+    private int _completions;
+    private double _meanDurationSeconds;
+    private long _durationsSeen;
+    private long _lastWrite = long.MinValue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _pool = this.GetPrimaryKeyString();
+        var o = options.Value;
+        _settings = o.For(_pool);
+        _policy = _settings.CreatePolicy();
+        _provisioner = provisioners.First(p => p.Name == _settings.Provisioner);
+        _interval = _settings.Interval ?? _policy.Interval;
+        if (state.State.History is null || state.State.History.Differs(o.Forecast.Bucket, o.Forecast.MaxHistoryBuckets))
+        {
+            state.State.History = ArrivalHistory.Create(o.Forecast.Bucket, o.Forecast.MaxHistoryBuckets);
+        }
+
+        _lastDecision = clock.Now;
+        this.RegisterGrainTimer(_ => DecideAsync(), new GrainTimerCreationOptions(_interval, _interval) { KeepAlive = true });
+        _ = KeepAliveAsync();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => await state.WriteStateAsync();
+
+    public Task Start() => Task.CompletedTask;
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
+    {
+        if (handleFactory.StreamId.GetNamespace() == StreamNames.Load)
+        {
+            await handleFactory.Create<LoadEventBatch>().ResumeAsync((batch, _) => OnLoad(batch));
+        }
+        else
+        {
+            await handleFactory.Create<HeartbeatEvent>().ResumeAsync((beat, _) => OnHeartbeat(beat));
+        }
+    }
+
+    public async Task<AutoscalerDecisionView> DecideNow() => await DecideAsync();
+
+    public Task<AutoscalerView> GetView(int decisions = 50)
+    {
+        var last = state.State.Decisions.Count > 0 ? state.State.Decisions[^1] : null;
+        var view = new AutoscalerView(
+            _pool, _settings.View(_interval), last?.Current ?? 0, state.State.Desired, state.State.History!.Complete(clock.Now).Counts.Length,
+            [.. Enumerable.Reverse(state.State.Decisions).Take(Math.Max(0, decisions))]);
+        return Task.FromResult(view);
+    }
+
+    public Task<ArrivalHistoryView> GetHistory() => Task.FromResult(state.State.History!.Complete(clock.Now));
+
+    private Task OnLoad(LoadEventBatch batch)
+    {
+        foreach (var e in batch.Events)
+        {
+            switch (e.Kind)
+            {
+                case LoadEventKind.Arrival:
+                    state.State.History!.Add(e.At);
+                    _arrivals++;
+                    break;
+                case LoadEventKind.Completed:
+                    _completions++;
+                    if (e.Duration is { } d)
+                    {
+                        _completedDurations.Add(d);
+                        _durationsSeen++;
+                        _meanDurationSeconds += (d.TotalSeconds - _meanDurationSeconds) / Math.Min(_durationsSeen, 100);
+                    }
+
+                    break;
+                case LoadEventKind.QueueDepth:
+                    _streamQueue[e.Partition] = e.QueueDepth;
+                    break;
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnHeartbeat(HeartbeatEvent beat)
+    {
+        _heartbeats[beat.WorkerId] = beat;
+        return Task.CompletedTask;
+    }
+
+    private async Task<AutoscalerDecisionView> DecideAsync()
+    {
+        var now = clock.Now;
+        var (queue, workers) = await ReconcileAsync(now);
+        LoadForecast? forecast = null;
+        ArrivalForecastView? answer = null;
+        if (AutoscalerPolicies.IsForecasting(_settings.Policy))
+        {
+            answer = await ForecastAsync();
+            forecast = ToLoadForecast(answer);
+        }
+
+        var observation = new AutoscalerObservation(
+            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
+            now - _lastDecision, forecast, [.. _completedDurations]);
+        var decision = _policy.Decide(observation);
+        var current = observation.CurrentWorkers;
+        var desired = _settings.Limits.Clamp(decision.DesiredWorkers);
+        var direction = desired > current ? "up" : desired < current ? "down" : "hold";
+        var reason = answer is null ? decision.Reason : $"{decision.Reason} [forecast: {answer.Source}]";
+        string actuation;
+        try
+        {
+            actuation = desired == state.State.Actuated && current == desired
+                ? "unchanged"
+                : await _provisioner.ScaleAsync(_pool, current, desired, decision.Drain, CancellationToken.None);
+            state.State.Actuated = desired;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            actuation = $"{_provisioner.Name} failed: {e.GetType().Name}: {e.Message}";
+            LogActuationFailed(logger, e, _pool);
+        }
+
+        var record = new AutoscalerDecisionView(
+            now, current, desired, direction, reason, _policy.Name, queue, answer?.Source,
+            answer is null ? [] : [.. answer.Arrivals.Take(ForecastPointsKept)], _provisioner.Name, actuation);
+        state.State.Desired = desired;
+        state.State.Decisions.Add(record);
+        if (state.State.Decisions.Count > options.Value.DecisionsKept)
+        {
+            state.State.Decisions.RemoveRange(0, state.State.Decisions.Count - options.Value.DecisionsKept);
+        }
+
+        _arrivals = 0;
+        _completions = 0;
+        _completedDurations.Clear();
+        _lastDecision = now;
+        AutoscalingMetrics.Decided(_pool, record, answer);
+
+        // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on
+        // deactivation: a silo failure loses at most that much of the history.
+        if (_lastWrite == long.MinValue || Environment.TickCount64 - _lastWrite >= WriteEvery.TotalMilliseconds)
+        {
+            _lastWrite = Environment.TickCount64;
+            await state.WriteStateAsync();
+        }
+
+        return record;
+    }
+
+    /// <summary>Queue depth and workers from the pool's schedulers; the stream's latest figures when they do not answer.</summary>
+    private async Task<(int Queue, List<WorkerObservation> Workers)> ReconcileAsync(DateTimeOffset now)
+    {
+        var workers = new List<WorkerObservation>();
+        try
+        {
+            var partitions = (await GrainFactory.GetGrain<IPoolDirectoryGrain>(IPoolDirectoryGrain.Key).GetPartitions())
+                .Where(p => PoolPartitions.PoolOf(p) == _pool)
+                .ToList();
+            var snapshots = await Task.WhenAll(partitions.Select(p => GrainFactory.GetGrain<ISchedulerGrain>(p).GetState()));
+            foreach (var w in snapshots.SelectMany(s => s.Workers).DistinctBy(w => w.WorkerId))
+            {
+                var stateNow = !w.Accepting ? WorkerState.Draining : w.RunningJobs > 0 ? WorkerState.Busy : WorkerState.Idle;
+                workers.Add(new WorkerObservation(w.WorkerId, stateNow, w.RunningJobs, w.RunningJobs > 0 ? 1 : 0, now));
+            }
+
+            // Workers that heartbeat but are not with a scheduler yet are booting.
+            foreach (var beat in _heartbeats.Values.Where(b => b.State == SchedWorkerState.Registering && now - b.At < 3 * _interval))
+            {
+                if (workers.All(w => w.WorkerId != beat.WorkerId))
+                {
+                    workers.Add(new WorkerObservation(beat.WorkerId, WorkerState.Booting, 0, 0, beat.At));
+                }
+            }
+
+            return (snapshots.Sum(s => s.QueueDepth), workers);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogReconcileFailed(logger, e, _pool);
+            foreach (var beat in _heartbeats.Values.Where(b => now - b.At < 3 * _interval && b.State is not (SchedWorkerState.Offline or SchedWorkerState.Unhealthy)))
+            {
+                var s = beat.State == SchedWorkerState.Draining ? WorkerState.Draining : beat.RunningJobs > 0 ? WorkerState.Busy : WorkerState.Idle;
+                workers.Add(new WorkerObservation(beat.WorkerId, s, beat.RunningJobs, beat.RunningJobs > 0 ? 1 : 0, beat.At));
+            }
+
+            return (_streamQueue.Values.Sum(), workers);
+        }
+    }
+
+    private async Task<ArrivalForecastView> ForecastAsync()
+    {
+        var horizon = _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+        try
+        {
+            return await GrainFactory.GetGrain<IPredictionGrain>(0).Forecast(_pool, horizon);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var history = state.State.History!.Complete(clock.Now);
+            return new ArrivalForecastView(_pool, [], 0, history.Bucket, history.Start, "none", null, $"fallback: prediction failed ({e.GetType().Name})");
+        }
+    }
+
+    private LoadForecast ToLoadForecast(ArrivalForecastView answer)
+    {
+        if (answer.Arrivals.Count == 0)
+        {
+            return LoadForecast.Missing(answer.Source);
+        }
+
+        var arrivals = answer.Arrivals.Select(p => new ForecastPoint(p.At, p.Mean, p.Lower, p.Upper)).ToList();
+        var d = _meanDurationSeconds;
+        var points = d > 0 ? arrivals.Select(p => new ForecastPoint(p.At, p.Mean * d, p.Lower * d, p.Upper * d)).ToList() : [];
+        return new LoadForecast(points, answer.Level)
+        {
+            Arrivals = arrivals,
+            Bucket = answer.Bucket,
+            FittedThrough = answer.FittedThrough,
+            Model = answer.Model,
+            Note = answer.IsFallback ? answer.Source : null,
+        };
+    }
+
+    private async Task KeepAliveAsync()
+    {
+        try
+        {
+            var period = TimeSpan.FromMinutes(Math.Max(1, _interval.TotalMinutes));
+            await this.RegisterOrUpdateReminder("keep-alive", period, period);
+            await GrainFactory.GetGrain<IModelGrain>(IModelGrain.LoadKey(_pool)).Start();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogKeepAliveFailed(logger, e, _pool);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Autoscaler {Pool}: the provisioner failed")]
+    private static partial void LogActuationFailed(ILogger logger, Exception exception, string pool);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Autoscaler {Pool}: schedulers did not answer; deciding from stream figures")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string pool);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Autoscaler {Pool}: keep-alive reminder or model retraining not registered")]
+    private static partial void LogKeepAliveFailed(ILogger logger, Exception exception, string pool);
+}
+
+/// <summary>The state of an <see cref="AutoscalerGrain"/> (storage <c>models</c>): history, desired count, last decisions.</summary>
+[GenerateSerializer]
+public sealed class AutoscalerState
+{
+    [Id(0)] public ArrivalHistory? History { get; set; }
+
+    [Id(1)] public List<AutoscalerDecisionView> Decisions { get; set; } = [];
+
+    [Id(2)] public int Desired { get; set; }
+
+    /// <summary>The count last handed to the provisioner.</summary>
+    [Id(3)] public int? Actuated { get; set; }
+}

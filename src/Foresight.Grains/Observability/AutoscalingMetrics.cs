@@ -1,0 +1,58 @@
+using Foresight.Abstractions.Autoscaling;
+using Prometheus;
+
+namespace Foresight.Grains.Observability;
+
+/// <summary>The autoscalers' Prometheus metrics, per pool (process-wide, like <see cref="ForesightMetrics"/>).</summary>
+public static class AutoscalingMetrics
+{
+    private static readonly Gauge Desired = Metrics.CreateGauge(
+        "foresight_autoscaler_desired_workers", "Workers the pool's autoscaler last decided on", "pool");
+
+    private static readonly Counter Decisions = Metrics.CreateCounter(
+        "foresight_autoscaler_decisions_total", "Autoscaler decisions by direction (up, down, hold) and reason class (forecast, fallback, reactive)",
+        "pool", "direction", "reason");
+
+    private static readonly Gauge ForecastArrivals = Metrics.CreateGauge(
+        "foresight_autoscaler_forecast_arrivals_per_second", "Forecast arrival rate of the next bucket by quantile (lower, mean, upper of the interval)",
+        "pool", "quantile");
+
+    private static readonly Histogram PredictionLatency = Metrics.CreateHistogram(
+        "foresight_prediction_latency_seconds", "Time a PredictionGrain takes to answer a forecast (cached or fitted)",
+        new HistogramConfiguration { LabelNames = ["pool"], Buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });
+
+    private static readonly Gauge ModelVersions = Metrics.CreateGauge(
+        "foresight_model_promoted_version", "Promoted arrival model version per pool (0 when none)", "pool");
+
+    private static readonly Counter Fallbacks = Metrics.CreateCounter(
+        "foresight_prediction_fallbacks_total", "Forecasts answered by the rule-based fallback, per pool", "pool");
+
+    /// <summary>Records one decision.</summary>
+    public static void Decided(string pool, AutoscalerDecisionView decision, ArrivalForecastView? forecast)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        Desired.WithLabels(pool).Set(decision.Desired);
+        var reason = forecast is null ? "reactive" : forecast.IsFallback ? "fallback" : "forecast";
+        Decisions.WithLabels(pool, decision.Direction, reason).Inc();
+        if (forecast is { Arrivals: [var next, ..] })
+        {
+            ForecastArrivals.WithLabels(pool, "lower").Set(next.Lower);
+            ForecastArrivals.WithLabels(pool, "mean").Set(next.Mean);
+            ForecastArrivals.WithLabels(pool, "upper").Set(next.Upper);
+        }
+    }
+
+    /// <summary>Records one answer of a PredictionGrain.</summary>
+    public static void Predicted(string pool, ArrivalForecastView answer, TimeSpan elapsed)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        PredictionLatency.WithLabels(pool).Observe(elapsed.TotalSeconds);
+        if (answer.IsFallback)
+        {
+            Fallbacks.WithLabels(pool).Inc();
+        }
+    }
+
+    /// <summary>Records the promoted model version of a pool.</summary>
+    public static void ModelVersion(string pool, int? version) => ModelVersions.WithLabels(pool).Set(version ?? 0);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Foresight.Abstractions.Autoscaling;
+using Foresight.Abstractions.Jobs;
+using Foresight.Server.Security;
+
+namespace Foresight.Server.Api;
+
+/// <summary>
+/// <c>GET /api/pools/{pool}/autoscaler</c> (settings, current and desired workers, the last decisions with their reasons
+/// and forecasts), <c>GET /api/pools/{pool}/models</c> (the arrival model's versions with their backtests) and
+/// <c>POST /api/pools/{pool}/models/{version}/rollback</c> (admin).
+/// </summary>
+public static class AutoscalingEndpoints
+{
+    public static IEndpointRouteBuilder MapAutoscalingEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/pools/{pool}/autoscaler", GetAutoscalerAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .WithTags("autoscaling")
+            .Produces<AutoscalerView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The pool's autoscaler: settings, current and desired workers, last decisions (newest first) with reasons and forecasts");
+        app.MapGet("/api/pools/{pool}/models", GetModelsAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .WithTags("autoscaling")
+            .Produces<ModelsView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The pool's arrival model versions (newest first) with backtest MASE and interval coverage, and the promoted one");
+        app.MapPost("/api/pools/{pool}/models/{version}/rollback", RollbackAsync)
+            .RequireAuthorization(GatewaySecurity.AdminPolicy)
+            .WithTags("autoscaling")
+            .Produces<ModelVersionView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithSummary("Promote an earlier model version again (admin)");
+        return app;
+    }
+
+    private static async Task<IResult> GetAutoscalerAsync(string pool, int? decisions, IGrainFactory grains)
+    {
+        if (JobSpecValidator.CheckPool(pool) is { } problem)
+        {
+            return Problems.BadRequest("pool", problem);
+        }
+
+        if (decisions is < 0 or > 500)
+        {
+            return Problems.BadRequest("decisions", "must be between 0 and 500");
+        }
+
+        return Results.Ok(await grains.GetGrain<IAutoscalerGrain>(pool).GetView(decisions ?? 50));
+    }
+
+    private static async Task<IResult> GetModelsAsync(string pool, IGrainFactory grains) =>
+        JobSpecValidator.CheckPool(pool) is { } problem
+            ? Problems.BadRequest("pool", problem)
+            : Results.Ok(await grains.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool)).GetModels());
+
+    private static async Task<IResult> RollbackAsync(string pool, string version, IGrainFactory grains)
+    {
+        if (JobSpecValidator.CheckPool(pool) is { } problem)
+        {
+            return Problems.BadRequest("pool", problem);
+        }
+
+        if (!int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) || v < 1)
+        {
+            return Problems.BadRequest("version", "must be a positive whole number");
+        }
+
+        return await grains.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool)).Rollback(v) is { } promoted
+            ? Results.Ok(promoted)
+            : Problems.Of(StatusCodes.Status404NotFound, "model version not found", "version", $"the pool '{pool}' has no model version {v}");
+    }
+}

@@ -180,23 +180,36 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public void Only_the_silos_get_an_account_and_it_may_only_watch_and_delete_pods_of_their_namespace()
+    public void Only_the_silos_get_an_account_and_it_may_only_watch_and_delete_pods_and_scale_the_agents_of_their_namespace()
     {
         var account = Assert.Single(Objects.OfType<V1ServiceAccount>());
-        var role = Assert.Single(Objects.OfType<V1Role>());
-        var binding = Assert.Single(Objects.OfType<V1RoleBinding>());
         Assert.Empty(Objects.OfType<V1ClusterRole>());
         Assert.Empty(Objects.OfType<V1ClusterRoleBinding>());
-
         Assert.Equal(account.Metadata.Name, Silo().Spec.Template.Spec.ServiceAccountName);
-        Assert.Equal(("Role", role.Metadata.Name), (binding.RoleRef.Kind, binding.RoleRef.Name));
-        var subject = Assert.Single(binding.Subjects);
-        Assert.Equal(("ServiceAccount", account.Metadata.Name, "foresight"), (subject.Kind, subject.Name, subject.NamespaceProperty));
-        var rule = Assert.Single(role.Rules);
+        var roles = Objects.OfType<V1Role>().ToDictionary(r => r.Metadata.Name);
+        Assert.Equal(new[] { "foresight-autoscaler", "foresight-silo" }, roles.Keys.Order());
+        foreach (var binding in Objects.OfType<V1RoleBinding>())
+        {
+            Assert.Equal("Role", binding.RoleRef.Kind);
+            Assert.Contains(binding.RoleRef.Name, roles.Keys);
+            var subject = Assert.Single(binding.Subjects);
+            Assert.Equal(("ServiceAccount", account.Metadata.Name, "foresight"), (subject.Kind, subject.Name, subject.NamespaceProperty));
+        }
+
+        Assert.Equal(roles.Count, Objects.OfType<V1RoleBinding>().Select(b => b.RoleRef.Name).Distinct().Count());
+
+        // Orleans' Kubernetes hosting: pods of the namespace only.
+        var rule = Assert.Single(roles["foresight-silo"].Rules);
         Assert.Equal(new[] { "" }, rule.ApiGroups);
         Assert.Equal(new[] { "pods" }, rule.Resources);
         Assert.Subset(new HashSet<string> { "get", "list", "watch", "delete", "patch" }, rule.Verbs.ToHashSet());
         Assert.Superset(new HashSet<string> { "get", "list", "watch", "delete" }, rule.Verbs.ToHashSet());
+
+        // The kubernetes provisioner: the agent Deployment's scale subresource only.
+        var scale = Assert.Single(roles["foresight-autoscaler"].Rules);
+        Assert.Equal(new[] { "apps" }, scale.ApiGroups);
+        Assert.Equal(new[] { "deployments/scale" }, scale.Resources);
+        Assert.Equal(new[] { Agent().Metadata.Name }, scale.ResourceNames);
 
         // Agents run jobs: no account token in their pods, and not the silos' account.
         var agent = Agent().Spec.Template.Spec;

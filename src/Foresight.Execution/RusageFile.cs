@@ -30,10 +30,7 @@ internal sealed class RusageFile
 
     /// <summary>Whether <paramref name="shell"/> names a file, directly or on <paramref name="path"/> (the command's PATH).</summary>
     private static bool IsInstalled(string shell, string? path) =>
-        shell.Contains('/', StringComparison.Ordinal)
-            ? File.Exists(shell)
-            : (path ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-                .Any(dir => File.Exists(Path.Combine(dir, shell)));
+        shell.Contains('/', StringComparison.Ordinal) ? File.Exists(shell) : ShellTemplate.IsOnPath(shell, path);
 
     /// <summary>What the accounting file says (then deletes it); <c>null</c> if the command was killed before it was written.</summary>
     public (long PeakRssKb, TimeSpan CpuTime)? Read()

@@ -18,7 +18,7 @@ public sealed record ShellTemplate(string Template, string ScriptExtension)
 {
     public static ShellTemplate Resolve(string? shell, Func<string, bool>? isInstalled = null)
     {
-        isInstalled ??= IsOnPath;
+        isInstalled ??= program => IsOnPath(program);
         return shell?.Trim() switch
         {
             null or "" => isInstalled("bash") ? new("bash -e {0}", ".sh") : new("sh -e {0}", ".sh"),
@@ -99,10 +99,10 @@ public sealed record ShellTemplate(string Template, string ScriptExtension)
         return words;
     }
 
-    /// <summary>True when an executable of this name is in a PATH directory.</summary>
-    public static bool IsOnPath(string program)
+    /// <summary>True when an executable of this name is in a directory of <paramref name="path"/> (default: this process's PATH).</summary>
+    public static bool IsOnPath(string program, string? path = null)
     {
-        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        path ??= Environment.GetEnvironmentVariable("PATH") ?? "";
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(dir, program);

@@ -34,7 +34,7 @@ internal static class HttpBenchmark
     {
         var token = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"foresight-http-bench-{Guid.NewGuid():n}");
-        var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort(), "--local-workers", "0"]);
+        var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--local-workers", "0"]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Server:DataDirectory"] = dataDirectory,

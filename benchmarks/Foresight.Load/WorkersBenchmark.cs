@@ -29,7 +29,7 @@ internal static class WorkersBenchmark
     public static async Task<(int Workers, double RssMb, double HeartbeatP99Ms)> RunAsync(int count, TimeSpan heartbeat, TimeSpan duration)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"foresight-workers-bench-{Guid.NewGuid():n}");
-        var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort(), "--local-workers", "0"]);
+        var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--local-workers", "0"]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Server:DataDirectory"] = dataDirectory,

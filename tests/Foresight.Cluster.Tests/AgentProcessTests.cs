@@ -162,7 +162,7 @@ public sealed class AgentProcessTests : IAsyncLifetime
     }
 
     /// <summary>The built agent started with <c>dotnet</c>, pointed at the silo's HTTP gateway.</summary>
-    private sealed class AgentProcess : IAsyncDisposable
+    internal sealed class AgentProcess : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _output = new();
@@ -182,7 +182,9 @@ public sealed class AgentProcessTests : IAsyncLifetime
 
         public bool HasExited => _process.HasExited;
 
-        public static Task<AgentProcess> StartAsync(TcpSilo silo, string id, string scratch)
+        /// <summary>The agent of worker <paramref name="id"/> (pool <paramref name="id"/>) with the silo's registration
+        /// token; <paramref name="extraArgs"/> are more switches (<c>--ca-cert</c>).</summary>
+        public static Task<AgentProcess> StartAsync(TcpSilo silo, string id, string scratch, params string[] extraArgs)
         {
             var info = new ProcessStartInfo("dotnet")
             {
@@ -196,7 +198,7 @@ public sealed class AgentProcessTests : IAsyncLifetime
                          "--id", id, "--pool", id, "--labels", "linux,x64",
                          "--cpu", "2", "--memory-mb", "2048", "--work-dir", Path.Combine(scratch, id), "--heartbeat", "300ms",
                          "--shutdown-timeout", "2m",
-                     })
+                     }.Concat(extraArgs))
             {
                 info.ArgumentList.Add(arg);
             }

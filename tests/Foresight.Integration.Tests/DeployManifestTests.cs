@@ -51,7 +51,10 @@ public sealed partial class DeployManifestTests
         var env = Environment(container);
 
         Assert.Equal(int.Parse(env["FORESIGHT_Server__SiloPort"]!, System.Globalization.CultureInfo.InvariantCulture), ports["silo"]);
-        Assert.Equal(int.Parse(env["FORESIGHT_Server__GatewayPort"]!, System.Globalization.CultureInfo.InvariantCulture), ports["gateway"]);
+        // No Orleans client gateway: the server's default opens none, and nothing turns it on.
+        Assert.DoesNotContain("FORESIGHT_Server__GatewayPort", env.Keys);
+        Assert.Equal(0, new ServerOptions().GatewayPort);
+        Assert.Equal(new[] { "http", "silo" }, ports.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(new Uri(env["ASPNETCORE_URLS"]!.Replace("+", "localhost", StringComparison.Ordinal)).Port, ports["http"]);
 
         var http = Service("foresight-http");
@@ -65,14 +68,14 @@ public sealed partial class DeployManifestTests
         // Orleans ports are cluster-internal: no Service exposes them (agents use the HTTP gateway).
         Assert.DoesNotContain(
             Objects.OfType<V1Service>().Where(s => Selects(s.Spec.Selector, silo.Spec.Template.Metadata.Labels)),
-            s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && (port == ports["gateway"] || port == ports["silo"])));
+            s => s.Spec.Ports.Any(p => Resolve(p.TargetPort, container) is var port && port == ports["silo"]));
 
         // The image's defaults agree too, so a container started without the manifests' env listens where expected.
         var dockerfile = File.ReadAllText(Path.Combine(Deploy, "Dockerfile"));
-        Assert.Contains($"EXPOSE {ports["http"]} {ports["silo"]} {ports["gateway"]}", dockerfile, StringComparison.Ordinal);
+        Assert.Contains($"EXPOSE {ports["http"]} {ports["silo"]}\n", dockerfile, StringComparison.Ordinal);
         Assert.Contains($"ASPNETCORE_URLS=http://+:{ports["http"]}", dockerfile, StringComparison.Ordinal);
         Assert.Contains($"FORESIGHT_Server__SiloPort={ports["silo"]}", dockerfile, StringComparison.Ordinal);
-        Assert.Contains($"FORESIGHT_Server__GatewayPort={ports["gateway"]}", dockerfile, StringComparison.Ordinal);
+        Assert.DoesNotContain("GatewayPort=", dockerfile, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -218,7 +221,7 @@ public sealed partial class DeployManifestTests
     }
 
     [Fact]
-    public void The_silo_and_gateway_ports_are_open_only_between_silos_and_http_to_all()
+    public void The_silo_port_is_open_only_between_silos_and_http_to_all()
     {
         var policy = Assert.Single(Objects.OfType<V1NetworkPolicy>());
         var silo = Silo().Spec.Template;
@@ -241,8 +244,6 @@ public sealed partial class DeployManifestTests
 
         Assert.All(To("silo"), r => Assert.True(Admits(r, silo) && !Admits(r, agent) && !Admits(r, null), "silo port: silos only"));
         Assert.Contains(To("silo"), r => Admits(r, silo));
-        // Agents speak HTTPS to the gateway: the Orleans client gateway is cluster-internal too.
-        Assert.All(To("gateway"), r => Assert.True(Admits(r, silo) && !Admits(r, agent) && !Admits(r, null), "gateway: silos only"));
         Assert.Contains(To("http"), r => Admits(r, null));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
@@ -27,32 +28,59 @@ public sealed class ClusterTransportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_started_with_default_settings_opens_no_client_gateway()
+    {
+        var siloPort = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(0, "--silo-port", siloPort.ToString(CultureInfo.InvariantCulture));
+
+        // The process listens on its HTTP port and its silo port, and on nothing else: no Orleans client gateway.
+        Assert.Equal(new[] { server.BaseAddress.Port, siloPort }.Order(), ListeningPorts(server.ProcessId).Order());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_gateway_port_without_cluster_tls_stops_the_server_naming_the_keys(bool tlsDisabled)
+    {
+        var (exitCode, log) = await ServerProcess.RefusesToStartAsync(
+            ["--silo-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture), "--gateway-port", FreePorts.Next().ToString(CultureInfo.InvariantCulture),
+             .. tlsDisabled ? new[] { "--Foresight:Cluster:Tls:Disabled=true" } : []]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("Server:GatewayPort (--gateway-port)", log, StringComparison.Ordinal);
+        Assert.Contains("Foresight:Cluster:Tls:CertificatePath", log, StringComparison.Ordinal);
+        Assert.Contains(tlsDisabled ? "Foresight:Cluster:Tls:Disabled is true" : "no cluster certificate is configured", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_client_without_a_certificate_of_the_clusters_ca_is_refused_and_one_with_it_gets_in()
     {
-        await using var server = await ServerProcess.StartAsync(0, _cluster.Switches("silo-1"));
+        var gateway = FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(0, [.. _cluster.Switches("silo-1"), "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture)]);
+        Assert.Contains(gateway, ListeningPorts(server.ProcessId));
 
         // No TLS at all: the silo wants a handshake and gets Orleans' preamble.
-        await AssertRefusedAsync(server.GatewayPort, tls: null, ownCertificate: false);
+        await AssertRefusedAsync(gateway, tls: null, ownCertificate: false);
         // TLS, trusting the silo whatever its certificate, but with no certificate of its own.
-        await AssertRefusedAsync(server.GatewayPort, tls: (null!, null!, null!), ownCertificate: false);
+        await AssertRefusedAsync(gateway, tls: (null!, null!, null!), ownCertificate: false);
         // TLS, trusting the silo, with a certificate another CA signed.
         var (strangerCertificate, strangerKey) = _stranger.Issue("intruder");
-        await AssertRefusedAsync(server.GatewayPort, (strangerCertificate, strangerKey, _stranger.CaPath), ownCertificate: true);
+        await AssertRefusedAsync(gateway, (strangerCertificate, strangerKey, _stranger.CaPath), ownCertificate: true);
 
         // The handshake itself: refused without a certificate or with another CA's, accepted with the cluster's.
         using (var strangers = ClusterCertificates.Load(strangerCertificate, strangerKey, _stranger.CaPath))
         {
-            Assert.False(await HandshakeAcceptedAsync(server.GatewayPort, null));
-            Assert.False(await HandshakeAcceptedAsync(server.GatewayPort, strangers.Certificate));
+            Assert.False(await HandshakeAcceptedAsync(gateway, null));
+            Assert.False(await HandshakeAcceptedAsync(gateway, strangers.Certificate));
         }
 
         var (certificate, key) = _cluster.Issue("agent-1");
         using (var members = ClusterCertificates.Load(certificate, key, _cluster.CaPath))
         {
-            Assert.True(await HandshakeAcceptedAsync(server.GatewayPort, members.Certificate));
+            Assert.True(await HandshakeAcceptedAsync(gateway, members.Certificate));
         }
 
-        using var client = await ConnectAsync(server.GatewayPort, (certificate, key, _cluster.CaPath), TimeSpan.FromSeconds(60));
+        using var client = await ConnectAsync(gateway, (certificate, key, _cluster.CaPath), TimeSpan.FromSeconds(60));
         var hosts = await client.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Single(hosts);
     }
@@ -77,6 +105,12 @@ public sealed class ClusterTransportTests : IDisposable
         Assert.Equal(ClusterTlsMode.Tls, new ClusterTlsOptions { CertificatePath = "c", KeyPath = "k", CaPath = "ca" }.Decide(multiSilo: false));
         Assert.Contains("--tls-ca", Assert.Throws<InvalidOperationException>(() => new ClusterTlsOptions { CertificatePath = "c", KeyPath = "k" }.Decide(false)).Message, StringComparison.Ordinal);
         Assert.Contains("Disabled=true", Assert.Throws<InvalidOperationException>(() => new ClusterTlsOptions().Decide(multiSilo: true)).Message, StringComparison.Ordinal);
+
+        // An Orleans client gateway opens only under TLS, whatever Disabled says.
+        Assert.Equal(ClusterTlsMode.Tls, new ClusterTlsOptions { CertificatePath = "c", KeyPath = "k", CaPath = "ca" }.Decide(multiSilo: false, gatewayPort: 30000));
+        Assert.Equal(ClusterTlsMode.Plain, new ClusterTlsOptions().Decide(multiSilo: false, gatewayPort: 0));
+        Assert.Contains("Server:GatewayPort", Assert.Throws<InvalidOperationException>(() => new ClusterTlsOptions().Decide(multiSilo: false, gatewayPort: 30000)).Message, StringComparison.Ordinal);
+        Assert.Contains("Server:GatewayPort", Assert.Throws<InvalidOperationException>(() => new ClusterTlsOptions { Disabled = true }.Decide(multiSilo: true, gatewayPort: 30000)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -92,6 +126,36 @@ public sealed class ClusterTransportTests : IDisposable
         Assert.False(ours.IsTrusted(ours.Authorities[0])); // the CA itself is no member
         var mismatch = Assert.Throws<InvalidOperationException>(() => ClusterCertificates.Load(other, otherKey, _cluster.CaPath));
         Assert.Contains("not signed by the CA", mismatch.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The TCP ports a process listens on (IPv4 and IPv6): its sockets' inodes matched against the kernel's
+    /// tables of listening sockets.</summary>
+    private static HashSet<int> ListeningPorts(int processId)
+    {
+        var inodes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var fd in Directory.EnumerateFiles($"/proc/{processId}/fd"))
+        {
+            if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal))
+            {
+                inodes.Add(target["socket:[".Length..^1]);
+            }
+        }
+
+        var ports = new HashSet<int>();
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            foreach (var line in File.ReadLines(table).Skip(1))
+            {
+                // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode
+                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (fields[3] == "0A" && inodes.Contains(fields[9]))
+                {
+                    ports.Add(int.Parse(fields[1][(fields[1].LastIndexOf(':') + 1)..], NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        return ports;
     }
 
     /// <summary>A client that trusts any silo (so that only the silo's own check can refuse it) never gets a working

@@ -13,19 +13,17 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The admin token the process is started with; <see cref="Http"/> sends it.</summary>
     public const string AdminToken = "server-process-test-admin-token-0123456789";
 
-    private ServerProcess(Process process, Uri baseAddress, int gatewayPort)
+    private ServerProcess(Process process, Uri baseAddress)
     {
         _process = process;
         BaseAddress = baseAddress;
-        GatewayPort = gatewayPort;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", AdminToken);
     }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>The Orleans client gateway's port.</summary>
-    public int GatewayPort { get; }
+    public int ProcessId => _process.Id;
 
     public HttpClient Http { get; }
 
@@ -40,8 +38,8 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the server with an admin token (<see cref="AdminToken"/>) and a temporary data directory;
-    /// <paramref name="extraArgs"/> are more <c>--key=value</c> settings.</summary>
+    /// <summary>Starts the server with an admin token (<see cref="AdminToken"/>) and a temporary data directory, and
+    /// no Orleans client gateway (the default); <paramref name="extraArgs"/> are more <c>--key=value</c> settings.</summary>
     public static Task<ServerProcess> StartAsync(int localWorkers, params string[] extraArgs) =>
         StartAsync(localWorkers, new Dictionary<string, string>(), extraArgs);
 
@@ -49,7 +47,6 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync(int localWorkers, IReadOnlyDictionary<string, string> environment, params string[] extraArgs)
     {
         var http = FreePort();
-        var gateway = FreePort();
         var dll = Path.Combine(AppContext.BaseDirectory, "Foresight.Server.dll");
         var info = new ProcessStartInfo("dotnet")
         {
@@ -67,7 +64,6 @@ public sealed class ServerProcess : IAsyncDisposable
                  {
                      dll, "--urls", $"http://127.0.0.1:{http}", "--local-workers", localWorkers.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--silo-port", FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
-                     "--gateway-port", gateway.ToString(System.Globalization.CultureInfo.InvariantCulture),
                      "--data-dir", Path.Combine(Path.GetTempPath(), $"foresight-server-{Guid.NewGuid():n}"),
                      $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
                      "--Foresight:Gateway:Tokens:test:Scopes=admin",
@@ -77,7 +73,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info)!;
-        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{http}"), gateway);
+        var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{http}"));
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();

@@ -1,3 +1,4 @@
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Foresight.Agent.Hosting;
@@ -32,5 +33,27 @@ public static class AgentHttp
         }
 
         return handler;
+    }
+
+    /// <summary>
+    /// What to tell the operator when <paramref name="failure"/> is a TLS handshake the agent refused (the server's
+    /// certificate does not chain to a CA it trusts, or its name does not match): the reason and what
+    /// <c>--ca-cert</c> trusts. Null for any other failure.
+    /// </summary>
+    public static string? DescribeTlsFailure(Exception failure, string? caCertificatePath)
+    {
+        ArgumentNullException.ThrowIfNull(failure);
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            if (e is AuthenticationException)
+            {
+                var trust = caCertificatePath is null
+                    ? "the system's trusted CAs (no --ca-cert given); a server certificate signed by a private CA needs --ca-cert <its CA's PEM file>"
+                    : $"only the CA(s) in --ca-cert '{caCertificatePath}'; is that the CA that signed the server's certificate?";
+                return $"TLS with the server refused: {e.Message}. The agent trusts {trust}";
+            }
+        }
+
+        return null;
     }
 }

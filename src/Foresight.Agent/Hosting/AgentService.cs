@@ -61,7 +61,15 @@ public sealed partial class AgentService(
             }
             catch (Exception e)
             {
-                LogRegisterRetry(_logger, e, tries);
+                if (AgentHttp.DescribeTlsFailure(e, settings.CaCertificate) is { } tls)
+                {
+                    LogTlsRefused(_logger, tls, tries);
+                }
+                else
+                {
+                    LogRegisterRetry(_logger, e, tries);
+                }
+
                 try
                 {
                     await Task.Delay(TimeSpan.FromSeconds(Math.Min(5, tries)), time, cancellationToken).ConfigureAwait(false);
@@ -121,6 +129,9 @@ public sealed partial class AgentService(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registration failed (try {Tries}); retrying")]
     private static partial void LogRegisterRetry(ILogger logger, Exception exception, int tries);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Registration failed (try {Tries}): {Reason}; retrying")]
+    private static partial void LogTlsRefused(ILogger logger, string reason, int tries);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Registered: pool {Pool}, labels {Labels}, {Cpu} CPU, {MemoryMb} MiB, work dir {WorkDir} ({Stale} stale workspaces removed)")]
     private static partial void LogStarted(ILogger logger, string pool, string labels, double cpu, long memoryMb, string workDir, int stale);

@@ -53,8 +53,9 @@ public sealed class ClusterTlsOptions
     /// <summary>The cluster's CA certificate(s) (PEM): only peers whose certificate it signed get in (<c>--tls-ca</c>).</summary>
     public string? CaPath { get; set; }
 
-    /// <summary>Run a multi-silo cluster without TLS, on purpose: anyone who reaches the silo and gateway ports can
-    /// then join the cluster or call any grain. Only for a network nobody else can reach.</summary>
+    /// <summary>Run a multi-silo cluster without TLS, on purpose: anyone who reaches the silo port can then join the
+    /// cluster or call any grain. Only for a network nobody else can reach. It never opens the Orleans client gateway
+    /// in the clear: with a gateway port set the silo refuses to start.</summary>
     public bool Disabled { get; set; }
 
     public bool IsConfigured => !string.IsNullOrWhiteSpace(CertificatePath) || !string.IsNullOrWhiteSpace(KeyPath) || !string.IsNullOrWhiteSpace(CaPath);
@@ -63,9 +64,23 @@ public sealed class ClusterTlsOptions
     /// What the cluster's transport is: <see cref="ClusterTlsMode.Tls"/> when certificates are configured,
     /// <see cref="ClusterTlsMode.Plain"/> for the single embedded silo on localhost without them, and
     /// <see cref="ClusterTlsMode.Insecure"/> for several silos with <see cref="Disabled"/> set. Throws, naming the keys,
-    /// when some certificate paths are missing, or several silos would talk in the clear without being told to.
+    /// when some certificate paths are missing, several silos would talk in the clear without being told to, or an
+    /// Orleans client gateway (<paramref name="gatewayPort"/> not 0) would open without TLS: <see cref="Disabled"/>
+    /// never opens the gateway in the clear.
     /// </summary>
-    public ClusterTlsMode Decide(bool multiSilo)
+    public ClusterTlsMode Decide(bool multiSilo, int gatewayPort = 0)
+    {
+        var mode = DecideTransport(multiSilo);
+        return gatewayPort == 0 || mode == ClusterTlsMode.Tls
+            ? mode
+            : throw new InvalidOperationException(
+                $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)} (--gateway-port) is {gatewayPort}: the Orleans client gateway opens only under " +
+                $"mutual TLS, and {(Disabled ? $"{Key}:{nameof(Disabled)} is true" : "no cluster certificate is configured")}. Give the silo " +
+                $"{Key}:{nameof(CertificatePath)}, {Key}:{nameof(KeyPath)} and {Key}:{nameof(CaPath)} (--tls-cert, --tls-key, --tls-ca; docs/security.md), " +
+                $"or set {ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)} to 0 (the default: no gateway; agents use the HTTP API)");
+    }
+
+    private ClusterTlsMode DecideTransport(bool multiSilo)
     {
         if (Disabled)
         {

@@ -9,14 +9,15 @@ public static partial class ClusterTransportSiloBuilderExtensions
     /// <summary>
     /// With certificates configured, every silo-to-silo and client-to-gateway connection is TLS, both ends present a
     /// certificate and each accepts only one signed by the cluster's CA. Without them the embedded single silo runs
-    /// plain; several silos (<paramref name="multiSilo"/>) refuse to start unless TLS is disabled explicitly.
+    /// plain; several silos (<paramref name="multiSilo"/>) refuse to start unless TLS is disabled explicitly. A silo
+    /// with an Orleans client gateway (<paramref name="gatewayPort"/> not 0) refuses to start without TLS, disabled or not.
     /// </summary>
-    public static ISiloBuilder AddForesightClusterTransport(this ISiloBuilder silo, IConfiguration configuration, bool multiSilo)
+    public static ISiloBuilder AddForesightClusterTransport(this ISiloBuilder silo, IConfiguration configuration, bool multiSilo, int gatewayPort = 0)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = ClusterTransportOptions.From(configuration);
-        switch (options.Tls.Decide(multiSilo))
+        switch (options.Tls.Decide(multiSilo, gatewayPort))
         {
             case ClusterTlsMode.Tls:
                 var certificates = ClusterCertificates.Load(options.Tls.CertificatePath!, options.Tls.KeyPath!, options.Tls.CaPath!);
@@ -59,7 +60,7 @@ public static partial class ClusterTransportSiloBuilderExtensions
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "INSECURE: Foresight:Cluster:Tls:Disabled=true: silo-to-silo and gateway traffic is " +
-            "unauthenticated and unencrypted; anyone who reaches the silo or gateway port can join the cluster and call any grain. " +
+            "unauthenticated and unencrypted; anyone who reaches the silo port can join the cluster and call any grain. " +
             "Configure Foresight:Cluster:Tls certificates (docs/security.md)")]
         private static partial void LogInsecure(ILogger logger);
     }

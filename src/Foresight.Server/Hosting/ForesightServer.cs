@@ -67,7 +67,7 @@ public static class ForesightServer
         builder.UseOrleans(silo =>
         {
             silo.AddForesightStorage(configuration, serverOptions);
-            silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres);
+            silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres, serverOptions.GatewayPort);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
         });

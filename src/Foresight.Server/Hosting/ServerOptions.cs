@@ -35,10 +35,11 @@ public sealed class ServerOptions
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 
-    /// <summary>The Orleans client gateway's port, which agents connect to; 0 opens no gateway (a silo of a cluster
-    /// whose agents reach other silos, or one without agents).</summary>
+    /// <summary>The Orleans client gateway's port (<c>--gateway-port</c>); 0, the default, opens none. Agents never use it
+    /// (they speak HTTP(S)); an Orleans client that does must present a certificate of the cluster's CA, so a port
+    /// other than 0 needs the cluster's TLS configured (<see cref="ClusterTlsOptions.Decide"/>).</summary>
     [Range(0, 65535)]
-    public int GatewayPort { get; set; } = 30000;
+    public int GatewayPort { get; set; }
 
     /// <summary>Where the server keeps its files (the generated admin token); default <c>~/.foresight</c> (<c>--data-dir</c>).</summary>
     public string? DataDirectory { get; set; }

@@ -35,13 +35,15 @@ public sealed class TcpSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _app.Services.GetRequiredService<IGrainFactory>();
 
-    public static async Task<TcpSilo> StartAsync(IReadOnlyDictionary<string, string?> configuration)
+    /// <summary>Starts the silo with <paramref name="configuration"/> over the test timings; its HTTP gateway listens on
+    /// <paramref name="urls"/> (an <c>https://</c> address takes its certificate from <c>Kestrel:Certificates:Default</c>).</summary>
+    public static async Task<TcpSilo> StartAsync(IReadOnlyDictionary<string, string?> configuration, string urls = "http://127.0.0.1:0")
     {
         var data = Directory.CreateTempSubdirectory("foresight-tcp-silo-").FullName;
         var builder = ForesightServer.CreateBuilder(
         [
-            "--urls", "http://127.0.0.1:0", "--local-workers", "0", "--data-dir", data,
-            "--silo-port", FreePort(), "--gateway-port", FreePort(),
+            "--urls", urls, "--local-workers", "0", "--data-dir", data,
+            "--silo-port", FreePort(),
         ]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

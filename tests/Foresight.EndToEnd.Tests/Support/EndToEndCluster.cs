@@ -22,20 +22,17 @@ public sealed class EndToEndCluster : IAsyncDisposable
     private readonly List<ChildProcess> _agents = [];
     private readonly string _root;
 
-    private EndToEndCluster(ChildProcess server, Uri baseAddress, int gatewayPort, string root)
+    private EndToEndCluster(ChildProcess server, Uri baseAddress, string root)
     {
         _root = root;
         Server = server;
         BaseAddress = baseAddress;
-        GatewayPort = gatewayPort;
         Client = new ForesightClient(baseAddress, Token);
     }
 
     public ChildProcess Server { get; }
 
     public Uri BaseAddress { get; }
-
-    public int GatewayPort { get; }
 
     public ForesightClient Client { get; }
 
@@ -46,7 +43,6 @@ public sealed class EndToEndCluster : IAsyncDisposable
     public static async Task<EndToEndCluster> StartAsync(int agents)
     {
         var http = ChildProcess.FreePort();
-        var gateway = ChildProcess.FreePort();
         var root = Path.Combine(Path.GetTempPath(), $"foresight-e2e-{Guid.NewGuid():n}");
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Token)));
         var server = ChildProcess.Start("Foresight.Server.dll", "server",
@@ -54,7 +50,6 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--urls", $"http://127.0.0.1:{http}",
             "--local-workers", "0",
             "--silo-port", ChildProcess.FreePort().ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture),
             "--data-dir", Path.Combine(root, "server"),
             $"--Foresight:Gateway:Tokens:e2e:Sha256={hash}",
             "--Foresight:Gateway:Tokens:e2e:Scopes=admin",
@@ -64,7 +59,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--Foresight:HeartbeatTimeout=00:00:04",
             "--Foresight:HeartbeatCheckPeriod=00:00:01",
         ]);
-        var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), gateway, root);
+        var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), root);
         try
         {
             await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90));

@@ -9,7 +9,7 @@ namespace Foresight.Integration.Tests.Support;
 
 /// <summary>
 /// One real silo: the Foresight.Server binary as a child process with <c>--storage postgres</c> on free loopback
-/// ports (HTTP, silo, gateway), its own data directory and an admin token that <see cref="Http"/> sends. It can be
+/// ports (HTTP, silo; no Orleans client gateway), its own data directory and an admin token that <see cref="Http"/> sends. It can be
 /// killed with SIGKILL (a crash), stopped with SIGTERM (a drain), and started again on the same ports.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
@@ -24,13 +24,12 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly string _dataDirectory;
     private Process? _process;
 
-    private SiloProcess(List<string> args, string dataDirectory, int httpPort, int siloPort, int gatewayPort)
+    private SiloProcess(List<string> args, string dataDirectory, int httpPort, int siloPort)
     {
         _args = args;
         _dataDirectory = dataDirectory;
         HttpPort = httpPort;
         SiloPort = siloPort;
-        GatewayPort = gatewayPort;
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}"), Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AdminToken);
     }
@@ -38,8 +37,6 @@ public sealed class SiloProcess : IAsyncDisposable
     public int HttpPort { get; }
 
     public int SiloPort { get; }
-
-    public int GatewayPort { get; }
 
     public HttpClient Http { get; }
 
@@ -63,7 +60,7 @@ public sealed class SiloProcess : IAsyncDisposable
     /// </summary>
     public static SiloProcess Launch(string connectionString, string clusterId, params string[] extraArgs)
     {
-        var (http, silo, gateway) = (FreePort(), FreePort(), FreePort());
+        var (http, silo) = (FreePort(), FreePort());
         var data = Path.Combine(Path.GetTempPath(), $"foresight-silo-{Guid.NewGuid():n}");
         var args = new List<string>
         {
@@ -75,7 +72,6 @@ public sealed class SiloProcess : IAsyncDisposable
             "--service-id", clusterId,
             "--advertised-ip", "127.0.0.1",
             "--silo-port", silo.ToString(CultureInfo.InvariantCulture),
-            "--gateway-port", gateway.ToString(CultureInfo.InvariantCulture),
             "--data-dir", data,
             $"--Foresight:Gateway:Tokens:test:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AdminToken)))}",
             "--Foresight:Gateway:Tokens:test:Scopes=admin",
@@ -84,7 +80,7 @@ public sealed class SiloProcess : IAsyncDisposable
         // Mutual TLS between the silos and with agents, as --storage postgres requires.
         args.AddRange(ClusterCa.Switches($"silo-{silo}"));
         args.AddRange(extraArgs);
-        var process = new SiloProcess(args, data, http, silo, gateway);
+        var process = new SiloProcess(args, data, http, silo);
         process.Start();
         return process;
     }
@@ -199,7 +195,7 @@ public sealed class SiloProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
 
-        Append($"---- start: silo {SiloPort}, gateway {GatewayPort}, http {HttpPort}");
+        Append($"---- start: silo {SiloPort}, http {HttpPort}");
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the server");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

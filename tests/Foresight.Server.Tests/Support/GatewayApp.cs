@@ -37,7 +37,7 @@ public sealed class GatewayApp : IAsyncDisposable
         var builder = ForesightServer.CreateBuilder(
         [
             "--urls", "http://127.0.0.1:0",
-            "--silo-port", FreePort(), "--gateway-port", FreePort(),
+            "--silo-port", FreePort(),
             "--local-workers", localWorkers.ToString(CultureInfo.InvariantCulture),
         ]);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(settings)

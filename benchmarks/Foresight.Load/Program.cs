@@ -7,7 +7,7 @@ var root = new RootCommand("Foresight load benchmarks: each prints a final machi
 var count = new Option<int>("--count") { Description = "Registered workers", DefaultValueFactory = _ => 10_000 };
 var heartbeat = new Option<double>("--heartbeat-seconds") { Description = "Heartbeat period", DefaultValueFactory = _ => 10 };
 var minutes = new Option<double>("--minutes") { Description = "How long to measure after registration", DefaultValueFactory = _ => 2 };
-var workersCommand = new Command("workers", "Many workers heartbeating on one silo: process memory and heartbeat latency.");
+var workersCommand = new Command("workers", "Many workers heartbeating on one silo: the server process's memory (agents in a child process) and heartbeat latency.");
 foreach (var option in new Option[] { count, heartbeat, minutes })
 {
     workersCommand.Options.Add(option);
@@ -15,8 +15,24 @@ foreach (var option in new Option[] { count, heartbeat, minutes })
 
 workersCommand.SetAction(async parse =>
 {
-    var (registered, rss, p99) = await WorkersBenchmark.RunAsync(parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(heartbeat)), TimeSpan.FromMinutes(parse.GetValue(minutes)));
-    Console.WriteLine($"workers={registered} rss_mb={Format(rss)} heartbeat_p99_ms={Format(p99)}");
+    var (registered, rss, p99, agentsRss) = await WorkersBenchmark.RunAsync(parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(heartbeat)), TimeSpan.FromMinutes(parse.GetValue(minutes)));
+    Console.WriteLine($"workers={registered} rss_mb={Format(rss)} heartbeat_p99_ms={Format(p99)} agents_rss_mb={Format(agentsRss)}");
+    return 0;
+});
+
+var agentsServer = new Option<string>("--server") { Description = "The server's HTTP gateway", Required = true };
+var agentsCommand = new Command("workers-agents", "The agents of `workers` (started by it in a child process): register, heartbeat and long-poll until standard input closes.")
+{
+    Hidden = true,
+};
+foreach (var option in new Option[] { agentsServer, count, heartbeat })
+{
+    agentsCommand.Options.Add(option);
+}
+
+agentsCommand.SetAction(async parse =>
+{
+    await WorkersBenchmark.RunAgentsAsync(new Uri(parse.GetValue(agentsServer)!), parse.GetValue(count), TimeSpan.FromSeconds(parse.GetValue(heartbeat)));
     return 0;
 });
 
@@ -46,5 +62,6 @@ httpCommand.SetAction(async parse =>
 
 root.Subcommands.Add(ThroughputCommand.Create());
 root.Subcommands.Add(workersCommand);
+root.Subcommands.Add(agentsCommand);
 root.Subcommands.Add(httpCommand);
 return await root.Parse(args).InvokeAsync();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Reflection;
 using Foresight.Abstractions.Workers;
 using Foresight.Client.Agents;
 using Foresight.Server.Hosting;
@@ -17,16 +18,18 @@ namespace Foresight.Load;
 
 /// <summary>
 /// Many registered workers on one server, each an agent speaking the HTTP agent protocol to its gateway (register
-/// with a registration token, heartbeat, long-poll for assignments) as real agents do: the memory the whole process
-/// needs (silo, gateway, grains, and the agents themselves, since they run in the same process) and the heartbeat
-/// round-trip latency. The agents share one HTTP/2 handler (cleartext, prior knowledge), so 10,000 long-polls ride
-/// on a few hundred connections instead of needing 20,000 file descriptors.
+/// with a registration token, heartbeat, long-poll for assignments) as real agents do. The server runs in this
+/// process; the agents run in a child process (<c>workers-agents</c>), as agents are other processes in production,
+/// so <c>rss_mb</c> is the server's memory (silo, gateway, grains) and <c>agents_rss_mb</c> the agents'. The agents
+/// share one HTTP/2 handler (cleartext, prior knowledge), so 10,000 long-polls ride on a few connections.
 /// </summary>
 internal static class WorkersBenchmark
 {
     private const string RegistrationToken = "workers-benchmark-registration-token";
+    private const string RegisteredLine = "agents registered";
+    private const string LatencyPrefix = "agents heartbeat_p99_ms=";
 
-    public static async Task<(int Workers, double RssMb, double HeartbeatP99Ms)> RunAsync(int count, TimeSpan heartbeat, TimeSpan duration)
+    public static async Task<(int Workers, double RssMb, double HeartbeatP99Ms, double AgentsRssMb)> RunAsync(int count, TimeSpan heartbeat, TimeSpan duration)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"foresight-workers-bench-{Guid.NewGuid():n}");
         var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--local-workers", "0"]);
@@ -51,6 +54,79 @@ internal static class WorkersBenchmark
         await app.StartAsync();
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         var grains = app.Services.GetRequiredService<IGrainFactory>();
+        using var agents = StartAgents(address, count, heartbeat);
+        var output = new BlockingCollection<string>();
+        agents.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                Console.WriteLine(line);
+                output.Add(line);
+            }
+            else
+            {
+                output.CompleteAdding();
+            }
+        };
+        agents.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                Console.Error.WriteLine(line);
+            }
+        };
+        agents.BeginOutputReadLine();
+        agents.BeginErrorReadLine();
+        try
+        {
+            await Task.Run(() => WaitForLine(output, l => l.Contains(RegisteredLine, StringComparison.Ordinal)));
+            var (peakRss, agentsPeakRss) = (0L, 0L);
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < duration)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                using var self = Process.GetCurrentProcess();
+                peakRss = Math.Max(peakRss, self.WorkingSet64);
+                agents.Refresh();
+                agentsPeakRss = Math.Max(agentsPeakRss, agents.WorkingSet64);
+            }
+
+            var registered = 0;
+            foreach (var batch in Enumerable.Range(0, count).Chunk(1000))
+            {
+                var states = await Task.WhenAll(batch.Select(i => grains.GetGrain<IWorkerGrain>(WorkerId(i)).GetState()));
+                registered += states.Count(s => s.State == Foresight.Scheduling.Workers.WorkerState.Available);
+            }
+
+            // Stop the agents (stdin closed): they print their heartbeat latency and deregister.
+            agents.StandardInput.Close();
+            var latency = await Task.Run(() => WaitForLine(output, l => l.StartsWith(LatencyPrefix, StringComparison.Ordinal)));
+            await agents.WaitForExitAsync();
+            return (registered, peakRss / (1024.0 * 1024), double.Parse(latency[LatencyPrefix.Length..], CultureInfo.InvariantCulture), agentsPeakRss / (1024.0 * 1024));
+        }
+        finally
+        {
+            if (!agents.HasExited)
+            {
+                agents.Kill(entireProcessTree: true);
+                await agents.WaitForExitAsync();
+            }
+
+            await app.StopAsync();
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The agents' side (<c>workers-agents</c>, run by <see cref="RunAsync"/> in a child process): <paramref name="count"/>
+    /// agents register in waves, heartbeat and long-poll until standard input closes, then print their heartbeat
+    /// round-trip p99 and stop.
+    /// </summary>
+    public static async Task RunAgentsAsync(Uri server, int count, TimeSpan heartbeat)
+    {
         using var handler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         var latencies = new ConcurrentBag<double>();
         var measuring = false;
@@ -76,12 +152,12 @@ internal static class WorkersBenchmark
             {
                 await Task.WhenAll(Enumerable.Range(wave, Math.Min(500, count - wave)).Select(async i =>
                 {
-                    connections[i] = new HttpAgentConnection([address], RegistrationToken, handler, disposeHandler: false)
+                    connections[i] = new HttpAgentConnection([server], RegistrationToken, handler, disposeHandler: false)
                     {
                         HttpVersion = HttpVersion.Version20,
                         VersionPolicy = HttpVersionPolicy.RequestVersionExact,
                     };
-                    agents[i] = new AgentRuntime(connections[i], new WorkerRegistration($"w-{i:00000}", "default", ["linux"], 4, 16384), executor, options, TimeProvider.System, NullLogger.Instance);
+                    agents[i] = new AgentRuntime(connections[i], new WorkerRegistration(WorkerId(i), "default", ["linux"], 4, 16384), executor, options, TimeProvider.System, NullLogger.Instance);
                     for (var tries = 1; ; tries++)
                     {
                         try
@@ -99,25 +175,11 @@ internal static class WorkersBenchmark
                 }));
             }
 
-            Console.WriteLine($"workers: {count} agents registered over HTTP ({registerRetries} registrations tried again)");
+            Console.WriteLine($"workers: {count} {RegisteredLine} over HTTP ({registerRetries} registrations tried again)");
             Volatile.Write(ref measuring, true);
-            var peakRss = 0L;
-            var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < duration)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1));
-                using var self = Process.GetCurrentProcess();
-                peakRss = Math.Max(peakRss, self.WorkingSet64);
-            }
-
-            var registered = 0;
-            foreach (var batch in agents.Chunk(1000))
-            {
-                var states = await Task.WhenAll(batch.Select(a => grains.GetGrain<IWorkerGrain>(a.Registration.WorkerId).GetState()));
-                registered += states.Count(s => s.State == Foresight.Scheduling.Workers.WorkerState.Available);
-            }
-
-            return (registered, peakRss / (1024.0 * 1024), Percentiles.Of([.. latencies], 99));
+            await Task.Run(() => Console.In.ReadToEnd());
+            Volatile.Write(ref measuring, false);
+            Console.WriteLine($"{LatencyPrefix}{Percentiles.Of([.. latencies], 99).ToString(CultureInfo.InvariantCulture)}");
         }
         finally
         {
@@ -130,13 +192,45 @@ internal static class WorkersBenchmark
             {
                 connection.Dispose();
             }
+        }
+    }
 
-            await app.StopAsync();
-            if (Directory.Exists(dataDirectory))
+    private static string WorkerId(int i) => $"w-{i:00000}";
+
+    /// <summary>This program again (<c>dotnet Foresight.Load.dll workers-agents …</c>), with its standard streams redirected.</summary>
+    private static Process StartAgents(Uri server, int count, TimeSpan heartbeat)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+                 {
+                     Assembly.GetEntryAssembly()!.Location, "workers-agents", "--server", server.AbsoluteUri,
+                     "--count", count.ToString(CultureInfo.InvariantCulture),
+                     "--heartbeat-seconds", heartbeat.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+                 })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static string WaitForLine(BlockingCollection<string> output, Func<string, bool> match)
+    {
+        foreach (var line in output.GetConsumingEnumerable())
+        {
+            if (match(line))
             {
-                Directory.Delete(dataDirectory, recursive: true);
+                return line;
             }
         }
+
+        throw new InvalidOperationException("the agents' process ended before printing the expected line");
     }
 
     private static string FreePort() => Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);

@@ -5,6 +5,7 @@ using System.Net;
 using System.Reflection;
 using Foresight.Abstractions.Workers;
 using Foresight.Client.Agents;
+using Foresight.Client;
 using Foresight.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -79,7 +80,7 @@ internal static class WorkersBenchmark
         agents.BeginErrorReadLine();
         try
         {
-            await Task.Run(() => WaitForLine(output, l => l.Contains(RegisteredLine, StringComparison.Ordinal)));
+            await Task.Run(() => WaitForLine(output, l => l.Contains(RegisteredLine, StringComparison.Ordinal), agents));
             var (peakRss, agentsPeakRss) = (0L, 0L);
             var clock = Stopwatch.StartNew();
             while (clock.Elapsed < duration)
@@ -100,7 +101,7 @@ internal static class WorkersBenchmark
 
             // Stop the agents (stdin closed): they print their heartbeat latency and deregister.
             agents.StandardInput.Close();
-            var latency = await Task.Run(() => WaitForLine(output, l => l.StartsWith(LatencyPrefix, StringComparison.Ordinal)));
+            var latency = await Task.Run(() => WaitForLine(output, l => l.StartsWith(LatencyPrefix, StringComparison.Ordinal), agents));
             await agents.WaitForExitAsync();
             return (registered, peakRss / (1024.0 * 1024), double.Parse(latency[LatencyPrefix.Length..], CultureInfo.InvariantCulture), agentsPeakRss / (1024.0 * 1024));
         }
@@ -170,9 +171,10 @@ internal static class WorkersBenchmark
                             await agents[i].StartAsync();
                             break;
                         }
-                        catch (HttpRequestException) when (tries < 10)
+                        catch (Exception e) when (tries < 10 && e is HttpRequestException or TimeoutException or OperationCanceledException or ForesightApiException)
                         {
-                            // As the agent process does: a registration that did not get through is tried again.
+                            // As the agent process does: a registration that did not get through (refused, timed out
+                            // or answered 5xx on a loaded machine) is tried again.
                             Interlocked.Increment(ref registerRetries);
                             await Task.Delay(TimeSpan.FromSeconds(tries));
                         }
@@ -225,7 +227,7 @@ internal static class WorkersBenchmark
         return Process.Start(info)!;
     }
 
-    private static string WaitForLine(BlockingCollection<string> output, Func<string, bool> match)
+    private static string WaitForLine(BlockingCollection<string> output, Func<string, bool> match, Process agents)
     {
         foreach (var line in output.GetConsumingEnumerable())
         {
@@ -235,7 +237,11 @@ internal static class WorkersBenchmark
             }
         }
 
-        throw new InvalidOperationException("the agents' process ended before printing the expected line");
+        // Ended: let its error output drain and say how it ended.
+        agents.WaitForExit();
+        Console.Error.WriteLine($"workers: the agents' process exited with {agents.ExitCode}");
+
+        throw new InvalidOperationException("the agents' process ended before printing the expected line (its output above says why)");
     }
 
     private static string FreePort() => Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);

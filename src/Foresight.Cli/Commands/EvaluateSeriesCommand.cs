@@ -90,7 +90,9 @@ internal static class EvaluateSeriesCommand
         }
 
         var auto = new AutoSelectForecaster(StatisticalForecasters.SingleSeriesCandidates(), null);
-        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(hMax, hMax, 3));
+        // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
+        int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
+        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, 3));
         double scale = Foresight.Forecasting.Metrics.ForecastMetrics.MaseScale(y[..trainEnd], Math.Min(daily, trainEnd - 1));
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
         var errDay = horizons.ToDictionary(h => h, _ => new List<double>());

@@ -19,6 +19,14 @@ public class BaselineSelectionTests
     }
 
     [Fact]
+    public void The_long_seasonal_naive_needs_one_full_week_only()
+    {
+        var y = Enumerable.Range(0, 24 * 10).Select(t => (double)(t % 168)).ToArray();
+        var f = new SeasonalNaiveForecaster(longest: true).Fit(new SeriesHistory(y, [24, 168])).Predict(24, []);
+        Assert.Equal(Enumerable.Range(0, 24).Select(k => (double)((y.Length + k) % 168)), f.Mean);
+    }
+
+    [Fact]
     public void Auto_falls_back_to_the_better_seasonal_naive_when_nothing_beats_it()
     {
         // An exact weekly pattern with no noise: nothing can beat the weekly seasonal naive.

@@ -19,7 +19,7 @@ public class StructureRecoveryTests
     }
 
     [Fact]
-    public void LongSeasonalNaiveUsesTheLongestPeriodThatFitsTwice()
+    public void LongSeasonalNaiveUsesTheLongestPeriodWithAFullCycle()
     {
         var y = Enumerable.Range(0, 20).Select(t => (double)(t % 8)).ToArray();
         var f = new SeasonalNaiveForecaster(longest: true).Fit(new SeriesHistory(y, [2, 8, 16])).Predict(8, []);

@@ -97,13 +97,23 @@ public sealed class ArrivalGbmForecasterTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Fits_a_long_history_on_its_recent_window_quickly()
+    public void Fits_a_long_history_on_its_recent_window()
     {
         var y = ArrivalSeries.Counts(50_000, seed: 7);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var f = new ArrivalGbmForecaster().Fit(ArrivalSeries.History(y)).Predict(48, [95]);
         output.WriteLine($"50,000 hourly points fitted in {watch.Elapsed.TotalSeconds:F2} s");
         Assert.Equal(48, f.Mean.Length);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"{watch.Elapsed.TotalSeconds:F1} s");
+
+        // The cost does not grow with the history: the fit reads its recent window, so the last 40 weeks alone (with
+        // their own start time) give the same forecast up to the subsampling of rows (deterministic, seeded). Wall time
+        // is printed, not asserted: it measures the machine's load as much as the model (`evaluate series` measures
+        // the time per series).
+        var tail = 168 * 40;
+        var recent = new SeriesHistory(y[^tail..], [24, 168], ArrivalSeries.Start.AddHours(y.Length - tail), TimeSpan.FromHours(1));
+        var g = new ArrivalGbmForecaster().Fit(recent).Predict(48, [95]);
+        var level = f.Mean.Average();
+        var largest = f.Mean.Zip(g.Mean, (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(largest < 0.05 * level, $"forecasts from the whole history and from its last 40 weeks differ by up to {largest:F2} (level {level:F1})");
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Pools;
@@ -20,7 +21,10 @@ namespace Foresight.Grains.Autoscaling;
 /// and leaves every decision to the pool's policy from <see cref="AutoscalerPolicies"/>. Implicitly subscribed to the
 /// pool's <c>load</c> and <c>heartbeats</c> streams (so the first event activates it); a keep-alive timer decides on
 /// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each decision
-/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost.
+/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load batch whose
+/// queue depth is above the last decision's starts a decision at once (at most one per <see cref="EventGap"/> of
+/// Foresight's clock), so a burst reaches the provisioner without waiting for the interval; that decision records
+/// the time from the batch reaching the grain to the provisioner call.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Load)]
 [ImplicitStreamSubscription(StreamNames.Heartbeats)]
@@ -33,6 +37,10 @@ public sealed partial class AutoscalerGrain(
 {
     private const int ForecastPointsKept = 12;
     private static readonly TimeSpan WriteEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>Least time between two decisions started by load batches.</summary>
+    public static readonly TimeSpan EventGap = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HeartbeatEvent> _heartbeats = new(StringComparer.Ordinal);
     private readonly List<TimeSpan> _completedDurations = [];
@@ -47,6 +55,7 @@ public sealed partial class AutoscalerGrain(
     private double _meanDurationSeconds;
     private long _durationsSeen;
     private long _lastWrite = long.MinValue;
+    private int _lastQueue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +71,7 @@ public sealed partial class AutoscalerGrain(
         }
 
         _lastDecision = clock.Now;
-        this.RegisterGrainTimer(_ => DecideAsync(), new GrainTimerCreationOptions(_interval, _interval) { KeepAlive = true });
+        this.RegisterGrainTimer(_ => DecideAsync("timer"), new GrainTimerCreationOptions(_interval, _interval) { KeepAlive = true });
         _ = KeepAliveAsync();
         return Task.CompletedTask;
     }
@@ -85,7 +94,7 @@ public sealed partial class AutoscalerGrain(
         }
     }
 
-    public async Task<AutoscalerDecisionView> DecideNow() => await DecideAsync();
+    public async Task<AutoscalerDecisionView> DecideNow() => await DecideAsync("api");
 
     public Task<AutoscalerView> GetView(int decisions = 50)
     {
@@ -98,8 +107,9 @@ public sealed partial class AutoscalerGrain(
 
     public Task<ArrivalHistoryView> GetHistory() => Task.FromResult(state.State.History!.Complete(clock.Now));
 
-    private Task OnLoad(LoadEventBatch batch)
+    private async Task OnLoad(LoadEventBatch batch)
     {
+        var received = Stopwatch.GetTimestamp();
         foreach (var e in batch.Events)
         {
             switch (e.Kind)
@@ -124,7 +134,11 @@ public sealed partial class AutoscalerGrain(
             }
         }
 
-        return Task.CompletedTask;
+        // The queue grew since the last decision: decide now rather than at the next tick.
+        if (_streamQueue.Values.Sum() > _lastQueue && clock.Now - _lastDecision >= EventGap)
+        {
+            await DecideAsync("load", received);
+        }
     }
 
     private Task OnHeartbeat(HeartbeatEvent beat)
@@ -133,7 +147,7 @@ public sealed partial class AutoscalerGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<AutoscalerDecisionView> DecideAsync()
+    private async Task<AutoscalerDecisionView> DecideAsync(string trigger, long? triggeredAt = null)
     {
         var now = clock.Now;
         var (queue, workers) = await ReconcileAsync(now);
@@ -154,11 +168,19 @@ public sealed partial class AutoscalerGrain(
         var direction = desired > current ? "up" : desired < current ? "down" : "hold";
         var reason = answer is null ? decision.Reason : $"{decision.Reason} [forecast: {answer.Source}]";
         string actuation;
+        double? latencyMs = null;
         try
         {
-            actuation = desired == state.State.Actuated && current == desired
-                ? "unchanged"
-                : await _provisioner.ScaleAsync(_pool, current, desired, decision.Drain, CancellationToken.None);
+            if (desired == state.State.Actuated && current == desired)
+            {
+                actuation = "unchanged";
+            }
+            else
+            {
+                latencyMs = triggeredAt is { } t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
+                actuation = await _provisioner.ScaleAsync(_pool, current, desired, decision.Drain, CancellationToken.None);
+            }
+
             state.State.Actuated = desired;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -169,7 +191,7 @@ public sealed partial class AutoscalerGrain(
 
         var record = new AutoscalerDecisionView(
             now, current, desired, direction, reason, _policy.Name, queue, answer?.Source,
-            answer is null ? [] : [.. answer.Arrivals.Take(ForecastPointsKept)], _provisioner.Name, actuation);
+            answer is null ? [] : [.. answer.Arrivals.Take(ForecastPointsKept)], _provisioner.Name, actuation, trigger, latencyMs);
         state.State.Desired = desired;
         state.State.Decisions.Add(record);
         if (state.State.Decisions.Count > options.Value.DecisionsKept)
@@ -181,6 +203,7 @@ public sealed partial class AutoscalerGrain(
         _completions = 0;
         _completedDurations.Clear();
         _lastDecision = now;
+        _lastQueue = queue;
         AutoscalingMetrics.Decided(_pool, record, answer);
 
         // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on

@@ -36,7 +36,7 @@ public sealed record ArrivalHistoryView(
 
 /// <summary>
 /// One recorded decision of an autoscaler. <see cref="Trigger"/> is what started it (<c>timer</c>, <c>load</c>: a
-/// load batch whose queue depth was above the last decision's, <c>api</c>); <see cref="LatencyMs"/> is, for a
+/// load batch that raised the queue depth the stream shows, <c>api</c>); <see cref="LatencyMs"/> is, for a
 /// <c>load</c> decision that called the provisioner, the time from that batch reaching the grain to the call.
 /// </summary>
 [GenerateSerializer, Immutable]

@@ -21,8 +21,8 @@ namespace Foresight.Grains.Autoscaling;
 /// and leaves every decision to the pool's policy from <see cref="AutoscalerPolicies"/>. Implicitly subscribed to the
 /// pool's <c>load</c> and <c>heartbeats</c> streams (so the first event activates it); a keep-alive timer decides on
 /// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each decision
-/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load batch whose
-/// queue depth is above the last decision's starts a decision at once (at most one per <see cref="EventGap"/> of
+/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load batch that
+/// raises the queue depth the stream shows above what it showed at the last decision starts a decision at once (at most one such per <see cref="EventGap"/> of
 /// Foresight's clock), so a burst reaches the provisioner without waiting for the interval; that decision records
 /// the time from the batch reaching the grain to the provisioner call.
 /// </summary>
@@ -38,7 +38,7 @@ public sealed partial class AutoscalerGrain(
     private const int ForecastPointsKept = 12;
     private static readonly TimeSpan WriteEvery = TimeSpan.FromMinutes(1);
 
-    /// <summary>Least time between two decisions started by load batches.</summary>
+    /// <summary>Least time between two decisions started by load batches (timer decisions do not count).</summary>
     public static readonly TimeSpan EventGap = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
@@ -55,7 +55,8 @@ public sealed partial class AutoscalerGrain(
     private double _meanDurationSeconds;
     private long _durationsSeen;
     private long _lastWrite = long.MinValue;
-    private int _lastQueue;
+    private int _lastStreamQueue;
+    private DateTimeOffset _lastLoadDecision = DateTimeOffset.MinValue;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -135,8 +136,9 @@ public sealed partial class AutoscalerGrain(
         }
 
         // The queue grew since the last decision: decide now rather than at the next tick.
-        if (_streamQueue.Values.Sum() > _lastQueue && clock.Now - _lastDecision >= EventGap)
+        if (_streamQueue.Values.Sum() > _lastStreamQueue && clock.Now - _lastLoadDecision >= EventGap)
         {
+            _lastLoadDecision = clock.Now;
             await DecideAsync("load", received);
         }
     }
@@ -203,7 +205,7 @@ public sealed partial class AutoscalerGrain(
         _completions = 0;
         _completedDurations.Clear();
         _lastDecision = now;
-        _lastQueue = queue;
+        _lastStreamQueue = _streamQueue.Values.Sum();
         AutoscalingMetrics.Decided(_pool, record, answer);
 
         // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on

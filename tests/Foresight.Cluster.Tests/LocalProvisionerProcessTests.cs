@@ -16,7 +16,7 @@ namespace Foresight.Cluster.Tests;
 /// <summary>
 /// The real server process (embedded, <c>dotnet Foresight.Server.dll</c>) with the <c>local</c> provisioner as its
 /// default (pool <c>burst</c> listed under Foresight:Autoscaling:Pools, no provisioner set): min 0, max 4, hybrid
-/// deciding every 2 s. Two bursts of 8 short jobs with an idle period between: load batches reach the
+/// deciding every 5 s. Two bursts of 8 short jobs with an idle period between: load batches reach the
 /// AutoscalerGrain and start decisions, the provisioner starts Foresight.Agent processes that register and run every
 /// job (one attempt each, so a killed job would fail), SIGTERM drains them back to 0 after each burst, and stopping
 /// the server stops the agents it started. Prints <c>decision_latency_ms=</c> of every decision a load batch started.
@@ -57,7 +57,7 @@ public sealed class LocalProvisionerProcessTests(ITestOutputHelper output) : IAs
             $"--Foresight:Autoscaling:Pools:{Pool}:Min=0",
             $"--Foresight:Autoscaling:Pools:{Pool}:Max={Max}",
             $"--Foresight:Autoscaling:Pools:{Pool}:BootSeconds=10",
-            $"--Foresight:Autoscaling:Pools:{Pool}:IntervalSeconds=2",
+            $"--Foresight:Autoscaling:Pools:{Pool}:IntervalSeconds=5",
             "--Foresight:Autoscaling:Local:Cpu=1",
             "--Foresight:Autoscaling:Local:HeartbeatSeconds=1",
             "--Foresight:Autoscaling:Local:StopSeconds=40",

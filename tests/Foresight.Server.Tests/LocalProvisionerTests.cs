@@ -106,7 +106,10 @@ public sealed class LocalProvisionerTests : IDisposable
             trap 'echo drained > "{marks}/$id.drained"; exit 0' TERM
             while true; do sleep 0.05; done
             """);
-        File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(agent, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var options = new AutoscalingOptions
         {
             Pools = { ["gpu"] = new AutoscalingPoolOptions { Max = 4 } },

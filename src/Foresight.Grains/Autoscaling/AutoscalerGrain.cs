@@ -57,6 +57,8 @@ public sealed partial class AutoscalerGrain(
     private long _lastWrite = long.MinValue;
     private int _lastStreamQueue;
     private DateTimeOffset _lastLoadDecision = DateTimeOffset.MinValue;
+    private ArrivalForecastView? _lastAnswer;
+    private DateTimeOffset _lastAnswerAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -152,13 +154,26 @@ public sealed partial class AutoscalerGrain(
     private async Task<AutoscalerDecisionView> DecideAsync(string trigger, long? triggeredAt = null)
     {
         var now = clock.Now;
-        var (queue, workers) = await ReconcileAsync(now);
-        LoadForecast? forecast = null;
-        ArrivalForecastView? answer = null;
+        var reconciling = ReconcileAsync(now);
+        Task<ArrivalForecastView>? forecasting = null;
         if (AutoscalerPolicies.IsForecasting(_settings.Policy))
         {
-            answer = await ForecastAsync();
+            // A decision a load batch started reuses the previous decision's forecast while it is younger than one
+            // interval (its buckets are minutes long), so a burst reaches the provisioner after the schedulers' figures only.
+            forecasting = trigger == "load" && _lastAnswer is { } last && now - _lastAnswerAt < _interval ? Task.FromResult(last) : ForecastAsync();
+        }
+
+        var (queue, workers) = await reconciling;
+        LoadForecast? forecast = null;
+        ArrivalForecastView? answer = null;
+        if (forecasting is not null)
+        {
+            answer = await forecasting;
             forecast = ToLoadForecast(answer);
+            if (!ReferenceEquals(answer, _lastAnswer))
+            {
+                (_lastAnswer, _lastAnswerAt) = (answer, now);
+            }
         }
 
         var observation = new AutoscalerObservation(

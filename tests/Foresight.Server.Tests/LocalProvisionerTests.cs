@@ -46,7 +46,7 @@ public sealed class LocalProvisionerTests : IDisposable
             ["Storage:Provider"] = storage,
             ["Foresight:Autoscaling:Pools:gpu:Max"] = pools ? "4" : null,
         };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.Where(kv => kv.Value is not null)).Build();
 
         Assert.Equal(local, ForesightServer.LocalIsDefaultProvisioner(configuration));
     }

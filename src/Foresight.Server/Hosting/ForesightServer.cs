@@ -1,4 +1,6 @@
+using Foresight.Grains.Autoscaling;
 using Foresight.Grains.Hosting;
+using Foresight.Server.Autoscaling;
 using Foresight.Server.Api;
 using Foresight.Server.Gateway;
 using Foresight.Server.LocalWorkers;
@@ -72,6 +74,14 @@ public static class ForesightServer
             silo.AddDashboard();
         });
 
+        // Agent processes for the autoscaler; they drain on SIGTERM while the server still listens (StoppingAsync).
+        builder.Services.AddProvisioner<LocalProcessProvisioner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalProcessProvisioner>());
+        if (LocalIsDefaultProvisioner(configuration))
+        {
+            builder.Services.PostConfigure<AutoscalingOptions>(o => o.Provisioner = LocalProvisionerOptions.ProvisionerName);
+        }
+
         // After Orleans: starts once the silo runs, stops (drains) before it.
         builder.Services.AddSingleton<LocalWorkersService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalWorkersService>());
@@ -95,6 +105,20 @@ public static class ForesightServer
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// <c>local</c> is the provisioner when <c>Foresight:Autoscaling:Provisioner</c> is not set, the server is embedded
+    /// (storage <c>memory</c>: one silo, so its agents are on this machine) and pools are listed under
+    /// <c>Foresight:Autoscaling:Pools</c>; otherwise the default stays <c>shadow</c>.
+    /// </summary>
+    public static bool LocalIsDefaultProvisioner(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var autoscaling = configuration.GetSection(AutoscalingOptions.Section);
+        return string.IsNullOrWhiteSpace(autoscaling[nameof(AutoscalingOptions.Provisioner)])
+            && !StorageOptions.From(configuration).IsPostgres
+            && autoscaling.GetSection(nameof(AutoscalingOptions.Pools)).GetChildren().Any();
     }
 
     private sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Foresight.Autoscaling.Cost;
+using Foresight.Autoscaling.External;
 using Foresight.Autoscaling.Fleet;
 using Foresight.Autoscaling.Keda;
 using Foresight.Autoscaling.Kubernetes;
@@ -17,13 +18,14 @@ namespace Foresight.Autoscaling;
 public static class AutoscalerPolicies
 {
     /// <summary>Names of our forecast-driven policies.</summary>
-    public static IReadOnlyList<string> Forecasting { get; } = ["predictive", "hybrid", "cost", "qlearning"];
+    public static IReadOnlyList<string> Forecasting { get; } = ["predictive", "hybrid", "cost", "qlearning", "keda-foresight"];
 
     /// <summary>Every accepted spelling.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "hpa", "hpa:<target %>", "keda-scaledobject", "keda-scaledjob", "keda-scaledjob:accurate", "keda-scaledjob:eager",
         "arc", "arc-legacy", "static:<n>", "static:auto", "oracle", "predictive", "hybrid", "cost", "cost:<price of a waiting minute>", "qlearning",
+        "keda-foresight", "keda-foresight:<quantile>",
     ];
 
     /// <summary>Creates a fresh policy for <paramref name="spec"/> (not <c>static:auto</c>, which is a search).</summary>
@@ -63,6 +65,9 @@ public static class AutoscalerPolicies
                 return new CostPolicy(predictive, settings.Prices);
             case "qlearning":
                 return CreateQLearning(settings, predictive);
+            case "keda-foresight":
+                // A KEDA ScaledObject whose external trigger is Foresight's scaler (metric desiredWorkers, target 1).
+                return new KedaScaledObjectPolicy(metricSource: new PredictiveMetricSource(predictive));
         }
 
         if (TryStaticSize(s, out var n))
@@ -73,6 +78,16 @@ public static class AutoscalerPolicies
         if (TryParameter(s, "hpa:", out var target) && target > 0 && target == Math.Floor(target))
         {
             return new HpaPolicy((settings.Hpa ?? new HpaOptions()) with { TargetUtilizationPercent = (int)target });
+        }
+
+        if (TryParameter(s, "keda-foresight:", out var quantile))
+        {
+            if (ForecastQuantile.Check(quantile) is { } problem)
+            {
+                throw new ArgumentOutOfRangeException(nameof(spec), quantile, $"'{spec}': {problem}.");
+            }
+
+            return new KedaScaledObjectPolicy(metricSource: new PredictiveMetricSource(predictive, quantile));
         }
 
         if (TryParameter(s, "cost:", out var waitPrice))
@@ -101,7 +116,7 @@ public static class AutoscalerPolicies
     {
         ArgumentNullException.ThrowIfNull(spec);
         var s = spec.Trim().ToLowerInvariant();
-        return Forecasting.Contains(s) || s.StartsWith("cost:", StringComparison.Ordinal);
+        return Forecasting.Contains(s) || s.StartsWith("cost:", StringComparison.Ordinal) || s.StartsWith("keda-foresight:", StringComparison.Ordinal);
     }
 
     /// <summary>True for <c>static:N</c> with a non-negative N.</summary>

@@ -115,6 +115,7 @@ public sealed partial class AutoscalerGrain(
                         _completedDurations.Add(d);
                         _durationsSeen++;
                         _meanDurationSeconds += (d.TotalSeconds - _meanDurationSeconds) / Math.Min(_durationsSeen, 100);
+                        RememberRunTime(d);
                     }
 
                     break;
@@ -136,18 +137,8 @@ public sealed partial class AutoscalerGrain(
     private async Task<AutoscalerDecisionView> DecideAsync()
     {
         var now = clock.Now;
-        var (queue, workers) = await ReconcileAsync(now);
-        LoadForecast? forecast = null;
-        ArrivalForecastView? answer = null;
-        if (AutoscalerPolicies.IsForecasting(_settings.Policy))
-        {
-            answer = await ForecastAsync();
-            forecast = ToLoadForecast(answer);
-        }
-
-        var observation = new AutoscalerObservation(
-            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
-            now - _lastDecision, forecast, [.. _completedDurations]);
+        var (observation, answer) = await ObserveAsync(now, AutoscalerPolicies.IsForecasting(_settings.Policy) ? PolicyHorizon() : null, [.. _completedDurations]);
+        var queue = observation.QueueDepth;
         var decision = _policy.Decide(observation);
         var current = observation.CurrentWorkers;
         var desired = _settings.Limits.Clamp(decision.DesiredWorkers);
@@ -234,9 +225,25 @@ public sealed partial class AutoscalerGrain(
         }
     }
 
-    private async Task<ArrivalForecastView> ForecastAsync()
+    /// <summary>
+    /// The observation a decision is made on: queue and workers reconciled from the schedulers, the arrival forecast over
+    /// <paramref name="horizon"/> (none when null), and <paramref name="durations"/> as the completed run times.
+    /// </summary>
+    private async Task<(AutoscalerObservation Observation, ArrivalForecastView? Answer)> ObserveAsync(
+        DateTimeOffset now, TimeSpan? horizon, IReadOnlyList<TimeSpan> durations)
     {
-        var horizon = _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+        var (queue, workers) = await ReconcileAsync(now);
+        var answer = horizon is { } h ? await ForecastAsync(h) : null;
+        var observation = new AutoscalerObservation(
+            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
+            now - _lastDecision, answer is null ? null : ToLoadForecast(answer), durations);
+        return (observation, answer);
+    }
+
+    private TimeSpan PolicyHorizon() => _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+
+    private async Task<ArrivalForecastView> ForecastAsync(TimeSpan horizon)
+    {
         try
         {
             return await GrainFactory.GetGrain<IPredictionGrain>(0).Forecast(_pool, horizon);

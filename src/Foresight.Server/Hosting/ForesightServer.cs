@@ -1,6 +1,7 @@
 using Foresight.Grains.Hosting;
 using Foresight.Server.Api;
 using Foresight.Server.Gateway;
+using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Security;
 using Foresight.Server.Webhooks;
@@ -36,6 +37,7 @@ public static class ForesightServer
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
         builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
+        builder.Configuration.AddCommandLine(args, GrpcHosting.Switches);
         return builder;
     }
 
@@ -63,6 +65,7 @@ public static class ForesightServer
         builder.Services.AddSingleton<RepositoryWorkflows>();
         builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddSingleton<DeclaredPools>();
+        builder.AddForesightGrpc();
 
         builder.UseOrleans(silo =>
         {
@@ -94,6 +97,8 @@ public static class ForesightServer
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
+        app.MapForesightGrpc();
+        app.MapArrivalEndpoints();
         return app;
     }
 

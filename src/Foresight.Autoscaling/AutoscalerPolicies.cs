@@ -25,7 +25,7 @@ public static class AutoscalerPolicies
     [
         "hpa", "hpa:<target %>", "keda-scaledobject", "keda-scaledjob", "keda-scaledjob:accurate", "keda-scaledjob:eager",
         "arc", "arc-legacy", "static:<n>", "static:auto", "oracle", "predictive", "hybrid", "cost", "cost:<price of a waiting minute>", "qlearning",
-        "keda-foresight", "keda-foresight:<quantile>",
+        "keda-foresight", "keda-foresight:<quantile>", "keda-foresight:keda-defaults",
     ];
 
     /// <summary>Creates a fresh policy for <paramref name="spec"/> (not <c>static:auto</c>, which is a search).</summary>
@@ -66,8 +66,9 @@ public static class AutoscalerPolicies
             case "qlearning":
                 return CreateQLearning(settings, predictive);
             case "keda-foresight":
-                // A KEDA ScaledObject whose external trigger is Foresight's scaler (metric desiredWorkers, target 1).
-                return new KedaScaledObjectPolicy(metricSource: new PredictiveMetricSource(predictive));
+                return KedaForesight(s, predictive, ForecastQuantile.Default, KedaForesightScaleDown);
+            case "keda-foresight:keda-defaults":
+                return KedaForesight(s, predictive, ForecastQuantile.Default, HpaScalingRules.DefaultScaleDown);
         }
 
         if (TryStaticSize(s, out var n))
@@ -87,7 +88,7 @@ public static class AutoscalerPolicies
                 throw new ArgumentOutOfRangeException(nameof(spec), quantile, $"'{spec}': {problem}.");
             }
 
-            return new KedaScaledObjectPolicy(metricSource: new PredictiveMetricSource(predictive, quantile));
+            return KedaForesight(s, predictive, quantile, KedaForesightScaleDown);
         }
 
         if (TryParameter(s, "cost:", out var waitPrice))
@@ -97,6 +98,21 @@ public static class AutoscalerPolicies
 
         throw new ArgumentException($"Unknown autoscaler '{spec}'. Valid: {string.Join(", ", Names)}.", nameof(spec));
     }
+
+    /// <summary>
+    /// Scale-down of the HPA in the shipped <c>deploy/k8s/keda</c> ScaledObject: no stabilization window (Foresight's
+    /// metric keeps its own scale-in floor from the forecast), at most 100 % per 15 s.
+    /// </summary>
+    public static HpaScalingRules KedaForesightScaleDown { get; } = HpaScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero };
+
+    /// <summary>
+    /// A KEDA ScaledObject whose external trigger is Foresight's scaler (metric desiredWorkers, target 1), its HPA
+    /// scaling down by <paramref name="scaleDown"/>.
+    /// </summary>
+    private static KedaScaledObjectPolicy KedaForesight(string name, PredictiveOptions predictive, double quantile, HpaScalingRules scaleDown) =>
+        new(
+            new KedaScaledObjectOptions { Hpa = new HpaOptions { Behavior = HpaBehavior.Default with { ScaleDown = scaleDown } } },
+            new PredictiveMetricSource(name, predictive, quantile));
 
     /// <summary>The pool minimum each policy has by default (HPA and legacy ARC 1, static N, every other 0).</summary>
     public static int DefaultMinWorkers(string spec)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Foresight.Autoscaling.Keda;
 using Foresight.Autoscaling.Observations;
 using Foresight.Autoscaling.Predictive;
@@ -86,9 +85,6 @@ public static class ScalerQuery
         return total;
     }
 
-    /// <summary>Spells a quantile for names and reasons (0.9 → <c>0.9</c>).</summary>
-    public static string Spell(double quantile) => quantile.ToString("0.###", CultureInfo.InvariantCulture);
-
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
@@ -99,12 +95,12 @@ public static class ScalerQuery
 /// its forecast read at a quantile. One <see cref="PredictivePolicy"/> is kept so it learns run times from every
 /// observation, as the AutoscalerGrain's policy does.
 /// </summary>
-public sealed class PredictiveMetricSource(PredictiveOptions options, double quantile = ForecastQuantile.Default) : IKedaMetricSource
+public sealed class PredictiveMetricSource(string name, PredictiveOptions options, double quantile = ForecastQuantile.Default) : IKedaMetricSource
 {
     private readonly PredictivePolicy _predictive = new(options);
 
     /// <inheritdoc />
-    public string Name => quantile == ForecastQuantile.Default ? "keda-foresight" : $"keda-foresight:{ScalerQuery.Spell(quantile)}";
+    public string Name => name;
 
     /// <inheritdoc />
     public TimeSpan ForecastHorizon => _predictive.ForecastHorizon;

@@ -56,7 +56,11 @@ internal static class GrpcForecastBenchmark
         await CallAsync(client, request, calls, concurrency, latencies);
         var perSecond = calls / clock.Elapsed.TotalSeconds;
         await app.StopAsync();
-        Directory.Delete(dataDirectory, recursive: true);
+        if (Directory.Exists(dataDirectory))
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+
         return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), perSecond, first.Source);
     }
 

@@ -128,6 +128,7 @@ public sealed partial class AutoscalerGrain(
                         _completedDurations.Add(d);
                         _durationsSeen++;
                         _meanDurationSeconds += (d.TotalSeconds - _meanDurationSeconds) / Math.Min(_durationsSeen, 100);
+                        RememberRunTime(d);
                     }
 
                     break;
@@ -154,31 +155,17 @@ public sealed partial class AutoscalerGrain(
     private async Task<AutoscalerDecisionView> DecideAsync(string trigger, long? triggeredAt = null)
     {
         var now = clock.Now;
-        var reconciling = ReconcileAsync(now);
-        Task<ArrivalForecastView>? forecasting = null;
-        if (AutoscalerPolicies.IsForecasting(_settings.Policy))
+        // A decision a load batch started reuses the previous decision's forecast while it is younger than one interval
+        // (its buckets are minutes long), so a burst reaches the provisioner after the schedulers' figures only.
+        var horizon = AutoscalerPolicies.IsForecasting(_settings.Policy) ? PolicyHorizon() : (TimeSpan?)null;
+        var reuse = horizon is not null && trigger == "load" && _lastAnswer is { } last && now - _lastAnswerAt < _interval ? last : null;
+        var (observation, answer) = await ObserveAsync(now, horizon, [.. _completedDurations], reuse);
+        if (answer is not null && !ReferenceEquals(answer, _lastAnswer))
         {
-            // A decision a load batch started reuses the previous decision's forecast while it is younger than one
-            // interval (its buckets are minutes long), so a burst reaches the provisioner after the schedulers' figures only.
-            forecasting = trigger == "load" && _lastAnswer is { } last && now - _lastAnswerAt < _interval ? Task.FromResult(last) : ForecastAsync();
+            (_lastAnswer, _lastAnswerAt) = (answer, now);
         }
 
-        var (queue, workers) = await reconciling;
-        LoadForecast? forecast = null;
-        ArrivalForecastView? answer = null;
-        if (forecasting is not null)
-        {
-            answer = await forecasting;
-            forecast = ToLoadForecast(answer);
-            if (!ReferenceEquals(answer, _lastAnswer))
-            {
-                (_lastAnswer, _lastAnswerAt) = (answer, now);
-            }
-        }
-
-        var observation = new AutoscalerObservation(
-            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
-            now - _lastDecision, forecast, [.. _completedDurations]);
+        var queue = observation.QueueDepth;
         var decision = _policy.Decide(observation);
         var current = observation.CurrentWorkers;
         var desired = _settings.Limits.Clamp(decision.DesiredWorkers);
@@ -274,9 +261,32 @@ public sealed partial class AutoscalerGrain(
         }
     }
 
-    private async Task<ArrivalForecastView> ForecastAsync()
+    /// <summary>
+    /// The observation a decision is made on: queue and workers reconciled from the schedulers, the arrival forecast over
+    /// <paramref name="horizon"/> (none when null; <paramref name="reuse"/> instead of asking again when given), and
+    /// <paramref name="durations"/> as the completed run times. The schedulers and the forecast are asked in parallel.
+    /// </summary>
+    private async Task<(AutoscalerObservation Observation, ArrivalForecastView? Answer)> ObserveAsync(
+        DateTimeOffset now, TimeSpan? horizon, IReadOnlyList<TimeSpan> durations, ArrivalForecastView? reuse = null)
     {
-        var horizon = _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+        var reconciling = ReconcileAsync(now);
+        var forecasting = horizon is not { } h ? Task.FromResult<ArrivalForecastView?>(null)
+            : reuse is not null ? Task.FromResult<ArrivalForecastView?>(reuse)
+            : ForecastOrNullAsync(h);
+        var (queue, workers) = await reconciling;
+        var answer = await forecasting;
+        var observation = new AutoscalerObservation(
+            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
+            now - _lastDecision, answer is null ? null : ToLoadForecast(answer), durations);
+        return (observation, answer);
+    }
+
+    private TimeSpan PolicyHorizon() => _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+
+    private async Task<ArrivalForecastView?> ForecastOrNullAsync(TimeSpan horizon) => await ForecastAsync(horizon);
+
+    private async Task<ArrivalForecastView> ForecastAsync(TimeSpan horizon)
+    {
         try
         {
             return await GrainFactory.GetGrain<IPredictionGrain>(0).Forecast(_pool, horizon);

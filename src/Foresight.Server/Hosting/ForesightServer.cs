@@ -3,6 +3,7 @@ using Foresight.Grains.Hosting;
 using Foresight.Server.Autoscaling;
 using Foresight.Server.Api;
 using Foresight.Server.Gateway;
+using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Security;
 using Foresight.Server.Webhooks;
@@ -38,6 +39,7 @@ public static class ForesightServer
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
         builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
+        builder.Configuration.AddCommandLine(args, GrpcHosting.Switches);
         return builder;
     }
 
@@ -65,6 +67,7 @@ public static class ForesightServer
         builder.Services.AddSingleton<RepositoryWorkflows>();
         builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddSingleton<DeclaredPools>();
+        builder.AddForesightGrpc();
 
         builder.UseOrleans(silo =>
         {
@@ -104,6 +107,8 @@ public static class ForesightServer
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
+        app.MapForesightGrpc();
+        app.MapArrivalEndpoints();
         return app;
     }
 

@@ -41,14 +41,26 @@ internal static class EvaluateM4Command
         command.Options.Add(limit);
         command.Options.Add(parallel);
         command.Options.Add(output);
-        command.SetAction(parse => Run(
-            parse.GetValue(data)!,
-            parse.GetValue(models)!,
-            parse.GetValue(peer),
-            parse.GetValue(limit),
-            Math.Max(1, parse.GetValue(parallel)),
-            parse.GetValue(output),
-            "foresight " + string.Join(' ', parse.Tokens.Select(t => t.Value))));
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(
+                    parse.GetValue(data)!,
+                    parse.GetValue(models)!,
+                    parse.GetValue(peer),
+                    parse.GetValue(limit),
+                    Math.Max(1, parse.GetValue(parallel)),
+                    parse.GetValue(output),
+                    "foresight " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            }
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                // A missing data file or an unknown model: one line, no stack.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        });
         return command;
     }
 

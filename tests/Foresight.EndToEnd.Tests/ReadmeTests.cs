@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Foresight.EndToEnd.Tests.Support;
 using Foresight.Testing;
+using Xunit.Abstractions;
 
 namespace Foresight.EndToEnd.Tests;
 
@@ -23,7 +24,7 @@ namespace Foresight.EndToEnd.Tests;
 /// every package again.</item>
 /// </list>
 /// </summary>
-public sealed partial class ReadmeTests : IAsyncDisposable
+public sealed partial class ReadmeTests(ITestOutputHelper log) : IAsyncLifetime
 {
     private static readonly TimeSpan BlockDeadline = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan ReadyDeadline = TimeSpan.FromMinutes(3);
@@ -91,7 +92,7 @@ public sealed partial class ReadmeTests : IAsyncDisposable
         }
 
         _background.Clear();
-        Console.WriteLine(string.Join('\n', ran));
+        log.WriteLine(string.Join('\n', ran));
     }
 
     [Fact]
@@ -128,7 +129,10 @@ public sealed partial class ReadmeTests : IAsyncDisposable
             Rewrite("dotnet run -c Release --project src/Foresight.Cli -- logs x --server http://127.0.0.1:5080", 1234));
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>Stops what still runs (after a failure) and removes the temporary HOME and scripts.</summary>
+    public async Task DisposeAsync()
     {
         foreach (var (_, process, _) in _background)
         {

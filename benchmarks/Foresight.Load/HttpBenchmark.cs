@@ -33,20 +33,7 @@ internal static class HttpBenchmark
     public static async Task<(double PerSecond, double P50Ms, double P99Ms, int Failed, double GrainPerSecond)> RunAsync(int requests, int concurrency, int warmup, int workers)
     {
         var token = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var dataDirectory = Path.Combine(Path.GetTempPath(), $"foresight-http-bench-{Guid.NewGuid():n}");
-        var builder = ForesightServer.CreateBuilder(["--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--local-workers", "0"]);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Server:DataDirectory"] = dataDirectory,
-            ["Foresight:Logs:Directory"] = Path.Combine(dataDirectory, "logs"),
-            ["Foresight:Gateway:Tokens:bench:Sha256"] = TokenRegistry.HashHex(token),
-            ["Foresight:Gateway:Tokens:bench:Scopes"] = "submit",
-            // One token drives all the load: its bucket must not be what is measured.
-            ["Foresight:Gateway:RateLimit:Burst"] = "100000000",
-            ["Foresight:Gateway:RateLimit:PermitsPerPeriod"] = "100000000",
-        });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        await using var app = ForesightServer.Build(builder);
+        await using var app = InProcessServer.Build(token, "submit", out var dataDirectory);
         await app.StartAsync();
         var grains = app.Services.GetRequiredService<IGrainFactory>();
         var agents = new List<AgentRuntime>();
@@ -185,10 +172,5 @@ internal static class HttpBenchmark
         {
             // finished
         }
-    }
-
-    private static string FreePort()
-    {
-        return Foresight.Testing.FreePorts.Next().ToString(CultureInfo.InvariantCulture);
     }
 }

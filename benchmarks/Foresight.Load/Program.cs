@@ -60,7 +60,25 @@ httpCommand.SetAction(async parse =>
     return failed == 0 ? 0 : 1;
 });
 
+var calls = new Option<int>("--calls") { Description = "GetLoadForecast calls to measure", DefaultValueFactory = _ => 20_000 };
+var inFlight = new Option<int>("--concurrency") { Description = "Calls in flight at once", DefaultValueFactory = _ => 100 };
+var grpcWarmup = new Option<int>("--warmup") { Description = "Calls before measuring", DefaultValueFactory = _ => 2_000 };
+var grpcCommand = new Command("grpc-forecast", "GetLoadForecast through the server's gRPC port (bearer token, trained model), in-process server on loopback.");
+foreach (var option in new Option[] { calls, inFlight, grpcWarmup })
+{
+    grpcCommand.Options.Add(option);
+}
+
+grpcCommand.SetAction(async parse =>
+{
+    var (p50, p95, p99, perSecond, source) = await GrpcForecastBenchmark.RunAsync(parse.GetValue(calls), parse.GetValue(inFlight), parse.GetValue(grpcWarmup));
+    Console.WriteLine($"grpc: answered by {source}");
+    Console.WriteLine($"calls_per_second={Format(perSecond)} p50_ms={Format(p50)} p95_ms={Format(p95)} p99_ms={Format(p99)}");
+    return 0;
+});
+
 root.Subcommands.Add(ThroughputCommand.Create());
+root.Subcommands.Add(grpcCommand);
 root.Subcommands.Add(workersCommand);
 root.Subcommands.Add(agentsCommand);
 root.Subcommands.Add(httpCommand);

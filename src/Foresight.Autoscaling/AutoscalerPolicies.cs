@@ -1,5 +1,6 @@
 using System.Globalization;
 using Foresight.Autoscaling.Cost;
+using Foresight.Autoscaling.External;
 using Foresight.Autoscaling.Fleet;
 using Foresight.Autoscaling.Keda;
 using Foresight.Autoscaling.Kubernetes;
@@ -17,13 +18,14 @@ namespace Foresight.Autoscaling;
 public static class AutoscalerPolicies
 {
     /// <summary>Names of our forecast-driven policies.</summary>
-    public static IReadOnlyList<string> Forecasting { get; } = ["predictive", "hybrid", "cost", "qlearning"];
+    public static IReadOnlyList<string> Forecasting { get; } = ["predictive", "hybrid", "cost", "qlearning", "keda-foresight"];
 
     /// <summary>Every accepted spelling.</summary>
     public static IReadOnlyList<string> Names { get; } =
     [
         "hpa", "hpa:<target %>", "keda-scaledobject", "keda-scaledjob", "keda-scaledjob:accurate", "keda-scaledjob:eager",
         "arc", "arc-legacy", "static:<n>", "static:auto", "oracle", "predictive", "hybrid", "cost", "cost:<price of a waiting minute>", "qlearning",
+        "keda-foresight", "keda-foresight:<quantile>", "keda-foresight:keda-defaults",
     ];
 
     /// <summary>Creates a fresh policy for <paramref name="spec"/> (not <c>static:auto</c>, which is a search).</summary>
@@ -63,6 +65,10 @@ public static class AutoscalerPolicies
                 return new CostPolicy(predictive, settings.Prices);
             case "qlearning":
                 return CreateQLearning(settings, predictive);
+            case "keda-foresight":
+                return KedaForesight(s, predictive, ForecastQuantile.Default, KedaForesightScaleDown);
+            case "keda-foresight:keda-defaults":
+                return KedaForesight(s, predictive, ForecastQuantile.Default, HpaScalingRules.DefaultScaleDown);
         }
 
         if (TryStaticSize(s, out var n))
@@ -75,6 +81,16 @@ public static class AutoscalerPolicies
             return new HpaPolicy((settings.Hpa ?? new HpaOptions()) with { TargetUtilizationPercent = (int)target });
         }
 
+        if (TryParameter(s, "keda-foresight:", out var quantile))
+        {
+            if (ForecastQuantile.Check(quantile) is { } problem)
+            {
+                throw new ArgumentOutOfRangeException(nameof(spec), quantile, $"'{spec}': {problem}.");
+            }
+
+            return KedaForesight(s, predictive, quantile, KedaForesightScaleDown);
+        }
+
         if (TryParameter(s, "cost:", out var waitPrice))
         {
             return new CostPolicy(predictive, settings.Prices with { PriceWaitMinute = waitPrice });
@@ -82,6 +98,21 @@ public static class AutoscalerPolicies
 
         throw new ArgumentException($"Unknown autoscaler '{spec}'. Valid: {string.Join(", ", Names)}.", nameof(spec));
     }
+
+    /// <summary>
+    /// Scale-down of the HPA in the shipped <c>deploy/k8s/keda</c> ScaledObject: no stabilization window (Foresight's
+    /// metric keeps its own scale-in floor from the forecast), at most 100 % per 15 s.
+    /// </summary>
+    public static HpaScalingRules KedaForesightScaleDown { get; } = HpaScalingRules.DefaultScaleDown with { StabilizationWindow = TimeSpan.Zero };
+
+    /// <summary>
+    /// A KEDA ScaledObject whose external trigger is Foresight's scaler (metric desiredWorkers, target 1), its HPA
+    /// scaling down by <paramref name="scaleDown"/>.
+    /// </summary>
+    private static KedaScaledObjectPolicy KedaForesight(string name, PredictiveOptions predictive, double quantile, HpaScalingRules scaleDown) =>
+        new(
+            new KedaScaledObjectOptions { Hpa = new HpaOptions { Behavior = HpaBehavior.Default with { ScaleDown = scaleDown } } },
+            new PredictiveMetricSource(name, predictive, quantile));
 
     /// <summary>The pool minimum each policy has by default (HPA and legacy ARC 1, static N, every other 0).</summary>
     public static int DefaultMinWorkers(string spec)
@@ -101,7 +132,7 @@ public static class AutoscalerPolicies
     {
         ArgumentNullException.ThrowIfNull(spec);
         var s = spec.Trim().ToLowerInvariant();
-        return Forecasting.Contains(s) || s.StartsWith("cost:", StringComparison.Ordinal);
+        return Forecasting.Contains(s) || s.StartsWith("cost:", StringComparison.Ordinal) || s.StartsWith("keda-foresight:", StringComparison.Ordinal);
     }
 
     /// <summary>True for <c>static:N</c> with a non-negative N.</summary>

@@ -84,8 +84,10 @@ public sealed class AutoscalerTests
         Assert.Equal(0, decision.Desired);
     }
 
-    [Fact]
-    public async Task A_model_that_throws_opens_the_breaker_falls_back_and_recovers()
+    [Theory]
+    [InlineData(false, "fallback: model v1 (flaky) failed: InvalidOperationException")]
+    [InlineData(true, "fallback: model v1 (flaky) diverged (non-finite or beyond 10× the largest bucket)")]
+    public async Task A_model_that_throws_or_diverges_opens_the_breaker_falls_back_and_recovers(bool diverges, string failure)
     {
         var clock = new FakeTimeProvider(Day0.AddHours(3));
         var flaky = new FlakyForecaster();
@@ -95,14 +97,17 @@ public sealed class AutoscalerTests
         Assert.Equal("promoted", (await cluster.Client.GetGrain<IModelGrain>(IModelGrain.LoadKey("flaky-pool")).Train("flaky")).Status);
         var autoscaler = cluster.Client.GetGrain<IAutoscalerGrain>("flaky-pool");
 
+        flaky.Diverging = diverges;
         flaky.Failing = true;
-        var sources = new List<string?>();
+        var decisions = new List<AutoscalerDecisionView>();
         for (var i = 0; i < 4; i++)
         {
-            sources.Add((await autoscaler.DecideNow()).ForecastSource);
+            decisions.Add(await autoscaler.DecideNow());
         }
 
-        Assert.All(sources.Take(3), s => Assert.StartsWith("fallback: model v1 (flaky) failed: InvalidOperationException", s, StringComparison.Ordinal));
+        var sources = decisions.Select(d => d.ForecastSource).ToList();
+        Assert.All(sources.Take(3), s => Assert.StartsWith(failure, s, StringComparison.Ordinal));
+        Assert.All(decisions, d => Assert.Contains("[forecast: fallback: ", d.Reason, StringComparison.Ordinal));
         Assert.Equal("fallback: circuit breaker open after model v1 failed", sources[3]);
         var fitsWhileOpen = flaky.Fits;
         Assert.Equal("fallback: circuit breaker open after model v1 failed", (await autoscaler.DecideNow()).ForecastSource);
@@ -217,12 +222,14 @@ public sealed class AutoscalerTests
 
     private static string Flatten(Exception e) => e is AggregateException a ? string.Join(" | ", a.Flatten().InnerExceptions.Select(Flatten)) : e.ToString();
 
-    /// <summary>Naive, except that fitting throws while <see cref="Failing"/> is set.</summary>
+    /// <summary>Naive, except that while <see cref="Failing"/> is set fitting throws, or with <see cref="Diverging"/> the fitted model forecasts NaN and 10⁹.</summary>
     private sealed class FlakyForecaster : IForecaster
     {
         private int _fits;
 
         public volatile bool Failing;
+
+        public volatile bool Diverging;
 
         public int Fits => _fits;
 
@@ -231,7 +238,20 @@ public sealed class AutoscalerTests
         public IFittedForecaster Fit(SeriesHistory history)
         {
             Interlocked.Increment(ref _fits);
-            return Failing ? throw new InvalidOperationException("flaky model failed on purpose") : new NaiveForecaster().Fit(history);
+            return !Failing ? new NaiveForecaster().Fit(history)
+                : Diverging ? new Exploding()
+                : throw new InvalidOperationException("flaky model failed on purpose");
+        }
+
+        private sealed class Exploding : IFittedForecaster
+        {
+            public string Name => "flaky";
+
+            public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
+            {
+                var mean = Enumerable.Range(0, horizon).Select(i => i % 2 == 0 ? double.NaN : 1e9).ToArray();
+                return new ForecastResult(mean, [.. levels.Select(l => new PredictionInterval(l, mean, mean))]);
+            }
         }
     }
 }

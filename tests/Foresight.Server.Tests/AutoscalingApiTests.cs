@@ -57,10 +57,15 @@ public sealed class AutoscalingApiTests(GatewayFixture fixture)
     [InlineData("Foresight:Autoscaling:Pools:gpu:Policy", "nope", "Foresight:Autoscaling:Pools:gpu:Policy 'nope' is not usable: Unknown autoscaler 'nope'")]
     [InlineData("Foresight:Autoscaling:Pools:gpu:PriceWaitMinute", "-1", "Foresight:Autoscaling:Pools:gpu:PriceWaitMinute must be a finite number ≥ 0")]
     [InlineData("Foresight:Autoscaling:Max", "-3", "Foresight:Autoscaling:Max must be a finite number ≥ 0")]
-    [InlineData("Foresight:Autoscaling:Provisioner", "local", "Foresight:Autoscaling:Provisioner must be one of shadow, kubernetes (was 'local')")]
+    [InlineData("Foresight:Autoscaling:Provisioner", "nope", "Foresight:Autoscaling:Provisioner must be one of shadow, kubernetes, local (was 'nope')")]
+    [InlineData("Foresight:Autoscaling:Forecaster", "nope", "Foresight:Autoscaling:Forecaster: Unknown forecaster 'nope'")]
+    [InlineData("Foresight:Autoscaling:Pools:gpu:Min", "5", "Foresight:Autoscaling:Pools:gpu:Min (5) is larger than Foresight:Autoscaling:Pools:gpu:Max (")]
+    [InlineData("Foresight:Autoscaling:Local:AgentPath", "/nonexistent/Foresight.Agent.dll", "Foresight:Autoscaling:Local:AgentPath '/nonexistent/Foresight.Agent.dll' does not exist")]
     public async Task A_bad_autoscaler_setting_stops_the_server_naming_the_key(string key, string value, string message)
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayApp.StartAsync(new Dictionary<string, string?> { [key] = value }));
+        // Pool gpu is listed, so the embedded server's provisioner is local (whose agent must exist).
+        var settings = new Dictionary<string, string?> { ["Foresight:Autoscaling:Pools:gpu:Max"] = "2", [key] = value };
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => GatewayApp.StartAsync(settings));
         Assert.Contains(message, error.ToString(), StringComparison.Ordinal);
     }
 }

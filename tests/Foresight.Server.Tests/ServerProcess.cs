@@ -150,17 +150,9 @@ public sealed class ServerProcess : IAsyncDisposable
                 Assert.Fail($"server exited with {_process.ExitCode}:\n{Log}");
             }
 
-            try
+            if (await Foresight.Testing.HealthProbe.StatusAsync(Http) == HttpStatusCode.OK)
             {
-                using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
+                return;
             }
 
             await Task.Delay(100);

@@ -6,18 +6,11 @@ internal static class SharedData
     /// <summary>The folder, or null when it is missing outside CI; with CI=true a missing folder fails the test.</summary>
     public static string? Folder(string relative)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var root = new DirectoryInfo(Foresight.Testing.RepositoryRoot.Path);
+        var folder = Path.Combine(root.Parent?.FullName ?? root.FullName, "shared", relative);
+        if (Directory.Exists(folder))
         {
-            if (File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-            {
-                var folder = Path.Combine(dir.Parent?.FullName ?? dir.FullName, "shared", relative);
-                if (Directory.Exists(folder))
-                {
-                    return folder;
-                }
-
-                break;
-            }
+            return folder;
         }
 
         if (string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase))

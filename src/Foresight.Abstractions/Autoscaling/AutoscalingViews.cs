@@ -34,7 +34,11 @@ public sealed record ArrivalHistoryView(
     [property: Id(1)] TimeSpan Bucket,
     [property: Id(2)] double[] Counts);
 
-/// <summary>One recorded decision of an autoscaler.</summary>
+/// <summary>
+/// One recorded decision of an autoscaler. <see cref="Trigger"/> is what started it (<c>timer</c>, <c>load</c>: a
+/// load batch that raised the queue depth the stream shows, <c>api</c>); <see cref="LatencyMs"/> is, for a
+/// <c>load</c> decision that called the provisioner, the time from that batch reaching the grain to the call.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record AutoscalerDecisionView(
     [property: Id(0)] DateTimeOffset At,
@@ -47,7 +51,9 @@ public sealed record AutoscalerDecisionView(
     [property: Id(7)] string? ForecastSource,
     [property: Id(8)] IReadOnlyList<ForecastPointView> Forecast,
     [property: Id(9)] string Provisioner,
-    [property: Id(10)] string? Actuation);
+    [property: Id(10)] string? Actuation,
+    [property: Id(11)] string? Trigger = null,
+    [property: Id(12)] double? LatencyMs = null);
 
 /// <summary>The settings an autoscaler runs with.</summary>
 [GenerateSerializer, Immutable]

@@ -23,6 +23,16 @@ public interface IAutoscalerGrain : IGrainWithStringKey
     /// </summary>
     [AlwaysInterleave]
     Task<ArrivalHistoryView> GetHistory();
+
+    /// <summary>What a policy wants now, from the same observation a decision builds; records and actuates nothing.</summary>
+    Task<AutoscalerPreview> Preview(AutoscalerPreviewRequest request);
+
+    /// <summary>Adds arrivals counted outside Foresight (the ingestion API, GitHub <c>workflow_job</c> events) to the history.</summary>
+    Task<ArrivalsRecorded> RecordArrivals(IReadOnlyList<ArrivalCount> arrivals);
+
+    /// <summary>Learned mean run time, the pool's maximum and its default look-ahead (interleaves: cheap and read-only).</summary>
+    [AlwaysInterleave]
+    Task<PoolLoadFacts> GetLoadFacts();
 }
 
 /// <summary>Predicts a pool's arrivals (stateless worker; caches fitted models per pool in each silo).</summary>

@@ -6,9 +6,10 @@ namespace Foresight.Autoscaling.Keda;
 
 /// <summary>
 /// KEDA ScaledObject: KEDA activates 0→1 and deactivates to 0 after the cooldown; between 1 and N the HPA it creates
-/// scales on the External AverageValue metric (queue length per replica) with HPA tolerance and behavior.
+/// scales on the External AverageValue metric (queue length per replica) with HPA tolerance and behavior. With a
+/// <see cref="IKedaMetricSource"/> the trigger's metric comes from it instead of the queue (an external scaler).
 /// </summary>
-public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = null) : IAutoscalerPolicy
+public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = null, IKedaMetricSource? metricSource = null) : IAutoscalerPolicy
 {
     private readonly KedaScaledObjectOptions _options = options ?? new KedaScaledObjectOptions();
     private HpaBehaviorController? _behavior;
@@ -16,7 +17,7 @@ public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = nu
     private DateTimeOffset? _lastActive;
 
     /// <inheritdoc />
-    public string Name => "keda-scaledobject";
+    public string Name => metricSource?.Name ?? "keda-scaledobject";
 
     /// <inheritdoc />
     public TimeSpan Interval => _options.Hpa.SyncPeriod;
@@ -25,7 +26,7 @@ public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = nu
     public WorkerLifecycle Lifecycle => WorkerLifecycle.Persistent;
 
     /// <inheritdoc />
-    public TimeSpan ForecastHorizon => TimeSpan.Zero;
+    public TimeSpan ForecastHorizon => metricSource?.ForecastHorizon ?? TimeSpan.Zero;
 
     /// <inheritdoc />
     public AutoscalerDecision Decide(AutoscalerObservation observation)
@@ -35,7 +36,9 @@ public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = nu
         var current = observation.CurrentWorkers;
         var min = observation.Pool.MinWorkers;
         var max = observation.Pool.MaxWorkers;
-        double metric = observation.QueueDepth + (_options.QueueLengthIncludesRunning ? observation.RunningJobs : 0);
+        var (metric, source) = metricSource is null
+            ? ((double)(observation.QueueDepth + (_options.QueueLengthIncludesRunning ? observation.RunningJobs : 0)), "queue")
+            : metricSource.Metric(observation);
 
         if (_lastPoll is null || now - _lastPoll.Value >= _options.PollingInterval)
         {
@@ -77,7 +80,7 @@ public sealed class KedaScaledObjectPolicy(KedaScaledObjectOptions? options = nu
         {
             var raw = HpaReplicaCalculator.ExternalAverageValue(metric, _options.TargetPerReplica, current, _options.Hpa.Tolerance);
             desired = _behavior.Normalize(now, current, raw, hpaMin, max);
-            reason = $"queue metric {metric}: recommendation {raw}, normalized {desired}";
+            reason = $"{source} metric {metric}: recommendation {raw}, normalized {desired}";
         }
 
         if (desired != current)

@@ -15,6 +15,12 @@ namespace Foresight.Cli.Commands;
 /// </summary>
 internal static class EvaluateM4Command
 {
+    /// <summary>The name of the new folder the report goes to when <c>--output</c> is not given (see <see cref="ReportOutput"/>).</summary>
+    public const string DefaultOutput = "m4-report";
+
+    /// <summary>The report page's file name inside the output folder.</summary>
+    public const string ReportFile = "m4-hourly.md";
+
     private const int Horizon = 48;
     private const int Period = 24;
     private static readonly int[] Periods = [24, 168];
@@ -27,7 +33,7 @@ internal static class EvaluateM4Command
         var peer = new Option<string?>("--peer") { Description = "Comma list of statsmodels peer CSVs (benchmarks/peers/statsmodels_m4.py)" };
         var limit = new Option<int>("--limit") { Description = "Only the first N series (0 = all 414)", DefaultValueFactory = _ => 0 };
         var parallel = new Option<int>("--parallel") { Description = "Series fitted in parallel", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var output = new Option<string?>("--out") { Description = "Markdown report path (default docs/evaluation/m4-hourly.md when all series run)" };
+        var output = new Option<string?>("--output") { Description = $"Folder the report ({ReportFile} and its OWA plot) goes to, replacing files of the same names; without it a run of all series writes to a new folder ./{DefaultOutput} (or ./{DefaultOutput}-2, … when that exists)" };
         var command = new Command("m4", "M4 Hourly: h=48, m=24, sMAPE/MASE/OWA vs Naive2, every model, with the official self-check.");
         command.Options.Add(data);
         command.Options.Add(models);
@@ -35,14 +41,26 @@ internal static class EvaluateM4Command
         command.Options.Add(limit);
         command.Options.Add(parallel);
         command.Options.Add(output);
-        command.SetAction(parse => Run(
-            parse.GetValue(data)!,
-            parse.GetValue(models)!,
-            parse.GetValue(peer),
-            parse.GetValue(limit),
-            Math.Max(1, parse.GetValue(parallel)),
-            parse.GetValue(output),
-            "foresight " + string.Join(' ', parse.Tokens.Select(t => t.Value))));
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(
+                    parse.GetValue(data)!,
+                    parse.GetValue(models)!,
+                    parse.GetValue(peer),
+                    parse.GetValue(limit),
+                    Math.Max(1, parse.GetValue(parallel)),
+                    parse.GetValue(output),
+                    "foresight " + string.Join(' ', parse.Tokens.Select(t => t.Value)));
+            }
+            catch (Exception e) when (e is ArgumentException or IOException)
+            {
+                // A missing data file or an unknown model: one line, no stack.
+                Console.Error.WriteLine($"error: {e.Message}");
+                return 2;
+            }
+        });
         return command;
     }
 
@@ -59,7 +77,10 @@ internal static class EvaluateM4Command
         var wanted = modelList.Equals("all", StringComparison.OrdinalIgnoreCase)
             ? all
             : modelList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-                .Select(n => all.FirstOrDefault(m => m.Name.Equals(n, StringComparison.OrdinalIgnoreCase)) ?? throw new ArgumentException($"Unknown model '{n}'. Known: {string.Join(", ", all.Select(m => m.Name))}"))
+                .Select(n => all.FirstOrDefault(m => m.Name.Equals(n, StringComparison.OrdinalIgnoreCase))
+                    ?? throw new ArgumentException(n.Equals("lstm", StringComparison.OrdinalIgnoreCase) && !ForecasterRegistry.LibTorchInstalled
+                        ? $"Model 'lstm' is not available here: {ForecasterRegistry.NoLibTorch}"
+                        : $"Unknown model '{n}'. Known: {string.Join(", ", all.Select(m => m.Name))}"))
                 .ToList();
         var references = new[] { "Naive2", "Naive", "SeasonalNaive" }.Select(n => all.First(m => m.Name == n)).ToList();
         var toRun = references.Concat(wanted.Where(w => !references.Contains(w))).ToList();
@@ -124,7 +145,7 @@ internal static class EvaluateM4Command
 
         if (fullRun || output is not null)
         {
-            var path = output ?? Path.Combine("docs", "evaluation", "m4-hourly.md");
+            var path = Path.Combine(ReportOutput.Folder(output, DefaultOutput), ReportFile);
             EvaluateM4Report.Write(path, commandLine, scores, selfCheck, best, totalWatch.Elapsed, train, test, perSeries);
             AnsiConsole.MarkupLine($"wrote {Markup.Escape(path)}");
         }

@@ -3,7 +3,7 @@ using System.Text;
 
 namespace Foresight.Cli.Commands;
 
-/// <summary>Writes docs/evaluation/m4-hourly.md (command, table, self-check) and an OWA bar chart next to it (ScottPlot).</summary>
+/// <summary>Writes the M4 report page (command, table, self-check) and an OWA bar chart next to it (ScottPlot).</summary>
 internal static class EvaluateM4Report
 {
     public static void Write(

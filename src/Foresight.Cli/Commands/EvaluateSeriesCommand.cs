@@ -10,25 +10,33 @@ using Spectre.Console;
 namespace Foresight.Cli.Commands;
 
 /// <summary>
-/// <c>foresight evaluate series</c>: rolling-origin accuracy on one timestamp,value file. The first
-/// <c>--train</c> share (default 70 %) chooses the model (backtest selection, MASE); the rest is walked forward in
-/// origins every <c>--step</c> steps, refitting the chosen model each time, with split-conformal intervals from the
-/// selection backtest. MASE per horizon uses the in-sample seasonal-naive (daily) scale, next to seasonal naive's own.
-/// Targets inside labelled anomaly windows or long gaps are not scored.
+/// <c>foresight evaluate series</c>: rolling-origin accuracy on one timestamp,value file (or on the job arrivals of a
+/// trace, <c>--from-trace alibaba2017</c>, counted per <c>--freq</c> bucket). The first <c>--train</c> share (default
+/// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE);
+/// the rest is walked forward in origins every <c>--step</c> steps. Every fit sees only the last <c>--window</c>
+/// weeks before its origin (default 12). The chosen model is refitted at each origin, except a model whose fit can be
+/// refreshed (<see cref="IRefreshableFitted"/>, the GBM): it is refitted every <c>--refit</c> steps (default one day)
+/// and conditioned on the newest data at every origin. Intervals are the model's own when it calibrates them on
+/// held-out origins (the GBM), otherwise split-conformal from the selection backtest. MASE per horizon uses the
+/// in-sample seasonal-naive (daily) scale; the daily and weekly seasonal naive are forecast from the same origins and
+/// scored on the same points. Targets inside labelled anomaly windows or long gaps are not scored.
 /// </summary>
 internal static class EvaluateSeriesCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data") { Description = "timestamp,value CSV", Required = true };
-        var freq = new Option<string>("--freq") { Description = "Sampling frequency, e.g. 5min, 1h", DefaultValueFactory = _ => "5min" };
+        var data = new Option<string>("--data") { Description = "timestamp,value CSV (or the trace file with --from-trace)", Required = true };
+        var freq = new Option<string>("--freq") { Description = "Sampling frequency (bucket width with --from-trace), e.g. 5min, 1h", DefaultValueFactory = _ => "5min" };
         var horizons = new Option<string>("--horizons") { Description = "Comma list of horizons (steps) to report", DefaultValueFactory = _ => "1,3,12,48" };
         var windows = new Option<string?>("--windows") { Description = "NAB combined_windows.json: anomaly windows are masked when scoring" };
         var step = new Option<int>("--step") { Description = "Steps between evaluation origins", DefaultValueFactory = _ => 12 };
         var train = new Option<double>("--train") { Description = "Share of the series used for model selection", DefaultValueFactory = _ => 0.7 };
         var clip = new Option<bool>("--clip") { Description = "Clip Hampel outliers in the training data" };
-        var command = new Command("series", "Rolling-origin MASE per horizon, interval coverage and the chosen model for one timestamp,value series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip })
+        var trace = new Option<string?>("--from-trace") { Description = "Build the arrivals count series from a trace: alibaba2017 (batch_task CSV)" };
+        var window = new Option<int>("--window") { Description = "Weeks of history each fit sees (0: all)", DefaultValueFactory = _ => 12 };
+        var refit = new Option<int>("--refit") { Description = "Steps between full refits of a refreshable model (0: one day)", DefaultValueFactory = _ => 0 };
+        var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit })
         {
             command.Options.Add(o);
         }
@@ -40,14 +48,23 @@ internal static class EvaluateSeriesCommand
             parse.GetValue(windows),
             Math.Max(1, parse.GetValue(step)),
             Math.Clamp(parse.GetValue(train), 0.2, 0.9),
-            parse.GetValue(clip)));
+            parse.GetValue(clip),
+            parse.GetValue(trace),
+            Math.Max(0, parse.GetValue(window)),
+            Math.Max(0, parse.GetValue(refit))));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps)
     {
         var watch = Stopwatch.StartNew();
-        var (ts, vs) = EvaluateSeriesData.ReadCsv(path);
+        var (ts, vs) = trace switch
+        {
+            null => EvaluateSeriesData.ReadCsv(path),
+            "alibaba2017" => EvaluateSeriesData.ReadAlibabaArrivals(path, frequency),
+            _ => throw new ArgumentException($"Unknown trace '{trace}'; supported: alibaba2017."),
+        };
+        var seriesName = trace is null ? Path.GetFileName(path) : $"{trace}-arrivals-{FormatFrequency(frequency)}";
         int daily = Math.Max(1, (int)(TimeSpan.FromDays(1) / frequency));
         int weekly = Math.Max(1, (int)(TimeSpan.FromDays(7) / frequency));
         int[] periods = daily > 1 ? [daily, weekly] : [];
@@ -64,22 +81,45 @@ internal static class EvaluateSeriesCommand
         int hMax = horizons[^1];
         int n = y.Length;
         int trainEnd = (int)(n * trainShare);
-        var history = new SeriesHistory(y[..trainEnd], periods, prepared.History.Start, frequency);
-        var auto = new AutoSelectForecaster(StatisticalForecasters.SelectionCandidates(), null);
-        var selection = auto.Select(history, new BacktestOptions(hMax, hMax, 3));
+        int window = windowWeeks == 0 ? int.MaxValue : windowWeeks * weekly;
+        int refitEvery = refitSteps == 0 ? daily : refitSteps;
+        SeriesHistory Recent(int origin)
+        {
+            int from = Math.Max(0, origin - window);
+            return new SeriesHistory(y[from..origin], periods, prepared.History.Start + (frequency * from), frequency);
+        }
+
+        var auto = new AutoSelectForecaster(StatisticalForecasters.SingleSeriesCandidates(), null);
+        // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
+        int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
+        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, 3));
         double scale = Foresight.Forecasting.Metrics.ForecastMetrics.MaseScale(y[..trainEnd], Math.Min(daily, trainEnd - 1));
-        var snaive = new Foresight.Forecasting.Models.SeasonalNaiveForecaster();
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
-        var errNaive = horizons.ToDictionary(h => h, _ => new List<double>());
-        int inside = 0, scored = 0, fellBack = 0;
+        var errDay = horizons.ToDictionary(h => h, _ => new List<double>());
+        var errWeek = horizons.ToDictionary(h => h, _ => new List<double>());
+        int inside = 0, scored = 0, fellBack = 0, fits = 0;
+        IFittedForecaster? fitted = null;
+        int fittedAt = int.MinValue;
         for (int origin = trainEnd; origin + 1 <= n - 1; origin += step)
         {
-            var hist = new SeriesHistory(y[..origin], periods, prepared.History.Start, frequency);
+            var hist = Recent(origin);
+            if (fitted is IRefreshableFitted refreshable && origin - fittedAt < refitEvery)
+            {
+                fitted = refreshable.Refresh(hist);
+            }
+            else
+            {
+                fitted = selection.Forecaster.Fit(hist);
+                fittedAt = origin;
+                fits++;
+            }
+
             int h = Math.Min(hMax, n - origin);
-            var point = selection.Forecaster.Fit(hist).Predict(h, []);
+            var point = fitted.Predict(h, [95.0]);
             fellBack += point.FellBack ? 1 : 0;
-            var band = selection.Calibration.Intervals(point.Mean, [95.0])[0];
-            var naive = snaive.Fit(hist).Predict(h, []);
+            var band = fitted is IRefreshableFitted && point.Intervals.Count > 0
+                ? point.Intervals[0]
+                : selection.Calibration.Intervals(point.Mean, [95.0])[0];
             for (int k = 0; k < h; k++)
             {
                 int target = origin + k;
@@ -94,26 +134,40 @@ internal static class EvaluateSeriesCommand
                 if (errModel.TryGetValue(k + 1, out var list))
                 {
                     list.Add(Math.Abs(y[target] - point.Mean[k]) / scale);
-                    errNaive[k + 1].Add(Math.Abs(y[target] - naive.Mean[k]) / scale);
+                    Add(errDay[k + 1], y, origin, k + 1, daily, scale);
+                    Add(errWeek[k + 1], y, origin, k + 1, weekly, scale);
                 }
             }
         }
 
         var inv = CultureInfo.InvariantCulture;
-        var table = new Table().AddColumns("horizon", "MASE model", "MASE seasonal naive", "origins scored");
+        var table = new Table().AddColumns("horizon", "MASE model", "MASE seasonal naive (day)", "MASE seasonal naive (week)", "points scored");
         foreach (var h in horizons)
         {
-            table.AddRow(h.ToString(inv), Avg(errModel[h]).ToString("F3", inv), Avg(errNaive[h]).ToString("F3", inv), errModel[h].Count.ToString(inv));
+            table.AddRow(h.ToString(inv), Avg(errModel[h]).ToString("F3", inv), Avg(errDay[h]).ToString("F3", inv), Avg(errWeek[h]).ToString("F3", inv), errModel[h].Count.ToString(inv));
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape($"{Path.GetFileName(path)}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked)"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {fits} fits"));
         AnsiConsole.MarkupLine(Markup.Escape("selection scores (backtest MASE on the training part): " + string.Join(", ", selection.Scores.OrderBy(k => k.Value).Select(k => $"{k.Key} {k.Value:F3}"))));
         AnsiConsole.Write(table);
         double coverage = scored == 0 ? double.NaN : (double)inside / scored;
         Console.WriteLine(string.Create(inv, $"coverage95={coverage:F3} over {scored} scored points (nominal 0.95); guard fallbacks {fellBack}; {watch.Elapsed.TotalSeconds:F1} s"));
-        Console.WriteLine(string.Create(inv, $"series={Path.GetFileName(path)} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} coverage95={coverage:F3} model={selection.Winner}"));
+        Console.WriteLine(string.Create(inv, $"series={seriesName} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} snaive_day_hmax={Avg(errDay[hMax]):F3} snaive_week_hmax={Avg(errWeek[hMax]):F3} coverage95={coverage:F3} model={selection.Winner} seconds={watch.Elapsed.TotalSeconds:F1} cpu_seconds={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));
         return 0;
     }
+
+    /// <summary>Adds the scaled error of seasonal naive at period <paramref name="m"/> (forecast from <paramref name="origin"/>, step k); nothing when the season is not yet observed.</summary>
+    private static void Add(List<double> into, double[] y, int origin, int k, int m, double scale)
+    {
+        double forecast = SeasonalNaiveBaseline.Forecast(y, origin, k, m);
+        if (double.IsFinite(forecast))
+        {
+            into.Add(Math.Abs(y[origin + k - 1] - forecast) / scale);
+        }
+    }
+
+    private static string FormatFrequency(TimeSpan f) =>
+        f.TotalHours >= 1 && f.TotalHours % 1 == 0 ? $"{f.TotalHours:0}h" : f.TotalMinutes >= 1 ? $"{f.TotalMinutes:0}min" : $"{f.TotalSeconds:0}s";
 
     private static double Avg(List<double> v) => v.Count == 0 ? double.NaN : v.Average();
 }

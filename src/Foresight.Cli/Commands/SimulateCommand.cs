@@ -13,7 +13,7 @@ namespace Foresight.Cli.Commands;
 /// <summary><c>foresight simulate</c>: replays a job trace through one or several autoscalers (baselines and ours).</summary>
 internal static class SimulateCommand
 {
-    /// <summary>Where reports go when <c>--output</c> is not given: a folder of their own, never the committed docs.</summary>
+    /// <summary>The name of the new folder reports go to when <c>--output</c> is not given (see <see cref="ReportOutput"/>).</summary>
     public const string DefaultOutput = "simulate-report";
 
     public static Command Create()
@@ -36,7 +36,7 @@ internal static class SimulateCommand
         var jobsPerUnit = new Option<double>("--jobs-per-unit") { Description = "NAB traces: jobs per unit of value per interval", DefaultValueFactory = _ => 10 };
         var jobSeconds = new Option<double>("--job-seconds") { Description = "NAB traces: duration of each job", DefaultValueFactory = _ => 300 };
         var machineMemory = new Option<long>("--machine-memory-mb") { Description = "Alibaba: machine memory the normalized request refers to", DefaultValueFactory = _ => 65536 };
-        var output = new Option<string?>("--output") { Description = $"Folder --compare writes the report page and PNGs to (default: ./{DefaultOutput})" };
+        var output = new Option<string?>("--output") { Description = $"Folder --compare writes the report page and PNGs to, replacing files of the same names (default: a new folder ./{DefaultOutput}, or ./{DefaultOutput}-2, … when that exists)" };
         var forecaster = new Option<string>("--forecaster") { Description = "Arrival forecaster of predictive/hybrid/cost/qlearning: " + string.Join(", ", SimulationForecasters.Names), DefaultValueFactory = _ => "auto" };
         var bucket = new Option<double>("--bucket-minutes") { Description = "Arrivals are forecast per bucket of this many minutes", DefaultValueFactory = _ => new ArrivalForecastOptions().Bucket.TotalMinutes };
         var refit = new Option<double>("--refit-minutes") { Description = "The forecaster is refitted on this schedule, on arrivals before the refit time only", DefaultValueFactory = _ => new ArrivalForecastOptions().RefitEvery.TotalMinutes };
@@ -89,7 +89,7 @@ internal static class SimulateCommand
                     specs,
                     parse.GetValue(minWorkers),
                     parse.GetValue(compare) is not null,
-                    parse.GetValue(output) ?? DefaultOutput,
+                    ReportOutput.Folder(parse.GetValue(output), DefaultOutput),
                     parse.GetValue(forecaster)!,
                     new ArrivalForecastOptions
                     {

@@ -26,7 +26,13 @@ internal static class SubmitCommand
             }
 
             var options = new WorkflowRunOptions(parse.GetValue(gitRef), parse.GetValue(sha), parse.GetValue(eventName));
-            var run = await client.SubmitWorkflowFileAsync(path.FullName, options, ct);
+            var (yaml, errors) = WorkflowFile.Read(path.FullName);
+            if (errors.Count > 0)
+            {
+                return ClientCommands.Fail(string.Join(Environment.NewLine + "error: ", errors));
+            }
+
+            var run = await client.SubmitWorkflowAsync(yaml, options, ct);
             if (parse.GetValue(noWatch))
             {
                 Console.Out.WriteLine(run.RunId);

@@ -45,6 +45,8 @@ internal static class WorkflowsCommand
             root = path;
             files = [.. Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
                 .Where(f => f.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || f.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+                // A local action's action.yml is not a workflow: the workflows that use it read it.
+                .Where(f => Path.GetFileNameWithoutExtension(f) is not ("action" or "Action"))
                 .Order(StringComparer.Ordinal)];
         }
         else
@@ -59,7 +61,13 @@ internal static class WorkflowsCommand
             var name = Path.GetRelativePath(root, file);
             try
             {
-                var result = WorkflowParser.Parse(File.ReadAllText(file), name);
+                var (yaml, expansionErrors) = WorkflowFile.Read(file);
+                foreach (var expansionError in expansionErrors)
+                {
+                    output.WriteLine($"{name}: error: {expansionError}");
+                }
+
+                var result = WorkflowParser.Parse(yaml, name);
                 if (result.Definition is { } definition)
                 {
                     // Expanding is what a run does next: it must not crash either.

@@ -2,8 +2,8 @@ namespace Foresight.Forecasting.Models;
 
 /// <summary>
 /// Seasonal naive: the value one season earlier. Uses the primary seasonal period unless a period is given
-/// (e.g. 168 for a weekly profile on hourly data) or <paramref name="longest"/> asks for the longest period the
-/// history holds more than once (the weekly cycle when periods are [daily, weekly]). Intervals σ_m·√(k+1),
+/// (e.g. 168 for a weekly profile on hourly data) or <paramref name="longest"/> asks for the longest period of which
+/// the history holds at least one full cycle and one more point (the weekly cycle when periods are [daily, weekly]). Intervals σ_m·√(k+1),
 /// k = whole seasons ahead.
 /// </summary>
 public sealed class SeasonalNaiveForecaster(int? period = null, bool longest = false) : Forecaster
@@ -50,7 +50,8 @@ public sealed class SeasonalNaiveForecaster(int? period = null, bool longest = f
     {
         if (longest)
         {
-            var fitting = history.SeasonalPeriods.Where(p => p > 1 && history.Values.Count > 2 * p).ToList();
+            // One full cycle before the forecast is all seasonal naive needs (a 14-day history has a weekly naive).
+            var fitting = history.SeasonalPeriods.Where(p => p > 1 && history.Values.Count > p).ToList();
             return fitting.Count > 0 ? fitting.Max() : Math.Max(1, PrimaryPeriod(history));
         }
 

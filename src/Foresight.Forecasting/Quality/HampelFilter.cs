@@ -25,6 +25,50 @@ public static class HampelFilter
         return y;
     }
 
+    /// <summary>
+    /// Seasonal Hampel: the window of point t is the same phase on the ±<paramref name="halfWindow"/> neighbouring
+    /// seasons (t ± j·<paramref name="period"/>, the ones inside the series; at least 4 values), so a burst is judged
+    /// against the same hour on other days and a regular daily peak is not. Outliers are replaced by that window's
+    /// median; the last <paramref name="keepLast"/> points are returned as observed.
+    /// </summary>
+    public static double[] ClipSeasonal(IReadOnlyList<double> values, int period, int halfWindow = 3, double sigmas = 3.0, int keepLast = 0)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (period < 1 || halfWindow < 1 || sigmas <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(period), "The period and half window must be ≥ 1 and sigmas > 0.");
+        }
+
+        int n = values.Count;
+        var y = values.ToArray();
+        var window = new List<double>(2 * halfWindow + 1);
+        for (int i = 0; i < n - keepLast; i++)
+        {
+            window.Clear();
+            for (int j = -halfWindow; j <= halfWindow; j++)
+            {
+                long at = i + ((long)j * period);
+                if (at >= 0 && at < n)
+                {
+                    window.Add(values[(int)at]);
+                }
+            }
+
+            if (window.Count < 4)
+            {
+                continue;
+            }
+
+            var (median, mad) = MedianAndScaledMad(window);
+            if (mad > 0 && Math.Abs(values[i] - median) > sigmas * mad)
+            {
+                y[i] = median;
+            }
+        }
+
+        return y;
+    }
+
     private static bool[] Run(IReadOnlyList<double> values, int halfWindow, double sigmas, out double[] medians)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -45,20 +89,26 @@ public static class HampelFilter
                 window.Add(values[j]);
             }
 
-            window.Sort();
-            double median = MedianOfSorted(window);
-            for (int k = 0; k < window.Count; k++)
-            {
-                window[k] = Math.Abs(window[k] - median);
-            }
-
-            window.Sort();
-            double mad = 1.4826 * MedianOfSorted(window);
+            var (median, mad) = MedianAndScaledMad(window);
             medians[i] = median;
             mask[i] = mad > 0 ? Math.Abs(values[i] - median) > sigmas * mad : false;
         }
 
         return mask;
+    }
+
+    /// <summary>The window's median and 1.4826·MAD (the window is reordered and overwritten).</summary>
+    private static (double Median, double Mad) MedianAndScaledMad(List<double> window)
+    {
+        window.Sort();
+        double median = MedianOfSorted(window);
+        for (int k = 0; k < window.Count; k++)
+        {
+            window[k] = Math.Abs(window[k] - median);
+        }
+
+        window.Sort();
+        return (median, 1.4826 * MedianOfSorted(window));
     }
 
     private static double MedianOfSorted(List<double> s) =>

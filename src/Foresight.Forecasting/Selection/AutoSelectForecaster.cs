@@ -10,6 +10,9 @@ namespace Foresight.Forecasting.Selection;
 /// score (MASE by default) wins and is refitted on the whole history. Intervals are the winner's native ones when it
 /// has them (unless <c>conformal</c> is set), otherwise split-conformal from the winner's backtest errors. A history
 /// too short for the backtest (fewer than horizon + two seasons) gets the first candidate, i.e. its own fallbacks.
+/// Baseline rule: the seasonal-naive candidates (<see cref="SeasonalNaiveForecaster"/>) are the baselines; any other
+/// option wins only when its score is below the better baseline's by more than <c>baselineMargin</c> (a share, 0 by
+/// default), so the choice is never worse than the better seasonal naive on its own backtest.
 /// </summary>
 public sealed class AutoSelectForecaster(
     IReadOnlyList<IForecaster> candidates,
@@ -17,7 +20,8 @@ public sealed class AutoSelectForecaster(
     SelectionMetric metric = SelectionMetric.Mase,
     bool conformal = false,
     bool combinations = true,
-    string name = "Auto") : IForecaster
+    string name = "Auto",
+    double baselineMargin = 0) : IForecaster
 {
     /// <inheritdoc/>
     public string Name => name;
@@ -64,6 +68,20 @@ public sealed class AutoSelectForecaster(
             {
                 best = i;
             }
+        }
+
+        int baseline = -1;
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            if (candidates[i] is SeasonalNaiveForecaster && (baseline < 0 || Score(scored[i]) < Score(scored[baseline])))
+            {
+                baseline = i;
+            }
+        }
+
+        if (baseline >= 0 && best != baseline && double.IsFinite(Score(scored[baseline])) && !(Score(scored[best]) < Score(scored[baseline]) * (1 - baselineMargin)))
+        {
+            best = baseline;
         }
 
         IForecaster winner = best < candidates.Count

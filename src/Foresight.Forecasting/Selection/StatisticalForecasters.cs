@@ -1,4 +1,5 @@
 using Foresight.Forecasting.Models;
+using Foresight.Forecasting.Models.Gbm;
 
 namespace Foresight.Forecasting.Selection;
 
@@ -15,6 +16,12 @@ public static class StatisticalForecasters
         new AutoArimaForecaster(),
         new MstlForecaster(),
     ];
+
+    /// <summary>
+    /// Candidates automatic selection chooses among for one long series (arrivals, utilization): the
+    /// <see cref="SelectionCandidates"/> plus the single-series direct multi-horizon GBM.
+    /// </summary>
+    public static IReadOnlyList<IForecaster> SingleSeriesCandidates() => [.. SelectionCandidates(), new ArrivalGbmForecaster()];
 
     /// <summary>Every statistical model, benchmarks first, then the automatic ones.</summary>
     public static IReadOnlyList<IForecaster> All()
@@ -33,6 +40,7 @@ public static class StatisticalForecasters
             new EtsForecaster(),
             new AutoArimaForecaster(),
             new MstlForecaster(),
+            new ArrivalGbmForecaster(),
             new MedianEnsembleForecaster([new EtsForecaster(), new AutoArimaForecaster(), new MstlForecaster()]),
             new WeightedEnsembleForecaster(candidates, null),
             new AutoSelectForecaster(candidates, null),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Pools;
@@ -20,7 +21,10 @@ namespace Foresight.Grains.Autoscaling;
 /// and leaves every decision to the pool's policy from <see cref="AutoscalerPolicies"/>. Implicitly subscribed to the
 /// pool's <c>load</c> and <c>heartbeats</c> streams (so the first event activates it); a keep-alive timer decides on
 /// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each decision
-/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost.
+/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load batch that
+/// raises the queue depth the stream shows above what it showed at the last decision starts a decision at once (at most one such per <see cref="EventGap"/> of
+/// Foresight's clock), so a burst reaches the provisioner without waiting for the interval; that decision records
+/// the time from the batch reaching the grain to the provisioner call.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Load)]
 [ImplicitStreamSubscription(StreamNames.Heartbeats)]
@@ -33,6 +37,10 @@ public sealed partial class AutoscalerGrain(
 {
     private const int ForecastPointsKept = 12;
     private static readonly TimeSpan WriteEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>Least time between two decisions started by load batches (timer decisions do not count).</summary>
+    public static readonly TimeSpan EventGap = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HeartbeatEvent> _heartbeats = new(StringComparer.Ordinal);
     private readonly List<TimeSpan> _completedDurations = [];
@@ -47,6 +55,10 @@ public sealed partial class AutoscalerGrain(
     private double _meanDurationSeconds;
     private long _durationsSeen;
     private long _lastWrite = long.MinValue;
+    private int _lastStreamQueue;
+    private DateTimeOffset _lastLoadDecision = DateTimeOffset.MinValue;
+    private ArrivalForecastView? _lastAnswer;
+    private DateTimeOffset _lastAnswerAt;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -62,7 +74,7 @@ public sealed partial class AutoscalerGrain(
         }
 
         _lastDecision = clock.Now;
-        this.RegisterGrainTimer(_ => DecideAsync(), new GrainTimerCreationOptions(_interval, _interval) { KeepAlive = true });
+        this.RegisterGrainTimer(_ => DecideAsync("timer"), new GrainTimerCreationOptions(_interval, _interval) { KeepAlive = true });
         _ = KeepAliveAsync();
         return Task.CompletedTask;
     }
@@ -85,7 +97,7 @@ public sealed partial class AutoscalerGrain(
         }
     }
 
-    public async Task<AutoscalerDecisionView> DecideNow() => await DecideAsync();
+    public async Task<AutoscalerDecisionView> DecideNow() => await DecideAsync("api");
 
     public Task<AutoscalerView> GetView(int decisions = 50)
     {
@@ -98,8 +110,9 @@ public sealed partial class AutoscalerGrain(
 
     public Task<ArrivalHistoryView> GetHistory() => Task.FromResult(state.State.History!.Complete(clock.Now));
 
-    private Task OnLoad(LoadEventBatch batch)
+    private async Task OnLoad(LoadEventBatch batch)
     {
+        var received = Stopwatch.GetTimestamp();
         foreach (var e in batch.Events)
         {
             switch (e.Kind)
@@ -115,6 +128,7 @@ public sealed partial class AutoscalerGrain(
                         _completedDurations.Add(d);
                         _durationsSeen++;
                         _meanDurationSeconds += (d.TotalSeconds - _meanDurationSeconds) / Math.Min(_durationsSeen, 100);
+                        RememberRunTime(d);
                     }
 
                     break;
@@ -124,7 +138,12 @@ public sealed partial class AutoscalerGrain(
             }
         }
 
-        return Task.CompletedTask;
+        // The queue grew since the last decision: decide now rather than at the next tick.
+        if (_streamQueue.Values.Sum() > _lastStreamQueue && clock.Now - _lastLoadDecision >= EventGap)
+        {
+            _lastLoadDecision = clock.Now;
+            await DecideAsync("load", received);
+        }
     }
 
     private Task OnHeartbeat(HeartbeatEvent beat)
@@ -133,32 +152,39 @@ public sealed partial class AutoscalerGrain(
         return Task.CompletedTask;
     }
 
-    private async Task<AutoscalerDecisionView> DecideAsync()
+    private async Task<AutoscalerDecisionView> DecideAsync(string trigger, long? triggeredAt = null)
     {
         var now = clock.Now;
-        var (queue, workers) = await ReconcileAsync(now);
-        LoadForecast? forecast = null;
-        ArrivalForecastView? answer = null;
-        if (AutoscalerPolicies.IsForecasting(_settings.Policy))
+        // A decision a load batch started reuses the previous decision's forecast while it is younger than one interval
+        // (its buckets are minutes long), so a burst reaches the provisioner after the schedulers' figures only.
+        var horizon = AutoscalerPolicies.IsForecasting(_settings.Policy) ? PolicyHorizon() : (TimeSpan?)null;
+        var reuse = horizon is not null && trigger == "load" && _lastAnswer is { } last && now - _lastAnswerAt < _interval ? last : null;
+        var (observation, answer) = await ObserveAsync(now, horizon, [.. _completedDurations], reuse);
+        if (answer is not null && !ReferenceEquals(answer, _lastAnswer))
         {
-            answer = await ForecastAsync();
-            forecast = ToLoadForecast(answer);
+            (_lastAnswer, _lastAnswerAt) = (answer, now);
         }
 
-        var observation = new AutoscalerObservation(
-            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
-            now - _lastDecision, forecast, [.. _completedDurations]);
+        var queue = observation.QueueDepth;
         var decision = _policy.Decide(observation);
         var current = observation.CurrentWorkers;
         var desired = _settings.Limits.Clamp(decision.DesiredWorkers);
         var direction = desired > current ? "up" : desired < current ? "down" : "hold";
         var reason = answer is null ? decision.Reason : $"{decision.Reason} [forecast: {answer.Source}]";
         string actuation;
+        double? latencyMs = null;
         try
         {
-            actuation = desired == state.State.Actuated && current == desired
-                ? "unchanged"
-                : await _provisioner.ScaleAsync(_pool, current, desired, decision.Drain, CancellationToken.None);
+            if (desired == state.State.Actuated && current == desired)
+            {
+                actuation = "unchanged";
+            }
+            else
+            {
+                latencyMs = triggeredAt is { } t ? Stopwatch.GetElapsedTime(t).TotalMilliseconds : null;
+                actuation = await _provisioner.ScaleAsync(_pool, current, desired, decision.Drain, CancellationToken.None);
+            }
+
             state.State.Actuated = desired;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -169,7 +195,7 @@ public sealed partial class AutoscalerGrain(
 
         var record = new AutoscalerDecisionView(
             now, current, desired, direction, reason, _policy.Name, queue, answer?.Source,
-            answer is null ? [] : [.. answer.Arrivals.Take(ForecastPointsKept)], _provisioner.Name, actuation);
+            answer is null ? [] : [.. answer.Arrivals.Take(ForecastPointsKept)], _provisioner.Name, actuation, trigger, latencyMs);
         state.State.Desired = desired;
         state.State.Decisions.Add(record);
         if (state.State.Decisions.Count > options.Value.DecisionsKept)
@@ -181,6 +207,7 @@ public sealed partial class AutoscalerGrain(
         _completions = 0;
         _completedDurations.Clear();
         _lastDecision = now;
+        _lastStreamQueue = _streamQueue.Values.Sum();
         AutoscalingMetrics.Decided(_pool, record, answer);
 
         // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on
@@ -234,9 +261,32 @@ public sealed partial class AutoscalerGrain(
         }
     }
 
-    private async Task<ArrivalForecastView> ForecastAsync()
+    /// <summary>
+    /// The observation a decision is made on: queue and workers reconciled from the schedulers, the arrival forecast over
+    /// <paramref name="horizon"/> (none when null; <paramref name="reuse"/> instead of asking again when given), and
+    /// <paramref name="durations"/> as the completed run times. The schedulers and the forecast are asked in parallel.
+    /// </summary>
+    private async Task<(AutoscalerObservation Observation, ArrivalForecastView? Answer)> ObserveAsync(
+        DateTimeOffset now, TimeSpan? horizon, IReadOnlyList<TimeSpan> durations, ArrivalForecastView? reuse = null)
     {
-        var horizon = _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+        var reconciling = ReconcileAsync(now);
+        var forecasting = horizon is not { } h ? Task.FromResult<ArrivalForecastView?>(null)
+            : reuse is not null ? Task.FromResult<ArrivalForecastView?>(reuse)
+            : ForecastOrNullAsync(h);
+        var (queue, workers) = await reconciling;
+        var answer = await forecasting;
+        var observation = new AutoscalerObservation(
+            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
+            now - _lastDecision, answer is null ? null : ToLoadForecast(answer), durations);
+        return (observation, answer);
+    }
+
+    private TimeSpan PolicyHorizon() => _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
+
+    private async Task<ArrivalForecastView?> ForecastOrNullAsync(TimeSpan horizon) => await ForecastAsync(horizon);
+
+    private async Task<ArrivalForecastView> ForecastAsync(TimeSpan horizon)
+    {
         try
         {
             return await GrainFactory.GetGrain<IPredictionGrain>(0).Forecast(_pool, horizon);

@@ -44,7 +44,11 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
     /// <summary>Per-pool overrides of the defaults.</summary>
     public Dictionary<string, AutoscalingPoolOptions> Pools { get; set; } = [];
 
-    /// <summary><c>shadow</c> (decide and record, change nothing: the default) or <c>kubernetes</c>.</summary>
+    /// <summary>
+    /// <c>shadow</c> (decide and record, change nothing), <c>local</c> (agent processes on this machine) or
+    /// <c>kubernetes</c>. The server sets <c>local</c> when this is left unset in embedded mode with pools listed
+    /// under <see cref="Pools"/>; <c>shadow</c> otherwise.
+    /// </summary>
     public string Provisioner { get; set; } = ShadowProvisioner.ProvisionerName;
 
     /// <summary>The forecaster a retraining tries as candidate (<c>auto</c> or a model name, as <c>--forecaster</c>).</summary>
@@ -61,6 +65,9 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
 
     /// <summary>Decisions kept per pool (newest first in the API).</summary>
     public int DecisionsKept { get; set; } = 500;
+
+    /// <summary>Settings of the <c>local</c> provisioner.</summary>
+    public LocalProvisionerOptions Local { get; set; } = new();
 
     /// <summary>Settings of the <c>kubernetes</c> provisioner.</summary>
     public KubernetesProvisionerOptions Kubernetes { get; set; } = new();
@@ -156,7 +163,12 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
             return $"{Section}: RetrainMinutes must be ≥ 1, BreakerFailures ≥ 2, BreakerSeconds > 0 and DecisionsKept ≥ 1";
         }
 
-        return Provisioner == KubernetesProvisioner.ProvisionerName ? Kubernetes.Validate($"{Section}:Kubernetes") : null;
+        return Provisioner switch
+        {
+            KubernetesProvisioner.ProvisionerName => Kubernetes.Validate($"{Section}:Kubernetes"),
+            LocalProvisionerOptions.ProvisionerName => Local.Validate($"{Section}:Local"),
+            _ => null,
+        };
     }
 
     // A pool name the validator never accepts, so the defaults are checked under their own key.

@@ -20,11 +20,15 @@ public static class AutoscalingServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds a provisioner that <c>Foresight:Autoscaling:Provisioner</c> can select by its name (the extension point of a <c>local</c> one).</summary>
+    /// <summary>
+    /// Adds a provisioner that <c>Foresight:Autoscaling:Provisioner</c> can select by its name. It is one singleton,
+    /// also resolvable as <typeparamref name="T"/> (e.g. to run it as a hosted service too).
+    /// </summary>
     public static IServiceCollection AddProvisioner<T>(this IServiceCollection services)
         where T : class, IProvisioner
     {
-        services.AddSingleton<IProvisioner, T>();
+        services.TryAddSingleton<T>();
+        services.AddSingleton<IProvisioner>(sp => sp.GetRequiredService<T>());
         return services;
     }
 

@@ -2,9 +2,9 @@ namespace Foresight.Grains.Autoscaling;
 
 /// <summary>
 /// Acts on an autoscaler's decision. Implementations are registered in the silo's services and chosen by
-/// <see cref="Name"/> (<c>Foresight:Autoscaling:Provisioner</c>): <c>shadow</c> and <c>kubernetes</c> ship; a
-/// <c>local</c> provisioner that starts Foresight.Agent processes plugs in here by registering another implementation
-/// (<see cref="AutoscalingServiceCollectionExtensions.AddProvisioner{T}"/>).
+/// <see cref="Name"/> (<c>Foresight:Autoscaling:Provisioner</c>): <c>shadow</c> and <c>kubernetes</c> here, <c>local</c>
+/// (Foresight.Agent processes on the server's machine) in the server; another implementation is registered with
+/// <see cref="AutoscalingServiceCollectionExtensions.AddProvisioner{T}"/>.
 /// </summary>
 public interface IProvisioner
 {

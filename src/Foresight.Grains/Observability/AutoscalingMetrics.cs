@@ -21,6 +21,11 @@ public static class AutoscalingMetrics
         "foresight_prediction_latency_seconds", "Time a PredictionGrain takes to answer a forecast (cached or fitted)",
         new HistogramConfiguration { LabelNames = ["pool"], Buckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30] });
 
+    private static readonly Histogram DecisionLatency = Metrics.CreateHistogram(
+        "foresight_autoscaler_decision_latency_seconds",
+        "Time from a load batch reaching the pool's autoscaler to the provisioner call it caused (decisions started by load batches)",
+        new HistogramConfiguration { LabelNames = ["pool"], Buckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5] });
+
     private static readonly Gauge ModelVersions = Metrics.CreateGauge(
         "foresight_model_promoted_version", "Promoted arrival model version per pool (0 when none)", "pool");
 
@@ -34,6 +39,11 @@ public static class AutoscalingMetrics
         Desired.WithLabels(pool).Set(decision.Desired);
         var reason = forecast is null ? "reactive" : forecast.IsFallback ? "fallback" : "forecast";
         Decisions.WithLabels(pool, decision.Direction, reason).Inc();
+        if (decision.LatencyMs is { } latency)
+        {
+            DecisionLatency.WithLabels(pool).Observe(latency / 1000);
+        }
+
         if (forecast is { Arrivals: [var next, ..] })
         {
             ForecastArrivals.WithLabels(pool, "lower").Set(next.Lower);

@@ -1,6 +1,9 @@
+using Foresight.Grains.Autoscaling;
 using Foresight.Grains.Hosting;
+using Foresight.Server.Autoscaling;
 using Foresight.Server.Api;
 using Foresight.Server.Gateway;
+using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Security;
 using Foresight.Server.Webhooks;
@@ -36,6 +39,7 @@ public static class ForesightServer
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
         builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
+        builder.Configuration.AddCommandLine(args, GrpcHosting.Switches);
         return builder;
     }
 
@@ -63,6 +67,7 @@ public static class ForesightServer
         builder.Services.AddSingleton<RepositoryWorkflows>();
         builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddSingleton<DeclaredPools>();
+        builder.AddForesightGrpc();
 
         builder.UseOrleans(silo =>
         {
@@ -71,6 +76,14 @@ public static class ForesightServer
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
         });
+
+        // Agent processes for the autoscaler; they drain on SIGTERM while the server still listens (StoppingAsync).
+        builder.Services.AddProvisioner<LocalProcessProvisioner>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<LocalProcessProvisioner>());
+        if (LocalIsDefaultProvisioner(configuration))
+        {
+            builder.Services.PostConfigure<AutoscalingOptions>(o => o.Provisioner = LocalProvisionerOptions.ProvisionerName);
+        }
 
         // After Orleans: starts once the silo runs, stops (drains) before it.
         builder.Services.AddSingleton<LocalWorkersService>();
@@ -94,7 +107,23 @@ public static class ForesightServer
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
+        app.MapForesightGrpc();
+        app.MapArrivalEndpoints();
         return app;
+    }
+
+    /// <summary>
+    /// <c>local</c> is the provisioner when <c>Foresight:Autoscaling:Provisioner</c> is not set, the server is embedded
+    /// (storage <c>memory</c>: one silo, so its agents are on this machine) and pools are listed under
+    /// <c>Foresight:Autoscaling:Pools</c>; otherwise the default stays <c>shadow</c>.
+    /// </summary>
+    public static bool LocalIsDefaultProvisioner(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var autoscaling = configuration.GetSection(AutoscalingOptions.Section);
+        return string.IsNullOrWhiteSpace(autoscaling[nameof(AutoscalingOptions.Provisioner)])
+            && !StorageOptions.From(configuration).IsPostgres
+            && autoscaling.GetSection(nameof(AutoscalingOptions.Pools)).GetChildren().Any();
     }
 
     private sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>

@@ -1102,7 +1102,7 @@ internal sealed partial class WorkflowReader
 
         if (name.StartsWith("./", StringComparison.Ordinal))
         {
-            return ("uses: local action", $"local action steps are not supported (uses: {action}); inline its commands as run steps");
+            return ("uses: local action", $"local action steps reach the server only expanded (uses: {action}): `foresight submit` and `foresight workflows check` read a local composite action from the repository and put its steps in the job; otherwise inline its commands as run steps");
         }
 
         return ("uses: <action>", $"action steps are not supported (uses: {action}); replace it with run steps that do the same");

@@ -68,28 +68,16 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
     [Theory]
     [InlineData("ci.yml", 0, "Succeeded: 6 succeeded")]
     [InlineData("failing.yml", 1, "Failed")]
+    [InlineData("composite.yml", 0, "Succeeded: 2 succeeded")]
     public async Task The_example_workflows_run_as_they_are(string file, int exitCode, string summary)
     {
-        var path = Path.Combine(RepositoryRoot(), "examples", file);
+        var path = Path.Combine(global::Foresight.Testing.RepositoryRoot.Path, "examples", file);
 
         var result = await Foresight("submit", path);
 
         Assert.True(result.ExitCode == exitCode, result.ToString());
         Assert.Contains(summary, result.Output, StringComparison.Ordinal);
         Assert.Contains("foresight logs ", result.Output, StringComparison.Ordinal);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (System.IO.File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Orleans.sln above {AppContext.BaseDirectory}");
     }
 
     [Fact]

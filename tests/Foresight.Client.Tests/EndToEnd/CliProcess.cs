@@ -13,11 +13,16 @@ internal static class CliProcess
         .Single(a => a.Key == "ForesightCli").Value!;
 
     /// <summary>Runs <c>foresight args…</c> with these environment variables (a null value removes one).</summary>
-    public static async Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
+    public static Task<CliResult> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        RunInAsync(null, environment, args);
+
+    /// <summary>The same, in <paramref name="workingDirectory"/> (null: this process's).</summary>
+    public static async Task<CliResult> RunInAsync(string? workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         Assert.True(File.Exists(Dll), $"the foresight command was not built: {Dll}");
         var info = new ProcessStartInfo("dotnet")
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

@@ -151,15 +151,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             async () =>
             {
                 Assert.False(Server.HasExited, $"server exited:\n{Server.Log}");
-                try
-                {
-                    using var response = await http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                    return response.StatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return HttpStatusCode.ServiceUnavailable;
-                }
+                return await Foresight.Testing.HealthProbe.StatusAsync(http);
             },
             status => status == HttpStatusCode.OK,
             deadline,

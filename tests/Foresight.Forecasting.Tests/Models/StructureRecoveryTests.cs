@@ -19,7 +19,7 @@ public class StructureRecoveryTests
     }
 
     [Fact]
-    public void LongSeasonalNaiveUsesTheLongestPeriodThatFitsTwice()
+    public void LongSeasonalNaiveUsesTheLongestPeriodWithAFullCycle()
     {
         var y = Enumerable.Range(0, 20).Select(t => (double)(t % 8)).ToArray();
         var f = new SeasonalNaiveForecaster(longest: true).Fit(new SeriesHistory(y, [2, 8, 16])).Predict(8, []);
@@ -168,12 +168,19 @@ public class StructureRecoveryTests
         var y = Synthetic.Seasonal(24 * 30, 24, 50, 10, 1, seed: 10);
         var fitted = new EtsForecaster().Fit(new SeriesHistory(y, [24, 168]));
         fitted.Predict(48, [80, 95]);
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        for (int i = 0; i < 200; i++)
+        // Each call timed on its own and the median asserted: a call of tens of microseconds is rarely preempted, so
+        // the median stays the call's own cost on a loaded machine, where the mean of a timed loop includes other
+        // processes' time slices (speed itself is measured in benchmarks/Foresight.Benchmarks).
+        var calls = new double[201];
+        for (int i = 0; i < calls.Length; i++)
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             fitted.Predict(48, [80, 95]);
+            calls[i] = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         }
 
-        Assert.True(sw.Elapsed.TotalMilliseconds / 200 < 1.0, $"{sw.Elapsed.TotalMilliseconds / 200} ms per predict");
+        Array.Sort(calls);
+        var median = calls[calls.Length / 2];
+        Assert.True(median < 1.0, $"{median} ms per predict (median of {calls.Length})");
     }
 }

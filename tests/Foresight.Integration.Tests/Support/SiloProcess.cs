@@ -107,17 +107,9 @@ public sealed class SiloProcess : IAsyncDisposable
                 Assert.Fail($"silo on port {SiloPort} exited with {code}:\n{Log}");
             }
 
-            try
+            if (await Foresight.Testing.HealthProbe.StatusAsync(Http) == HttpStatusCode.OK)
             {
-                using var response = await Http.GetAsync(new Uri("/healthz", UriKind.Relative));
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
+                return;
             }
 
             await Task.Delay(100);

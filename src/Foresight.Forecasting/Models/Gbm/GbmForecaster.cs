@@ -1,9 +1,6 @@
 using Foresight.Forecasting.Intervals;
 using Foresight.Forecasting.Quality;
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
-using Microsoft.ML.Trainers.LightGbm;
 
 namespace Foresight.Forecasting.Models.Gbm;
 
@@ -120,59 +117,7 @@ public sealed class GbmForecaster(GbmOptions? options = null) : IGlobalForecaste
             }
         }
 
-        var ml = new MLContext(o.Seed);
-        var schema = SchemaDefinition.Create(typeof(GbmRow));
-        schema[nameof(GbmRow.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, features.Count);
-        var data = ml.Data.LoadFromEnumerable(rows, schema);
-        if (o.Trainer == GbmTrainer.LightGbm)
-        {
-            try
-            {
-                return (TrainLightGbm(ml, data), nameof(GbmTrainer.LightGbm));
-            }
-            catch (Exception e) when (e is DllNotFoundException || e is EntryPointNotFoundException || e is TypeInitializationException || e is BadImageFormatException)
-            {
-                // lib_lightgbm (or its libgomp1 dependency) did not load: the managed learner gives the same kind of model.
-            }
-        }
-
-        return (TrainFastTree(ml, data), nameof(GbmTrainer.FastTree));
-    }
-
-    private RegressionTreeEnsemble TrainLightGbm(MLContext ml, IDataView data)
-    {
-        var o = Options;
-        var trainer = ml.Regression.Trainers.LightGbm(new LightGbmRegressionTrainer.Options
-        {
-            LabelColumnName = nameof(GbmRow.Label),
-            FeatureColumnName = nameof(GbmRow.Features),
-            NumberOfIterations = o.Trees,
-            NumberOfLeaves = o.Leaves,
-            MinimumExampleCountPerLeaf = o.MinRowsPerLeaf,
-            LearningRate = o.LearningRate,
-            NumberOfThreads = o.Threads,
-            Seed = o.Seed,
-            Deterministic = true,
-            Silent = true,
-            Verbose = false,
-        });
-        return trainer.Fit(data).Model.TrainedTreeEnsemble;
-    }
-
-    private RegressionTreeEnsemble TrainFastTree(MLContext ml, IDataView data)
-    {
-        var o = Options;
-        var trainer = ml.Regression.Trainers.FastTree(new FastTreeRegressionTrainer.Options
-        {
-            LabelColumnName = nameof(GbmRow.Label),
-            FeatureColumnName = nameof(GbmRow.Features),
-            NumberOfTrees = o.Trees,
-            NumberOfLeaves = o.Leaves,
-            MinimumExampleCountPerLeaf = o.MinRowsPerLeaf,
-            LearningRate = o.LearningRate,
-            NumberOfThreads = o.Threads,
-        });
-        return trainer.Fit(data).Model.TrainedTreeEnsemble;
+        return GbmLearner.Grow(rows, features.Count, new GbmLearnerSettings(o.Trainer, o.Trees, o.Leaves, o.MinRowsPerLeaf, o.LearningRate, o.Threads, o.Seed));
     }
 
     private ConformalCalibration Calibrate(double[][] series, GbmCalendar[] calendars, int[] calibration, GbmFeatures features, GbmTrees trees)

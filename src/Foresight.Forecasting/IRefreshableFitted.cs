@@ -1,0 +1,12 @@
+namespace Foresight.Forecasting;
+
+/// <summary>
+/// A fitted model whose estimated parameters can be applied to a newer history of the same series without being
+/// re-estimated: only the state that depends on the latest observations (lags, local level and scale) is rebuilt.
+/// Walk-forward evaluation uses it to refit such a model once per refit period instead of at every origin.
+/// </summary>
+public interface IRefreshableFitted : IFittedForecaster
+{
+    /// <summary>The same parameters conditioned on <paramref name="history"/> (same periods, start and frequency).</summary>
+    IFittedForecaster Refresh(SeriesHistory history);
+}

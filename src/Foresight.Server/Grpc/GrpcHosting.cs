@@ -1,0 +1,128 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Foresight.Server.Grpc;
+
+/// <summary>
+/// Hosts the gRPC services on their own HTTP/2 port. Kestrel binds either the <c>Urls</c> or endpoints given in code,
+/// never both, so with gRPC on, every <c>Urls</c> entry is bound here too (same schemes, addresses and ports). The gRPC
+/// port uses TLS (HTTP/1.1 and HTTP/2 by ALPN) when the server has a certificate
+/// (<c>Kestrel:Certificates:Default:Path</c> with <c>KeyPath</c> for PEM, or <c>Password</c> for PKCS#12), and plain
+/// HTTP/2 (h2c, prior knowledge) otherwise.
+/// </summary>
+public static class GrpcHosting
+{
+    /// <summary>The command-line switch of the port.</summary>
+    public static readonly IDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--grpc-port"] = $"{GrpcOptions.Section}:{nameof(GrpcOptions.Port)}",
+    };
+
+    /// <summary>Registers gRPC and the Kestrel endpoints when <c>Foresight:Grpc:Port</c> is set; returns the settings.</summary>
+    public static GrpcOptions AddForesightGrpc(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var options = configuration.GetSection(GrpcOptions.Section).Get<GrpcOptions>() ?? new GrpcOptions();
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new InvalidOperationException(string.Join("; ", problems));
+        }
+
+        builder.Services.AddSingleton(options);
+        if (!options.Enabled)
+        {
+            return options;
+        }
+
+        builder.Services.AddGrpc(o => o.Interceptors.Add<GrpcTokenInterceptor>());
+        var urls = (configuration[WebHostDefaults.ServerUrlsKey] ?? "http://127.0.0.1:5080")
+            .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var certificate = Certificate(configuration);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            foreach (var url in urls)
+            {
+                var address = BindingAddress.Parse(url);
+                var https = address.Scheme.Equals("https", StringComparison.OrdinalIgnoreCase);
+                if (https && certificate is null)
+                {
+                    throw new InvalidOperationException(
+                        $"Urls '{url}' is https: with {GrpcOptions.Section}:Port set, the certificate must be given as Kestrel:Certificates:Default:Path (and KeyPath or Password)");
+                }
+
+                Listen(k, address.Host, address.Port, lo =>
+                {
+                    if (https)
+                    {
+                        lo.UseHttps(certificate!);
+                    }
+                });
+            }
+
+            var host = options.Host ?? (urls.Length > 0 ? BindingAddress.Parse(urls[0]).Host : "127.0.0.1");
+            Listen(k, host, options.Port, lo =>
+            {
+                if (certificate is null)
+                {
+                    lo.Protocols = HttpProtocols.Http2;
+                }
+                else
+                {
+                    lo.Protocols = HttpProtocols.Http1AndHttp2;
+                    lo.UseHttps(certificate);
+                }
+            });
+        });
+        return options;
+    }
+
+    /// <summary>Maps KEDA's external scaler and the forecast service to the gRPC port (tokens are checked by <see cref="GrpcTokenInterceptor"/>).</summary>
+    public static WebApplication MapForesightGrpc(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<GrpcOptions>();
+        if (!options.Enabled)
+        {
+            return app;
+        }
+
+        // Anonymous to the route authorization (whose fallback asks for admin): the interceptor answers gRPC statuses.
+        var port = $"*:{options.Port}";
+        app.MapGrpcService<ExternalScalerService>().AllowAnonymous().RequireHost(port);
+        app.MapGrpcService<ForecastGrpcService>().AllowAnonymous().RequireHost(port);
+        return app;
+    }
+
+    private static void Listen(KestrelServerOptions k, string host, int port, Action<ListenOptions> configure)
+    {
+        if (host.Equals("localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            k.ListenLocalhost(port, configure);
+        }
+        else if (IPAddress.TryParse(host.Trim('[', ']'), out var ip))
+        {
+            k.Listen(ip, port, configure);
+        }
+        else
+        {
+            // "*", "+" or a host name: every address, as Kestrel binds such Urls.
+            k.ListenAnyIP(port, configure);
+        }
+    }
+
+    private static X509Certificate2? Certificate(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Kestrel:Certificates:Default");
+        var path = section["Path"];
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return null;
+        }
+
+        return section["KeyPath"] is { Length: > 0 } key
+            ? X509Certificate2.CreateFromPemFile(path, key)
+            : X509CertificateLoader.LoadPkcs12FromFile(path, section["Password"]);
+    }
+}

@@ -213,6 +213,11 @@ public sealed partial class WorkerGrain(
                 return new ClaimAnswer(ClaimStatus.Claimed, new Assignment(jobId, attempt, claimed.Spec, await SecretsOfAsync(claimed.Spec)));
             case ClaimOutcome.Refused when wasPending:
                 _pending.Remove(jobId);
+                if (_cancels.TryGetValue(jobId, out var cancel) && cancel.Attempt == attempt)
+                {
+                    _cancels.Remove(jobId);
+                }
+
                 Forget(jobAttempt);
                 await Scheduler().Released(WorkerId, [jobAttempt]);
                 if (Record.Running.Count == 0)
@@ -267,8 +272,10 @@ public sealed partial class WorkerGrain(
 
     public Task CancelAttempt(string jobId, int attempt)
     {
-        // Only a claimed attempt runs; an unclaimed one is refused at its claim (its job has moved on).
-        if (Record.Running.TryGetValue(jobId, out var running) && running == attempt && !_pending.ContainsKey(jobId))
+        // A pending attempt is cancelled too: its claim may already have been granted by the job (the claim call is
+        // still in flight on this reentrant grain), and then the agent runs it. If the claim is refused instead, the
+        // refusal drops the cancel with the attempt.
+        if (Record.Running.TryGetValue(jobId, out var running) && running == attempt)
         {
             _cancels[jobId] = new Outstanding(attempt);
             Wake();

@@ -325,6 +325,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     {
         var cts = running.Cancellation;
         ExecutionResult result;
+        using var span = AgentSpans.StartExecution(assignment, Registration.WorkerId);
         try
         {
             result = await _executor.ExecuteAsync(assignment, cts.Token).ConfigureAwait(false);
@@ -344,6 +345,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             return; // crashed: a dead agent reports nothing.
         }
 
+        AgentSpans.End(span, result);
         _reports.Writer.TryWrite(new AttemptReport(assignment.JobId, assignment.Attempt, result));
         _running.TryRemove(new KeyValuePair<string, RunningAttempt>(assignment.JobId, running));
         cts.Dispose();

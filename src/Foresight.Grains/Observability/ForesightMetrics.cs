@@ -115,6 +115,8 @@ public static class ForesightMetrics
 
     public static void WorkerMoved(string pool, WorkerState? from, WorkerState? to)
     {
+        // The pool's missed-heartbeat counter exists at zero from its first worker on (increase() needs a first sample).
+        HeartbeatsMissed.WithLabels(pool);
         if (from == to)
         {
             return;

@@ -48,6 +48,7 @@ public static class ForesightServer
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        MetricsSetup.ConfigureDefaultRegistry();
         var configuration = builder.Configuration;
         var serverOptions = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var gatewayOptions = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();

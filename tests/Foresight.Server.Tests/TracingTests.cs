@@ -14,21 +14,6 @@ public sealed class TracingTests
 {
     private const string Token = "tracing-test-token-0123456789abcdef";
 
-    private const string TwoJobs = """
-        name: traced
-        on: workflow_dispatch
-        jobs:
-          compile:
-            runs-on: linux
-            steps:
-              - run: echo compiling
-          check:
-            needs: compile
-            runs-on: linux
-            steps:
-              - run: echo checking
-        """;
-
     [Fact]
     public async Task A_workflow_with_two_jobs_is_one_trace_covering_the_request_both_queue_waits_and_the_agent_side_execution()
     {
@@ -42,7 +27,7 @@ public sealed class TracingTests
         var client = app.Client(Token);
 
         using var created = await client.PostAsync(
-            new Uri("/api/workflows?id=traced-run-1", UriKind.Relative), new StringContent(TwoJobs, Encoding.UTF8, "application/yaml"));
+            new Uri("/api/workflows?id=traced-run-1", UriKind.Relative), new StringContent(TestWorkflows.BuildThenTest("traced"), Encoding.UTF8, "application/yaml"));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var done = await WorkflowApiTests.WaitForRunAsync(client, "traced-run-1");
         Assert.Equal("Succeeded", done.GetProperty("status").GetString());
@@ -66,7 +51,7 @@ public sealed class TracingTests
         Assert.Equal("POST /api/workflows", request.DisplayName);
         Assert.Equal(201, request.GetTagItem("http.response.status_code"));
 
-        foreach (var key in new[] { "compile", "check" })
+        foreach (var key in new[] { "build", "test" })
         {
             var job = Assert.Single(trace, a => a.DisplayName == $"job {key}");
             Assert.Equal(run.SpanId, job.ParentSpanId);
@@ -88,9 +73,9 @@ public sealed class TracingTests
         }
 
         // The second job waited for the first: its queue wait starts after the first job's span ended.
-        var compile = trace.Single(a => a.DisplayName == "job compile");
-        var checkWait = trace.Single(a => a.DisplayName == "queue wait" && (string?)a.GetTagItem(CicdAttributes.TaskName) == "check");
-        Assert.True(checkWait.StartTimeUtc >= compile.StartTimeUtc + compile.Duration - TimeSpan.FromMilliseconds(50));
+        var build = trace.Single(a => a.DisplayName == "job build");
+        var testWait = trace.Single(a => a.DisplayName == "queue wait" && (string?)a.GetTagItem(CicdAttributes.TaskName) == "test");
+        Assert.True(testWait.StartTimeUtc >= build.StartTimeUtc + build.Duration - TimeSpan.FromMilliseconds(50));
     }
 
     /// <summary>The exporter adds from the exporting thread while the test reads.</summary>

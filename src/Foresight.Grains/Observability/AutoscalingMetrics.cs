@@ -61,6 +61,7 @@ public static class AutoscalingMetrics
 
         var reason = forecast is null ? "reactive" : forecast.IsFallback ? "fallback" : "forecast";
         Decisions.WithLabels(pool, decision.Direction, reason).Inc();
+        DecisionLatency.WithLabels(pool); // exists at zero before the first load-started decision
         if (decision.LatencyMs is { } latency)
         {
             DecisionLatency.WithLabels(pool).Observe(latency / 1000);
@@ -79,9 +80,10 @@ public static class AutoscalingMetrics
     {
         ArgumentNullException.ThrowIfNull(answer);
         PredictionLatency.WithLabels(pool).Observe(elapsed.TotalSeconds);
+        var fallbacks = Fallbacks.WithLabels(pool);
         if (answer.IsFallback)
         {
-            Fallbacks.WithLabels(pool).Inc();
+            fallbacks.Inc();
         }
     }
 

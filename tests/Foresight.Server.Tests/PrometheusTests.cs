@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Foresight.Client.Reports;
 using Foresight.Server.Tests.Support;
 using Foresight.Testing;
 using Xunit.Abstractions;
@@ -90,6 +91,15 @@ public sealed class PrometheusTests(ITestOutputHelper output)
         Assert.All(answers, a => Assert.True(a.Answer.Parsed, $"{a.Where}: {a.Answer.Error}"));
         Assert.All(empty, e => Assert.Contains(e["alert ".Length..], QuietAlerts));
         Assert.True(answers.Count >= 45, $"only {answers.Count} expressions found in dashboards/");
+
+        // foresight report sla over the same Prometheus: 5 jobs placed and finished in pool default, 3 of them failed,
+        // none waited a minute; pool idle's job was never placed and finished nothing, so the report leaves it out.
+        var sla = await SlaReport.QueryAsync(prometheus.Http, "1h", new Dictionary<string, double> { ["default"] = 60 }, CancellationToken.None);
+        var pool = Assert.Single(sla);
+        output.WriteLine($"sla: {pool}");
+        Assert.Equal(("default", 5, 5, 3), (pool.Pool, Math.Round(pool.Placed), Math.Round(pool.Finished), Math.Round(pool.Failed)));
+        Assert.Equal(1.0, pool.WithinTarget);
+        Assert.InRange(pool.P95Seconds!.Value, 0, 60);
 
         // Prometheus itself evaluates the loaded rules without error.
         var rules = await Eventually.ReturnsAsync(prometheus.RulesAsync, r => r.Count == 7 && r.All(x => x.Health == "ok"), TimeSpan.FromSeconds(30), "every rule evaluated");

@@ -51,7 +51,9 @@ public static class TracingServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(app);
         return app.Use(async (context, next) =>
         {
-            var span = Activity.Current;
+            // ASP.NET Core opens a request activity for its logging scopes even when nothing traces: hand it on only
+            // when Foresight's spans are recorded.
+            var span = ForesightTracing.Source.HasListeners() ? Activity.Current : null;
             if (span is not null)
             {
                 RequestTrace.Set(span.Id);

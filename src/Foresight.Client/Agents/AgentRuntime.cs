@@ -151,19 +151,21 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         {
             try
             {
-                answer = await _connection.ClaimAsync(assignment, running.Cancellation.Token).ConfigureAwait(false);
+                // A cancel that arrives meanwhile does not abort the claim: the job may grant it all the same, and then
+                // the worker waits for a report of this attempt (RunAsync reports it cancelled without running it).
+                answer = await _connection.ClaimAsync(assignment, _stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (!running.Cancellation.IsCancellationRequested && !_stopping.IsCancellationRequested)
+            catch (Exception e) when (!_stopping.IsCancellationRequested)
             {
                 LogClaimFailed(_logger, e, Registration.WorkerId, assignment.JobId, assignment.Attempt);
                 answer = new ClaimAnswer(ClaimStatus.Unavailable);
             }
             catch (Exception)
             {
-                answer = new ClaimAnswer(ClaimStatus.Refused); // stopping, or cancelled before it started
+                answer = new ClaimAnswer(ClaimStatus.Refused); // stopping
             }
 
-            if (answer.Status != ClaimStatus.Unavailable || tries >= _options.ClaimTries)
+            if (answer.Status != ClaimStatus.Unavailable || tries >= _options.ClaimTries || running.Cancellation.IsCancellationRequested)
             {
                 break;
             }
@@ -328,7 +330,9 @@ public sealed partial class AgentRuntime : IAsyncDisposable
         using var span = AgentSpans.StartExecution(assignment, Registration.WorkerId);
         try
         {
-            result = await _executor.ExecuteAsync(assignment, cts.Token).ConfigureAwait(false);
+            result = cts.IsCancellationRequested
+                ? new ExecutionResult(AttemptEnd.Cancelled, null, TimeSpan.Zero, Error: "cancelled before it started")
+                : await _executor.ExecuteAsync(assignment, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

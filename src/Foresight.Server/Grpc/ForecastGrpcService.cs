@@ -11,13 +11,18 @@ namespace Foresight.Server.Grpc;
 /// <c>foresight.forecast.v1.ForecastService</c>: a pool's predicted load (from the PredictionGrain, cached per model
 /// version) and the worker count a policy recommends (from the pool's AutoscalerGrain, as the external scaler).
 /// </summary>
-public sealed class ForecastGrpcService(IGrainFactory grains, DeclaredPools pools, TimeProvider time) : ForecastService.ForecastServiceBase
+public sealed class ForecastGrpcService(IGrainFactory grains, DeclaredPools pools, TimeProvider time, LoadForecastCache cache) : ForecastService.ForecastServiceBase
 {
     public override async Task<LoadForecastResponse> GetLoadForecast(LoadForecastRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         var pool = await ScalerMetadata.CheckPoolAsync(request.Pool, pools);
         var given = ScalerMetadata.CheckHorizon(request.HorizonSeconds, "horizon_seconds");
+        return await cache.GetAsync(pool, given?.TotalSeconds ?? 0, request.TaskType ?? "", () => ComputeLoadForecastAsync(pool, given, request.TaskType));
+    }
+
+    private async Task<LoadForecastResponse> ComputeLoadForecastAsync(string pool, TimeSpan? given, string? taskType)
+    {
         var facts = await grains.GetGrain<IAutoscalerGrain>(pool).GetLoadFacts();
         var horizon = given ?? facts.DefaultHorizon;
         var answer = await grains.GetGrain<IPredictionGrain>(0).Forecast(pool, horizon);
@@ -32,9 +37,9 @@ public sealed class ForecastGrpcService(IGrainFactory grains, DeclaredPools pool
         var slots = facts.MaxWorkers;
         var outlook = LoadOutlook.From(forecast, time.GetUtcNow(), horizon, facts.MeanRunSeconds, slots, facts.SlotCpu, facts.SlotMemoryMib);
         var notes = new List<string>();
-        if (!string.IsNullOrWhiteSpace(request.TaskType))
+        if (!string.IsNullOrWhiteSpace(taskType))
         {
-            notes.Add($"task_type '{request.TaskType}' is not modelled apart: the pool's forecast");
+            notes.Add($"task_type '{taskType}' is not modelled apart: the pool's forecast");
         }
 
         if (!outlook.ResourcesKnown)

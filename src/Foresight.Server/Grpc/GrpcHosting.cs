@@ -37,6 +37,7 @@ public static class GrpcHosting
         }
 
         builder.Services.AddGrpc(o => o.Interceptors.Add<GrpcTokenInterceptor>());
+        builder.Services.AddSingleton<LoadForecastCache>();
         var urls = (configuration[WebHostDefaults.ServerUrlsKey] ?? "http://127.0.0.1:5080")
             .Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var certificate = Certificate(configuration);

@@ -17,6 +17,9 @@ public sealed class GrpcOptions
     /// <summary>How often <c>StreamIsActive</c> re-checks a pool's activity (it sends only changes).</summary>
     public double StreamPollSeconds { get; set; } = 5;
 
+    /// <summary>How long a <c>GetLoadForecast</c> answer is reused for the same pool, horizon and task type; 0 = never.</summary>
+    public double ForecastCacheSeconds { get; set; } = 1;
+
     /// <summary>True when a port is set.</summary>
     public bool Enabled => Port > 0;
 
@@ -32,6 +35,11 @@ public sealed class GrpcOptions
         if (!(StreamPollSeconds > 0) || !double.IsFinite(StreamPollSeconds))
         {
             problems.Add($"{Section}:{nameof(StreamPollSeconds)} must be a positive number of seconds");
+        }
+
+        if (!(ForecastCacheSeconds >= 0) || !double.IsFinite(ForecastCacheSeconds) || ForecastCacheSeconds > 3600)
+        {
+            problems.Add($"{Section}:{nameof(ForecastCacheSeconds)} must be between 0 (no cache) and 3600 seconds");
         }
 
         return problems;

@@ -92,12 +92,17 @@ public sealed class PrometheusTests(ITestOutputHelper output)
         Assert.All(empty, e => Assert.Contains(e["alert ".Length..], QuietAlerts));
         Assert.True(answers.Count >= 45, $"only {answers.Count} expressions found in dashboards/");
 
-        // foresight report sla over the same Prometheus: 5 jobs placed and finished in pool default, 3 of them failed,
+        // foresight report sla over the same Prometheus: 5 jobs placed and finished in pool default, 3 of them failed (60 %),
         // none waited a minute; pool idle's job was never placed and finished nothing, so the report leaves it out.
         var sla = await SlaReport.QueryAsync(prometheus.Http, "1h", new Dictionary<string, double> { ["default"] = 60 }, CancellationToken.None);
         var pool = Assert.Single(sla);
         output.WriteLine($"sla: {pool}");
-        Assert.Equal(("default", 5, 5, 3), (pool.Pool, Math.Round(pool.Placed), Math.Round(pool.Finished), Math.Round(pool.Failed)));
+        // increase() extrapolates past the last scrape by up to half a scrape interval: over the few seconds of samples
+        // here that adds up to a sixth or so to every count, never less than the true count.
+        Assert.Equal("default", pool.Pool);
+        Assert.InRange(pool.Placed, 5, 5 * 1.5);
+        Assert.InRange(pool.Finished, 5, 5 * 1.5);
+        Assert.InRange(pool.Failed / pool.Finished, 0.5, 0.7);
         Assert.Equal(1.0, pool.WithinTarget);
         Assert.InRange(pool.P95Seconds!.Value, 0, 60);
 

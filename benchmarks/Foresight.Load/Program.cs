@@ -36,6 +36,49 @@ agentsCommand.SetAction(async parse =>
     return 0;
 });
 
+var history = new Option<string>("--history") { Description = "The recorded runs, one final line per run, oldest first (benchmarks/results/*.txt)", Required = true };
+var current = new Option<string?>("--current") { Description = "This run's final line (default: the last name=value line on standard input)" };
+var tolerance = new Option<double>("--tolerance") { Description = "How much worse a figure may be, as a fraction", DefaultValueFactory = _ => RegressionGate.DefaultTolerance };
+var record = new Option<bool>("--record") { Description = "Append this run to the history when it passes" };
+var gateCommand = new Command("gate", "Compare a benchmark's final line with the last recorded run; exit 1 when a figure regressed beyond the tolerance.")
+{
+    history, current, tolerance, record,
+};
+gateCommand.SetAction(async parse =>
+{
+    var file = parse.GetValue(history)!;
+    var line = parse.GetValue(current) ?? RegressionGate.LastResultLine((await Console.In.ReadToEndAsync()).Split('\n'));
+    if (line is null)
+    {
+        Console.Error.WriteLine("gate: no name=value line given (--current) or on standard input");
+        return 2;
+    }
+
+    var recorded = File.Exists(file) ? RegressionGate.LastResultLine(await File.ReadAllLinesAsync(file)) : null;
+    var allowed = parse.GetValue(tolerance);
+    var regressed = false;
+    if (recorded is null)
+    {
+        Console.WriteLine($"gate: no recorded run in {file}; nothing to compare");
+    }
+    else
+    {
+        foreach (var comparison in RegressionGate.Compare(recorded, line, allowed))
+        {
+            Console.WriteLine(comparison);
+            regressed |= comparison.Regressed;
+        }
+    }
+
+    Console.WriteLine($"gate={(regressed ? "failed" : "passed")} tolerance={Format(allowed)}");
+    if (!regressed && parse.GetValue(record))
+    {
+        await File.AppendAllTextAsync(file, $"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mmZ} {line.Trim()}\n");
+    }
+
+    return regressed ? 1 : 0;
+});
+
 var requests = new Option<int>("--requests") { Description = "Job submissions to measure", DefaultValueFactory = _ => 20_000 };
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once", DefaultValueFactory = _ => 64 };
 var warmup = new Option<int>("--warmup") { Description = "Submissions before measuring (JIT, connections, grain types)", DefaultValueFactory = _ => 2_000 };
@@ -82,4 +125,5 @@ root.Subcommands.Add(grpcCommand);
 root.Subcommands.Add(workersCommand);
 root.Subcommands.Add(agentsCommand);
 root.Subcommands.Add(httpCommand);
+root.Subcommands.Add(gateCommand);
 return await root.Parse(args).InvokeAsync();

@@ -52,6 +52,7 @@ builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdo
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(settings);
 builder.Services.AddHostedService<AgentService>();
+builder.Services.AddForesightAgentTracing(builder.Configuration);
 
 using var host = builder.Build();
 try

@@ -131,13 +131,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await Foresight.Testing.ChildProcesses.KillAndDisposeAsync(_process);
     }
 
     private async Task WaitUntilHealthyAsync(TimeSpan deadline)

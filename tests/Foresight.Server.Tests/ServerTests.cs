@@ -23,9 +23,9 @@ public sealed class ServerTests
         Assert.Contains("hello over http", job.GetProperty("outputTail").GetString(), StringComparison.Ordinal);
 
         var metrics = await server.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Contains("foresight_job_transitions_total{state=\"Succeeded\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("foresight_job_transitions_total{pool=\"default\",state=\"Succeeded\"}", metrics, StringComparison.Ordinal);
         Assert.Contains("foresight_job_wait_seconds_bucket{pool=\"default\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("foresight_workers{state=\"Available\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains("foresight_workers{pool=\"default\",state=\"Available\"}", metrics, StringComparison.Ordinal);
 
         using var dashboard = await server.Http.GetAsync(new Uri("/dashboard/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);

@@ -17,6 +17,8 @@ namespace Foresight.Abstractions.Jobs;
 /// <param name="Steps">The steps to run in order in one workspace; null = <paramref name="Command"/> as the only step.</param>
 /// <param name="SecretScope">Where the job's secrets come from (a repository like <c>octo/repo</c> or a workflow name);
 /// the values are resolved on the server when the job is assigned and never stored with the job.</param>
+/// <param name="TraceParent">The W3C <c>traceparent</c> of the span the job's spans belong under (set by the server:
+/// the workflow run's span on submit, the job's own span once accepted; the agent's execution span is its child).</param>
 [GenerateSerializer, Immutable]
 public sealed record JobSpec(
     [property: Id(0)] string Name,
@@ -33,7 +35,8 @@ public sealed record JobSpec(
     [property: Id(11)] string? WorkflowId = null,
     [property: Id(12)] string? WorkflowJobKey = null,
     [property: Id(13)] IReadOnlyList<StepSpec>? Steps = null,
-    [property: Id(14)] string? SecretScope = null);
+    [property: Id(14)] string? SecretScope = null,
+    [property: Id(15)] string? TraceParent = null);
 
 /// <summary>One step of a job: a shell script run in the job's workspace.</summary>
 /// <param name="Name">Display name (the <c>run</c> text's first line when the file gives none).</param>

@@ -327,6 +327,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
     {
         var cts = running.Cancellation;
         ExecutionResult result;
+        using var span = AgentSpans.StartExecution(assignment, Registration.WorkerId);
         try
         {
             result = cts.IsCancellationRequested
@@ -348,6 +349,7 @@ public sealed partial class AgentRuntime : IAsyncDisposable
             return; // crashed: a dead agent reports nothing.
         }
 
+        AgentSpans.End(span, result);
         _reports.Writer.TryWrite(new AttemptReport(assignment.JobId, assignment.Attempt, result));
         _running.TryRemove(new KeyValuePair<string, RunningAttempt>(assignment.JobId, running));
         cts.Dispose();

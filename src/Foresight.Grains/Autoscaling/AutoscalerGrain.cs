@@ -208,7 +208,7 @@ public sealed partial class AutoscalerGrain(
         _completedDurations.Clear();
         _lastDecision = now;
         _lastStreamQueue = _streamQueue.Values.Sum();
-        AutoscalingMetrics.Decided(_pool, record, answer);
+        AutoscalingMetrics.Decided(_pool, record, answer, _settings.Limits);
 
         // The state (two weeks of buckets, the last decisions) is written at most once a minute of real time, and on
         // deactivation: a silo failure loses at most that much of the history.

@@ -104,7 +104,7 @@ public sealed partial class ModelGrain(
 
         Trim();
         await state.WriteStateAsync();
-        AutoscalingMetrics.ModelVersion(Pool, state.State.Promoted);
+        AutoscalingMetrics.ModelPromoted(Pool, Promoted());
         return state.State.Versions.First(v => v.Version == version);
     }
 
@@ -122,7 +122,7 @@ public sealed partial class ModelGrain(
 
         Promote(version);
         await state.WriteStateAsync();
-        AutoscalingMetrics.ModelVersion(Pool, version);
+        AutoscalingMetrics.ModelPromoted(Pool, Promoted());
         return Promoted();
     }
 

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using Orleans.Storage;
 
 namespace Foresight.Grains.Hosting;
 
@@ -46,6 +47,28 @@ public static class ForesightSiloBuilderExtensions
         }
 
         silo.AddMemoryStreams(StreamNames.Provider);
+        return silo;
+    }
+
+    /// <summary>
+    /// Wraps every Foresight storage registered so far in a <see cref="TimedGrainStorage"/>: call it after the storage
+    /// providers are added (in-process or PostgreSQL), so write latency is measured for either.
+    /// </summary>
+    public static ISiloBuilder AddForesightStorageTiming(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        foreach (var name in StorageNames)
+        {
+            var registered = silo.Services.LastOrDefault(d => d.IsKeyedService && d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, name));
+            if (registered?.KeyedImplementationFactory is not { } factory)
+            {
+                continue;
+            }
+
+            silo.Services.Remove(registered);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(name, (sp, key) => new TimedGrainStorage(name, (IGrainStorage)factory(sp, key)));
+        }
+
         return silo;
     }
 

@@ -1,4 +1,5 @@
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Observability;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Abstractions.Workflows;
@@ -24,6 +25,7 @@ public sealed partial class JobGrain(
     private const int MaxLateResults = 20;
     private readonly ForesightOptions _options = options.Value;
     private IGrainTimer? _enqueueRetry;
+    private System.Diagnostics.Activity? _span;
     private IGrainTimer? _watchdog;
 
     private JobRecord Job => state.State;
@@ -63,7 +65,9 @@ public sealed partial class JobGrain(
 
         var now = clock.Now;
         Job.JobId = this.GetPrimaryKeyString();
-        Job.Spec = spec;
+        var parent = RunSpans.Valid(spec.TraceParent) ?? RequestTrace.Current;
+        _span = RunSpans.StartJob(spec, Job.JobId, parent, now);
+        Job.Spec = spec with { TraceParent = _span?.Id ?? parent };
         Job.SubmittedAt = now;
         Move(JobState.Queued);
         var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
@@ -160,6 +164,7 @@ public sealed partial class JobGrain(
         var final = JobStateMachine.FinalStateAfter(result.End);
         Move(final);
         Job.FinishedAt = now;
+        ForesightMetrics.JobRan(PoolName, final, now - (current.StartedAt ?? now));
         Job.StatusReason = final == JobState.Succeeded ? null : Describe(result);
         await state.WriteStateAsync();
         await NotifyWorkflowAsync();
@@ -278,14 +283,22 @@ public sealed partial class JobGrain(
         Move(JobState.Running);
         attempt.WorkerId = workerId;
         attempt.StartedAt = clock.Now;
+        RunSpans.Claimed(Job, attempt, workerId, attempt.StartedAt.Value);
     }
 
     private void Move(JobState to)
     {
         var from = Job.State;
         Job.State = JobStateMachine.Transition(from, to);
-        ForesightMetrics.JobEntered(from, to);
+        ForesightMetrics.JobEntered(PoolName, from, to);
+        if (JobStateMachine.IsTerminal(to))
+        {
+            ForesightTracing.End(_span, CicdAttributes.ResultOf(to.ToString()));
+            _span = null;
+        }
     }
+
+    private string PoolName => Job.Spec?.Pool ?? PoolPartitions.DefaultPool;
 
     private void RecordLate(int attempt, string workerId, ExecutionResult result, DateTimeOffset now)
     {

@@ -1,4 +1,5 @@
 using Foresight.Abstractions.Autoscaling;
+using Foresight.Autoscaling.Observations;
 using Prometheus;
 
 namespace Foresight.Grains.Observability;
@@ -9,13 +10,19 @@ public static class AutoscalingMetrics
     private static readonly Gauge Desired = Metrics.CreateGauge(
         "foresight_autoscaler_desired_workers", "Workers the pool's autoscaler last decided on", "pool");
 
+    private static readonly Gauge MinWorkers = Metrics.CreateGauge(
+        "foresight_autoscaler_min_workers", "The pool's lower worker limit its autoscaler keeps to", "pool");
+
+    private static readonly Gauge MaxWorkers = Metrics.CreateGauge(
+        "foresight_autoscaler_max_workers", "The pool's upper worker limit its autoscaler keeps to", "pool");
+
     private static readonly Counter Decisions = Metrics.CreateCounter(
         "foresight_autoscaler_decisions_total", "Autoscaler decisions by direction (up, down, hold) and reason class (forecast, fallback, reactive)",
         "pool", "direction", "reason");
 
     private static readonly Gauge ForecastArrivals = Metrics.CreateGauge(
-        "foresight_autoscaler_forecast_arrivals_per_second", "Forecast arrival rate of the next bucket by quantile (lower, mean, upper of the interval)",
-        "pool", "quantile");
+        "foresight_autoscaler_forecast_arrivals_per_second", "Forecast arrival rate of the next bucket: the interval's lower and upper bound and the mean (label bound)",
+        "pool", "bound");
 
     private static readonly Histogram PredictionLatency = Metrics.CreateHistogram(
         "foresight_prediction_latency_seconds", "Time a PredictionGrain takes to answer a forecast (cached or fitted)",
@@ -29,16 +36,32 @@ public static class AutoscalingMetrics
     private static readonly Gauge ModelVersions = Metrics.CreateGauge(
         "foresight_model_promoted_version", "Promoted arrival model version per pool (0 when none)", "pool");
 
+    private static readonly Gauge ModelMase = Metrics.CreateGauge(
+        "foresight_model_backtest_mase", "Rolling-origin backtest MASE of the pool's promoted arrival model (below 1 beats the seasonal naive forecast)", "pool");
+
+    private static readonly Gauge ModelCoverage = Metrics.CreateGauge(
+        "foresight_model_backtest_interval_coverage_ratio", "Share of backtest actuals inside the promoted model's prediction interval", "pool");
+
+    private static readonly Gauge ModelLevel = Metrics.CreateGauge(
+        "foresight_model_interval_level_ratio", "Nominal level of the promoted model's prediction interval (the coverage it should reach)", "pool");
+
     private static readonly Counter Fallbacks = Metrics.CreateCounter(
         "foresight_prediction_fallbacks_total", "Forecasts answered by the rule-based fallback, per pool", "pool");
 
     /// <summary>Records one decision.</summary>
-    public static void Decided(string pool, AutoscalerDecisionView decision, ArrivalForecastView? forecast)
+    public static void Decided(string pool, AutoscalerDecisionView decision, ArrivalForecastView? forecast, PoolLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(decision);
         Desired.WithLabels(pool).Set(decision.Desired);
+        if (limits is not null)
+        {
+            MinWorkers.WithLabels(pool).Set(limits.MinWorkers);
+            MaxWorkers.WithLabels(pool).Set(limits.MaxWorkers);
+        }
+
         var reason = forecast is null ? "reactive" : forecast.IsFallback ? "fallback" : "forecast";
         Decisions.WithLabels(pool, decision.Direction, reason).Inc();
+        DecisionLatency.WithLabels(pool); // exists at zero before the first load-started decision
         if (decision.LatencyMs is { } latency)
         {
             DecisionLatency.WithLabels(pool).Observe(latency / 1000);
@@ -57,12 +80,32 @@ public static class AutoscalingMetrics
     {
         ArgumentNullException.ThrowIfNull(answer);
         PredictionLatency.WithLabels(pool).Observe(elapsed.TotalSeconds);
+        var fallbacks = Fallbacks.WithLabels(pool);
         if (answer.IsFallback)
         {
-            Fallbacks.WithLabels(pool).Inc();
+            fallbacks.Inc();
         }
     }
 
-    /// <summary>Records the promoted model version of a pool.</summary>
-    public static void ModelVersion(string pool, int? version) => ModelVersions.WithLabels(pool).Set(version ?? 0);
+    /// <summary>Records the promoted model of a pool: its version (0 when none) and its backtest accuracy.</summary>
+    public static void ModelPromoted(string pool, ModelVersionView? promoted)
+    {
+        ModelVersions.WithLabels(pool).Set(promoted?.Version ?? 0);
+        if (promoted is null)
+        {
+            return;
+        }
+
+        if (double.IsFinite(promoted.Mase))
+        {
+            ModelMase.WithLabels(pool).Set(promoted.Mase);
+        }
+
+        if (double.IsFinite(promoted.Coverage))
+        {
+            ModelCoverage.WithLabels(pool).Set(promoted.Coverage);
+        }
+
+        ModelLevel.WithLabels(pool).Set(promoted.Level > 1 ? promoted.Level / 100 : promoted.Level);
+    }
 }

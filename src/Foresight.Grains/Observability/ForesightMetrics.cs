@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Foresight.Scheduling.Jobs;
 using Foresight.Scheduling.Workers;
 using Prometheus;
@@ -6,30 +7,58 @@ namespace Foresight.Grains.Observability;
 
 /// <summary>
 /// Foresight's Prometheus metrics (prometheus-net, default registry; the server serves them at <c>/metrics</c>).
-/// Process-wide: several silos in one process (tests) add up.
+/// Process-wide: several silos in one process (tests) add up. Names follow Prometheus' conventions (base units,
+/// <c>_total</c> counters, labels bounded by pools and states, never job ids); docs/metrics.md is the catalogue.
 /// </summary>
 public static class ForesightMetrics
 {
     private static readonly double[] WaitBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800];
 
+    private static readonly double[] RunBuckets = [0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200];
+
+    private static readonly double[] StorageBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
     private static readonly Counter JobTransitions = Metrics.CreateCounter(
-        "foresight_job_transitions_total", "Jobs entering each state", "state");
+        "foresight_job_transitions_total", "Jobs entering each state, per pool", "pool", "state");
 
     private static readonly Gauge Jobs = Metrics.CreateGauge(
-        "foresight_jobs", "Jobs by state, as seen by the job activations of this process", "state");
+        "foresight_jobs", "Jobs by pool and state, as seen by the job activations of this process", "pool", "state");
 
     private static readonly Histogram Wait = Metrics.CreateHistogram(
-        "foresight_job_wait_seconds", "Queue wait from enqueue to placement", new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
+        "foresight_job_wait_seconds", "Queue wait from enqueue to placement, per pool",
+        new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
+
+    private static readonly Histogram Run = Metrics.CreateHistogram(
+        "foresight_job_run_duration_seconds", "Run time of finished attempts from claim to result, per pool and final state",
+        new HistogramConfiguration { LabelNames = ["pool", "state"], Buckets = RunBuckets });
 
     private static readonly Histogram SchedulingLatency = Metrics.CreateHistogram(
         "foresight_scheduling_latency_seconds", "Time one dispatch pass of a scheduler takes (queue scan and placement)",
         new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
     private static readonly Gauge QueueDepth = Metrics.CreateGauge(
-        "foresight_queue_depth", "Jobs waiting in scheduler queues", "pool");
+        "foresight_queue_depth", "Jobs waiting in scheduler queues, per pool", "pool");
+
+    private static readonly Gauge OldestWait = Metrics.CreateGauge(
+        "foresight_queue_oldest_wait_seconds", "Age of the oldest job waiting in the pool's queues (0 when none waits)", "pool");
 
     private static readonly Gauge Workers = Metrics.CreateGauge(
-        "foresight_workers", "Workers by lifecycle state", "state");
+        "foresight_workers", "Workers by pool and lifecycle state", "pool", "state");
+
+    private static readonly Counter HeartbeatsMissed = Metrics.CreateCounter(
+        "foresight_worker_heartbeats_missed_total", "Workers declared Unhealthy because no heartbeat came within the timeout, per pool", "pool");
+
+    private static readonly Histogram StorageWrite = Metrics.CreateHistogram(
+        "foresight_storage_write_duration_seconds", "Time one grain state write takes, per storage name",
+        new HistogramConfiguration { LabelNames = ["storage"], Buckets = StorageBuckets });
+
+    private static readonly Counter StorageWriteErrors = Metrics.CreateCounter(
+        "foresight_storage_write_errors_total", "Grain state writes that failed (conflicts included), per storage name", "storage");
+
+    /// <summary>The oldest enqueue time of each scheduler partition's queue (null: empty), keyed by pool and partition.</summary>
+    private static readonly ConcurrentDictionary<(string Pool, string Partition), DateTimeOffset?> Oldest = new();
+
+    static ForesightMetrics() => Metrics.DefaultRegistry.AddBeforeCollectCallback(UpdateOldestWait);
 
     /// <summary>Observed by tests and benchmarks: every job state entered, in this process.</summary>
     public static event Action<JobState>? JobStateEntered;
@@ -37,17 +66,33 @@ public static class ForesightMetrics
     /// <summary>Observed by tests and benchmarks: every queue wait recorded, in this process.</summary>
     public static event Action<TimeSpan>? WaitRecorded;
 
-    public static void JobEntered(JobState from, JobState state)
+    /// <summary>The clock <c>foresight_queue_oldest_wait_seconds</c> is computed with at scrape time.</summary>
+    public static TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Makes a pool's series exist at zero before its first job, so dashboards and alerts see the pool at once.</summary>
+    public static void PoolSeen(string pool)
     {
-        JobTransitions.WithLabels(state.ToString()).Inc();
+        QueueDepth.WithLabels(pool).Inc(0);
+        Wait.WithLabels(pool);
+        foreach (var state in Enum.GetValues<JobState>())
+        {
+            JobTransitions.WithLabels(pool, state.ToString());
+        }
+    }
+
+    public static void JobEntered(string pool, JobState from, JobState state)
+    {
+        JobTransitions.WithLabels(pool, state.ToString()).Inc();
         if (from != JobState.Pending)
         {
-            Jobs.WithLabels(from.ToString()).Dec();
+            Jobs.WithLabels(pool, from.ToString()).Dec();
         }
 
-        Jobs.WithLabels(state.ToString()).Inc();
+        Jobs.WithLabels(pool, state.ToString()).Inc();
         JobStateEntered?.Invoke(state);
     }
+
+    public static void JobRan(string pool, JobState final, TimeSpan ran) => Run.WithLabels(pool, final.ToString()).Observe(Math.Max(0, ran.TotalSeconds));
 
     public static void Waited(string pool, TimeSpan wait)
     {
@@ -65,8 +110,13 @@ public static class ForesightMetrics
         }
     }
 
-    public static void WorkerMoved(WorkerState? from, WorkerState? to)
+    /// <summary>The oldest enqueue time in one scheduler partition's queue; null when the queue is empty.</summary>
+    public static void QueueOldest(string pool, string partition, DateTimeOffset? oldestEnqueuedAt) => Oldest[(pool, partition)] = oldestEnqueuedAt;
+
+    public static void WorkerMoved(string pool, WorkerState? from, WorkerState? to)
     {
+        // The pool's missed-heartbeat counter exists at zero from its first worker on (increase() needs a first sample).
+        HeartbeatsMissed.WithLabels(pool);
         if (from == to)
         {
             return;
@@ -74,12 +124,37 @@ public static class ForesightMetrics
 
         if (from is { } f)
         {
-            Workers.WithLabels(f.ToString()).Dec();
+            Workers.WithLabels(pool, f.ToString()).Dec();
         }
 
         if (to is { } t)
         {
-            Workers.WithLabels(t.ToString()).Inc();
+            Workers.WithLabels(pool, t.ToString()).Inc();
+        }
+    }
+
+    public static void HeartbeatMissed(string pool) => HeartbeatsMissed.WithLabels(pool).Inc();
+
+    public static void StorageWritten(string storage, TimeSpan elapsed, bool failed)
+    {
+        StorageWrite.WithLabels(storage).Observe(elapsed.TotalSeconds);
+        if (failed)
+        {
+            StorageWriteErrors.WithLabels(storage).Inc();
+        }
+        else
+        {
+            StorageWriteErrors.WithLabels(storage);
+        }
+    }
+
+    private static void UpdateOldestWait()
+    {
+        var now = Clock.GetUtcNow();
+        foreach (var pool in Oldest.GroupBy(p => p.Key.Pool))
+        {
+            var oldest = pool.Select(p => p.Value).Where(v => v is not null).Min();
+            OldestWait.WithLabels(pool.Key).Set(oldest is { } at ? Math.Max(0, (now - at).TotalSeconds) : 0);
         }
     }
 }

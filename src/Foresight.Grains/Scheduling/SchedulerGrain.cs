@@ -63,6 +63,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     {
         _partition = this.GetPrimaryKeyString();
         _poolName = PoolPartitions.PoolOf(_partition);
+        ForesightMetrics.PoolSeen(_poolName);
         _pool = new PoolScheduler(PlacementPolicies.FromName(_options.Placement), _options.AgingInterval);
         Restore(_state.State);
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
@@ -315,7 +316,12 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             ForesightMetrics.QueueChanged(_poolName, -1);
         }
+
+        ReportOldestWait();
     }
+
+    private void ReportOldestWait() =>
+        ForesightMetrics.QueueOldest(_poolName, _partition, _queued.Count == 0 ? null : _queued.Values.Min(j => j.EnqueuedAt));
 
     /// <summary>
     /// Dispatches once the calls already waiting for this activation have run: a burst of enqueues and releases
@@ -339,6 +345,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var started = _clock.Time.GetTimestamp();
         DispatchNow(_clock.Now);
         ForesightMetrics.Scheduled(_poolName, _clock.Time.GetElapsedTime(started));
+        ReportOldestWait();
     }
 
     private void DispatchNow(DateTimeOffset now)

@@ -86,7 +86,7 @@ public sealed partial class WorkerGrain(
         Record.State = to;
         Record.LastHeartbeat = now;
         Record.RegisteredAt ??= now;
-        ForesightMetrics.WorkerMoved(from == WorkerState.Registering ? null : from, to);
+        ForesightMetrics.WorkerMoved(registration.Pool, from == WorkerState.Registering ? null : from, to);
         await state.WriteStateAsync();
         await AssertRegistrationAsync();
         StartWatching();
@@ -425,6 +425,7 @@ public sealed partial class WorkerGrain(
         }
 
         LogHeartbeatLost(logger, WorkerId, Record.Running.Count);
+        ForesightMetrics.HeartbeatMissed(PoolName);
         await MoveAsync(WorkerEvent.HeartbeatMissed);
         Record.Running.Clear();
         ForgetOutstanding();
@@ -433,11 +434,13 @@ public sealed partial class WorkerGrain(
         await Scheduler().RemoveWorker(WorkerId, lost: true);
     }
 
+    private string PoolName => Record.Registration?.Pool ?? PoolPartitions.DefaultPool;
+
     private async Task MoveAsync(WorkerEvent workerEvent)
     {
         var from = Record.State;
         Record.State = WorkerLifecycle.Transition(from, workerEvent);
-        ForesightMetrics.WorkerMoved(from, Record.State);
+        ForesightMetrics.WorkerMoved(PoolName, from, Record.State);
         await state.WriteStateAsync();
     }
 
@@ -447,7 +450,7 @@ public sealed partial class WorkerGrain(
         if (WorkerLifecycle.TryTransition(from, workerEvent, out var to))
         {
             Record.State = to;
-            ForesightMetrics.WorkerMoved(from, to);
+            ForesightMetrics.WorkerMoved(PoolName, from, to);
         }
     }
 

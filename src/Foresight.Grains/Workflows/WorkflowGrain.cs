@@ -1,4 +1,6 @@
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Observability;
+using Foresight.Grains.Observability;
 using Foresight.Abstractions.Workflows;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Storage;
@@ -26,6 +28,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
     private readonly ILogger<WorkflowGrain> _logger;
     private readonly CoalescingWriter _writer;
     private IGrainTimer? _reconcile;
+    private System.Diagnostics.Activity? _span;
     private IReadOnlyList<RunJob>? _jobs;
 
     public WorkflowGrain(
@@ -77,6 +80,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
 
         Validate(spec);
+        _span = RunSpans.StartRun(spec, runId, RequestTrace.Current, _clock.Now);
         Run.RunId = runId;
         Run.Spec = spec;
         Run.Status = WorkflowStatus.Pending;
@@ -280,6 +284,8 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
             _ => WorkflowStatus.Cancelled,
         };
         Run.FinishedAt = _clock.Now;
+        ForesightTracing.End(_span, CicdAttributes.ResultOf(Run.Status.ToString()));
+        _span = null;
         _reconcile?.Dispose();
         _reconcile = null;
     }
@@ -311,7 +317,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private Task SubmitAsync(WorkflowJobSpec job) =>
         GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key])
-            .Submit(job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key });
+            .Submit(job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key, TraceParent = _span?.Id ?? job.Job.TraceParent });
 
     private void StartReconciling() =>
         _reconcile ??= this.RegisterGrainTimer(

@@ -33,7 +33,31 @@ public static class AutoscalingEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Promote an earlier model version again (admin)");
+        app.MapPost("/api/pools/{pool}/models/train", TrainAsync)
+            .RequireAuthorization(GatewaySecurity.AdminPolicy)
+            .WithTags("autoscaling")
+            .Produces<ModelVersionView>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Train and backtest a model on the pool's arrival history now, as the retrain reminder does (admin)");
         return app;
+    }
+
+    private static async Task<IResult> TrainAsync(string pool, IGrainFactory grains)
+    {
+        if (JobSpecValidator.CheckPool(pool) is { } problem)
+        {
+            return Problems.BadRequest("pool", problem);
+        }
+
+        try
+        {
+            return Results.Ok(await grains.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool)).Train());
+        }
+        catch (InvalidOperationException e)
+        {
+            return Problems.Of(StatusCodes.Status409Conflict, "not enough history", "pool", e.Message);
+        }
     }
 
     private static async Task<IResult> GetAutoscalerAsync(string pool, int? decisions, IGrainFactory grains)

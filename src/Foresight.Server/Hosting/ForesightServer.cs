@@ -5,6 +5,7 @@ using Foresight.Server.Api;
 using Foresight.Server.Gateway;
 using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
+using Foresight.Server.Observability;
 using Foresight.Server.Security;
 using Foresight.Server.Webhooks;
 using Foresight.Server.Workflows;
@@ -47,6 +48,7 @@ public static class ForesightServer
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        MetricsSetup.ConfigureDefaultRegistry();
         var configuration = builder.Configuration;
         var serverOptions = configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var gatewayOptions = configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
@@ -68,10 +70,12 @@ public static class ForesightServer
         builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddSingleton<DeclaredPools>();
         builder.AddForesightGrpc();
+        builder.AddForesightTracing();
 
         builder.UseOrleans(silo =>
         {
             silo.AddForesightStorage(configuration, serverOptions);
+            silo.AddForesightStorageTiming();
             silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres, serverOptions.GatewayPort);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
@@ -91,9 +95,11 @@ public static class ForesightServer
         builder.Services.AddHostedService<StartupBanner>();
 
         var app = builder.Build();
+        app.UseForesightGatewayMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseForesightGatewaySecurity();
+        app.UseForesightRequestTrace();
 
         // Open routes: probes and scrapers carry no token (see docs/api.md).
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();

@@ -31,7 +31,7 @@ public sealed class GatewayApp : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>Starts the app with these settings over the defaults; the data directory is a fresh temporary folder.</summary>
-    public static async Task<GatewayApp> StartAsync(IReadOnlyDictionary<string, string?> settings, int localWorkers = 0)
+    public static async Task<GatewayApp> StartAsync(IReadOnlyDictionary<string, string?> settings, int localWorkers = 0, Action<WebApplicationBuilder>? configure = null)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), $"foresight-gw-{Guid.NewGuid():n}");
         var builder = ForesightServer.CreateBuilder(
@@ -47,6 +47,7 @@ public sealed class GatewayApp : IAsyncDisposable
             ["Server:WorkspaceRoot"] = Path.Combine(dataDirectory, "workspaces"),
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        configure?.Invoke(builder);
         var app = ForesightServer.Build(builder);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -3,6 +3,22 @@ namespace Foresight.Server.Tests.Support;
 /// <summary>Workflow files the tests submit and register for webhooks; they run on the local workers (label linux).</summary>
 public static class TestWorkflows
 {
+    /// <summary>Two jobs, the second needing the first: <c>build</c> then <c>test</c>, under the workflow name given.</summary>
+    public static string BuildThenTest(string name) => $$"""
+        name: {{name}}
+        on: workflow_dispatch
+        jobs:
+          build:
+            runs-on: linux
+            steps:
+              - run: echo building
+          test:
+            needs: build
+            runs-on: linux
+            steps:
+              - run: echo testing
+        """;
+
     /// <summary>A needs chain around a 2×2 matrix: build → test (2×2) → report.</summary>
     public const string NeedsAndMatrix = """
         name: ci

@@ -6,5 +6,6 @@ root.Subcommands.Add(EvaluateCommand.Create());
 root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(WorkflowsCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
 ClientCommands.AddTo(root);
 return await ClientCommands.InvokeAsync(root, args);

@@ -16,6 +16,13 @@ internal static class RunWatch
     /// <summary>Watches until the run ends; returns 0 if it succeeded, 1 if it failed or was cancelled.</summary>
     public static async Task<int> WatchAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation)
     {
+        var last = await WatchToEndAsync(client, first, cancellation, summarize: true);
+        return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
+    }
+
+    /// <summary>Watches until the run ends and returns its last view; <paramref name="summarize"/> prints the jobs' log commands.</summary>
+    public static async Task<WorkflowRunView> WatchToEndAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation, bool summarize)
+    {
         var console = CliConsole.Out;
         var last = first;
         if (CliConsole.IsInteractive)
@@ -55,8 +62,12 @@ internal static class RunWatch
             }
         }
 
-        Summarize(console, last);
-        return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
+        if (summarize)
+        {
+            Summarize(console, last);
+        }
+
+        return last;
     }
 
     private static void Summarize(IAnsiConsole console, WorkflowRunView run)

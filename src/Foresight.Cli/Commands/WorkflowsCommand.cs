@@ -10,6 +10,7 @@ internal static class WorkflowsCommand
     {
         var command = new Command("workflows", "Work with workflow files (a subset of GitHub Actions syntax).");
         command.Subcommands.Add(CreateCheck());
+        command.Subcommands.Add(ConformanceCommand.Create());
         return command;
     }
 

@@ -309,9 +309,26 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
     }
 
-    private Task SubmitAsync(WorkflowJobSpec job) =>
-        GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key])
-            .Submit(job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key });
+    private async Task SubmitAsync(WorkflowJobSpec job)
+    {
+        var spec = job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key };
+        if (spec.Context is not null && job.Needs.Count > 0)
+        {
+            // The needs context: each needed job's result and outputs (a matrix job's expansions merged), as GitHub gives it.
+            var needs = new List<(string Id, JobRecord Record)>();
+            foreach (var key in job.Needs)
+            {
+                needs.Add((JobIdOf(key), await GrainFactory.GetGrain<IJobGrain>(Run.JobIds[key]).GetState()));
+            }
+
+            spec = spec with { Context = NeedsContext.With(spec.Context, needs) };
+        }
+
+        await GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key]).Submit(spec);
+    }
+
+    /// <summary>The workflow's job id of a key: <c>build</c> of <c>build (linux, 8)</c>.</summary>
+    private static string JobIdOf(string key) => key.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? key[..i] : key;
 
     private void StartReconciling() =>
         _reconcile ??= this.RegisterGrainTimer(

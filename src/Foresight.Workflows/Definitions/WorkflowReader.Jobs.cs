@@ -100,6 +100,7 @@ internal sealed partial class WorkflowReader
         IReadOnlyList<EnvEntry> env = [];
         var continueOnError = BoolSetting.False;
         var steps = new List<StepDefinition>();
+        IReadOnlyList<EnvEntry> outputs = [];
         var defaults = RunDefaults.None;
         var foresight = ForesightSettings.None;
         foreach (var (key, value) in map.Entries)
@@ -132,6 +133,9 @@ internal sealed partial class WorkflowReader
                     break;
                 case "steps":
                     steps = ReadSteps(id.Value, value);
+                    break;
+                case "outputs":
+                    outputs = ReadEnv(value, ExprSite.Job, "outputs");
                     break;
                 case "permissions":
                     ReadPermissions(value);
@@ -179,7 +183,7 @@ internal sealed partial class WorkflowReader
         }
 
         return (new JobDefinition(id.Value, name, runsOn, [.. needs.Select(n => n.Id).Distinct(StringComparer.Ordinal)], condition, timeout, matrix, failFast,
-            maxParallel, env, continueOnError, steps, defaults, foresight), needs);
+            maxParallel, env, continueOnError, steps, defaults, foresight) { Outputs = outputs }, needs);
     }
 
     private List<Template> ReadRunsOn(YNode node)
@@ -319,8 +323,25 @@ internal sealed partial class WorkflowReader
     {
         if (IsExpression(node))
         {
-            _diagnostics.Unsupported(node, "matrix from an expression", "a matrix computed by an expression (e.g. fromJSON) is not supported; list the axes in the file");
-            return null;
+            // A matrix from an expression over literals only (fromJSON('{…}')) is decided here; one over contexts is not.
+            if (node is YScalar scalar && Template.Parse(scalar.Value, out _) is { IsSingleExpression: true } template
+                && template.Expressions.Single().Expr is var expr && Template.IsKnown(expr, _ => false))
+            {
+                try
+                {
+                    node = ToNode(ExpressionEvaluator.Evaluate(expr, EvalContext.Empty), scalar);
+                }
+                catch (ExpressionFailure e)
+                {
+                    _diagnostics.Error(node, $"the matrix expression failed: {e.Message}");
+                    return null;
+                }
+            }
+            else
+            {
+                _diagnostics.Unsupported(node, "matrix from an expression", "a matrix computed by an expression over contexts (e.g. fromJSON(needs.x.outputs.matrix)) is not supported; list the axes in the file, or use fromJSON of a literal");
+                return null;
+            }
         }
 
         if (node is not YMapping map)
@@ -415,6 +436,27 @@ internal sealed partial class WorkflowReader
     }
 
     /// <summary>A matrix value as an expression value; expressions inside it are unsupported.</summary>
+    /// <summary>An evaluated value as YAML nodes, all placed where the expression was written.</summary>
+    private static YNode ToNode(ExprValue value, YScalar at)
+    {
+        var mark = new YamlDotNet.Core.Mark(at.StartIndex, at.Line, at.Column);
+        switch (value.Kind)
+        {
+            case ExprKind.Object:
+                var map = new YMapping(mark, mark);
+                map.Entries.AddRange(value.Properties.Select(p => new KeyValuePair<YScalar, YNode>(new YScalar(p.Key, YamlDotNet.Core.ScalarStyle.DoubleQuoted, mark, mark), ToNode(p.Value, at))));
+                return map;
+            case ExprKind.Array:
+                var sequence = new YSequence(mark, mark);
+                sequence.Items.AddRange(value.Items.Select(i => ToNode(i, at)));
+                return sequence;
+            case ExprKind.String:
+                return new YScalar(value.Text!, YamlDotNet.Core.ScalarStyle.DoubleQuoted, mark, mark);
+            default:
+                return new YScalar(value.ToText() is { Length: > 0 } text ? text : "null", YamlDotNet.Core.ScalarStyle.Plain, mark, mark);
+        }
+    }
+
     private ExprValue MatrixValue(YNode node)
     {
         switch (node)

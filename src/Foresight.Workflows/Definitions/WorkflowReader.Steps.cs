@@ -42,11 +42,15 @@ internal sealed partial class WorkflowReader
         }
 
         var before = _diagnostics.Count;
+        string? uses = null;
         if (map.KeyNode("uses") is { } usesKey)
         {
-            var action = (map["uses"] as YScalar)?.Value ?? "";
-            var (feature, message) = ActionHint(action);
-            _diagnostics.Unsupported(usesKey, feature, message);
+            uses = (map["uses"] as YScalar)?.Value.Trim() ?? "";
+            if (ActionProblem(uses) is { } problem)
+            {
+                _diagnostics.Unsupported(usesKey, problem.Feature, problem.Message);
+            }
+
             if (map.KeyNode("run") is { } both)
             {
                 _diagnostics.Error(both, "a step cannot have both uses and run");
@@ -54,11 +58,13 @@ internal sealed partial class WorkflowReader
         }
         else if (map.KeyNode("run") is null)
         {
-            _diagnostics.Error(map, "a step needs run");
+            _diagnostics.Error(map, "a step needs run or uses");
         }
 
         Template? name = null;
-        Template? run = null;
+        Template? run = uses is null ? null : Template.Literal("");
+        string? id = null;
+        IReadOnlyList<EnvEntry> with = [];
         IReadOnlyList<EnvEntry> env = [];
         string? shell = null;
         Template? workingDirectory = null;
@@ -70,7 +76,7 @@ internal sealed partial class WorkflowReader
             switch (key.Value)
             {
                 case "id":
-                    _ = String(value, "a step's id");
+                    id = String(value, "a step's id");
                     break;
                 case "name":
                     name = value is YScalar s ? Text(s, ExprSite.Job) : Invalid<Template>(value, "a step's name must be a string");
@@ -99,6 +105,7 @@ internal sealed partial class WorkflowReader
                 case "uses":
                     break;
                 case "with" when map.KeyNode("uses") is not null:
+                    with = ReadEnv(value, ExprSite.Job, "with");
                     break;
                 case "with":
                     _diagnostics.Error(key, "with only goes with uses");
@@ -111,30 +118,27 @@ internal sealed partial class WorkflowReader
 
         return _diagnostics.Count > before || run is null
             ? null
-            : new StepDefinition(index, name, run, env, shell, workingDirectory, continueOnError, timeout, condition);
+            : new StepDefinition(index, name, run, env, shell, workingDirectory, continueOnError, timeout, condition) { Id = id, Uses = uses, With = with };
     }
 
-    /// <summary>The feature and message for a <c>uses:</c> step; <c>actions/checkout</c> gets its replacement spelled out.</summary>
-    internal static (string Feature, string Message) ActionHint(string action)
+    /// <summary>Why a <c>uses:</c> value cannot run (a Docker action, a malformed reference), or null when the agent can
+    /// run it: a local action <c>./path</c>, or <c>owner/repo[/path]@ref</c> from the action cache.</summary>
+    internal static (string Feature, string Message)? ActionProblem(string action)
     {
+        if (action.StartsWith("docker://", StringComparison.Ordinal))
+        {
+            return ("uses: docker://", $"container action steps are not supported (uses: {action}): Foresight runs steps directly on the agent; run the tool with a run step");
+        }
+
+        if (action.StartsWith("./", StringComparison.Ordinal) || action == ".")
+        {
+            return null;
+        }
+
         var at = action.IndexOf('@', StringComparison.Ordinal);
-        var name = (at >= 0 ? action[..at] : action).Trim();
-        if (name.Equals("actions/checkout", StringComparison.OrdinalIgnoreCase))
-        {
-            return ("uses: actions/checkout",
-                $"action steps are not supported (uses: {action}); Foresight jobs start in an empty workspace, so replace this step with a run step such as: git clone https://github.com/${{{{ github.repository }}}} . && git checkout ${{{{ github.sha }}}}");
-        }
-
-        if (name.StartsWith("docker://", StringComparison.Ordinal))
-        {
-            return ("uses: docker://", $"container action steps are not supported (uses: {action}); run the tool with a run step");
-        }
-
-        if (name.StartsWith("./", StringComparison.Ordinal))
-        {
-            return ("uses: local action", $"local action steps reach the server only expanded (uses: {action}): `foresight submit` and `foresight workflows check` read a local composite action from the repository and put its steps in the job; otherwise inline its commands as run steps");
-        }
-
-        return ("uses: <action>", $"action steps are not supported (uses: {action}); replace it with run steps that do the same");
+        var name = at > 0 ? action[..at] : "";
+        return at <= 0 || at == action.Length - 1 || name.Split('/').Length < 2 || name.Split('/').Any(p => p.Length == 0)
+            ? ("uses: malformed", $"uses: {action} is neither a local action (./path) nor owner/repo[/path]@ref")
+            : null;
     }
 }

@@ -8,12 +8,13 @@ namespace Foresight.Workflows.Definitions;
 /// <summary>Values shared by every part: env maps, shells, expressions, numbers, booleans and lists.</summary>
 internal sealed partial class WorkflowReader
 {
-    private List<EnvEntry> ReadEnv(YNode node, ExprSite site)
+    /// <summary>A map of names to strings with <c>${{ }}</c>: <c>env</c>, and with <paramref name="what"/> a step's <c>with</c> or a job's <c>outputs</c>.</summary>
+    private List<EnvEntry> ReadEnv(YNode node, ExprSite site, string what = "env")
     {
         var entries = new List<EnvEntry>();
         if (IsExpression(node))
         {
-            _diagnostics.Unsupported(node, "env from an expression", "an env map computed by an expression is not supported; list the variables");
+            _diagnostics.Unsupported(node, $"{what} from an expression", $"a {what} map computed by an expression is not supported; list the names");
             return entries;
         }
 
@@ -24,19 +25,19 @@ internal sealed partial class WorkflowReader
 
         if (node is not YMapping map)
         {
-            _diagnostics.Error(node, $"env must be a map of variable names to values, not {node.Kind}");
+            _diagnostics.Error(node, $"{what} must be a map of names to values, not {node.Kind}");
             return entries;
         }
 
         foreach (var (key, value) in map.Entries)
         {
-            if (key.Value.Length == 0 || key.Value.Contains('=', StringComparison.Ordinal))
+            if (key.Value.Length == 0 || (what == "env" && key.Value.Contains('=', StringComparison.Ordinal)))
             {
                 _diagnostics.Error(key, $"'{key.Value}' is not a valid environment variable name");
             }
             else if (value is not YScalar scalar)
             {
-                _diagnostics.Error(value, $"the value of env variable '{key.Value}' must be a string, number or boolean, not {value.Kind}");
+                _diagnostics.Error(value, $"the value of {what} '{key.Value}' must be a string, number or boolean, not {value.Kind}");
             }
             else if (Text(scalar, site) is { } template)
             {
@@ -65,6 +66,9 @@ internal sealed partial class WorkflowReader
                 return null;
             case var custom when custom.Contains("{0}", StringComparison.Ordinal):
                 return custom;
+            case var expression when expression.Contains("${{", StringComparison.Ordinal) && node is YScalar scalar:
+                // Decided on the agent (e.g. shell: ${{ env.MY_SHELL }}).
+                return Text(scalar, ExprSite.Job) is null ? null : expression;
             default:
                 _diagnostics.Error(node, $"unknown shell '{shell}': use bash, sh, pwsh, python, or a command template containing {{0}}");
                 return null;

@@ -43,67 +43,66 @@ internal static partial class ConformanceCommand
         }
 
         var cache = Path.Combine(folder, "actions-cache");
-        var results = new List<ConformanceResult>();
+        var cases = new List<Case>();
         foreach (var line in await File.ReadAllLinesAsync(list, cancellation))
         {
             var fields = line.Split('\t');
-            if (fields[0].Trim().Length == 0 || fields[0].StartsWith('#') || (only.Count > 0 && !only.Contains(fields[0])))
+            var name = fields[0].Trim();
+            if (name.Length == 0 || name.StartsWith('#') || (only.Count > 0 && !only.Contains(name)))
             {
                 continue;
             }
 
-            var name = fields[0].Trim();
             var eventName = fields.Length > 1 && fields[1].Trim().Length > 0 ? fields[1].Trim() : "push";
-            var expected = fields.Length > 2 ? fields[2].Trim() : "";
-            var result = await RunCaseAsync(folder, cache, name, eventName, expected, verbose, output, cancellation);
+            var directory = Path.Combine(folder, name);
+            var file = Directory.Exists(directory)
+                ? Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).FirstOrDefault()
+                : null;
+            var payload = Path.Combine(directory, "event.json");
+            var request = new RunRequest(file ?? Path.Combine(directory, "(no workflow file)"), eventName, File.Exists(payload) ? payload : null, folder, [], [],
+                Directory.Exists(cache) ? cache : null, RunCommand.DefaultActor, RunCommand.DefaultActor, "refs/heads/main", 2, Verbose: false);
+            cases.Add(new Case(name, eventName, fields.Length > 2 ? fields[2].Trim() : "", request, await RunCommand.PrepareAsync(request, cancellation)));
+        }
+
+        // One embedded cluster runs every case: its workers offer every label the cases ask for.
+        var labels = cases.Where(c => c.Prepared.Problem is null).SelectMany(c => RunCommand.Labels(c.Prepared.Definition!, c.Prepared.Trigger!)).Distinct(StringComparer.Ordinal).ToList();
+        await using var cluster = await EmbeddedCluster.StartAsync(folder, Directory.Exists(cache) ? cache : null, labels, RunCommand.DefaultActor, [], 2, cancellation);
+        var results = new List<ConformanceResult>();
+        foreach (var c in cases)
+        {
+            var log = new StringWriter();
+            var outcome = c.Prepared.Problem is { } problem
+                ? RunCommand.Refused(log, c.Request.File, problem)
+                : await cluster.RunAsync(c.Prepared.Definition!, c.Prepared.Trigger!, c.Request.File, verbose: false, log, cancellation);
+            var result = Judge(c, outcome);
             results.Add(result);
-            await output.WriteLineAsync($"case={result.Case} event={result.Event} expected={(expected.Length == 0 ? "success" : "failure")} {(result.Passed ? "pass" : "FAIL")}: {result.Detail}");
+            if (verbose || !result.Passed)
+            {
+                await output.WriteAsync(log.ToString());
+            }
+
+            await output.WriteLineAsync($"case={result.Case} event={result.Event} expected={(result.Expected.Length == 0 ? "success" : "failure")} {(result.Passed ? "pass" : "FAIL")}: {result.Detail}");
         }
 
         await output.WriteLineAsync($"cases={results.Count} passed={results.Count(r => r.Passed)} failed={results.Count(r => !r.Passed)}");
         return results;
     }
 
-    private static async Task<ConformanceResult> RunCaseAsync(string folder, string cache, string name, string eventName, string expected, bool verbose, TextWriter output, CancellationToken cancellation)
+    /// <summary>Empty expected text: the run must succeed; otherwise it must fail, with the job the text names among the failed.</summary>
+    private static ConformanceResult Judge(Case c, RunOutcome outcome)
     {
-        var directory = Path.Combine(folder, name);
-        var files = Directory.Exists(directory)
-            ? Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".yml", StringComparison.Ordinal) || f.EndsWith(".yaml", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList()
-            : [];
-        if (files.Count == 0)
-        {
-            return new ConformanceResult(name, eventName, expected, false, $"no workflow file in {directory}");
-        }
-
-        var payload = Path.Combine(directory, "event.json");
-        var log = new StringWriter();
-        var outcome = await RunCommand.RunAsync(
-            new RunRequest(files[0], eventName, File.Exists(payload) ? payload : null, folder, [], [], Directory.Exists(cache) ? cache : null,
-                RunCommand.DefaultActor, RunCommand.DefaultActor, "refs/heads/main", 2, Verbose: false),
-            log,
-            cancellation);
         var got = outcome.Succeeded ? "success" : "failure" + (outcome.Failed.Count > 0 ? $" (failed: {string.Join(", ", outcome.Failed)})" : "");
-        bool passed;
-        string detail;
-        if (expected.Length == 0)
+        if (c.Expected.Length == 0)
         {
-            passed = outcome.Succeeded;
-            detail = $"got {got}";
-        }
-        else
-        {
-            var job = NamedJob().Match(expected) is { Success: true } m ? m.Groups[1].Value : null;
-            passed = !outcome.Succeeded && (job is null || outcome.Failed.Any(f => f == job || f.StartsWith(job + " (", StringComparison.Ordinal)));
-            detail = $"got {got}, expected {(job is null ? "a failure" : $"job '{job}' to fail")}";
+            return new ConformanceResult(c.Name, c.Event, c.Expected, outcome.Succeeded, $"got {got}");
         }
 
-        if (verbose || !passed)
-        {
-            await output.WriteAsync(log.ToString());
-        }
-
-        return new ConformanceResult(name, eventName, expected, passed, detail);
+        var job = NamedJob().Match(c.Expected) is { Success: true } m ? m.Groups[1].Value : null;
+        var passed = !outcome.Succeeded && (job is null || outcome.Failed.Any(f => f == job || f.StartsWith(job + " (", StringComparison.Ordinal)));
+        return new ConformanceResult(c.Name, c.Event, c.Expected, passed, $"got {got}, expected {(job is null ? "a failure" : $"job '{job}' to fail")}");
     }
+
+    private sealed record Case(string Name, string Event, string Expected, RunRequest Request, PreparedRun Prepared);
 
     [GeneratedRegex(@"[Jj]ob '([^']+)' failed")]
     private static partial Regex NamedJob();

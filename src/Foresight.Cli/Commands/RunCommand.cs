@@ -1,17 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using Foresight.Abstractions.Api;
-using Foresight.Abstractions.Jobs;
-using Foresight.Client;
-using Foresight.Server.Hosting;
-using Foresight.Server.Security;
-using Foresight.Server.Workflows;
 using Foresight.Workflows.Definitions;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Foresight.Cli.Commands;
 
@@ -72,118 +61,63 @@ internal static class RunCommand
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
-        var display = request.File;
+        var prepared = await PrepareAsync(request, cancellation);
+        if (prepared.Problem is not null)
+        {
+            return Refused(output, request.File, prepared.Problem);
+        }
+
+        await using var cluster = await EmbeddedCluster.StartAsync(request.Workdir, request.ActionCache, Labels(prepared.Definition!, prepared.Trigger!), request.Repository, request.Secrets, request.Workers, cancellation);
+        return await cluster.RunAsync(prepared.Definition!, prepared.Trigger!, request.File, request.Verbose, output, cancellation);
+    }
+
+    /// <summary>Reads the workflow and the payload and makes the trigger; a problem (with the file's diagnostics) when it cannot run.</summary>
+    public static async Task<PreparedRun> PrepareAsync(RunRequest request, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(request);
         if (!File.Exists(request.File))
         {
-            return Refused(output, display, $"no such file: {request.File}");
+            return new PreparedRun(null, null, $"no such file: {request.File}");
         }
 
         if (!Directory.Exists(request.Workdir))
         {
-            return Refused(output, display, $"--workdir {request.Workdir} does not exist");
-        }
-
-        string? payloadText = null;
-        if (request.EventPayload is { } payloadFile)
-        {
-            if (!File.Exists(payloadFile))
-            {
-                return Refused(output, display, $"--event-payload {payloadFile} does not exist");
-            }
-
-            payloadText = await File.ReadAllTextAsync(payloadFile, cancellation);
+            return new PreparedRun(null, null, $"--workdir {request.Workdir} does not exist");
         }
 
         var parsed = WorkflowParser.Parse(await File.ReadAllTextAsync(request.File, cancellation), Path.GetFileName(request.File));
         if (parsed.Definition is null || parsed.Diagnostics.Count > 0)
         {
-            foreach (var diagnostic in parsed.Diagnostics)
+            return new PreparedRun(null, null, string.Join(Environment.NewLine, parsed.Diagnostics.Select(d => d with { Source = request.File }).Append(new WorkflowDiagnostic(request.File, 1, 1, WorkflowDiagnostic.Error, "the workflow cannot run"))));
+        }
+
+        JsonObject payload = [];
+        if (request.EventPayload is { } payloadFile)
+        {
+            if (!File.Exists(payloadFile))
             {
-                output.WriteLine(diagnostic with { Source = request.File });
+                return new PreparedRun(null, null, $"--event-payload {payloadFile} does not exist");
             }
 
-            return Refused(output, display, "the workflow cannot run (see above)");
-        }
-
-        JsonObject payload;
-        try
-        {
-            payload = payloadText is null ? new JsonObject() : JsonNode.Parse(payloadText) as JsonObject ?? throw new FormatException("not a JSON object");
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
-        {
-            return Refused(output, display, $"--event-payload is not a JSON object: {e.Message}");
-        }
-
-        var trigger = Trigger(request, payload);
-        var runId = "run-" + Guid.NewGuid().ToString("n")[..12];
-        var spec = WorkflowLauncher.Compile(parsed.Definition, trigger, runId, request.Repository);
-        var labels = spec.Jobs.SelectMany(j => j.Job.Labels).Append("linux").Append("x64").Append("local").Distinct(StringComparer.Ordinal).ToList();
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "foresight-run", runId);
-        var args = new List<string>
-        {
-            "--urls", "http://127.0.0.1:0",
-            "--silo-port", FreePort().ToString(CultureInfo.InvariantCulture),
-            "--local-workers", request.Workers.ToString(CultureInfo.InvariantCulture),
-            "--labels", string.Join(',', labels),
-            "--data-dir", dataDirectory,
-            "--run-as", Environment.UserName,
-            $"--Server:LocalWorkerWorkspace={request.Workdir}",
-            $"--Server:WorkspaceRoot={Path.Combine(dataDirectory, "work")}",
-            $"--Server:LocalWorkerCpu={Environment.ProcessorCount}",
-            "--Logging:LogLevel:Default=Warning",
-            "--Logging:LogLevel:Foresight=Warning",
-        };
-        if (request.ActionCache is { } cacheDirectory)
-        {
-            args.Add($"--Foresight:Actions:CacheDirectory={cacheDirectory}");
-        }
-
-        var scope = string.Join(':', request.Repository.Split('/'));
-        foreach (var (name, value) in request.Secrets)
-        {
-            args.Add($"--Foresight:Secrets:{scope}:{name}={value}");
-        }
-
-        var builder = ForesightServer.CreateBuilder([.. args]);
-        await using var app = ForesightServer.Build(builder);
-        try
-        {
-            await app.StartAsync(cancellation);
-            await app.Services.GetRequiredService<Foresight.Server.LocalWorkers.LocalWorkersService>().Started.WaitAsync(cancellation);
-            var address = Foresight.Server.LocalWorkers.LocalWorkersService.LoopbackAddress(app.Urls)
-                ?? throw new InvalidOperationException("the embedded server listens on no loopback address");
-            var (token, _, _) = AdminTokenFile.LoadOrCreate(dataDirectory);
-            using var client = new ForesightClient(address, token, new ForesightClientOptions { PollInterval = TimeSpan.FromMilliseconds(200) });
-            var (record, _) = await app.Services.GetRequiredService<WorkflowLauncher>().StartAsync(runId, spec);
-            var last = await RunWatch.WatchToEndAsync(client, WorkflowRunView.From(record), cancellation, summarize: false);
-            var grains = app.Services.GetRequiredService<IGrainFactory>();
-            var final = await grains.GetGrain<Foresight.Abstractions.Workflows.IWorkflowGrain>(runId).GetState();
-            foreach (var job in last.Jobs)
+            try
             {
-                if (final.JobIds.TryGetValue(job.Key, out var jobId) && job.State != "Skipped" && (request.Verbose || job.State != "Succeeded"))
-                {
-                    var state = await grains.GetGrain<IJobGrain>(jobId).GetState();
-                    var result = state.Attempts.LastOrDefault(a => a.Result is not null)?.Result;
-                    output.WriteLine($"--- {job.Key}: {job.State}{(result?.Error is { } error ? $" ({error})" : "")}");
-                    output.Write(result?.OutputTail ?? state.StatusReason ?? "");
-                }
+                payload = JsonNode.Parse(await File.ReadAllTextAsync(payloadFile, cancellation)) as JsonObject ?? throw new FormatException("not a JSON object");
             }
+            catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+            {
+                return new PreparedRun(null, null, $"--event-payload {payloadFile} is not a JSON object: {e.Message}");
+            }
+        }
 
-            var failed = last.Jobs.Where(j => j.State is "Failed" or "TimedOut" or "Cancelled").Select(j => j.Key).ToList();
-            var success = last.Status == "Succeeded";
-            output.WriteLine($"workflow={display} result={(success ? "success" : "failure")} jobs={last.Jobs.Count} failed={(failed.Count == 0 ? "-" : string.Join(',', failed))}");
-            return new RunOutcome(success, last.Jobs.Count, failed, success ? ClientCommands.Succeeded : ClientCommands.RunFailed);
-        }
-        finally
-        {
-            await app.StopAsync(CancellationToken.None);
-            TryDelete(dataDirectory);
-        }
+        return new PreparedRun(parsed.Definition, Trigger(request, payload), null);
     }
 
+    /// <summary>The runs-on labels a workflow's jobs ask for, so the local workers offer them all.</summary>
+    public static IReadOnlyList<string> Labels(WorkflowDefinition definition, WorkflowTrigger trigger) =>
+        [.. WorkflowExpander.Expand(definition, trigger).Jobs.SelectMany(j => j.Labels).Distinct(StringComparer.Ordinal)];
+
     /// <summary>The trigger: the event, actor, repository and ref given, the inputs from the payload's <c>inputs</c> and <c>--input</c>.</summary>
-    private static WorkflowTrigger Trigger(RunRequest request, JsonObject payload)
+    internal static WorkflowTrigger Trigger(RunRequest request, JsonObject payload)
     {
         var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
         if (payload["inputs"] is JsonObject given)
@@ -211,7 +145,7 @@ internal static class RunCommand
         return new WorkflowTrigger(request.Event, request.Repository, request.Ref, sha, request.Actor, inputs) { EventPayload = payload.ToJsonString() };
     }
 
-    private static RunOutcome Refused(TextWriter output, string display, string message)
+    internal static RunOutcome Refused(TextWriter output, string display, string message)
     {
         output.WriteLine($"error: {message}");
         output.WriteLine($"workflow={display} result=failure jobs=0 failed=-");
@@ -223,23 +157,6 @@ internal static class RunCommand
             ? new KeyValuePair<string, string>(v[..eq], v[(eq + 1)..])
             : throw new ArgumentException($"'{v}' is not NAME=VALUE"))];
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-        }
-    }
 }
 
 /// <summary>What <c>foresight run</c> runs.</summary>
@@ -256,6 +173,9 @@ internal sealed record RunRequest(
     string Ref,
     int Workers,
     bool Verbose);
+
+/// <summary>A workflow ready to run, or why it cannot.</summary>
+internal sealed record PreparedRun(WorkflowDefinition? Definition, WorkflowTrigger? Trigger, string? Problem);
 
 /// <summary>How a run ended: <see cref="ExitCode"/> 0 succeeded, 1 failed, 2 could not start.</summary>
 internal sealed record RunOutcome(bool Succeeded, int Jobs, IReadOnlyList<string> Failed, int ExitCode);

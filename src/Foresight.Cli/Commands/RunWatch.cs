@@ -20,12 +20,13 @@ internal static class RunWatch
         return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
     }
 
-    /// <summary>Watches until the run ends and returns its last view; <paramref name="summarize"/> prints the jobs' log commands.</summary>
-    public static async Task<WorkflowRunView> WatchToEndAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation, bool summarize)
+    /// <summary>Watches until the run ends and returns its last view; <paramref name="summarize"/> prints the jobs' log
+    /// commands. With <paramref name="writer"/> (not the terminal), one line per change goes there.</summary>
+    public static async Task<WorkflowRunView> WatchToEndAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation, bool summarize, TextWriter? writer = null)
     {
-        var console = CliConsole.Out;
+        var console = writer is null ? CliConsole.Out : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
         var last = first;
-        if (CliConsole.IsInteractive)
+        if (writer is null && CliConsole.IsInteractive)
         {
             await console.Live(Render(first)).AutoClear(false).StartAsync(async live =>
             {

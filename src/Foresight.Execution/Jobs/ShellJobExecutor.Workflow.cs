@@ -89,7 +89,10 @@ public sealed partial class ShellJobExecutor
             return;
         }
 
+        // The step's env sees the job's env as it is now (GITHUB_ENV included); then the env context is both.
+        scope["env"] = ToObject(job.Env);
         scope["env"] = ToObject(Merge(job.Env, RenderEnv(job, scope, step.Env)));
+        name = prefix + RenderName(scope, step.Name);
         bool? run = step.If is null ? scope.Status?.Invoke("success") ?? true : Try<bool?>(job, () => scope.Condition(step.If));
         if (run is not true)
         {
@@ -592,6 +595,19 @@ public sealed partial class ShellJobExecutor
         }
 
         return o;
+    }
+
+    /// <summary>A step's display name with its expressions evaluated; as written when one fails.</summary>
+    private static string RenderName(ExpressionScope scope, string name)
+    {
+        try
+        {
+            return scope.Render(name);
+        }
+        catch (ExpressionException)
+        {
+            return name;
+        }
     }
 
     private static string JobIdOf(string key) => key.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? key[..i] : key;

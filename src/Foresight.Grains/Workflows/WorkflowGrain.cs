@@ -45,7 +45,10 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private IReadOnlyList<RunJob> Jobs => _jobs ??= [.. Run.Spec!.Jobs.Select(j => new RunJob(j.Key, j.Needs, j.Condition, j.ContinueOnError, j.MatrixGroup, j.FailFast, j.MaxParallel))];
 
-    private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested);
+    private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested)
+    {
+        Outputs = Run.JobOutputs.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, string>)o.Value, StringComparer.Ordinal),
+    };
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -101,7 +104,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     public Task<bool> Release() => BeginAsync();
 
-    public Task JobEnded(string jobKey, JobState state)
+    public Task JobEnded(string jobKey, JobState state, IReadOnlyDictionary<string, string>? outputs = null)
     {
         if (!Run.JobStates.TryGetValue(jobKey, out var known) || JobStateMachine.IsTerminal(known) || !JobStateMachine.IsTerminal(state))
         {
@@ -109,6 +112,11 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
 
         Run.JobStates[jobKey] = state;
+        if (outputs is { Count: > 0 })
+        {
+            Run.JobOutputs[jobKey] = new Dictionary<string, string>(outputs, StringComparer.Ordinal);
+        }
+
         return AdvanceAsync([]);
     }
 
@@ -309,26 +317,25 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
     }
 
-    private async Task SubmitAsync(WorkflowJobSpec job)
+    private Task SubmitAsync(WorkflowJobSpec job)
     {
         var spec = job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key };
         if (spec.Context is not null && job.Needs.Count > 0)
         {
-            // The needs context: each needed job's result and outputs (a matrix job's expansions merged), as GitHub gives it.
-            var needs = new List<(string Id, JobRecord Record)>();
-            foreach (var key in job.Needs)
+            // The needs context from what the run recorded as the needed jobs ended (no call to their grains, which
+            // may be the very caller of JobEnded).
+            spec = spec with
             {
-                needs.Add((JobIdOf(key), await GrainFactory.GetGrain<IJobGrain>(Run.JobIds[key]).GetState()));
-            }
-
-            spec = spec with { Context = NeedsContext.With(spec.Context, needs) };
+                Context = NeedsContext.With(spec.Context, job.Needs.Select(key => (
+                    NeedsContext.JobIdOf(key),
+                    Run.Skipped.Contains(key) ? "skipped" : NeedsContext.Result(Run.JobStates.GetValueOrDefault(key)),
+                    (IReadOnlyDictionary<string, string>?)Run.JobOutputs.GetValueOrDefault(key)))),
+            };
         }
 
-        await GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key]).Submit(spec);
+        return GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key]).Submit(spec);
     }
 
-    /// <summary>The workflow's job id of a key: <c>build</c> of <c>build (linux, 8)</c>.</summary>
-    private static string JobIdOf(string key) => key.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? key[..i] : key;
 
     private void StartReconciling() =>
         _reconcile ??= this.RegisterGrainTimer(
@@ -354,7 +361,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
                 }
                 else if (JobStateMachine.IsTerminal(job.State))
                 {
-                    await JobEnded(key, job.State);
+                    await JobEnded(key, job.State, job.Attempts.LastOrDefault(a => a.Result is not null)?.Result?.Outputs);
                 }
             }
         }

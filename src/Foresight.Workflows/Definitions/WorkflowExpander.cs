@@ -63,7 +63,8 @@ public static class WorkflowExpander
             Matrix = ExprValue.Object(combination ?? []),
             Others = new Dictionary<string, ExprValue>(workflowContext.Others!, StringComparer.Ordinal) { ["strategy"] = strategy },
         };
-        var env = Env(job.Env, context, workflowEnv);
+        // A job's env is set before its first step, so env.* in it is the workflow's env, known now.
+        var env = Env(job.Env, context with { Env = AsObject(workflowEnv) }, workflowEnv, known: name => name == "env" || KnownAtExpansion(name));
         var jobContext = context with { Env = AsObject(env) };
         var name = job.Name?.Render(context) ?? job.Id;
         if (combination is not null && (job.Name is null || !ReferencesMatrix(job.Name)))
@@ -96,13 +97,21 @@ public static class WorkflowExpander
             string? stepIf = null;
             if (step.If is not null)
             {
-                if (!Template.IsKnown(step.If, KnownAtExpansion))
+                if (Template.IsKnown(step.If, KnownAtExpansion, statusAllowed: true))
+                {
+                    // Known but for the status functions: fold the rest (false drops the step, true leaves success()).
+                    var folded = ExpressionEvaluator.Fold(WithImplicitSuccess(step.If), stepContext);
+                    if (folded is LiteralExpr { Value.IsTruthy: false })
+                    {
+                        continue;
+                    }
+
+                    var printed = ExprPrinter.Print(folded);
+                    stepIf = printed is "success()" or "true" ? null : printed;
+                }
+                else
                 {
                     stepIf = ExprPrinter.Print(step.If);
-                }
-                else if (!ExpressionEvaluator.Evaluate(step.If, stepContext).IsTruthy)
-                {
-                    continue;
                 }
             }
 
@@ -202,18 +211,18 @@ public static class WorkflowExpander
         MemberExpr m => Mentions(m.Target, context),
         IndexExpr i => Mentions(i.Target, context) || Mentions(i.Index, context),
         StarExpr s => Mentions(s.Target, context),
-        CallExpr call => call.Args.Any(a => Mentions(a, context)),
+        CallExpr call => call.Name.Equals(context, StringComparison.OrdinalIgnoreCase) || call.Args.Any(a => Mentions(a, context)),
         NotExpr n => Mentions(n.Operand, context),
         BinaryExpr b => Mentions(b.Left, context) || Mentions(b.Right, context),
         _ => false,
     };
 
-    private static Dictionary<string, string> Env(IReadOnlyList<EnvEntry> entries, EvalContext context, Dictionary<string, string> outer)
+    private static Dictionary<string, string> Env(IReadOnlyList<EnvEntry> entries, EvalContext context, Dictionary<string, string> outer, Func<string, bool>? known = null)
     {
         var env = new Dictionary<string, string>(outer, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            env[entry.Name] = entry.Value.RenderKnown(context, KnownAtExpansion);
+            env[entry.Name] = entry.Value.RenderKnown(context, known ?? KnownAtExpansion);
         }
 
         return env;

@@ -137,6 +137,9 @@ internal sealed partial class WorkflowReader
                 case "outputs":
                     outputs = ReadEnv(value, ExprSite.Job, "outputs");
                     break;
+                case "environment":
+                    // Accepted and not enforced: Foresight has no deployment protection rules; secrets come from the repository's scope.
+                    break;
                 case "permissions":
                     ReadPermissions(value);
                     break;
@@ -471,7 +474,49 @@ internal sealed partial class WorkflowReader
             case YSequence sequence:
                 return ExprValue.Array([.. sequence.Items.Select(MatrixValue)]);
             default:
-                return ExprValue.Object([.. ((YMapping)node).Entries.Select(e => new KeyValuePair<string, ExprValue>(e.Key.Value, MatrixValue(e.Value)))]);
+                var properties = new List<KeyValuePair<string, ExprValue>>();
+                foreach (var (key, value) in ((YMapping)node).Entries)
+                {
+                    if (!InsertDirective().IsMatch(key.Value))
+                    {
+                        properties.Add(new(key.Value, MatrixValue(value)));
+                    }
+                    else if (ConstantValue(value) is { Kind: ExprKind.Object } inserted)
+                    {
+                        // ${{ insert }}: the map's (or a constant expression's) keys are merged into this map.
+                        properties.AddRange(inserted.Properties);
+                    }
+                    else
+                    {
+                        _diagnostics.Unsupported(key, "expression in a matrix value", "${{ insert }} in a matrix takes a map or a constant expression that gives one");
+                    }
+                }
+
+                return ExprValue.Object(properties);
         }
     }
+
+    /// <summary>A matrix value: a constant expression (over literals only, e.g. fromJSON('…')) is evaluated.</summary>
+    private ExprValue ConstantValue(YNode node)
+    {
+        if (node is YScalar scalar && scalar.Value.Contains("${{", StringComparison.Ordinal)
+            && Template.Parse(scalar.Value, out _) is { IsSingleExpression: true } template
+            && template.Expressions.Single().Expr is var expr && Template.IsKnown(expr, _ => false))
+        {
+            try
+            {
+                return ExpressionEvaluator.Evaluate(expr, EvalContext.Empty);
+            }
+            catch (ExpressionFailure e)
+            {
+                _diagnostics.Error(node, $"the matrix expression failed: {e.Message}");
+                return ExprValue.Null;
+            }
+        }
+
+        return MatrixValue(node);
+    }
+
+    [GeneratedRegex(@"^\$\{\{\s*insert\s*\}\}$")]
+    private static partial Regex InsertDirective();
 }

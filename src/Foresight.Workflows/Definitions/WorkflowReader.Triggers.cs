@@ -40,7 +40,6 @@ internal sealed partial class WorkflowReader
 
         var events = new List<EventFilter>();
         var inputs = new List<DispatchInput>();
-        var others = new List<(YNode Node, string Event)>();
         foreach (var (at, name, config) in declared)
         {
             if (!KnownEvents.Contains(name))
@@ -49,15 +48,26 @@ internal sealed partial class WorkflowReader
                 continue;
             }
 
-            if (!SupportedEvents.Contains(name))
-            {
-                others.Add((at, name));
-                continue;
-            }
-
             if (name == "workflow_dispatch")
             {
                 inputs.AddRange(ReadDispatch(config));
+                events.Add(new EventFilter(name, null, null, [], [], []));
+            }
+            else if (name == "workflow_call")
+            {
+                // A reusable workflow: its inputs are ${{ inputs.* }}; secrets and outputs are the caller's business.
+                if (config is YMapping call && call["inputs"] is { } callInputs)
+                {
+                    var only = new YMapping(new YamlDotNet.Core.Mark(call.StartIndex, call.Line, call.Column), new YamlDotNet.Core.Mark(call.EndIndex, call.Line, call.Column));
+                    only.Entries.Add(new(call.KeyNode("inputs")!, callInputs));
+                    inputs.AddRange(ReadDispatch(only));
+                }
+
+                events.Add(new EventFilter(name, null, null, [], [], []));
+            }
+            else if (!SupportedEvents.Contains(name))
+            {
+                // Accepted: a webhook never starts the run on it; `foresight run --event <name>` and the API can.
                 events.Add(new EventFilter(name, null, null, [], [], []));
             }
             else if (ReadEventFilter(name, config) is { } filter)
@@ -66,17 +76,7 @@ internal sealed partial class WorkflowReader
             }
         }
 
-        if (events.Count == 0 && others.Count > 0)
-        {
-            // Other events are ignored next to a supported one (the workflow simply never starts on them); alone, the file cannot run.
-            foreach (var (at, name) in others)
-            {
-                _diagnostics.Unsupported(at, $"on: {name}", name == "workflow_call"
-                    ? "reusable workflows (on: workflow_call) are not supported; Foresight starts workflows on push, pull_request and workflow_dispatch"
-                    : $"Foresight does not start workflows on '{name}' (only push, pull_request and workflow_dispatch), and this workflow has no other trigger");
-            }
-        }
-        else if (declared.Count == 0)
+        if (declared.Count == 0)
         {
             _diagnostics.Error(key, "on names no event");
         }

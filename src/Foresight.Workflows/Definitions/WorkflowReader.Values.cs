@@ -14,7 +14,9 @@ internal sealed partial class WorkflowReader
         var entries = new List<EnvEntry>();
         if (IsExpression(node))
         {
-            _diagnostics.Unsupported(node, $"{what} from an expression", $"a {what} map computed by an expression is not supported; list the names");
+            _diagnostics.Unsupported(node, $"{what} from an expression", what == "env"
+                ? "an env map computed by an expression is not supported; list the variables"
+                : $"{what} computed by an expression is not supported; list the names");
             return entries;
         }
 
@@ -25,7 +27,7 @@ internal sealed partial class WorkflowReader
 
         if (node is not YMapping map)
         {
-            _diagnostics.Error(node, $"{what} must be a map of names to values, not {node.Kind}");
+            _diagnostics.Error(node, $"{what} must be a map of {(what == "env" ? "variable names" : "names")} to values, not {node.Kind}");
             return entries;
         }
 
@@ -37,7 +39,7 @@ internal sealed partial class WorkflowReader
             }
             else if (value is not YScalar scalar)
             {
-                _diagnostics.Error(value, $"the value of {what} '{key.Value}' must be a string, number or boolean, not {value.Kind}");
+                _diagnostics.Error(value, $"the value of {(what == "env" ? "env variable" : what)} '{key.Value}' must be a string, number or boolean, not {value.Kind}");
             }
             else if (Text(scalar, site) is { } template)
             {

@@ -14,13 +14,12 @@ internal sealed partial class WorkflowReader
 {
     private static readonly string[] WorkflowKeys = ["name", "run-name", "on", "permissions", "env", "defaults", "concurrency", "jobs", "x-foresight"];
 
-    private static readonly string[] JobKeys = ["name", "runs-on", "needs", "if", "timeout-minutes", "strategy", "env", "continue-on-error", "steps", "outputs", "permissions", "defaults", "x-foresight"];
+    private static readonly string[] JobKeys = ["name", "runs-on", "needs", "if", "timeout-minutes", "strategy", "env", "continue-on-error", "steps", "outputs", "environment", "permissions", "defaults", "x-foresight"];
 
     private static readonly Dictionary<string, string> UnsupportedJobKeys = new(StringComparer.Ordinal)
     {
         ["container"] = "container jobs (jobs.<id>.container) are not supported: Foresight runs steps directly on the agent",
         ["services"] = "service containers (jobs.<id>.services) are not supported",
-        ["environment"] = "deployment environments (jobs.<id>.environment) are not supported",
         ["concurrency"] = "job-level concurrency is not supported; use the workflow's concurrency",
         ["snapshot"] = "custom image snapshots (jobs.<id>.snapshot) are not supported",
         ["with"] = "jobs.<id>.with belongs to reusable workflows, which are not supported",

@@ -152,13 +152,13 @@ internal static class ExpressionChecker
             return;
         }
 
-        if (root.Name == "matrix" && site == ExprSite.Workflow)
+        if (root.Name == "github" && chain.Count > 1 && chain[^1] is MemberExpr { Name: var name } && GithubNames.Contains(name))
+        {
+            issues.Add(new ExprIssue(true, null, $"github.{name} is a string and has no properties", root.Offset));
+        }
+        else if (root.Name == "matrix" && site == ExprSite.Workflow)
         {
             issues.Add(new ExprIssue(true, null, "matrix is only available inside a job", root.Offset));
-        }
-        else if (root.Name == "needs" && site == ExprSite.JobIf)
-        {
-            issues.Add(new ExprIssue(false, "job if: needs", "the needs context in a job's if is not supported; use success(), failure() or always()", root.Offset));
         }
         else if (!Contexts.Contains(root.Name))
         {

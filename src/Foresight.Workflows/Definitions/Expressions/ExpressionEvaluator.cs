@@ -54,9 +54,16 @@ internal static class ExpressionEvaluator
     /// </summary>
     public static Expr Fold(Expr expr, EvalContext context)
     {
-        if (!StatusFunctions.Contains(expr))
+        var needs = StatusFunctions.Contexts(expr).Contains("needs");
+        if (!StatusFunctions.Contains(expr) && !needs)
         {
             return Constant(Evaluate(expr, context).IsTruthy, expr.Offset);
+        }
+
+        if (needs && expr is not (NotExpr or BinaryExpr { Op: "&&" or "||" }))
+        {
+            // Decided when the job is released, with the needs context (JobCondition).
+            return expr;
         }
 
         switch (expr)

@@ -101,17 +101,18 @@ internal sealed class Template
     }
 
     /// <summary>Whether an expression reads only contexts <paramref name="known"/> accepts and calls no status function or <c>hashFiles</c>.</summary>
-    public static bool IsKnown(Expr expr, Func<string, bool> known) => expr switch
+    public static bool IsKnown(Expr expr, Func<string, bool> known, bool statusAllowed = false) => expr switch
     {
+        CallExpr status when statusAllowed && StatusFunctions.Names.Contains(status.Name) => true,
         ContextExpr c => known(c.Name),
         MemberExpr { Target: ContextExpr { Name: "github" } } g => known($"github.{g.Name}"),
-        MemberExpr m => IsKnown(m.Target, known),
-        IndexExpr i => IsKnown(i.Target, known) && IsKnown(i.Index, known),
-        StarExpr s => IsKnown(s.Target, known),
+        MemberExpr m => IsKnown(m.Target, known, statusAllowed),
+        IndexExpr i => IsKnown(i.Target, known, statusAllowed) && IsKnown(i.Index, known, statusAllowed),
+        StarExpr s => IsKnown(s.Target, known, statusAllowed),
         CallExpr call => !StatusFunctions.Names.Contains(call.Name) && !call.Name.Equals("hashFiles", StringComparison.OrdinalIgnoreCase)
-            && call.Args.All(a => IsKnown(a, known)),
-        NotExpr n => IsKnown(n.Operand, known),
-        BinaryExpr b => IsKnown(b.Left, known) && IsKnown(b.Right, known),
+            && call.Args.All(a => IsKnown(a, known, statusAllowed)),
+        NotExpr n => IsKnown(n.Operand, known, statusAllowed),
+        BinaryExpr b => IsKnown(b.Left, known, statusAllowed) && IsKnown(b.Right, known, statusAllowed),
         _ => true,
     };
 

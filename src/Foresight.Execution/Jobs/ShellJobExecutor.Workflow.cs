@@ -497,9 +497,11 @@ public sealed partial class ShellJobExecutor
     private static bool IsCheckout(string uses) => uses.StartsWith("actions/checkout@", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
-    /// <c>actions/checkout</c>: nothing to do when the workspace already is a checkout (a local run, as act does);
-    /// otherwise <c>git clone</c> of the repository (<c>with: repository</c>, else the event's) at <c>with: ref</c> or
-    /// the event's sha/ref. The clone URL is <c>with: repository</c> as given when it is a path or URL.
+    /// <c>actions/checkout</c>: nothing to do when the workspace is the repository (<c>foresight run</c>, as act does);
+    /// otherwise a fetch of the repository (<c>with: repository</c>, else the event's) at <c>with: ref</c> or the
+    /// event's sha, else its ref, into the workspace (or <c>with: path</c>). The URL is <c>with: repository</c> when it
+    /// is a path or URL, else the payload's <c>repository.clone_url</c> for the event's own repository, else
+    /// <c>github.server_url/owner/repo</c>.
     /// </summary>
     private async Task<(string? Error, int? ExitCode)> CheckoutAsync(WorkflowJob job, ExpressionScope scope, RuntimeStep step, string name, JsonObject outputs)
     {
@@ -514,9 +516,13 @@ public sealed partial class ShellJobExecutor
             return (null, 0);
         }
 
+        // The event's own repository is cloned from its payload's clone_url when it has one (a webhook's payload does).
+        var own = !with.ContainsKey("repository") || string.Equals(repository, github["repository"]?.ToString(), StringComparison.OrdinalIgnoreCase);
         var url = repository.Contains("://", StringComparison.Ordinal) || repository.StartsWith('/') || repository.StartsWith('.')
             ? repository
-            : $"{github["server_url"]?.ToString() ?? "https://github.com"}/{repository}";
+            : own && github["event"]?["repository"]?["clone_url"]?.ToString() is { Length: > 0 } cloneUrl
+                ? cloneUrl
+                : $"{github["server_url"]?.ToString() ?? "https://github.com"}/{repository}";
         var reference = with.GetValueOrDefault("ref") is { Length: > 0 } f ? f : github["sha"]?.ToString() is { Length: > 0 } sha ? sha : github["ref"]?.ToString() ?? "";
         var script = new StringBuilder()
             .Append("set -e\n")

@@ -529,8 +529,8 @@ public sealed partial class ShellJobExecutor
             .Append("git -c init.defaultBranch=main init -q .\n")
             .Append(CultureInfo.InvariantCulture, $"git remote add origin '{url.Replace("'", "'\\''", StringComparison.Ordinal)}' 2>/dev/null || git remote set-url origin '{url.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
             .Append(reference.Length == 0
-                ? "git fetch -q --depth=1 origin HEAD\ngit checkout -q --force FETCH_HEAD\n"
-                : $"git fetch -q origin '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}' || git fetch -q origin\ngit checkout -q --force FETCH_HEAD 2>/dev/null || git checkout -q --force '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
+                ? "git -c safe.directory='*' fetch -q --depth=1 origin HEAD\ngit checkout -q --force FETCH_HEAD\n"
+                : $"git -c safe.directory='*' fetch -q origin '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}' || git -c safe.directory='*' fetch -q origin\ngit checkout -q --force FETCH_HEAD 2>/dev/null || git checkout -q --force '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
             .Append("git log -1 --format='checked out %H'\n")
             .ToString();
         Directory.CreateDirectory(target);

@@ -96,7 +96,7 @@ public sealed partial class ShellJobExecutor
         bool? run = step.If is null ? scope.Status?.Invoke("success") ?? true : Try<bool?>(job, () => scope.Condition(step.If));
         if (run is not true)
         {
-            job.Run.Output.Line($"##[skipped] {name}{(run is null ? "" : $" (if: {step.If})")}");
+            job.Run.Output.Line($"##[skipped] {name}{(run is null ? "" : $" (if: {step.If ?? "success()"})")}");
             Record(scope, step.Id, "skipped", "skipped", new JsonObject());
             return;
         }
@@ -171,7 +171,7 @@ public sealed partial class ShellJobExecutor
         IReadOnlyDictionary<string, string>? extraEnv = null,
         Dictionary<string, string>? state = null)
     {
-        var files = FileCommands.Create(job.Run.Workspace.Temp, ++job.FileCommandCount);
+        var files = FileCommands.Create(job.Run.Workspace, ++job.FileCommandCount);
         var env = Environment(job.Run, new StepSpec(name, "", Merge(Merge(job.Env, RenderEnv(job, scope, stepEnv)), extraEnv)));
         foreach (var (key, value) in GithubVariables(job, scope))
         {
@@ -526,14 +526,21 @@ public sealed partial class ShellJobExecutor
         var reference = with.GetValueOrDefault("ref") is { Length: > 0 } f ? f : github["sha"]?.ToString() is { Length: > 0 } sha ? sha : github["ref"]?.ToString() ?? "";
         var script = new StringBuilder()
             .Append("set -e\n")
+            // The repository may belong to another user (a local path): the job's own HOME says it is safe to read.
+            .Append("git config --global --add safe.directory '*'\n")
             .Append("git -c init.defaultBranch=main init -q .\n")
             .Append(CultureInfo.InvariantCulture, $"git remote add origin '{url.Replace("'", "'\\''", StringComparison.Ordinal)}' 2>/dev/null || git remote set-url origin '{url.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
             .Append(reference.Length == 0
-                ? "git -c safe.directory='*' fetch -q --depth=1 origin HEAD\ngit checkout -q --force FETCH_HEAD\n"
-                : $"git -c safe.directory='*' fetch -q origin '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}' || git -c safe.directory='*' fetch -q origin\ngit checkout -q --force FETCH_HEAD 2>/dev/null || git checkout -q --force '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
+                ? "git fetch -q --depth=1 origin HEAD\ngit checkout -q --force FETCH_HEAD\n"
+                : $"git fetch -q origin '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}' || git fetch -q origin\ngit checkout -q --force FETCH_HEAD 2>/dev/null || git checkout -q --force '{reference.Replace("'", "'\\''", StringComparison.Ordinal)}'\n")
             .Append("git log -1 --format='checked out %H'\n")
             .ToString();
-        Directory.CreateDirectory(target);
+        if (!Directory.Exists(target))
+        {
+            Directory.CreateDirectory(target);
+            job.Run.Workspace.Own(target);
+        }
+
         return await RunProcessAsync(job, scope, name, step.Env, outputs, step.Timeout, async (env, files) =>
         {
             var path = Path.Combine(job.Run.Workspace.Temp, string.Create(CultureInfo.InvariantCulture, $"checkout-{++job.Scripts}.sh"));
@@ -747,14 +754,21 @@ public sealed partial class ShellJobExecutor
     /// <summary>The files of one step's file commands, under the attempt's temp directory.</summary>
     private sealed record FileCommands(string Output, string Env, string Path, string State, string Summary)
     {
-        public static FileCommands Create(string temp, int n)
+        /// <summary>Empty files the job's user may write (a root agent runs jobs as another user).</summary>
+        public static FileCommands Create(JobWorkspace workspace, int n)
         {
-            var directory = System.IO.Path.Combine(temp, "_runner_file_commands");
-            Directory.CreateDirectory(directory);
+            var directory = System.IO.Path.Combine(workspace.Temp, "_runner_file_commands");
+            if (!Directory.Exists(directory))
+            {
+                Directory.CreateDirectory(directory);
+                workspace.Own(directory);
+            }
+
             string Touch(string name)
             {
                 var path = System.IO.Path.Combine(directory, string.Create(CultureInfo.InvariantCulture, $"{name}_{n}"));
                 File.WriteAllText(path, "");
+                workspace.Own(path);
                 return path;
             }
 

@@ -86,7 +86,7 @@ public sealed class ActionsOnAgentsTests
             var (_, deployLog) = await cluster.CliAsync(TimeSpan.FromMinutes(1), "logs", deploy);
             Assert.True(run.Status == "Succeeded", $"{run.Status}\n{buildLog}\n{deployLog}");
             Assert.Contains("checked out\n", buildLog, StringComparison.Ordinal);
-            Assert.Contains("##[step] greet / Run echo \"line=hi agents\"", buildLog, StringComparison.Ordinal);
+            Assert.Contains("##[step] Run ./greet / Run echo \"line=hi agents\"", buildLog, StringComparison.Ordinal);
             Assert.Contains("deployed HI AGENTS after success", deployLog, StringComparison.Ordinal);
         }
         finally

@@ -7,5 +7,6 @@ root.Subcommands.Add(SimulateCommand.Create());
 root.Subcommands.Add(DbCommand.Create());
 root.Subcommands.Add(WorkflowsCommand.Create());
 root.Subcommands.Add(ReportCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
 ClientCommands.AddTo(root);
 return await ClientCommands.InvokeAsync(root, args);

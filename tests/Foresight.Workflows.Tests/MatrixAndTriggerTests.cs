@@ -153,7 +153,8 @@ public sealed class MatrixAndTriggerTests
     [InlineData("pull_request", "main", true)]
     [InlineData("pull_request", "gh-pages", false)]
     [InlineData("workflow_dispatch", null, true)]
-    [InlineData("schedule", "main", false)]
+    [InlineData("schedule", "main", true)]
+    [InlineData("issues", null, false)]
     [InlineData("api", null, true)]
     public void Events_and_refs_are_matched_with_github_glob_filters(string eventName, string? reference, bool expected)
     {

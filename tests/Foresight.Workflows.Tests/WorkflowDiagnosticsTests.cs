@@ -42,8 +42,6 @@ public sealed class WorkflowDiagnosticsTests
         { "on null", "on:\njobs:\n" + Job, ["1:4: error: on must be an event name, a list of events or a map of events, not null"] },
         { "on empty list", "on: []\njobs:\n" + Job, ["1:1: error: on names no event"] },
         { "unknown event", "on: [push, pusj]\njobs:\n" + Job, ["1:12: error: unknown event 'pusj'"] },
-        { "only schedule", "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n" + Job, ["2:3: unsupported: Foresight does not start workflows on 'schedule' (only push, pull_request and workflow_dispatch), and this workflow has no other trigger"] },
-        { "only workflow_call", "on: workflow_call\njobs:\n" + Job, ["1:5: unsupported: reusable workflows (on: workflow_call) are not supported; Foresight starts workflows on push, pull_request and workflow_dispatch"] },
         { "push filters not a map", "on:\n  push: [main]\njobs:\n" + Job, ["2:9: error: on.push must be a map of filters, not a list"] },
         { "push unknown filter", "on:\n  push:\n    branch: [main]\njobs:\n" + Job, ["3:5: error: unknown key 'branch' in on.push (expected one of: branches, branches-ignore, tags, tags-ignore, paths, paths-ignore)"] },
         { "pr tags", "on:\n  pull_request:\n    tags: [v1]\njobs:\n" + Job, ["3:5: error: unknown key 'tags' in on.pull_request (expected one of: types, branches, branches-ignore, paths, paths-ignore)"] },
@@ -99,13 +97,11 @@ public sealed class WorkflowDiagnosticsTests
         { "no runs-on", "on: push\njobs:\n  j:\n    steps: [{ run: make }]\n", ["3:3: error: job 'j' has no runs-on"] },
         { "no steps", "on: push\njobs:\n  j:\n    runs-on: linux\n", ["3:3: error: job 'j' has no steps"] },
         { "empty steps", "on: push\njobs:\n  j:\n    runs-on: linux\n    steps: []\n", ["5:5: error: job 'j' has no steps"] },
-        { "unknown job key", "on: push\njobs:\n  j:\n    runs-on: linux\n    step: []\n    steps: [{ run: make }]\n", ["5:5: error: unknown key 'step' in job 'j' (expected one of: name, runs-on, needs, if, timeout-minutes, strategy, env, continue-on-error, steps, permissions, defaults, x-foresight, uses, container, services, outputs, environment, concurrency, snapshot, with, secrets)"] },
+        { "unknown job key", "on: push\njobs:\n  j:\n    runs-on: linux\n    step: []\n    steps: [{ run: make }]\n", ["5:5: error: unknown key 'step' in job 'j' (expected one of: name, runs-on, needs, if, timeout-minutes, strategy, env, continue-on-error, steps, outputs, environment, permissions, defaults, x-foresight, uses, container, services, concurrency, snapshot, with, secrets)"] },
         { "job name list", "on: push\njobs:\n  j:\n    name: [a]\n    runs-on: linux\n    steps: [{ run: make }]\n", ["4:11: error: a job's name must be a string"] },
         { "reusable workflow", "on: push\njobs:\n  call:\n    uses: octo/repo/.github/workflows/ci.yml@main\n    with:\n      a: b\n    secrets: inherit\n", ["4:5: unsupported: job 'call' calls a reusable workflow (uses: octo/repo/.github/workflows/ci.yml@main); reusable workflows are not supported"] },
         { "container", "on: push\njobs:\n  j:\n    runs-on: linux\n    container: node:20\n    steps: [{ run: make }]\n", ["5:5: unsupported: container jobs (jobs.<id>.container) are not supported: Foresight runs steps directly on the agent"] },
         { "services", "on: push\njobs:\n  j:\n    runs-on: linux\n    services:\n      db: { image: postgres }\n    steps: [{ run: make }]\n", ["5:5: unsupported: service containers (jobs.<id>.services) are not supported"] },
-        { "outputs", "on: push\njobs:\n  j:\n    runs-on: linux\n    outputs:\n      a: b\n    steps: [{ run: make }]\n", ["5:5: unsupported: job outputs (jobs.<id>.outputs) are not supported"] },
-        { "environment", "on: push\njobs:\n  j:\n    runs-on: linux\n    environment: prod\n    steps: [{ run: make }]\n", ["5:5: unsupported: deployment environments (jobs.<id>.environment) are not supported"] },
         { "job concurrency", "on: push\njobs:\n  j:\n    runs-on: linux\n    concurrency: x\n    steps: [{ run: make }]\n", ["5:5: unsupported: job-level concurrency is not supported; use the workflow's concurrency"] },
         { "snapshot", "on: push\njobs:\n  j:\n    runs-on: linux\n    snapshot: img\n    steps: [{ run: make }]\n", ["5:5: unsupported: custom image snapshots (jobs.<id>.snapshot) are not supported"] },
         { "with without uses", "on: push\njobs:\n  j:\n    runs-on: linux\n    with: {}\n    steps: [{ run: make }]\n", ["5:5: unsupported: jobs.<id>.with belongs to reusable workflows, which are not supported"] },
@@ -140,7 +136,7 @@ public sealed class WorkflowDiagnosticsTests
         { "fail-fast expression", Strategy("\n      fail-fast: ${{ github.ref == 'x' }}\n      matrix: { a: [1] }"), ["6:18: unsupported: an expression in fail-fast is not supported; write true or false"] },
         { "max-parallel zero", Strategy("\n      max-parallel: 0\n      matrix: { a: [1] }"), ["6:21: error: max-parallel must be between 1 and 256 (was 0)"] },
         { "max-parallel expression", Strategy("\n      max-parallel: ${{ inputs.n }}\n      matrix: { a: [1] }"), ["6:21: unsupported: an expression in max-parallel is not supported; write a number"] },
-        { "matrix expression", Strategy("\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}"), ["6:15: unsupported: a matrix computed by an expression (e.g. fromJSON) is not supported; list the axes in the file"] },
+        { "matrix expression", Strategy("\n      matrix: ${{ fromJSON(needs.a.outputs.m) }}"), ["6:15: unsupported: a matrix computed by an expression over contexts (e.g. fromJSON(needs.x.outputs.matrix)) is not supported; list the axes in the file, or use fromJSON of a literal"] },
         { "matrix list", Strategy("\n      matrix: [a]"), ["6:15: error: matrix must be a map of axes, not a list"] },
         { "matrix empty", Strategy("\n      matrix: {}"), ["6:15: error: the matrix of job 'j' is empty"] },
         { "axis scalar", Strategy("\n      matrix:\n        os: linux"), ["7:13: error: matrix axis 'os' must be a list of values, not a string"] },
@@ -160,12 +156,9 @@ public sealed class WorkflowDiagnosticsTests
     {
         { "steps map", Steps("{a: b}"), ["5:12: error: steps of job 'j' must be a list, not a map"] },
         { "step scalar", Steps("\n      - make"), ["6:9: error: a step must be a map with run (and name, env, …), not a string"] },
-        { "step without run", Steps("\n      - name: x"), ["6:9: error: a step needs run"] },
-        { "checkout", Steps("\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0"), ["6:9: unsupported: action steps are not supported (uses: actions/checkout@v4); Foresight jobs start in an empty workspace, so replace this step with a run step such as: git clone https://github.com/${{ github.repository }} . && git checkout ${{ github.sha }}"] },
-        { "action", Steps("\n      - uses: actions/setup-go@v5"), ["6:9: unsupported: action steps are not supported (uses: actions/setup-go@v5); replace it with run steps that do the same"] },
-        { "docker action", Steps("\n      - uses: docker://alpine:3"), ["6:9: unsupported: container action steps are not supported (uses: docker://alpine:3); run the tool with a run step"] },
-        { "local action", Steps("\n      - uses: ./.github/actions/setup"), ["6:9: unsupported: local action steps reach the server only expanded (uses: ./.github/actions/setup): `foresight submit` and `foresight workflows check` read a local composite action from the repository and put its steps in the job; otherwise inline its commands as run steps"] },
-        { "uses and run", Steps("\n      - uses: actions/setup-go@v5\n        run: make"), ["6:9: unsupported: action steps are not supported (uses: actions/setup-go@v5); replace it with run steps that do the same", "7:9: error: a step cannot have both uses and run"] },
+        { "step without run", Steps("\n      - name: x"), ["6:9: error: a step needs run or uses"] },
+        { "docker action", Steps("\n      - uses: docker://alpine:3"), ["6:9: unsupported: container action steps are not supported (uses: docker://alpine:3): Foresight runs steps directly on the agent; run the tool with a run step"] },
+        { "uses and run", Steps("\n      - uses: actions/setup-go@v5\n        run: make"), ["7:9: error: a step cannot have both uses and run"] },
         { "run list", Steps("\n      - run: [a]"), ["6:14: error: run must be a script (a string), not a list"] },
         { "run null", Steps("\n      - run:"), ["6:13: error: run must be a script (a string), not null"] },
         { "step name map", Steps("\n      - run: make\n        name: {a: b}"), ["7:15: error: a step's name must be a string"] },
@@ -177,25 +170,11 @@ public sealed class WorkflowDiagnosticsTests
         { "shell unknown", Steps("\n      - run: x\n        shell: zsh"), ["7:16: error: unknown shell 'zsh': use bash, sh, pwsh, python, or a command template containing {0}"] },
         { "step timeout", Steps("\n      - run: x\n        timeout-minutes: -5"), ["7:26: error: timeout-minutes must be more than 0 (was '-5')"] },
         { "step continue", Steps("\n      - run: x\n        continue-on-error: 1"), ["7:28: error: continue-on-error must be true or false (was '1')"] },
-        { "step if always", Steps("\n      - run: x\n        if: always()"), ["7:13: unsupported: always() in a step's if is not supported: a Foresight job stops at its first failing step (use continue-on-error, or move the step into a job with if: always())"] },
-        { "step if failure", Steps("\n      - run: x\n        if: ${{ failure() && github.ref == 'x' }}"), ["7:17: unsupported: failure() in a step's if is not supported: a Foresight job stops at its first failing step (use continue-on-error, or move the step into a job with if: failure())"] },
     };
 
     public static TheoryData<string, string, string[]> ExpressionCases => new()
     {
-        { "secrets", Run("echo ${{ secrets.TOKEN }}"), ["6:24: unsupported: secrets are not expanded in the file: Foresight injects the secrets configured for the repository (or workflow) as environment variables, so use $TOKEN in the script instead of ${{ secrets.TOKEN }}"] },
-        { "github.event", Run("echo ${{ github.event.pull_request.number }}"), ["6:24: unsupported: github.event (the webhook payload) is not available in Foresight; use github.event_name, github.ref, github.sha, github.actor, …"] },
-        { "github.token", Run("echo ${{ github.token }}"), ["6:24: unsupported: github.token is not available in Foresight (supported: actor, base_ref, event_name, head_ref, ref, ref_name, ref_type, repository, repository_owner, run_id, server_url, sha, triggering_actor, workflow)"] },
-        { "github.workspace", Run("cd ${{ github.workspace }}"), ["6:22: unsupported: github.workspace is not available as an expression; in scripts use $GITHUB_WORKSPACE, which the agent sets (steps already start in the workspace)"] },
-        { "github whole", Run("echo ${{ toJSON(github) }}"), ["6:24: unsupported: the expression function toJSON() is not supported (Foresight evaluates contains, startsWith, endsWith, format and the status functions)"] },
-        { "github bare", Run("echo ${{ github }}"), ["6:24: unsupported: the whole github context is not available; use a property such as github.sha"] },
         { "github.sha.x", Run("echo ${{ github.sha.x }}"), ["6:24: error: github.sha is a string and has no properties"] },
-        { "steps context", Run("echo ${{ steps.build.outputs.v }}"), ["6:24: unsupported: the steps context (step outputs and outcomes) is not supported"] },
-        { "needs context", Run("echo ${{ needs.a.result }}"), ["6:24: unsupported: the needs context (job outputs and results) is not supported; use if: failure() / success() / always() for results"] },
-        { "runner context", Run("echo ${{ runner.os }}"), ["6:24: unsupported: the runner context is not supported; in scripts use the variables the agent sets ($RUNNER_TEMP, $GITHUB_WORKSPACE)"] },
-        { "vars context", Run("echo ${{ vars.X }}"), ["6:24: unsupported: configuration variables (vars) are not supported; use env"] },
-        { "strategy context", Run("echo ${{ strategy.job-index }}"), ["6:24: unsupported: the strategy context is not supported"] },
-        { "hashFiles", Run("echo ${{ hashFiles('**/go.sum') }}"), ["6:24: unsupported: the expression function hashFiles() is not supported (Foresight evaluates contains, startsWith, endsWith, format and the status functions)"] },
         { "unknown function", Run("echo ${{ lower('A') }}"), ["6:24: error: unknown function lower()"] },
         { "status outside if", Run("echo ${{ success() }}"), ["6:24: error: success() can only be used in an if"] },
         { "contains arity", Run("echo ${{ contains('a') }}"), ["6:24: error: contains() takes two arguments"] },
@@ -218,9 +197,45 @@ public sealed class WorkflowDiagnosticsTests
         { "if mixing text", If("${{ github.ref }} == 'x'"), ["4:9: unsupported: an if that mixes ${{ }} with other text is always true on GitHub; write the whole condition inside one ${{ }} or without it"] },
         { "if syntax", If("github.ref =="), ["4:22: error: invalid expression: the expression ends too early"] },
         { "if template syntax", If("${{ github.ref == }}"), ["4:27: error: invalid expression: the expression ends too early"] },
-        { "if needs", If("needs.a.result == 'failure'"), ["4:9: unsupported: the needs context (job outputs and results) is not supported; use if: failure() / success() / always() for results"] },
-        { "if contains needs", If("${{ contains(needs.*.result, 'failure') }}"), ["4:22: unsupported: the needs context (job outputs and results) is not supported; use if: failure() / success() / always() for results"] },
     };
+
+    /// <summary>GitHub syntax that used to be refused and now runs: actions, every context, step status functions, outputs, other triggers.</summary>
+    public static TheoryData<string, string> AcceptedCases => new()
+    {
+        { "only schedule", "on:\n  schedule:\n    - cron: '0 0 * * *'\njobs:\n" + Job },
+        { "only workflow_call", "on: workflow_call\njobs:\n" + Job },
+        { "outputs", "on: push\njobs:\n  j:\n    runs-on: linux\n    outputs:\n      a: b\n    steps: [{ run: make }]\n" },
+        { "environment", "on: push\njobs:\n  j:\n    runs-on: linux\n    environment: prod\n    steps: [{ run: make }]\n" },
+        { "checkout", Steps("\n      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0") },
+        { "action", Steps("\n      - uses: actions/setup-go@v5") },
+        { "local action", Steps("\n      - uses: ./.github/actions/setup") },
+        { "step if always", Steps("\n      - run: x\n        if: always()") },
+        { "step if failure", Steps("\n      - run: x\n        if: ${{ failure() && github.ref == 'x' }}") },
+        { "secrets", Run("echo ${{ secrets.TOKEN }}") },
+        { "github.event", Run("echo ${{ github.event.pull_request.number }}") },
+        { "github.token", Run("echo ${{ github.token }}") },
+        { "github.workspace", Run("cd ${{ github.workspace }}") },
+        { "github whole", Run("echo ${{ toJSON(github) }}") },
+        { "github bare", Run("echo ${{ github }}") },
+        { "steps context", Run("echo ${{ steps.build.outputs.v }}") },
+        { "needs context", Run("echo ${{ needs.a.result }}") },
+        { "runner context", Run("echo ${{ runner.os }}") },
+        { "vars context", Run("echo ${{ vars.X }}") },
+        { "strategy context", Run("echo ${{ strategy.job-index }}") },
+        { "hashFiles", Run("echo ${{ hashFiles('**/go.sum') }}") },
+        { "if needs", If("needs.a.result == 'failure'") },
+        { "if contains needs", If("${{ contains(needs.*.result, 'failure') }}") },
+    };
+
+    [Theory]
+    [MemberData(nameof(AcceptedCases))]
+    public void Syntax_the_agent_runs_is_accepted(string name, string yaml)
+    {
+        var result = WorkflowParser.Parse(yaml, "wf.yml");
+
+        Assert.True(result.Diagnostics.Count == 0, $"{name}: {string.Join("; ", result.Diagnostics)}");
+        Assert.NotNull(result.Definition);
+    }
 
     [Theory]
     [MemberData(nameof(YamlCases))]
@@ -273,12 +288,12 @@ public sealed class WorkflowDiagnosticsTests
             "ci.yml");
 
         Assert.Equal(
-            ["5:5 unsupported jobs.<id>.container", "7:9 unsupported uses: actions/checkout", "8:36 unsupported expression: secrets", "10:26 error ", "12:12 error "],
+            ["5:5 unsupported jobs.<id>.container", "10:26 error ", "12:12 error "],
             result.Diagnostics.Select(d => $"{d.Line}:{d.Column} {d.Kind} {d.Feature}"));
     }
 
     [Fact]
-    public void Unsupported_triggers_next_to_a_supported_one_are_ignored()
+    public void Every_declared_trigger_is_kept_and_only_push_and_pull_request_filter_refs()
     {
         var result = WorkflowParser.Parse(
             """
@@ -295,7 +310,9 @@ public sealed class WorkflowDiagnosticsTests
             "ci.yml");
 
         Assert.Empty(result.Diagnostics);
-        Assert.Equal(["push"], result.Definition!.EventNames);
+        Assert.Equal(["push", "schedule", "workflow_call"], result.Definition!.EventNames);
+        Assert.True(result.Definition.IsTriggeredBy("schedule", null));
+        Assert.False(result.Definition.IsTriggeredBy("pull_request", "main"));
     }
 
     [Fact]

@@ -121,7 +121,9 @@ public sealed class WorkflowParserTests
 
         var compile = build.Steps[0];
         Assert.Equal("Compile 1.23", compile.Name);
-        Assert.Equal("echo \"$GLOBAL 1.23 info\"\nmake\n", compile.Run);
+        // env.* in a step is the agent's to evaluate (a step before may have changed it through GITHUB_ENV).
+        Assert.Equal("echo \"$GLOBAL ${{ env.GOVERSION }} info\"\nmake\n", compile.Run);
+        Assert.Equal("compile", compile.Id);
         Assert.Equal(new Dictionary<string, string> { ["STEP"] = "s" }, compile.Env);
         Assert.Equal("sh", compile.Shell);
         Assert.Equal("./cmd", compile.WorkingDirectory);
@@ -257,6 +259,7 @@ public sealed class WorkflowParserTests
 
         Assert.Equal(["echo always", "echo linux only"], run.Jobs[0].Steps.Select(s => s.Run));
         Assert.Equal(["echo always", "echo not linux"], run.Jobs[1].Steps.Select(s => s.Run));
+        Assert.All(run.Jobs.SelectMany(j => j.Steps), s => Assert.Null(s.If));
     }
 
     [Fact]
@@ -281,8 +284,9 @@ public sealed class WorkflowParserTests
 
         var job = run.Jobs[0];
         Assert.Equal(new Dictionary<string, string> { ["A"] = "wf", ["B"] = "job-wf", ["C"] = "mona" }, job.Env);
-        Assert.Equal("echo wf job-wf mona step-job-wf .", job.Steps[0].Run);
-        Assert.Equal(new Dictionary<string, string> { ["D"] = "step-job-wf" }, job.Steps[0].Env);
+        // A step's env.* is evaluated on the agent, where GITHUB_ENV may have added to it.
+        Assert.Equal("echo ${{ env.A }} ${{ env.B }} ${{ env.C }} ${{ env.D }} ${{ env.MISSING }}.", job.Steps[0].Run);
+        Assert.Equal(new Dictionary<string, string> { ["D"] = "step-${{ env.B }}" }, job.Steps[0].Env);
     }
 
     [Fact]

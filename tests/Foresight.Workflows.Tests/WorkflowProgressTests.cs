@@ -268,10 +268,10 @@ public sealed class WorkflowProgressTests
     }
 
     [Theory]
-    [InlineData("matrix.os == 'linux'", "job 'b': invalid condition 'matrix.os == 'linux'': only success(), failure(), always(), cancelled(), true, false, !, && and || are evaluated at run time")]
-    [InlineData("success(1)", "job 'b': invalid condition 'success(1)': only success(), failure(), always(), cancelled(), true, false, !, && and || are evaluated at run time")]
+    [InlineData("matrix.os == 'linux'", "job 'b': invalid condition 'matrix.os == 'linux'': only success(), failure(), always(), cancelled(), true, false, !, && and ||, and expressions over needs, are evaluated at run time")]
+    [InlineData("success(1)", "job 'b': invalid condition 'success(1)': only success(), failure(), always(), cancelled(), true, false, !, && and ||, and expressions over needs, are evaluated at run time")]
     [InlineData("always(", "job 'b': invalid condition 'always(': the expression ends too early")]
-    [InlineData("'yes'", "job 'b': invalid condition ''yes'': only success(), failure(), always(), cancelled(), true, false, !, && and || are evaluated at run time")]
+    [InlineData("'yes'", "job 'b': invalid condition ''yes'': only success(), failure(), always(), cancelled(), true, false, !, && and ||, and expressions over needs, are evaluated at run time")]
     public void Conditions_that_cannot_be_evaluated_at_run_time_are_refused_naming_the_job(string condition, string error)
     {
         Assert.Equal(error, WorkflowProgress.CheckConditions([new RunJob("a", []), new RunJob("b", ["a"], condition)]));

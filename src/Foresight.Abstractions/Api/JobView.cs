@@ -21,6 +21,12 @@ public sealed record JobView(
     long? PeakMemoryMb = null,
     double? CpuSeconds = null)
 {
+    /// <summary>A workflow job's outputs (<c>jobs.&lt;id&gt;.outputs</c>), from its last attempt.</summary>
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
+    /// <summary>What a workflow job's steps wrote to <c>GITHUB_STEP_SUMMARY</c> (Markdown), masked.</summary>
+    public string? StepSummary { get; init; }
+
     /// <summary>Whether the job can change no more (Succeeded, Failed, Cancelled, TimedOut).</summary>
     public bool IsTerminal => State is "Succeeded" or "Failed" or "Cancelled" or "TimedOut";
 
@@ -45,6 +51,10 @@ public sealed record JobView(
             record.Spec?.WorkflowJobKey,
             result?.Duration.TotalSeconds,
             result?.PeakMemoryMb,
-            result?.CpuTime?.TotalSeconds);
+            result?.CpuTime?.TotalSeconds)
+        {
+            Outputs = result?.Outputs,
+            StepSummary = result?.StepSummary,
+        };
     }
 }

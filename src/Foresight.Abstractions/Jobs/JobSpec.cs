@@ -36,7 +36,18 @@ public sealed record JobSpec(
     [property: Id(12)] string? WorkflowJobKey = null,
     [property: Id(13)] IReadOnlyList<StepSpec>? Steps = null,
     [property: Id(14)] string? SecretScope = null,
-    [property: Id(15)] string? TraceParent = null);
+    [property: Id(15)] string? TraceParent = null)
+{
+    /// <summary>A workflow job's <c>outputs:</c> as written (with <c>${{ }}</c>), evaluated by the agent when the job ends.</summary>
+    [Id(16)]
+    public IReadOnlyDictionary<string, string>? Outputs { get; init; }
+
+    /// <summary>A workflow job's expression contexts known before it runs (a JSON object with <c>github</c>, <c>matrix</c>,
+    /// <c>strategy</c>, <c>inputs</c>, <c>vars</c>, <c>needs</c>); set, the agent evaluates the <c>${{ }}</c> left in the
+    /// steps, their <c>if</c>, <c>uses</c> and file commands as GitHub's runner does.</summary>
+    [Id(17)]
+    public string? Context { get; init; }
+}
 
 /// <summary>One step of a job: a shell script run in the job's workspace.</summary>
 /// <param name="Name">Display name (the <c>run</c> text's first line when the file gives none).</param>
@@ -54,4 +65,21 @@ public sealed record StepSpec(
     [property: Id(3)] string? Shell = null,
     [property: Id(4)] string? WorkingDirectory = null,
     [property: Id(5)] bool ContinueOnError = false,
-    [property: Id(6)] TimeSpan? Timeout = null);
+    [property: Id(6)] TimeSpan? Timeout = null)
+{
+    /// <summary>The step's <c>id</c> (for <c>steps.&lt;id&gt;</c>).</summary>
+    [Id(7)]
+    public string? Id { get; init; }
+
+    /// <summary>The step's <c>if</c> left for the agent to decide (status functions, <c>steps</c>, <c>env</c>, …).</summary>
+    [Id(8)]
+    public string? If { get; init; }
+
+    /// <summary>The action the step runs (<c>./path</c>, <c>owner/repo/path@ref</c>) instead of <see cref="Run"/>.</summary>
+    [Id(9)]
+    public string? Uses { get; init; }
+
+    /// <summary>The action's inputs (<c>with:</c>), values may hold <c>${{ }}</c>.</summary>
+    [Id(10)]
+    public IReadOnlyDictionary<string, string>? With { get; init; }
+}

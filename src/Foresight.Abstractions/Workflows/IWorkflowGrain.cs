@@ -8,8 +8,9 @@ public interface IWorkflowGrain : IGrainWithStringKey
     /// <summary>Validates the DAG and conditions and starts the jobs that need nothing (or waits for its concurrency group). Idempotent for the same run id.</summary>
     Task<WorkflowRecord> Start(WorkflowSpec spec);
 
-    /// <summary>From a job of this run: it reached a terminal state.</summary>
-    Task JobEnded(string jobKey, JobState state);
+    /// <summary>From a job of this run: it reached a terminal state, with the outputs its last attempt evaluated
+    /// (for the <c>needs</c> context of the jobs after it).</summary>
+    Task JobEnded(string jobKey, JobState state, IReadOnlyDictionary<string, string>? outputs = null);
 
     Task<WorkflowRecord> Cancel(string reason);
 

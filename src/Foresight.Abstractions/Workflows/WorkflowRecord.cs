@@ -25,6 +25,9 @@ public sealed class WorkflowRecord
     [Id(9)] public bool CancelRequested { get; set; }
 
     [Id(10)] public string? CancelReason { get; set; }
+
+    /// <summary>The outputs of the jobs that ended, by key (<c>jobs.&lt;id&gt;.outputs</c>), for the <c>needs</c> context.</summary>
+    [Id(11)] public Dictionary<string, Dictionary<string, string>> JobOutputs { get; set; } = [];
 }
 
 /// <summary>Where a workflow run is. Pending: waiting for its concurrency group.</summary>

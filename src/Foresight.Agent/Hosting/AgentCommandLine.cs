@@ -12,6 +12,7 @@ public static class AgentCommandLine
         ["--memory-mb"] = "Agent:MemoryMb",
         ["--work-dir"] = "Agent:WorkDir",
         ["--run-as"] = "Agent:RunAs",
+        ["--actions-cache"] = "Foresight:Actions:CacheDirectory",
         ["--server"] = "Agent:Server",
         ["--registration-token"] = "Agent:RegistrationToken",
         ["--registration-token-file"] = "Agent:RegistrationTokenFile",
@@ -36,6 +37,7 @@ public static class AgentCommandLine
           --memory-mb N                    memory offered in MiB (default: MemTotal of /proc/meminfo)
           --work-dir PATH                  where job workspaces are made (default <temp>/foresight-agent/<id>)
           --run-as USER                    user jobs run as (default: foresight-job when run as root, else this user)
+          --actions-cache DIR              action cache for uses: owner/repo@ref (DIR/owner/repo/ref/; Foresight:Actions:CacheDirectory)
           --shutdown-timeout 10m           how long SIGTERM waits for the running job (default 10m)
           --default-timeout 1h             timeout of a job that names none (default 1h)
           --heartbeat 3s                   heartbeat period (default 3s)

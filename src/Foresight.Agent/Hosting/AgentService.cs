@@ -36,7 +36,7 @@ public sealed partial class AgentService(
             loggers.CreateLogger<HttpAgentConnection>());
         var executor = new ShellJobExecutor(
             new ProcessRunner(time),
-            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout, RunAs = settings.RunAs },
+            new StepExecutorOptions { WorkRoot = settings.WorkDir, DefaultJobTimeout = settings.DefaultJobTimeout, RunAs = settings.RunAs, ActionCache = settings.ActionCache },
             new ConnectionLogSink(connection),
             loggers.CreateLogger<ShellJobExecutor>());
         var registration = new WorkerRegistration(settings.Id, settings.Pool, settings.Labels, settings.Cpu, settings.MemoryMb, Environment.MachineName);

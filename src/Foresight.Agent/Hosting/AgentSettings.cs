@@ -30,6 +30,10 @@ public sealed record AgentSettings
     /// <c>foresight-job</c> and any other as itself (see Foresight.Execution.JobUser).</summary>
     public string? RunAs { get; init; }
 
+    /// <summary>The action cache (<c>Foresight:Actions:CacheDirectory</c>, <c>--actions-cache</c>): <c>uses: owner/repo@ref</c>
+    /// actions are read from <c>&lt;cache&gt;/&lt;owner&gt;/&lt;repo&gt;/&lt;ref&gt;/</c>.</summary>
+    public string? ActionCache { get; init; }
+
     /// <summary>The server's HTTP(S) addresses (one per silo when there are several): calls fail over between them.</summary>
     public IReadOnlyList<Uri> Servers { get; init; } = [];
 
@@ -102,6 +106,7 @@ public sealed record AgentSettings
                 MemoryMb = memory,
                 WorkDir = Path.GetFullPath(Get("WorkDir") ?? Path.Combine(Path.GetTempPath(), "foresight-agent", id)),
                 RunAs = Get("RunAs"),
+                ActionCache = configuration["Foresight:Actions:CacheDirectory"] is { Length: > 0 } cache ? Path.GetFullPath(cache) : null,
                 Servers = ParseServers(Get("Server") ?? "http://127.0.0.1:5080"),
                 RegistrationToken = token,
                 CaCertificate = caCertificate,

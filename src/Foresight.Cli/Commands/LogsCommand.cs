@@ -39,6 +39,13 @@ internal static class LogsCommand
                 await output.WriteLineAsync(line);
             }
 
+            // A workflow job's step summary (GITHUB_STEP_SUMMARY) follows its log once it ended.
+            if (which is null && await client.GetJobAsync(jobId, ct) is { IsTerminal: true, StepSummary: { Length: > 0 } summary })
+            {
+                await output.WriteLineAsync("##[summary]");
+                await output.WriteAsync(summary);
+            }
+
             await output.FlushAsync(ct);
             return ClientCommands.Succeeded;
         }));

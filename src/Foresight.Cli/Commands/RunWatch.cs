@@ -16,9 +16,17 @@ internal static class RunWatch
     /// <summary>Watches until the run ends; returns 0 if it succeeded, 1 if it failed or was cancelled.</summary>
     public static async Task<int> WatchAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation)
     {
-        var console = CliConsole.Out;
+        var last = await WatchToEndAsync(client, first, cancellation, summarize: true);
+        return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
+    }
+
+    /// <summary>Watches until the run ends and returns its last view; <paramref name="summarize"/> prints the jobs' log
+    /// commands. With <paramref name="writer"/> (not the terminal), one line per change goes there.</summary>
+    public static async Task<WorkflowRunView> WatchToEndAsync(ForesightClient client, WorkflowRunView first, CancellationToken cancellation, bool summarize, TextWriter? writer = null)
+    {
+        var console = writer is null ? CliConsole.Out : AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No });
         var last = first;
-        if (CliConsole.IsInteractive)
+        if (writer is null && CliConsole.IsInteractive)
         {
             await console.Live(Render(first)).AutoClear(false).StartAsync(async live =>
             {
@@ -55,8 +63,12 @@ internal static class RunWatch
             }
         }
 
-        Summarize(console, last);
-        return last.Status == "Succeeded" ? ClientCommands.Succeeded : ClientCommands.RunFailed;
+        if (summarize)
+        {
+            Summarize(console, last);
+        }
+
+        return last;
     }
 
     private static void Summarize(IAnsiConsole console, WorkflowRunView run)

@@ -10,6 +10,7 @@ internal static class WorkflowsCommand
     {
         var command = new Command("workflows", "Work with workflow files (a subset of GitHub Actions syntax).");
         command.Subcommands.Add(CreateCheck());
+        command.Subcommands.Add(ConformanceCommand.Create());
         return command;
     }
 
@@ -61,13 +62,7 @@ internal static class WorkflowsCommand
             var name = Path.GetRelativePath(root, file);
             try
             {
-                var (yaml, expansionErrors) = WorkflowFile.Read(file);
-                foreach (var expansionError in expansionErrors)
-                {
-                    output.WriteLine($"{name}: error: {expansionError}");
-                }
-
-                var result = WorkflowParser.Parse(yaml, name);
+                var result = WorkflowParser.Parse(File.ReadAllText(file), name);
                 if (result.Definition is { } definition)
                 {
                     // Expanding is what a run does next: it must not crash either.
@@ -111,9 +106,6 @@ internal static class WorkflowsCommand
 
         public int Crashed { get; set; }
 
-        /// <summary>Files that are rejected only because of <c>uses: actions/checkout</c>.</summary>
-        public int OnlyCheckout { get; private set; }
-
         public void Add(WorkflowParseResult result)
         {
             Files++;
@@ -125,10 +117,6 @@ internal static class WorkflowsCommand
             else if (diagnostics.All(d => d.Kind == WorkflowDiagnostic.Unsupported))
             {
                 Unsupported++;
-                if (diagnostics.All(d => d.Feature == "uses: actions/checkout"))
-                {
-                    OnlyCheckout++;
-                }
             }
             else
             {
@@ -153,8 +141,6 @@ internal static class WorkflowsCommand
                 {
                     output.WriteLine($"  {feature.PadRight(width)}  files={files} occurrences={occurrences}");
                 }
-
-                output.WriteLine($"files rejected only for uses: actions/checkout: {OnlyCheckout}");
             }
 
             output.WriteLine($"errors={Errors}");

@@ -14,10 +14,10 @@ public sealed class JobWorkspace
 {
     private const string Marker = ".foresight-job";
 
-    private JobWorkspace(string root)
+    private JobWorkspace(string root, string? workspace = null)
     {
         Root = root;
-        Workspace = Path.Combine(root, "workspace");
+        Workspace = workspace ?? Path.Combine(root, "workspace");
         Temp = Path.Combine(root, "temp");
         Home = Path.Combine(root, "home");
     }
@@ -33,11 +33,12 @@ public sealed class JobWorkspace
     /// <summary>Who the job's directories belong to (null: this process's user).</summary>
     public JobUser? Owner { get; private init; }
 
-    public static JobWorkspace Create(string workRoot, string jobId, int attempt, JobUser? owner = null)
+    /// <summary>With <paramref name="sharedWorkspace"/>, the steps run in that existing directory, which is not removed.</summary>
+    public static JobWorkspace Create(string workRoot, string jobId, int attempt, JobUser? owner = null, string? sharedWorkspace = null)
     {
         ArgumentNullException.ThrowIfNull(jobId);
         var name = string.Create(CultureInfo.InvariantCulture, $"{Sanitize(jobId)}-a{attempt}-{Guid.NewGuid().ToString("n")[..8]}");
-        var workspace = new JobWorkspace(Path.Combine(Path.GetFullPath(workRoot), name)) { Owner = owner };
+        var workspace = new JobWorkspace(Path.Combine(Path.GetFullPath(workRoot), name), sharedWorkspace is null ? null : Path.GetFullPath(sharedWorkspace)) { Owner = owner };
         Directory.CreateDirectory(workspace.Root);
         File.WriteAllText(Path.Combine(workspace.Root, Marker), jobId);
         Directory.CreateDirectory(workspace.Workspace);
@@ -71,7 +72,8 @@ public sealed class JobWorkspace
         }
 
         File.SetUnixFileMode(workspace.Root, PassThrough);
-        foreach (var dir in new[] { workspace.Workspace, workspace.Temp, workspace.Home })
+        // A shared workspace (outside the attempt's directory) keeps its owner.
+        foreach (var dir in new[] { workspace.Workspace, workspace.Temp, workspace.Home }.Where(d => d.StartsWith(workspace.Root, StringComparison.Ordinal)))
         {
             owner.Own(dir);
             File.SetUnixFileMode(dir, Private);

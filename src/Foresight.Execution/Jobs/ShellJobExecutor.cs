@@ -82,11 +82,11 @@ public sealed partial class ShellJobExecutor : IJobExecutor
             ? null
             : new AttemptLogStream(assignment.JobId, assignment.Attempt, _logs, _options.Log, _time, _logger);
         var tail = new OutputTail(_options.TailChars);
-        var output = new JobOutput(masker, tail, log);
+        var output = new JobOutput(masker, tail, log).WithSecrets(assignment.Secrets?.Values ?? Enumerable.Empty<string>());
         JobWorkspace workspace;
         try
         {
-            workspace = JobWorkspace.Create(_options.WorkRoot, assignment.JobId, assignment.Attempt, _user);
+            workspace = JobWorkspace.Create(_options.WorkRoot, assignment.JobId, assignment.Attempt, _user, _options.Workspace);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -122,13 +122,23 @@ public sealed partial class ShellJobExecutor : IJobExecutor
             run.PeakMemoryMb,
             run.CpuTime,
             tail.ToString(),
-            run.Error is null ? null : masker.Apply(run.Error));
+            run.Error is null ? null : output.Masker.Apply(run.Error))
+        {
+            Outputs = run.Outputs,
+            StepSummary = run.StepSummary is null ? null : output.Masker.Apply(run.StepSummary),
+        };
     }
 
     private async Task RunStepsAsync(Run run, long started, CancellationToken cancellation)
     {
         var spec = run.Assignment.Spec;
         var jobTimeout = spec.Timeout ?? _options.DefaultJobTimeout;
+        if (spec.Context is not null)
+        {
+            await RunWorkflowJobAsync(run, started, jobTimeout, cancellation).ConfigureAwait(false);
+            return;
+        }
+
         var steps = StepsOf(spec);
         for (var i = 0; i < steps.Count; i++)
         {
@@ -336,6 +346,12 @@ public sealed partial class ShellJobExecutor : IJobExecutor
         public string TrackingId { get; } = trackingId;
 
         public List<Task> Lingering { get; } = [];
+
+        /// <summary>A workflow job's evaluated outputs.</summary>
+        public IReadOnlyDictionary<string, string>? Outputs { get; set; }
+
+        /// <summary>What the steps wrote to <c>GITHUB_STEP_SUMMARY</c>.</summary>
+        public string? StepSummary { get; set; }
 
         public AttemptEnd End { get; private set; } = AttemptEnd.Succeeded;
 

@@ -19,6 +19,17 @@ public sealed class StepExecutorOptions
 
     public LogStreamOptions Log { get; set; } = new();
 
+    /// <summary>A directory every job runs in instead of an empty workspace of its own, kept when the job ends
+    /// (<c>foresight run</c>: the repository being worked on).</summary>
+    public string? Workspace { get; set; }
+
+    /// <summary>Where <c>uses: owner/repo[/path]@ref</c> actions are found: <c>&lt;cache&gt;/&lt;owner&gt;/&lt;repo&gt;/&lt;ref&gt;/</c>
+    /// (<c>Foresight:Actions:CacheDirectory</c>). Nothing is downloaded.</summary>
+    public string? ActionCache { get; set; }
+
+    /// <summary>The <c>node</c> program that runs JavaScript actions.</summary>
+    public string Node { get; set; } = "node";
+
     /// <summary>The user jobs run as (see <see cref="JobUser.Resolve"/>): unset, a root worker runs them as
     /// <see cref="JobUser.DefaultName"/> (created if missing) and any other worker as itself.</summary>
     public string? RunAs { get; set; }

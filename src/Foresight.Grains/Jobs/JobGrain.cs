@@ -366,7 +366,7 @@ public sealed partial class JobGrain(
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }
-            ? GrainFactory.GetGrain<IWorkflowGrain>(run).JobEnded(key, Job.State)
+            ? GrainFactory.GetGrain<IWorkflowGrain>(run).JobEnded(key, Job.State, Job.Attempts.LastOrDefault(a => a.Result is not null)?.Result?.Outputs)
             : Task.CompletedTask;
 
     private static string Describe(ExecutionResult result) => result.End switch

@@ -48,7 +48,10 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private IReadOnlyList<RunJob> Jobs => _jobs ??= [.. Run.Spec!.Jobs.Select(j => new RunJob(j.Key, j.Needs, j.Condition, j.ContinueOnError, j.MatrixGroup, j.FailFast, j.MaxParallel))];
 
-    private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested);
+    private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested)
+    {
+        Outputs = Run.JobOutputs.ToDictionary(o => o.Key, o => (IReadOnlyDictionary<string, string>)o.Value, StringComparer.Ordinal),
+    };
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -105,7 +108,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     public Task<bool> Release() => BeginAsync();
 
-    public Task JobEnded(string jobKey, JobState state)
+    public Task JobEnded(string jobKey, JobState state, IReadOnlyDictionary<string, string>? outputs = null)
     {
         if (!Run.JobStates.TryGetValue(jobKey, out var known) || JobStateMachine.IsTerminal(known) || !JobStateMachine.IsTerminal(state))
         {
@@ -113,6 +116,11 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
 
         Run.JobStates[jobKey] = state;
+        if (outputs is { Count: > 0 })
+        {
+            Run.JobOutputs[jobKey] = new Dictionary<string, string>(outputs, StringComparer.Ordinal);
+        }
+
         return AdvanceAsync([]);
     }
 
@@ -315,9 +323,25 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
     }
 
-    private Task SubmitAsync(WorkflowJobSpec job) =>
-        GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key])
-            .Submit(job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key, TraceParent = _span?.Id ?? job.Job.TraceParent });
+    private Task SubmitAsync(WorkflowJobSpec job)
+    {
+        var spec = job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key, TraceParent = _span?.Id ?? job.Job.TraceParent };
+        if (spec.Context is not null && job.Needs.Count > 0)
+        {
+            // The needs context from what the run recorded as the needed jobs ended (no call to their grains, which
+            // may be the very caller of JobEnded).
+            spec = spec with
+            {
+                Context = NeedsContext.With(spec.Context, job.Needs.Select(key => (
+                    NeedsContext.JobIdOf(key),
+                    Run.Skipped.Contains(key) ? "skipped" : NeedsContext.Result(Run.JobStates.GetValueOrDefault(key)),
+                    (IReadOnlyDictionary<string, string>?)Run.JobOutputs.GetValueOrDefault(key)))),
+            };
+        }
+
+        return GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key]).Submit(spec);
+    }
+
 
     private void StartReconciling() =>
         _reconcile ??= this.RegisterGrainTimer(
@@ -343,7 +367,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
                 }
                 else if (JobStateMachine.IsTerminal(job.State))
                 {
-                    await JobEnded(key, job.State);
+                    await JobEnded(key, job.State, job.Attempts.LastOrDefault(a => a.Result is not null)?.Result?.Outputs);
                 }
             }
         }

@@ -47,7 +47,13 @@ public static class WorkflowSpecMapper
             s.Shell,
             s.WorkingDirectory,
             s.ContinueOnError,
-            s.Timeout)).ToList();
+            s.Timeout)
+        {
+            Id = s.Id,
+            If = s.If,
+            Uses = s.Uses,
+            With = s.With.Count > 0 ? s.With : null,
+        }).ToList();
         return new JobSpec(
             job.Name,
             FallbackCommand(job.Steps),
@@ -63,7 +69,11 @@ public static class WorkflowSpecMapper
             WorkflowId: runId,
             WorkflowJobKey: runId is null ? null : job.Key,
             Steps: steps,
-            SecretScope: secretScope);
+            SecretScope: secretScope)
+        {
+            Outputs = job.Outputs.Count > 0 ? job.Outputs : null,
+            Context = job.Context,
+        };
     }
 
     /// <summary>

@@ -32,6 +32,10 @@ public sealed class ServerOptions
     /// (docs/security.md, Job isolation).</summary>
     public string? LocalWorkerRunAs { get; set; }
 
+    /// <summary>A directory every local worker's job runs in instead of an empty workspace of its own (<c>foresight run</c>'s
+    /// <c>--workdir</c>); it is kept when the job ends.</summary>
+    public string? LocalWorkerWorkspace { get; set; }
+
     [Range(1, 65535)]
     public int SiloPort { get; set; } = 11111;
 

@@ -20,6 +20,7 @@ namespace Foresight.Server.LocalWorkers;
 /// </summary>
 public sealed partial class LocalWorkersService(
     IOptions<ServerOptions> options,
+    IConfiguration configuration,
     RegistrationTokens registrationTokens,
     IServer server,
     ILoggerFactory loggers) : IHostedLifecycleService
@@ -109,7 +110,13 @@ public sealed partial class LocalWorkersService(
                 // The agent's step executor; logs go over this worker's own connection.
                 var executor = new ShellJobExecutor(
                     new ProcessRunner(TimeProvider.System),
-                    new StepExecutorOptions { WorkRoot = root, RunAs = o.LocalWorkerRunAs },
+                    new StepExecutorOptions
+                    {
+                        WorkRoot = root,
+                        RunAs = o.LocalWorkerRunAs,
+                        Workspace = o.LocalWorkerWorkspace,
+                        ActionCache = configuration["Foresight:Actions:CacheDirectory"] is { Length: > 0 } cache ? Path.GetFullPath(cache) : null,
+                    },
                     new ConnectionLogSink(connection),
                     loggers.CreateLogger<ShellJobExecutor>());
                 user = executor.User?.Name ?? user;

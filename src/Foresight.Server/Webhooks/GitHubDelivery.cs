@@ -67,7 +67,10 @@ public sealed record GitHubDelivery(
                 }
 
                 var sha = RequiredString(root, "after");
-                var trigger = new WorkflowTrigger("push", repository, gitRef, sha, actor ?? OptionalString(root, "pusher", "name"), DeliveryId: deliveryId);
+                var trigger = new WorkflowTrigger("push", repository, gitRef, sha, actor ?? OptionalString(root, "pusher", "name"), DeliveryId: deliveryId)
+                {
+                    EventPayload = root.GetRawText(),
+                };
                 return new GitHubDelivery(eventName, repository, trigger, gitRef, null, null);
             }
 
@@ -90,7 +93,11 @@ public sealed record GitHubDelivery(
                     sha,
                     actor,
                     DeliveryId: deliveryId,
-                    BaseRef: baseRef);
+                    BaseRef: baseRef)
+                {
+                    // github.event: the payload (and actions/checkout's clone_url).
+                    EventPayload = root.GetRawText(),
+                };
                 return new GitHubDelivery(eventName, repository, trigger, baseRef, null, null);
             }
 
@@ -109,7 +116,7 @@ public sealed record GitHubDelivery(
                 }
 
                 var branch = gitRef.StartsWith("refs/heads/", StringComparison.Ordinal) ? gitRef["refs/heads/".Length..] : null;
-                var trigger = new WorkflowTrigger("workflow_dispatch", repository, gitRef, null, actor, inputs, deliveryId);
+                var trigger = new WorkflowTrigger("workflow_dispatch", repository, gitRef, null, actor, inputs, deliveryId) { EventPayload = root.GetRawText() };
                 return new GitHubDelivery(eventName, repository, trigger, branch, Path.GetFileName(workflow), null);
             }
 

@@ -22,6 +22,9 @@ public sealed record RunJob(
 /// <summary>Where a run is: each job's state, which of the ended jobs were skipped (their condition was false), and whether the run was cancelled.</summary>
 public sealed record RunSnapshot(IReadOnlyDictionary<string, JobState> States, IReadOnlySet<string> Skipped, bool Cancelled)
 {
+    /// <summary>The outputs of the jobs that ended, by key, for <c>needs.&lt;id&gt;.outputs</c> in a condition.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? Outputs { get; init; }
+
     public RunSnapshot(IReadOnlyDictionary<string, JobState> states)
         : this(states, new HashSet<string>(), false)
     {
@@ -187,6 +190,7 @@ public static class WorkflowProgress
         private readonly Dictionary<string, RunJob> _jobs;
         private readonly Dictionary<string, HashSet<string>> _ancestors = new(StringComparer.Ordinal);
         private readonly bool _cancelled;
+        private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? _outputs;
 
         public RunView(IReadOnlyList<RunJob> jobs, RunSnapshot run)
         {
@@ -194,6 +198,7 @@ public static class WorkflowProgress
             States = new Dictionary<string, JobState>(run.States, StringComparer.Ordinal);
             Skipped = new HashSet<string>(run.Skipped, StringComparer.Ordinal);
             _cancelled = run.Cancelled;
+            _outputs = run.Outputs;
         }
 
         public Dictionary<string, JobState> States { get; }
@@ -211,7 +216,13 @@ public static class WorkflowProgress
             var ancestors = Ancestors(job.Key).Select(k => _jobs[k]).ToList();
             var success = !_cancelled && ancestors.All(a => States[a.Key] == JobState.Succeeded
                 || (States[a.Key] is JobState.Failed or JobState.TimedOut && a.ContinueOnError));
-            return new JobStatus(success, ancestors.Any(FailedRun), _cancelled);
+            return new JobStatus(success, ancestors.Any(FailedRun), _cancelled)
+            {
+                Needs = () => NeedsContext.Build(job.Needs.Select(k => (
+                    NeedsContext.JobIdOf(k),
+                    Skipped.Contains(k) ? "skipped" : NeedsContext.Result(States[k]),
+                    _outputs?.GetValueOrDefault(k)))),
+            };
         }
 
         private HashSet<string> Ancestors(string key)

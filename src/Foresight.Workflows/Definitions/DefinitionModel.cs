@@ -48,7 +48,17 @@ internal sealed record StepDefinition(
     Template? WorkingDirectory,
     BoolSetting ContinueOnError,
     double? TimeoutMinutes,
-    Expr? If);
+    Expr? If)
+{
+    /// <summary>The step's <c>id</c>.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The action the step runs, as written (<c>./path</c>, <c>owner/repo/path@ref</c>).</summary>
+    public string? Uses { get; init; }
+
+    /// <summary>The action's inputs.</summary>
+    public IReadOnlyList<EnvEntry> With { get; init; } = [];
+}
 
 /// <summary>One job of a workflow definition, its matrix already expanded into combinations (null = no matrix).</summary>
 internal sealed record JobDefinition(
@@ -65,7 +75,11 @@ internal sealed record JobDefinition(
     BoolSetting ContinueOnError,
     IReadOnlyList<StepDefinition> Steps,
     RunDefaults Defaults,
-    ForesightSettings Foresight);
+    ForesightSettings Foresight)
+{
+    /// <summary><c>outputs:</c>, evaluated by the agent when the job ends.</summary>
+    public IReadOnlyList<EnvEntry> Outputs { get; init; } = [];
+}
 
 /// <summary>The events a workflow starts on, with their filters.</summary>
 internal sealed record EventFilter(

@@ -41,6 +41,9 @@ public sealed record WorkflowTrigger(
 {
     /// <summary>For pull_request: the source branch (<c>github.head_ref</c>).</summary>
     public string? HeadRef { get; init; }
+
+    /// <summary>The webhook payload as JSON (<c>github.event</c>); null: an empty object.</summary>
+    public string? EventPayload { get; init; }
 }
 
 /// <summary>A run ready to execute: the matrix expanded and expressions substituted. Pure data; the grains map it to
@@ -74,9 +77,17 @@ public sealed record ExpandedJob(
 {
     /// <summary><c>x-foresight.retry-exit-codes</c>: exit codes that earn another attempt.</summary>
     public IReadOnlyList<int>? RetryExitCodes { get; init; }
+
+    /// <summary><c>outputs:</c> with the <c>${{ }}</c> the agent evaluates when the job ends.</summary>
+    public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The contexts known when the run is expanded, as a JSON object (<c>github</c> with <c>event</c>, <c>matrix</c>,
+    /// <c>strategy</c>, <c>inputs</c>, <c>vars</c>), for the agent to evaluate what was left (see <see cref="ExpandedStep"/>).</summary>
+    public string Context { get; init; } = "{}";
 }
 
-/// <summary>One step of an expanded job.</summary>
+/// <summary>One step of an expanded job. Expressions known at expansion (github, matrix, inputs, strategy) are
+/// substituted; the rest (env, steps, needs, secrets, status functions, …) stay as <c>${{ }}</c> for the agent.</summary>
 public sealed record ExpandedStep(
     string Name,
     string Run,
@@ -84,4 +95,17 @@ public sealed record ExpandedStep(
     string? Shell,
     string? WorkingDirectory,
     bool ContinueOnError,
-    TimeSpan? Timeout);
+    TimeSpan? Timeout)
+{
+    /// <summary>The step's <c>id</c>.</summary>
+    public string? Id { get; init; }
+
+    /// <summary>The step's <c>if</c> for the agent to decide (null: <c>success()</c>).</summary>
+    public string? If { get; init; }
+
+    /// <summary>The action the step runs instead of <see cref="Run"/>.</summary>
+    public string? Uses { get; init; }
+
+    /// <summary>The action's inputs.</summary>
+    public IReadOnlyDictionary<string, string> With { get; init; } = new Dictionary<string, string>();
+}

@@ -19,7 +19,10 @@ public static class WorkflowExpander
         ArgumentNullException.ThrowIfNull(trigger);
         var github = Github(definition, trigger, runId);
         var inputs = Inputs(definition, trigger);
-        var workflowContext = new EvalContext(github, ExprValue.Object([]), ExprValue.Object([]), inputs);
+        var workflowContext = new EvalContext(github, ExprValue.Object([]), ExprValue.Object([]), inputs)
+        {
+            Others = new Dictionary<string, ExprValue>(StringComparer.Ordinal) { ["vars"] = ExprValue.Object([]) },
+        };
         var workflowEnv = Env(definition.Env, workflowContext, []);
         var envContext = workflowContext with { Env = AsObject(workflowEnv) };
         var group = definition.ConcurrencyGroup?.Render(envContext);
@@ -48,8 +51,20 @@ public static class WorkflowExpander
         EvalContext workflowContext,
         Dictionary<string, string> workflowEnv)
     {
-        var context = workflowContext with { Matrix = ExprValue.Object(combination ?? []) };
-        var env = Env(job.Env, context, workflowEnv);
+        var strategy = ExprValue.Object(
+        [
+            new("fail-fast", ExprValue.Of(job.FailFast)),
+            new("job-index", ExprValue.Num(combination is null ? 0 : job.Matrix!.ToList().IndexOf(combination))),
+            new("job-total", ExprValue.Num(job.Matrix?.Count ?? 1)),
+            new("max-parallel", ExprValue.Num(job.MaxParallel ?? job.Matrix?.Count ?? 1)),
+        ]);
+        var context = workflowContext with
+        {
+            Matrix = ExprValue.Object(combination ?? []),
+            Others = new Dictionary<string, ExprValue>(workflowContext.Others!, StringComparer.Ordinal) { ["strategy"] = strategy },
+        };
+        // A job's env is set before its first step, so env.* in it is the workflow's env, known now.
+        var env = Env(job.Env, context with { Env = AsObject(workflowEnv) }, workflowEnv, known: name => name == "env" || KnownAtExpansion(name));
         var jobContext = context with { Env = AsObject(env) };
         var name = job.Name?.Render(context) ?? job.Id;
         if (combination is not null && (job.Name is null || !ReferencesMatrix(job.Name)))
@@ -79,20 +94,43 @@ public static class WorkflowExpander
             }
 
             var stepContext = jobContext with { Env = AsObject(merged) };
-            if (step.If is not null && !ExpressionEvaluator.Evaluate(step.If, stepContext).IsTruthy)
+            string? stepIf = null;
+            if (step.If is not null)
             {
-                continue;
+                if (Template.IsKnown(step.If, KnownAtExpansion, statusAllowed: true))
+                {
+                    // Known but for the status functions: fold the rest (false drops the step, true leaves success()).
+                    var folded = ExpressionEvaluator.Fold(WithImplicitSuccess(step.If), stepContext);
+                    if (folded is LiteralExpr { Value.IsTruthy: false })
+                    {
+                        continue;
+                    }
+
+                    var printed = ExprPrinter.Print(folded);
+                    stepIf = printed is "success()" or "true" ? null : printed;
+                }
+                else
+                {
+                    stepIf = ExprPrinter.Print(step.If);
+                }
             }
 
-            var run = step.Run.Render(stepContext);
+            var run = step.Run.RenderKnown(stepContext, KnownAtExpansion);
+            var stepName = step.Name?.RenderKnown(stepContext, KnownAtExpansion);
             steps.Add(new ExpandedStep(
-                step.Name?.Render(stepContext) is { Length: > 0 } stepName ? stepName : $"Run {FirstLine(run)}",
+                stepName is { Length: > 0 } ? stepName : step.Uses is { } action ? $"Run {action}" : $"Run {FirstLine(run)}",
                 run,
                 stepEnv,
                 step.Shell ?? defaults.Shell,
-                (step.WorkingDirectory ?? defaults.WorkingDirectory)?.Render(stepContext) is { Length: > 0 } directory ? directory : null,
+                (step.WorkingDirectory ?? defaults.WorkingDirectory)?.RenderKnown(stepContext, KnownAtExpansion) is { Length: > 0 } directory ? directory : null,
                 step.ContinueOnError.Evaluate(stepContext),
-                Minutes(step.TimeoutMinutes)));
+                Minutes(step.TimeoutMinutes))
+            {
+                Id = step.Id,
+                If = stepIf,
+                Uses = step.Uses,
+                With = step.With.ToDictionary(w => w.Name, w => w.Value.RenderKnown(stepContext, KnownAtExpansion), StringComparer.Ordinal),
+            });
         }
 
         var settings = job.Foresight.Over(definition.Foresight);
@@ -116,8 +154,25 @@ public static class WorkflowExpander
             settings.Pool)
         {
             RetryExitCodes = settings.RetryExitCodes,
+            Outputs = job.Outputs.ToDictionary(o => o.Name, o => o.Value.RenderKnown(jobContext, KnownAtExpansion), StringComparer.Ordinal),
+            Context = ExprJson.Write(ExprValue.Object(
+            [
+                new("github", context.Github),
+                new("matrix", context.Matrix),
+                new("strategy", strategy),
+                new("inputs", context.Inputs),
+                new("vars", ExprValue.Object([])),
+            ]), indented: false),
         };
     }
+
+    /// <summary>The contexts whose values are known when a run is expanded; expressions over the others are left for the agent.</summary>
+    private static bool KnownAtExpansion(string context) => context switch
+    {
+        "github.workspace" or "github.job" or "github.action" or "github.action_path" or "github.action_ref" or "github.action_repository"
+            or "github.action_status" or "github.path" or "github.env" or "github.output" or "github.state" or "github.step_summary" => false,
+        _ => context.StartsWith("github", StringComparison.Ordinal) || context is "matrix" or "inputs" or "strategy" or "vars",
+    };
 
     /// <summary>The keys of a job's expansions: its id, or <c>id (values)</c> per combination, unique.</summary>
     private static List<string> Keys(JobDefinition job)
@@ -156,18 +211,18 @@ public static class WorkflowExpander
         MemberExpr m => Mentions(m.Target, context),
         IndexExpr i => Mentions(i.Target, context) || Mentions(i.Index, context),
         StarExpr s => Mentions(s.Target, context),
-        CallExpr call => call.Args.Any(a => Mentions(a, context)),
+        CallExpr call => call.Name.Equals(context, StringComparison.OrdinalIgnoreCase) || call.Args.Any(a => Mentions(a, context)),
         NotExpr n => Mentions(n.Operand, context),
         BinaryExpr b => Mentions(b.Left, context) || Mentions(b.Right, context),
         _ => false,
     };
 
-    private static Dictionary<string, string> Env(IReadOnlyList<EnvEntry> entries, EvalContext context, Dictionary<string, string> outer)
+    private static Dictionary<string, string> Env(IReadOnlyList<EnvEntry> entries, EvalContext context, Dictionary<string, string> outer, Func<string, bool>? known = null)
     {
         var env = new Dictionary<string, string>(outer, StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            env[entry.Name] = entry.Value.Render(context);
+            env[entry.Name] = entry.Value.RenderKnown(context, known ?? KnownAtExpansion);
         }
 
         return env;
@@ -204,7 +259,25 @@ public static class WorkflowExpander
             new("base_ref", ExprValue.String(trigger.BaseRef ?? "")),
             new("head_ref", ExprValue.String(trigger.HeadRef ?? "")),
             new("server_url", ExprValue.String("https://github.com")),
+            new("api_url", ExprValue.String("https://api.github.com")),
+            new("graphql_url", ExprValue.String("https://api.github.com/graphql")),
+            new("run_number", ExprValue.String("1")),
+            new("run_attempt", ExprValue.String("1")),
+            new("token", ExprValue.String("")),
+            new("event", string.IsNullOrWhiteSpace(trigger.EventPayload) ? ExprValue.Object([]) : Payload(trigger.EventPayload)),
         ]);
+    }
+
+    private static ExprValue Payload(string json)
+    {
+        try
+        {
+            return ExprJson.Read(json);
+        }
+        catch (ExpressionFailure)
+        {
+            return ExprValue.Object([]);
+        }
     }
 
     private static ExprValue Inputs(WorkflowDefinition definition, WorkflowTrigger trigger)

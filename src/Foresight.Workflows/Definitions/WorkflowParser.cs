@@ -57,7 +57,7 @@ public sealed class WorkflowDefinition
     /// <summary>The job ids, in file order.</summary>
     public IReadOnlyList<string> JobIds => [.. Jobs.Select(j => j.Id)];
 
-    /// <summary>The events this workflow starts on (push, pull_request, workflow_dispatch); others in the file are ignored.</summary>
+    /// <summary>The events the workflow is declared for. A webhook starts it on push and pull_request; `foresight run` and the API on any.</summary>
     public IReadOnlyList<string> EventNames => [.. Events.Select(e => e.Event)];
 
     internal IReadOnlyList<EventFilter> Events { get; init; } = [];

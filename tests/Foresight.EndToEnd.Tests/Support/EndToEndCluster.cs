@@ -38,9 +38,12 @@ public sealed class EndToEndCluster : IAsyncDisposable
 
     public IReadOnlyList<ChildProcess> Agents => _agents;
 
+    /// <summary>The agents' action cache (<c>--actions-cache</c>), if any.</summary>
+    private string? _actionCache;
+
     /// <summary>Starts the server, waits for /healthz, then starts <paramref name="agents"/> agents named agent-1…n
     /// and waits until all are registered.</summary>
-    public static async Task<EndToEndCluster> StartAsync(int agents)
+    public static async Task<EndToEndCluster> StartAsync(int agents, string? actionCache = null)
     {
         var http = ChildProcess.FreePort();
         var root = Path.Combine(Path.GetTempPath(), $"foresight-e2e-{Guid.NewGuid():n}");
@@ -59,7 +62,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--Foresight:HeartbeatTimeout=00:00:04",
             "--Foresight:HeartbeatCheckPeriod=00:00:01",
         ]);
-        var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), root);
+        var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), root) { _actionCache = actionCache };
         try
         {
             await cluster.WaitHealthyAsync(TimeSpan.FromSeconds(90));
@@ -91,6 +94,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             "--work-dir", Path.Combine(_root, id),
             "--heartbeat", "1s",
             "--shutdown-timeout", "2m",
+            .. _actionCache is null ? Array.Empty<string>() : ["--actions-cache", _actionCache],
         ], new Dictionary<string, string> { ["FORESIGHT_AGENT_REGISTRATION_TOKEN"] = RegistrationToken });
         _agents.Add(agent);
         return agent;

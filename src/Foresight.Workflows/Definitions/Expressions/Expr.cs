@@ -31,6 +31,19 @@ internal static class StatusFunctions
 
     public static bool IsStatusCall(Expr expr) => expr is CallExpr call && Names.Contains(call.Name);
 
+    /// <summary>The context names an expression reads (<c>needs</c>, <c>github</c>, …).</summary>
+    public static IEnumerable<string> Contexts(Expr expr) => expr switch
+    {
+        ContextExpr c => [c.Name],
+        MemberExpr m => Contexts(m.Target),
+        IndexExpr i => Contexts(i.Target).Concat(Contexts(i.Index)),
+        StarExpr s => Contexts(s.Target),
+        CallExpr call => call.Args.SelectMany(Contexts),
+        NotExpr n => Contexts(n.Operand),
+        BinaryExpr b => Contexts(b.Left).Concat(Contexts(b.Right)),
+        _ => [],
+    };
+
     public static bool Contains(Expr expr) => expr switch
     {
         CallExpr call => Names.Contains(call.Name) || call.Args.Any(Contains),

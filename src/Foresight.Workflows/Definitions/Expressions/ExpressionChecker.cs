@@ -27,14 +27,28 @@ internal static class ExpressionChecker
         ["event_name", "repository", "repository_owner", "ref", "ref_name", "ref_type", "sha", "actor", "triggering_actor", "run_id", "workflow", "base_ref", "head_ref", "server_url"],
         StringComparer.Ordinal);
 
-    private static readonly HashSet<string> PureFunctions = new(["contains", "startswith", "endswith", "format"], StringComparer.Ordinal);
+    /// <summary>The functions and how many arguments each takes (min, max).</summary>
+    private static readonly Dictionary<string, (int Min, int Max)> Functions = new(StringComparer.Ordinal)
+    {
+        ["contains"] = (2, 2),
+        ["startswith"] = (2, 2),
+        ["endswith"] = (2, 2),
+        ["format"] = (1, int.MaxValue),
+        ["join"] = (1, 2),
+        ["tojson"] = (1, 1),
+        ["fromjson"] = (1, 1),
+        ["hashfiles"] = (1, int.MaxValue),
+        ["case"] = (3, int.MaxValue),
+    };
 
-    private static readonly HashSet<string> UnsupportedFunctions = new(["join", "tojson", "fromjson", "hashfiles", "case"], StringComparer.Ordinal);
+    /// <summary>The contexts GitHub defines; which of them hold values depends on where the expression is evaluated.</summary>
+    public static readonly IReadOnlySet<string> Contexts = new HashSet<string>(
+        ["github", "env", "vars", "secrets", "job", "jobs", "steps", "runner", "strategy", "matrix", "needs", "inputs"], StringComparer.Ordinal);
 
     public static List<ExprIssue> Check(Expr expr, ExprSite site)
     {
         var issues = new List<ExprIssue>();
-        Visit(expr, site, statusAllowed: site == ExprSite.JobIf, issues);
+        Visit(expr, site, statusAllowed: site is ExprSite.JobIf or ExprSite.StepIf, issues);
         return issues;
     }
 
@@ -71,11 +85,6 @@ internal static class ExpressionChecker
             {
                 issues.Add(new ExprIssue(true, null, $"{call.Name}() takes no arguments", call.Offset));
             }
-            else if (site == ExprSite.StepIf && name != "success")
-            {
-                issues.Add(new ExprIssue(false, $"step if: {name}()",
-                    $"{name}() in a step's if is not supported: a Foresight job stops at its first failing step (use continue-on-error, or move the step into a job with if: {name}())", call.Offset));
-            }
             else if (site is not ExprSite.JobIf and not ExprSite.StepIf)
             {
                 issues.Add(new ExprIssue(true, null, $"{call.Name}() can only be used in an if", call.Offset));
@@ -89,24 +98,21 @@ internal static class ExpressionChecker
             return;
         }
 
-        if (PureFunctions.Contains(name))
-        {
-            var arity = name == "format" ? call.Args.Count >= 1 : call.Args.Count == 2;
-            if (!arity)
-            {
-                issues.Add(new ExprIssue(true, null, name == "format" ? "format() needs at least a format string" : $"{call.Name}() takes two arguments", call.Offset));
-            }
-        }
-        else if (UnsupportedFunctions.Contains(name))
-        {
-            issues.Add(new ExprIssue(false, $"expression function: {name}()",
-                $"the expression function {call.Name}() is not supported (Foresight evaluates contains, startsWith, endsWith, format and the status functions)", call.Offset));
-            return;
-        }
-        else
+        if (!Functions.TryGetValue(name, out var arity))
         {
             issues.Add(new ExprIssue(true, null, $"unknown function {call.Name}()", call.Offset));
             return;
+        }
+
+        if (call.Args.Count < arity.Min || call.Args.Count > arity.Max)
+        {
+            issues.Add(new ExprIssue(true, null, name switch
+            {
+                "format" => "format() needs at least a format string",
+                "case" => "case() needs a condition, a value and a default",
+                _ when arity.Min == arity.Max => $"{call.Name}() takes {(arity.Min == 1 ? "one argument" : "two arguments")}",
+                _ => $"{call.Name}() takes {arity.Min} to {arity.Max} arguments",
+            }, call.Offset));
         }
 
         foreach (var arg in call.Args)
@@ -146,55 +152,17 @@ internal static class ExpressionChecker
             return;
         }
 
-        var first = chain.Count > 0 ? chain[^1] : null;
-        switch (root.Name)
+        if (root.Name == "github" && chain.Count > 1 && chain[^1] is MemberExpr { Name: var name } && GithubNames.Contains(name))
         {
-            case "github":
-                if (first is not MemberExpr { Name: var name })
-                {
-                    issues.Add(new ExprIssue(false, "expression: github", "the whole github context is not available; use a property such as github.sha", root.Offset));
-                }
-                else if (name == "event")
-                {
-                    issues.Add(new ExprIssue(false, "expression: github.event",
-                        "github.event (the webhook payload) is not available in Foresight; use github.event_name, github.ref, github.sha, github.actor, …", root.Offset));
-                }
-                else if (name == "workspace")
-                {
-                    issues.Add(new ExprIssue(false, "expression: github.workspace",
-                        "github.workspace is not available as an expression; in scripts use $GITHUB_WORKSPACE, which the agent sets (steps already start in the workspace)", root.Offset));
-                }
-                else if (!GithubNames.Contains(name))
-                {
-                    issues.Add(new ExprIssue(false, $"expression: github.{name}",
-                        $"github.{name} is not available in Foresight (supported: {string.Join(", ", GithubNames.Order(StringComparer.Ordinal))})", root.Offset));
-                }
-                else if (chain.Count > 1)
-                {
-                    issues.Add(new ExprIssue(true, null, $"github.{name} is a string and has no properties", root.Offset));
-                }
-
-                break;
-            case "matrix" when site == ExprSite.Workflow:
-                issues.Add(new ExprIssue(true, null, "matrix is only available inside a job", root.Offset));
-                break;
-            case "matrix" or "env" or "inputs":
-                break;
-            case "secrets":
-                var secret = first is MemberExpr { Name: var s } ? s : "NAME";
-                issues.Add(new ExprIssue(false, "expression: secrets",
-                    $"secrets are not expanded in the file: Foresight injects the secrets configured for the repository (or workflow) as environment variables, so use ${secret} in the script instead of ${{{{ secrets.{secret} }}}}", root.Offset));
-                break;
-            default:
-                issues.Add(new ExprIssue(false, $"expression: {root.Name}", root.Name switch
-                {
-                    "steps" => "the steps context (step outputs and outcomes) is not supported",
-                    "needs" => "the needs context (job outputs and results) is not supported; use if: failure() / success() / always() for results",
-                    "runner" => "the runner context is not supported; in scripts use the variables the agent sets ($RUNNER_TEMP, $GITHUB_WORKSPACE)",
-                    "vars" => "configuration variables (vars) are not supported; use env",
-                    _ => $"the {root.Name} context is not supported",
-                }, root.Offset));
-                break;
+            issues.Add(new ExprIssue(true, null, $"github.{name} is a string and has no properties", root.Offset));
+        }
+        else if (root.Name == "matrix" && site == ExprSite.Workflow)
+        {
+            issues.Add(new ExprIssue(true, null, "matrix is only available inside a job", root.Offset));
+        }
+        else if (!Contexts.Contains(root.Name))
+        {
+            issues.Add(new ExprIssue(true, null, $"unknown context {root.Name}", root.Offset));
         }
     }
 }

@@ -2,10 +2,20 @@ using System.Text;
 
 namespace Foresight.Workflows.Definitions.Expressions;
 
-/// <summary>The values an expression can see: the <c>github</c>, <c>matrix</c>, <c>env</c> and <c>inputs</c> contexts.</summary>
+/// <summary>The values an expression can see: the <c>github</c>, <c>matrix</c>, <c>env</c> and <c>inputs</c> contexts, and
+/// when a step is decided on the agent the others (<see cref="Others"/>), its status functions and <c>hashFiles</c>.</summary>
 internal sealed record EvalContext(ExprValue Github, ExprValue Matrix, ExprValue Env, ExprValue Inputs)
 {
     public static readonly EvalContext Empty = new(ExprValue.Null, ExprValue.Null, ExprValue.Null, ExprValue.Null);
+
+    /// <summary>The other contexts by name (<c>steps</c>, <c>needs</c>, <c>secrets</c>, <c>runner</c>, …).</summary>
+    public IReadOnlyDictionary<string, ExprValue>? Others { get; init; }
+
+    /// <summary>The status functions (<c>success</c>, <c>failure</c>, <c>cancelled</c>); null: success, as at expansion.</summary>
+    public Func<string, bool>? Status { get; init; }
+
+    /// <summary><c>hashFiles(patterns)</c>; null: an empty string.</summary>
+    public Func<IReadOnlyList<string>, string>? HashFiles { get; init; }
 
     public ExprValue Lookup(string name) => name switch
     {
@@ -13,7 +23,7 @@ internal sealed record EvalContext(ExprValue Github, ExprValue Matrix, ExprValue
         "matrix" => Matrix,
         "env" => Env,
         "inputs" => Inputs,
-        _ => ExprValue.Null,
+        _ => Others is not null && Others.TryGetValue(name, out var value) ? value : ExprValue.Null,
     };
 }
 
@@ -44,9 +54,16 @@ internal static class ExpressionEvaluator
     /// </summary>
     public static Expr Fold(Expr expr, EvalContext context)
     {
-        if (!StatusFunctions.Contains(expr))
+        var needs = StatusFunctions.Contexts(expr).Contains("needs");
+        if (!StatusFunctions.Contains(expr) && !needs)
         {
             return Constant(Evaluate(expr, context).IsTruthy, expr.Offset);
+        }
+
+        if (needs && expr is not (NotExpr or BinaryExpr { Op: "&&" or "||" }))
+        {
+            // Decided when the job is released, with the needs context (JobCondition).
+            return expr;
         }
 
         switch (expr)
@@ -132,8 +149,29 @@ internal static class ExpressionEvaluator
                 return ExprValue.Of(args[0].ToText().EndsWith(args[1].ToText(), StringComparison.OrdinalIgnoreCase));
             case "format" when args.Count >= 1:
                 return ExprValue.String(Format(args[0].ToText(), args.Skip(1).Select(a => a.ToText()).ToList()));
-            case "success" or "always":
+            case "join" when args.Count >= 1:
+                var separator = args.Count > 1 ? args[1].ToText() : ",";
+                return ExprValue.String(args[0].Kind == ExprKind.Array ? string.Join(separator, args[0].Items.Select(i => i.ToText())) : args[0].ToText());
+            case "tojson" when args.Count == 1:
+                return ExprValue.String(ExprJson.Write(args[0], indented: true));
+            case "fromjson" when args.Count == 1:
+                return ExprJson.Read(args[0].ToText());
+            case "hashfiles":
+                return ExprValue.String(context.HashFiles?.Invoke([.. args.Select(a => a.ToText())]) ?? "");
+            case "case" when args.Count >= 3:
+                for (var i = 0; i + 1 < args.Count; i += 2)
+                {
+                    if (args[i].IsTruthy)
+                    {
+                        return args[i + 1];
+                    }
+                }
+
+                return args[^1];
+            case "always":
                 return ExprValue.True;
+            case "success" or "failure" or "cancelled":
+                return ExprValue.Of(context.Status?.Invoke(call.Name.ToLowerInvariant()) ?? call.Name.Equals("success", StringComparison.OrdinalIgnoreCase));
             default:
                 return ExprValue.Null;
         }

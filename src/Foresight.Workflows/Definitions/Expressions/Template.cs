@@ -74,6 +74,48 @@ internal sealed class Template
         return new Template(parts);
     }
 
+    /// <summary>
+    /// Substitutes the expressions that use only what <paramref name="known"/> accepts (a context name) and call no
+    /// status function or <c>hashFiles</c>; the others stay as <c>${{ expression }}</c> for the agent to evaluate.
+    /// </summary>
+    public string RenderKnown(EvalContext context, Func<string, bool> known)
+    {
+        var sb = new StringBuilder();
+        foreach (var part in _parts)
+        {
+            if (part is not TemplateExpression e)
+            {
+                sb.Append((string)part);
+            }
+            else if (IsKnown(e.Expr, known))
+            {
+                sb.Append(ExpressionEvaluator.Evaluate(e.Expr, context).ToText());
+            }
+            else
+            {
+                sb.Append("${{ ").Append(ExprPrinter.Print(e.Expr)).Append(" }}");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>Whether an expression reads only contexts <paramref name="known"/> accepts and calls no status function or <c>hashFiles</c>.</summary>
+    public static bool IsKnown(Expr expr, Func<string, bool> known, bool statusAllowed = false) => expr switch
+    {
+        CallExpr status when statusAllowed && StatusFunctions.Names.Contains(status.Name) => true,
+        ContextExpr c => known(c.Name),
+        MemberExpr { Target: ContextExpr { Name: "github" } } g => known($"github.{g.Name}"),
+        MemberExpr m => IsKnown(m.Target, known, statusAllowed),
+        IndexExpr i => IsKnown(i.Target, known, statusAllowed) && IsKnown(i.Index, known, statusAllowed),
+        StarExpr s => IsKnown(s.Target, known, statusAllowed),
+        CallExpr call => !StatusFunctions.Names.Contains(call.Name) && !call.Name.Equals("hashFiles", StringComparison.OrdinalIgnoreCase)
+            && call.Args.All(a => IsKnown(a, known, statusAllowed)),
+        NotExpr n => IsKnown(n.Operand, known, statusAllowed),
+        BinaryExpr b => IsKnown(b.Left, known, statusAllowed) && IsKnown(b.Right, known, statusAllowed),
+        _ => true,
+    };
+
     public string Render(EvalContext context)
     {
         if (_parts is [string only])

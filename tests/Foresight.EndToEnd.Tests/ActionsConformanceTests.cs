@@ -1,0 +1,89 @@
+using System.Text.RegularExpressions;
+using Foresight.EndToEnd.Tests.Support;
+
+namespace Foresight.EndToEnd.Tests;
+
+/// <summary>
+/// act's own host-mode test suite (../shared/data/act-testdata) through <c>foresight workflows conformance</c>, the CLI
+/// run as a process: each case runs with <c>foresight run</c>'s embedded cluster and its expected outcome is checked.
+/// The cases that fail: four have <c>container:</c> jobs, which Foresight refuses, and one computes a matrix from a
+/// job's outputs (<c>fromJSON(needs.…)</c>), which Foresight does not expand at run time.
+/// </summary>
+public sealed partial class ActionsConformanceTests
+{
+    /// <summary>Cases with a <c>container:</c> job (the workflow is refused, docs/workflows.md) and the matrix computed from needs.</summary>
+    private static readonly string[] KnownFailures = ["shells/defaults", "shells/bash", "shells/python", "shells/sh", "evalmatrixneeds"];
+
+    [Fact]
+    public async Task Acts_host_mode_cases_end_as_act_expects_but_container_jobs_and_a_matrix_from_needs()
+    {
+        var folder = Path.Combine(Path.GetDirectoryName(Foresight.Testing.RepositoryRoot.Path.TrimEnd('/'))!, "shared", "data", "act-testdata");
+        Assert.True(Directory.Exists(folder), $"{folder} is missing: act's test suite lives in ../shared/data beside the repository");
+
+        var (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["workflows", "conformance", folder], null, TimeSpan.FromMinutes(40));
+
+        var cases = CaseLine().Matches(output).ToDictionary(m => m.Groups["case"].Value, m => m.Groups["verdict"].Value == "pass");
+        var total = File.ReadAllLines(Path.Combine(folder, "cases.tsv")).Count(l => l.Trim().Length > 0);
+        Assert.Equal(total, cases.Count);
+        Assert.Equal(KnownFailures.Order(), cases.Where(c => !c.Value).Select(c => c.Key).Order());
+        Assert.Contains($"cases={total} passed={total - KnownFailures.Length} failed={KnownFailures.Length}", output, StringComparison.Ordinal);
+        Assert.Equal(1, exitCode);
+    }
+
+    [Fact]
+    public async Task Foresight_run_fails_cleanly_on_bad_actions_naming_what_is_wrong()
+    {
+        var workdir = Directory.CreateTempSubdirectory("foresight-run-bad-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(workdir, "empty-action"));
+            Directory.CreateDirectory(Path.Combine(workdir, "odd-action"));
+            await File.WriteAllTextAsync(Path.Combine(workdir, "odd-action", "action.yml"), "runs:\n  using: java17\n  main: x.jar\n");
+            Directory.CreateDirectory(Path.Combine(workdir, "crash"));
+            await File.WriteAllTextAsync(Path.Combine(workdir, "crash", "action.yml"), "runs:\n  using: node20\n  main: index.js\n");
+            await File.WriteAllTextAsync(Path.Combine(workdir, "crash", "index.js"), "throw new Error('boom from the action');\n");
+            var cache = Directory.CreateDirectory(Path.Combine(workdir, "cache")).FullName;
+            var workflow = Path.Combine(workdir, "bad.yml");
+            await File.WriteAllTextAsync(workflow, """
+                on: push
+                jobs:
+                  no-manifest:
+                    runs-on: linux
+                    steps:
+                      - uses: ./empty-action
+                  unknown-using:
+                    runs-on: linux
+                    steps:
+                      - uses: ./odd-action
+                  not-cached:
+                    runs-on: linux
+                    steps:
+                      - uses: someone/missing@v1
+                  crashes:
+                    runs-on: linux
+                    steps:
+                      - uses: ./crash
+                  fine:
+                    runs-on: linux
+                    steps:
+                      - run: echo fine
+                """);
+
+            var (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["run", workflow, "--workdir", workdir, "--actions-cache", cache], null, TimeSpan.FromMinutes(5));
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains($"no action.yml or action.yaml in {Path.Combine(workdir, "empty-action")}", output, StringComparison.Ordinal);
+            Assert.Contains("runs.using 'java17' is not supported", output, StringComparison.Ordinal);
+            Assert.Contains($"{Path.Combine(cache, "someone", "missing", "v1")} does not exist", output, StringComparison.Ordinal);
+            Assert.Contains("boom from the action", output, StringComparison.Ordinal);
+            Assert.Matches(@"workflow=\S+bad\.yml result=failure jobs=5 failed=(?=.*no-manifest)(?=.*unknown-using)(?=.*not-cached)(?=.*crashes)(?!.*fine)", output);
+        }
+        finally
+        {
+            Directory.Delete(workdir, recursive: true);
+        }
+    }
+
+    [GeneratedRegex(@"^case=(?<case>\S+) event=\S+ expected=\S+ (?<verdict>pass|FAIL):", RegexOptions.Multiline)]
+    private static partial Regex CaseLine();
+}

@@ -92,6 +92,10 @@ internal static class WorkersBenchmark
                 agentsPeakRss = Math.Max(agentsPeakRss, agents.WorkingSet64);
             }
 
+            // Where the memory is: the managed heap's live size and what the GC holds committed for it.
+            var info = GC.GetGCMemoryInfo(GCKind.Any);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"workers gc: heap_mb={info.HeapSizeBytes / 1048576.0:0} committed_mb={info.TotalCommittedBytes / 1048576.0:0} fragmented_mb={info.FragmentedBytes / 1048576.0:0} live_after_full_gc_mb={GC.GetTotalMemory(forceFullCollection: true) / 1048576.0:0} rss_now_mb={Environment.WorkingSet / 1048576.0:0}"));
+
             var registered = 0;
             foreach (var batch in Enumerable.Range(0, count).Chunk(1000))
             {

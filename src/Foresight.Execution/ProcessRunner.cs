@@ -254,6 +254,13 @@ public sealed class ProcessRunner(TimeProvider time, ProcessRunnerOptions? optio
             info.Environment[key] = value;
         }
 
+        // As a shell does for the commands it starts: PWD names the working directory as it was given, so `pwd` in the
+        // job shows that path (a workspace reached through a symbolic link keeps its name) rather than the resolved one.
+        if (!info.Environment.ContainsKey("PWD") && Path.IsPathFullyQualified(info.WorkingDirectory))
+        {
+            info.Environment["PWD"] = info.WorkingDirectory;
+        }
+
         info.Environment[CommandVariable] = commandId;
         return info;
     }

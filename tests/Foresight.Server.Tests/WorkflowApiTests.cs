@@ -99,7 +99,7 @@ public sealed class WorkflowApiTests(GatewayFixture fixture)
     [InlineData("name: x\njobs: [unclosed\n", 400)]
     [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    needs: b\n    steps:\n      - run: true\n  b:\n    runs-on: linux\n    needs: a\n    steps:\n      - run: true\n", 400)]
     [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    colour: blue\n    steps:\n      - run: true\n", 400)]
-    [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    steps:\n      - uses: actions/checkout@v4\n", 422)]
+    [InlineData("name: x\non: push\njobs:\n  a:\n    runs-on: linux\n    container: node:20\n    steps:\n      - run: true\n", 422)]
     [InlineData("", 400)]
     public async Task Bad_workflows_are_refused_with_each_diagnostic_and_its_line_and_column(string yaml, int status)
     {

@@ -113,6 +113,14 @@ public sealed class TracingTests
             Assert.Equal(wait.GetTagItem(CicdAttributes.WorkerId), execute.GetTagItem(CicdAttributes.WorkerId));
             Assert.Equal("success", execute.GetTagItem(CicdAttributes.TaskRunResult));
             Assert.True(execute.StartTimeUtc >= wait.StartTimeUtc + wait.Duration - TimeSpan.FromSeconds(1), "the agent ran the job before its wait ended");
+
+            // The job span's events: the claim (by the worker the wait names) and the agent's result.
+            var claimed = Assert.Single(job.Events, e => e.Name == "claimed");
+            Assert.Equal(wait.GetTagItem(CicdAttributes.WorkerId), claimed.Tags.Single(t => t.Key == CicdAttributes.WorkerId).Value);
+            var result = Assert.Single(job.Events, e => e.Name == "result");
+            Assert.Equal("Succeeded", result.Tags.Single(t => t.Key == "foresight.attempt.end").Value);
+            Assert.Equal(0, result.Tags.Single(t => t.Key == "process.exit.code").Value);
+            Assert.True(result.Timestamp >= claimed.Timestamp);
         }
 
         // The second job waited for the first: its queue wait starts after the first job's span ended.

@@ -151,6 +151,7 @@ public sealed partial class JobGrain(
             MarkRunning(current!, workerId);
         }
 
+        RunSpans.ResultEvent(_span, attempt, workerId, result, now);
         current!.Result = result;
         current.EndedAt = now;
         current.End = result.End;
@@ -284,6 +285,7 @@ public sealed partial class JobGrain(
         attempt.WorkerId = workerId;
         attempt.StartedAt = clock.Now;
         RunSpans.Claimed(Job, attempt, workerId, attempt.StartedAt.Value);
+        RunSpans.ClaimEvent(_span, attempt.Number, workerId, attempt.StartedAt.Value);
     }
 
     private void Move(JobState to)

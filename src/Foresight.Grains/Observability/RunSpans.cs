@@ -47,6 +47,33 @@ public static class RunSpans
         ]);
     }
 
+    /// <summary>An event on the job span: a worker claimed an attempt (the end of its queue wait).</summary>
+    public static void ClaimEvent(Activity? job, int attempt, string workerId, DateTimeOffset now) =>
+        job?.AddEvent(new ActivityEvent("claimed", now, new ActivityTagsCollection
+        {
+            [CicdAttributes.WorkerId] = workerId,
+            [CicdAttributes.Attempt] = attempt,
+        }));
+
+    /// <summary>An event on the job span: the agent reported how an attempt ended (a retry follows, or the job ends).</summary>
+    public static void ResultEvent(Activity? job, int attempt, string workerId, ExecutionResult result, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        job?.AddEvent(new ActivityEvent("result", now, new ActivityTagsCollection
+        {
+            [CicdAttributes.WorkerId] = workerId,
+            [CicdAttributes.Attempt] = attempt,
+            [AttemptEndTag] = result.End.ToString(),
+            [ExitCodeTag] = result.ExitCode,
+        }));
+    }
+
+    /// <summary>How the attempt ended (<c>Succeeded</c>, <c>Failed</c>, <c>TimedOut</c>, <c>Cancelled</c>, …).</summary>
+    public const string AttemptEndTag = "foresight.attempt.end";
+
+    /// <summary>The process's exit code (OpenTelemetry's process attribute), absent when it did not exit by itself.</summary>
+    public const string ExitCodeTag = "process.exit.code";
+
     public static IEnumerable<KeyValuePair<string, object?>> JobTags(JobSpec spec, string jobId)
     {
         ArgumentNullException.ThrowIfNull(spec);

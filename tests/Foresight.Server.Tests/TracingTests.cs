@@ -114,6 +114,10 @@ public sealed class TracingTests
             Assert.Equal("success", execute.GetTagItem(CicdAttributes.TaskRunResult));
             Assert.True(execute.StartTimeUtc >= wait.StartTimeUtc + wait.Duration - TimeSpan.FromSeconds(1), "the agent ran the job before its wait ended");
 
+            // The scheduler's placement under the job: the worker that then claimed it.
+            var placement = Assert.Single(trace, a => a.DisplayName == "placement" && a.ParentSpanId == job.SpanId);
+            Assert.Equal(wait.GetTagItem(CicdAttributes.WorkerId), placement.GetTagItem(CicdAttributes.WorkerId));
+
             // The job span's events: the claim (by the worker the wait names) and the agent's result.
             var claimed = Assert.Single(job.Events, e => e.Name == "claimed");
             Assert.Equal(wait.GetTagItem(CicdAttributes.WorkerId), claimed.Tags.Single(t => t.Key == CicdAttributes.WorkerId).Value);

@@ -11,4 +11,5 @@ public sealed record QueuedJob(
     [property: Id(4)] long MemoryMb,
     [property: Id(5)] int Priority,
     [property: Id(6)] DateTimeOffset EnqueuedAt,
-    [property: Id(7)] DateTimeOffset? NotBefore = null);
+    [property: Id(7)] DateTimeOffset? NotBefore = null,
+    [property: Id(8)] string? TraceParent = null);

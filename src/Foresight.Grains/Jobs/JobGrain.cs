@@ -356,7 +356,7 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt)
     {
         var spec = Job.Spec!;
-        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, spec.Cpu, spec.MemoryMb, spec.Priority, attempt.QueuedAt, Job.NotBefore);
+        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, spec.Cpu, spec.MemoryMb, spec.Priority, attempt.QueuedAt, Job.NotBefore, spec.TraceParent);
         return Scheduler().Enqueue([queued]);
     }
 

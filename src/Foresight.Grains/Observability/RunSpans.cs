@@ -47,6 +47,22 @@ public static class RunSpans
         ]);
     }
 
+    /// <summary>The scheduler chose a worker for an attempt: a zero-length <c>placement</c> span under the job span.</summary>
+    public static void Placed(Foresight.Abstractions.Scheduling.QueuedJob job, string workerId, TimeSpan waited, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (job.TraceParent is { } parent)
+        {
+            ForesightTracing.Record("placement", parent, now, now,
+            [
+                new(CicdAttributes.WorkerId, workerId), new(CicdAttributes.Attempt, job.Attempt), new(QueueWaitTag, waited.TotalSeconds),
+            ]);
+        }
+    }
+
+    /// <summary>Seconds the attempt waited in the queue before it was placed.</summary>
+    public const string QueueWaitTag = "foresight.queue.wait";
+
     /// <summary>An event on the job span: a worker claimed an attempt (the end of its queue wait).</summary>
     public static void ClaimEvent(Activity? job, int attempt, string workerId, DateTimeOffset now) =>
         job?.AddEvent(new ActivityEvent("claimed", now, new ActivityTagsCollection

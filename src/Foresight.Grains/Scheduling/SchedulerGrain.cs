@@ -365,6 +365,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             _placements++;
             ForesightMetrics.QueueChanged(_poolName, -1);
             ForesightMetrics.Waited(_poolName, placement.Waited);
+            RunSpans.Placed(job, placement.WorkerId, placement.Waited, now);
             Buffer(new LoadEvent(LoadEventKind.Started, _partition, job.JobId, now, _pool.QueueDepth, Wait: placement.Waited));
             if (!byWorker.TryGetValue(placement.WorkerId, out var list))
             {

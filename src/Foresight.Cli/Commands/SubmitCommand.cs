@@ -26,12 +26,7 @@ internal static class SubmitCommand
             }
 
             var options = new WorkflowRunOptions(parse.GetValue(gitRef), parse.GetValue(sha), parse.GetValue(eventName));
-            var (yaml, errors) = WorkflowFile.Read(path.FullName);
-            if (errors.Count > 0)
-            {
-                return ClientCommands.Fail(string.Join(Environment.NewLine + "error: ", errors));
-            }
-
+            var yaml = WorkflowFile.Read(path.FullName);
             var run = await client.SubmitWorkflowAsync(yaml, options, ct);
             if (parse.GetValue(noWatch))
             {

@@ -13,16 +13,16 @@ internal static class WorkflowFile
 {
     /// <summary>The text to submit. The repository root is the nearest folder above the file holding <c>.git</c>,
     /// else the current directory.</summary>
-    public static (string Yaml, IReadOnlyList<string> Errors) Read(string path)
+    public static string Read(string path)
     {
         var text = File.ReadAllText(path);
         if (!CompositeActions.UsesLocalAction(text))
         {
-            return (text, []);
+            return text;
         }
 
         var root = CompositeActions.RepositoryRoot(path, Directory.GetCurrentDirectory());
         var expansion = CompositeActions.Expand(text, CompositeActions.FileReader(root));
-        return expansion.Errors.Count == 0 ? (expansion.Yaml, []) : (text, []);
+        return expansion.Errors.Count == 0 ? expansion.Yaml : text;
     }
 }

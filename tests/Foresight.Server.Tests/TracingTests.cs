@@ -78,14 +78,17 @@ public sealed class TracingTests
         Assert.Equal("Succeeded", done.GetProperty("status").GetString());
 
         // The run span ends with the run, the request span once its response is written: both may trail the answer.
+        // The tracer provider listens process-wide, so servers of other tests running meanwhile export into this list
+        // too: everything is judged within the run's own trace.
         var all = await Eventually.ReturnsAsync(
             () => Task.FromResult(spans.Snapshot()),
-            s => s.Any(a => a.DisplayName == $"run {workflow}") && s.Count(a => a.DisplayName.StartsWith("execute ", StringComparison.Ordinal)) == 2
-                && s.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.DisplayName.StartsWith("POST ", StringComparison.Ordinal)),
+            s => RunTrace(s, workflow, runId) is { } t
+                && t.Count(a => a.DisplayName.StartsWith("execute ", StringComparison.Ordinal)) == 2
+                && t.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.DisplayName.StartsWith("POST ", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(30),
             "the run's spans exported");
 
-        var run = Assert.Single(all, a => a.DisplayName == $"run {workflow}");
+        var run = Assert.Single(all, a => IsRunSpan(a, workflow, runId));
         Assert.Equal(ActivityKind.Server, run.Kind);
         Assert.Equal(workflow, run.GetTagItem(CicdAttributes.PipelineName));
         Assert.Equal(runId, run.GetTagItem(CicdAttributes.PipelineRunId));
@@ -133,6 +136,13 @@ public sealed class TracingTests
         Assert.True(testWait.StartTimeUtc >= build.StartTimeUtc + build.Duration - TimeSpan.FromMilliseconds(50));
         return request;
     }
+
+    private static bool IsRunSpan(Activity a, string workflow, string runId) =>
+        a.DisplayName == $"run {workflow}" && (string?)a.GetTagItem(CicdAttributes.PipelineRunId) == runId;
+
+    /// <summary>The spans of the run's trace, or null while its run span has not been exported.</summary>
+    private static List<Activity>? RunTrace(IReadOnlyList<Activity> spans, string workflow, string runId) =>
+        spans.FirstOrDefault(a => IsRunSpan(a, workflow, runId)) is { } run ? [.. spans.Where(a => a.TraceId == run.TraceId)] : null;
 
     /// <summary>The exporter adds from the exporting thread while the test reads.</summary>
     private sealed class SpanList : Collection<Activity>

@@ -16,9 +16,9 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
     private readonly ForesightCluster _cluster = fixture.Cluster;
 
-    private static WorkflowSpec Compile(string yaml, string runId)
+    private static WorkflowSpec Compile(string yaml, string runId, IReadOnlyDictionary<string, string>? files = null)
     {
-        var parsed = WorkflowParser.Parse(yaml, "test.yml");
+        var parsed = WorkflowParser.Parse(yaml, "test.yml", files is null ? null : path => files.GetValueOrDefault(path));
         Assert.True(parsed.Definition is not null, string.Join("\n", parsed.Diagnostics));
         var trigger = new WorkflowTrigger("push", Ref: "refs/heads/main", Sha: "0123abc", Actor: "tests");
         return WorkflowSpecMapper.Map(WorkflowExpander.Expand(parsed.Definition!, trigger, runId), trigger, runId);
@@ -347,5 +347,175 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
         var bad = spec with { Jobs = [spec.Jobs[0] with { Condition = "matrix.os == 'linux'" }] };
         var error = await Assert.ThrowsAsync<InvalidJobSpecException>(() => Run("sem-bad").Start(bad));
         Assert.Equal("jobs.j.condition", error.Field);
+    }
+
+    [Fact]
+    public async Task A_matrix_from_a_needed_jobs_outputs_is_expanded_when_that_job_has_ended()
+    {
+        var marker = Marker();
+        var run = await StartAsync(
+            $$$"""
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              prepare:
+                runs-on: linux
+                outputs:
+                  matrix: ${{ steps.m.outputs.matrix }}
+                steps:
+                  - id: m
+                    run: echo 'matrix={"package":["a","b"],"include":[{"package":"c","extra":"x"}]}' >> "$GITHUB_OUTPUT"
+              build:
+                needs: prepare
+                runs-on: linux
+                strategy:
+                  matrix: ${{ fromJSON(needs.prepare.outputs.matrix) }}
+                outputs:
+                  seen: ${{ matrix.package }}
+                steps: [{ run: 'echo "${{ matrix.package }}${{ matrix.extra }} of ${{ strategy.job-total }}" >> {{{marker}}}' }]
+              after:
+                needs: build
+                runs-on: linux
+                steps: [{ run: 'echo "after ${{ needs.build.result }}" >> {{{marker}}}' }]
+            """,
+            "sem-runtime-matrix");
+
+        Assert.Equal(["prepare", "build", "after"], run.Spec!.Jobs.Select(j => j.Key));
+        run = await WaitForEndAsync("sem-runtime-matrix");
+
+        Assert.True(run.Status == WorkflowStatus.Succeeded, string.Join(", ", run.JobReasons.Select(r => $"{r.Key}: {r.Value}")));
+        Assert.Equal(["after", "build (a)", "build (b)", "build (c, x)", "prepare"], run.JobStates.Keys.Order(StringComparer.Ordinal));
+        Assert.All(run.JobStates.Values, s => Assert.Equal(JobState.Succeeded, s));
+        Assert.Equal(["build (a)", "build (b)", "build (c, x)"], run.Spec!.Jobs.Single(j => j.Key == "after").Needs);
+        var lines = await File.ReadAllLinesAsync(marker);
+        Assert.Equal(["a of 3", "b of 3", "cx of 3"], lines[..3].Order(StringComparer.Ordinal));
+        Assert.Equal("after success", lines[3]);
+    }
+
+    [Fact]
+    public async Task A_run_time_matrix_that_gives_no_matrix_fails_its_job_with_the_reason_and_skips_the_jobs_after_it()
+    {
+        var run = await StartAsync(
+            """
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              prepare:
+                runs-on: linux
+                outputs:
+                  list: '[1, 2]'
+                  many: ${{ steps.m.outputs.many }}
+                  text: not json
+                steps:
+                  - id: m
+                    run: echo "many=[$(seq -s, 1 300)]" >> "$GITHUB_OUTPUT"
+              list:
+                needs: prepare
+                runs-on: linux
+                strategy: { matrix: "${{ fromJSON(needs.prepare.outputs.list) }}" }
+                steps: [{ run: 'true' }]
+              many:
+                needs: prepare
+                runs-on: linux
+                strategy:
+                  matrix:
+                    n: ${{ fromJSON(needs.prepare.outputs.many) }}
+                steps: [{ run: 'true' }]
+              text:
+                needs: prepare
+                runs-on: linux
+                strategy: { matrix: "${{ fromJSON(needs.prepare.outputs.text) }}" }
+                steps: [{ run: 'true' }]
+              after:
+                needs: [list]
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            "sem-runtime-matrix-bad");
+
+        run = await WaitForEndAsync("sem-runtime-matrix-bad");
+
+        Assert.Equal(WorkflowStatus.Failed, run.Status);
+        Assert.Equal(JobState.Succeeded, run.JobStates["prepare"]);
+        Assert.Equal(JobState.Failed, run.JobStates["list"]);
+        Assert.Equal(JobState.Failed, run.JobStates["many"]);
+        Assert.Equal(JobState.Failed, run.JobStates["text"]);
+        Assert.Equal("job 'list': strategy.matrix (line 16, column 25) gives no matrix: matrix must be a map of axes, not a list", run.JobReasons["list"]);
+        Assert.Equal("job 'many': strategy.matrix (line 23, column 9) gives no matrix: the matrix expands to 300 jobs; GitHub allows at most 256", run.JobReasons["many"]);
+        Assert.StartsWith("job 'text': the matrix expression failed: ", run.JobReasons["text"], StringComparison.Ordinal);
+        Assert.Contains("after", run.Skipped);
+    }
+
+    [Fact]
+    public async Task A_called_workflow_runs_under_its_caller_whose_result_and_outputs_reach_the_jobs_after_it()
+    {
+        var marker = Marker();
+        var files = new Dictionary<string, string>
+        {
+            [".github/workflows/lib.yml"] = """
+                on:
+                  workflow_call:
+                    inputs: { who: { type: string, required: true } }
+                    outputs:
+                      greeting: { value: "${{ jobs.hello.outputs.line }}" }
+                x-foresight: { pool: shell, memory: 64 }
+                jobs:
+                  hello:
+                    runs-on: linux
+                    outputs: { line: "${{ steps.s.outputs.line }}" }
+                    steps:
+                      - id: s
+                        run: echo "line=hello ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+                """,
+            [".github/workflows/fail.yml"] = """
+                on: workflow_call
+                x-foresight: { pool: shell, memory: 64 }
+                jobs:
+                  boom:
+                    runs-on: linux
+                    steps: [{ run: exit 4 }]
+                  cleanup:
+                    needs: boom
+                    if: always()
+                    runs-on: linux
+                    steps: [{ run: 'true' }]
+                """,
+        };
+        var spec = Compile(
+            $$$"""
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              call:
+                uses: ./.github/workflows/lib.yml
+                with: { who: cluster }
+              after:
+                needs: call
+                runs-on: linux
+                steps: [{ run: 'echo "got ${{ needs.call.outputs.greeting }} ${{ needs.call.result }}" >> {{{marker}}}' }]
+              failing:
+                uses: ./.github/workflows/fail.yml
+              never:
+                needs: failing
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            "sem-called",
+            files);
+        await Run("sem-called").Start(spec);
+
+        var run = await WaitForEndAsync("sem-called");
+
+        Assert.True(run.JobStates["call / hello"] == JobState.Succeeded, string.Join(", ", run.JobStates.Select(s => $"{s.Key}={s.Value} {run.JobReasons.GetValueOrDefault(s.Key)}")));
+        Assert.Equal(WorkflowStatus.Failed, run.Status);
+        Assert.Equal(JobState.Succeeded, run.JobStates["call"]);
+        Assert.Equal("hello cluster", run.JobOutputs["call"]["greeting"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["after"]);
+        Assert.Equal(["got hello cluster success"], await File.ReadAllLinesAsync(marker));
+        Assert.Equal(JobState.Failed, run.JobStates["failing / boom"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["failing / cleanup"]);
+        Assert.Equal(JobState.Failed, run.JobStates["failing"]);
+        Assert.Equal("failed: a job of the called workflow did not succeed", run.JobReasons["failing"]);
+        Assert.Contains("never", run.Skipped);
     }
 }

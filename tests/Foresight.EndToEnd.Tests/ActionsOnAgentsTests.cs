@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using Foresight.Abstractions.Api;
 using Foresight.EndToEnd.Tests.Support;
+using static Foresight.EndToEnd.Tests.Support.GitWorkspace;
 
 namespace Foresight.EndToEnd.Tests;
 
@@ -17,32 +17,7 @@ public sealed class ActionsOnAgentsTests
         var root = Directory.CreateTempSubdirectory("foresight-actions-e2e-").FullName;
         try
         {
-            // Readable by the jobs' user (a root agent runs jobs as foresight-job).
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
-            }
-            var source = Path.Combine(root, "source");
-            Write(source, "hello.txt", "checked out\n");
-            Write(source, "greet/action.yml", """
-                name: greet
-                inputs:
-                  name: { default: world }
-                outputs:
-                  message: { value: "${{ steps.say.outputs.line }}" }
-                runs:
-                  using: composite
-                  steps:
-                    - { id: say, shell: bash, run: 'echo "line=hi ${{ inputs.name }}" >> "$GITHUB_OUTPUT"' }
-                """);
-            await Git(source, "init", "-q", "-b", "main");
-            await Git(source, "add", ".");
-            await Git(source, "-c", "user.name=e2e", "-c", "user.email=e2e@example.com", "commit", "-q", "-m", "first");
-            var bare = Path.Combine(root, "app.git");
-            await Git(root, "clone", "-q", "--bare", source, bare);
-            var cache = Path.Combine(root, "cache");
-            Write(cache, "acme/shout/v1/action.yml", "inputs:\n  text:\n    required: true\nruns:\n  using: node20\n  main: index.js\n");
-            Write(cache, "acme/shout/v1/index.js", "require('fs').appendFileSync(process.env.GITHUB_OUTPUT, 'loud=' + process.env.INPUT_TEXT.toUpperCase() + '\\n');\n");
+            var (_, bare, cache, _) = await ActionsRepositoryAsync(root, "checked out\n");
 
             await using var cluster = await EndToEndCluster.StartAsync(agents: 2, actionCache: cache);
             var first = await cluster.Client.SubmitWorkflowAsync($$$"""
@@ -93,26 +68,5 @@ public sealed class ActionsOnAgentsTests
         {
             Directory.Delete(root, recursive: true);
         }
-    }
-
-    private static void Write(string folder, string relative, string text)
-    {
-        var path = Path.Combine(folder, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, text);
-    }
-
-    private static async Task Git(string directory, params string[] args)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var git = Process.Start(start)!;
-        var error = await git.StandardError.ReadToEndAsync();
-        await git.WaitForExitAsync();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', args)}: {error}");
     }
 }

@@ -47,6 +47,11 @@ public sealed record JobSpec(
     /// steps, their <c>if</c>, <c>uses</c> and file commands as GitHub's runner does.</summary>
     [Id(17)]
     public string? Context { get; init; }
+
+    /// <summary>The secrets the job sees when a reusable workflow passes them by name (<c>secrets: { token: ${{ secrets.DEPLOY }} }</c>):
+    /// each name to the secret of <see cref="SecretScope"/> it takes; null: every secret of the scope under its own name.</summary>
+    [Id(50)]
+    public IReadOnlyDictionary<string, string>? SecretNames { get; init; }
 }
 
 /// <summary>One step of a job: a shell script run in the job's workspace.</summary>

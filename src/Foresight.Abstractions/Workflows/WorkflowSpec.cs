@@ -35,7 +35,19 @@ public sealed record WorkflowJobSpec(
     [property: Id(4)] bool ContinueOnError = false,
     [property: Id(5)] string? MatrixGroup = null,
     [property: Id(6)] bool FailFast = false,
-    [property: Id(7)] int? MaxParallel = null);
+    [property: Id(7)] int? MaxParallel = null)
+{
+    /// <summary>Set on a placeholder job whose matrix is computed from contexts (<c>fromJSON(needs.x.outputs.m)</c>):
+    /// opaque to the grains, Foresight.Workflows' <c>WorkflowExpander.ExpandRunTimeMatrix</c> expands it when the job's
+    /// needs have ended, and the run replaces the placeholder with one job per combination.</summary>
+    [Id(50)]
+    public string? RunTimeMatrix { get; init; }
+
+    /// <summary>Set on a job that calls a reusable workflow: it runs nothing, needs the called jobs (keyed
+    /// <c>key / job</c>), and the run ends it with their result and these outputs (templates over <c>jobs.*</c>).</summary>
+    [Id(51)]
+    public IReadOnlyDictionary<string, string>? CallOutputs { get; init; }
+}
 
 /// <summary>A workflow's <c>concurrency</c>: runs of the same group run one at a time; with
 /// <see cref="CancelInProgress"/> a new run cancels the one in progress, otherwise it waits (a newer waiting run replaces an older one).</summary>

@@ -92,6 +92,12 @@ internal static partial class ConformanceCommand
     private static ConformanceResult Judge(Case c, RunOutcome outcome)
     {
         var got = outcome.Succeeded ? "success" : "failure" + (outcome.Failed.Count > 0 ? $" (failed: {string.Join(", ", outcome.Failed)})" : "");
+        if (c.Prepared.Problem is { } problem)
+        {
+            // Refused before it ran: the first finding says why (e.g. a container: job, which Foresight does not run by design).
+            got += $"; the workflow was refused before it ran: {problem.Split('\n')[0].Trim().Replace(c.Request.File, $"{c.Name}/{Path.GetFileName(c.Request.File)}", StringComparison.Ordinal)}";
+        }
+
         if (c.Expected.Length == 0)
         {
             return new ConformanceResult(c.Name, c.Event, c.Expected, outcome.Succeeded, $"got {got}");

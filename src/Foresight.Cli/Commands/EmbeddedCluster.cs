@@ -109,7 +109,8 @@ internal sealed class EmbeddedCluster : IAsyncDisposable
                 var state = await grains.GetGrain<IJobGrain>(jobId).GetState();
                 var result = state.Attempts.LastOrDefault(a => a.Result is not null)?.Result;
                 await output.WriteLineAsync($"--- {job.Key}: {job.State}{(result?.Error is { } error ? $" ({error})" : "")}");
-                await output.WriteAsync(result?.OutputTail ?? state.StatusReason ?? "");
+                // A job the run ended itself (a matrix that could not be made) has no attempt: its reason says why.
+                await output.WriteAsync(result?.OutputTail ?? state.StatusReason ?? (final.JobReasons.TryGetValue(job.Key, out var reason) ? reason + Environment.NewLine : ""));
             }
         }
 

@@ -85,7 +85,8 @@ internal static class RunCommand
             return new PreparedRun(null, null, $"--workdir {request.Workdir} does not exist");
         }
 
-        var parsed = WorkflowParser.Parse(await File.ReadAllTextAsync(request.File, cancellation), Path.GetFileName(request.File));
+        // A reusable workflow it calls (uses: ./.github/workflows/x.yml) is read from the workspace, the repository.
+        var parsed = WorkflowParser.Parse(await File.ReadAllTextAsync(request.File, cancellation), Path.GetFileName(request.File), CompositeActions.FileReader(request.Workdir));
         if (parsed.Definition is null || parsed.Diagnostics.Count > 0)
         {
             return new PreparedRun(null, null, string.Join(Environment.NewLine, parsed.Diagnostics.Select(d => d with { Source = request.File }).Append(new WorkflowDiagnostic(request.File, 1, 1, WorkflowDiagnostic.Error, "the workflow cannot run"))));

@@ -62,7 +62,7 @@ internal static class WorkflowsCommand
             var name = Path.GetRelativePath(root, file);
             try
             {
-                var result = WorkflowParser.Parse(File.ReadAllText(file), name);
+                var result = WorkflowParser.Parse(File.ReadAllText(file), name, CalledFiles(file));
                 if (result.Definition is { } definition)
                 {
                     // Expanding is what a run does next: it must not crash either.
@@ -89,6 +89,34 @@ internal static class WorkflowsCommand
 
         report.Write(output, top);
         return report.Crashed > 0 ? 2 : report.Parsed == files.Count ? 0 : 1;
+    }
+
+    /// <summary>
+    /// Where a file's reusable workflows (<c>.github/workflows/x.yml</c>) are: under its repository (the nearest folder
+    /// above it with <c>.git</c> or <c>.github</c>), else beside it, also in a folder of copies named
+    /// <c>&lt;owner&gt;__&lt;repo&gt;__&lt;file&gt;</c> (the file <c>x.yml</c> of the same repository).
+    /// </summary>
+    internal static Func<string, string?> CalledFiles(string file)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(file))!;
+        var name = Path.GetFileName(file);
+        var prefix = name.LastIndexOf("__", StringComparison.Ordinal) is var i and > 0 ? name[..(i + 2)] : "";
+        string? root = null;
+        for (var dir = new DirectoryInfo(folder); dir is not null && root is null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, ".git")) || File.Exists(Path.Combine(dir.FullName, ".git")) || Directory.Exists(Path.Combine(dir.FullName, ".github")))
+            {
+                root = dir.FullName;
+            }
+        }
+
+        var inRepository = root is null ? null : CompositeActions.FileReader(root);
+        return path => inRepository?.Invoke(path)
+            ?? Sibling(folder, prefix + Path.GetFileName(path))
+            ?? Sibling(folder, Path.GetFileName(path));
+
+        static string? Sibling(string folder, string fileName) =>
+            File.Exists(Path.Combine(folder, fileName)) ? File.ReadAllText(Path.Combine(folder, fileName)) : null;
     }
 
     /// <summary>The counts over all files, and how often each unsupported feature appears.</summary>

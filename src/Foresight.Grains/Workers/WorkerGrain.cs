@@ -359,6 +359,12 @@ public sealed partial class WorkerGrain(
         try
         {
             var found = await secrets.ResolveAsync(spec.SecretScope);
+            if (spec.SecretNames is { } names)
+            {
+                // A reusable workflow's secrets: each name takes the scope's secret it was passed.
+                found = names.Where(n => found.ContainsKey(n.Value)).ToDictionary(n => n.Key, n => found[n.Value], StringComparer.Ordinal);
+            }
+
             return found.Count == 0 ? null : found;
         }
         catch (Exception e)

@@ -6,6 +6,7 @@ using Foresight.Grains.Hosting;
 using Foresight.Grains.Storage;
 using Foresight.Scheduling.Jobs;
 using Foresight.Workflows.Dag;
+using Foresight.Workflows.Definitions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -46,7 +47,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private WorkflowRecord Run => _state.State;
 
-    private IReadOnlyList<RunJob> Jobs => _jobs ??= [.. Run.Spec!.Jobs.Select(j => new RunJob(j.Key, j.Needs, j.Condition, j.ContinueOnError, j.MatrixGroup, j.FailFast, j.MaxParallel))];
+    private IReadOnlyList<RunJob> Jobs => _jobs ??= [.. Run.Spec!.Jobs.Select(j => new RunJob(j.Key, j.Needs, j.Condition, j.ContinueOnError, j.MatrixGroup, j.FailFast, j.MaxParallel) { Call = j.CallOutputs is not null })];
 
     private RunSnapshot Snapshot => new(Run.JobStates, Run.Skipped, Run.CancelRequested)
     {
@@ -238,18 +239,24 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
                 }
             }
 
-            var step = WorkflowProgress.Next(Jobs, Snapshot);
-            foreach (var key in step.Skip)
+            var step = Decide();
+            // Released jobs the run settles itself, then decides again: a run-time matrix is replaced by its expansions
+            // (or fails), and the job that called a reusable workflow ends with the called jobs' result and outputs.
+            while (step.Start.Where(key => Spec(key) is { RunTimeMatrix: not null } or { CallOutputs: not null }).ToList() is { Count: > 0 } settled)
             {
-                Run.JobStates[key] = JobState.Cancelled;
-                Run.Skipped.Add(key);
-                Run.JobReasons[key] = Run.CancelRequested ? "skipped: the run was cancelled" : $"skipped: if {Spec(key).Condition} is false";
-            }
+                foreach (var key in settled)
+                {
+                    if (Spec(key).RunTimeMatrix is not null)
+                    {
+                        ExpandRunTimeMatrix(key);
+                    }
+                    else
+                    {
+                        EndCall(key);
+                    }
+                }
 
-            foreach (var key in step.CancelPending)
-            {
-                Run.JobStates[key] = JobState.Cancelled;
-                Run.JobReasons[key] = FailFastReason(key);
+                step = Decide();
             }
 
             foreach (var key in step.Start)
@@ -282,6 +289,104 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
             await LeaveGroupAsync();
         }
     }
+
+    /// <summary>The next decisions, with the skipped and fail-fast-cancelled jobs already ended.</summary>
+    private WorkflowStep Decide()
+    {
+        var step = WorkflowProgress.Next(Jobs, Snapshot);
+        foreach (var key in step.Skip)
+        {
+            Run.JobStates[key] = JobState.Cancelled;
+            Run.Skipped.Add(key);
+            Run.JobReasons[key] = Run.CancelRequested ? "skipped: the run was cancelled" : $"skipped: if {Spec(key).Condition} is false";
+        }
+
+        foreach (var key in step.CancelPending)
+        {
+            Run.JobStates[key] = JobState.Cancelled;
+            Run.JobReasons[key] = FailFastReason(key);
+        }
+
+        return step;
+    }
+
+    /// <summary>
+    /// A placeholder whose needs have ended and whose condition holds: its matrix is evaluated with their results and
+    /// outputs and it is replaced by one pending job per combination (the jobs that needed it now need them all). When
+    /// the matrix cannot be made (the expression fails, gives no map, more than 256 jobs, …) the placeholder fails with
+    /// the reason.
+    /// </summary>
+    private void ExpandRunTimeMatrix(string key)
+    {
+        var placeholder = Spec(key);
+        var expansion = WorkflowExpander.ExpandRunTimeMatrix(placeholder.RunTimeMatrix!, Run.RunId, NeedsContext.Build(NeedsOf(placeholder.Needs)).ToJsonString());
+        var jobs = expansion.Jobs.Select(j => WorkflowSpecMapper.MapJob(j, Run.RunId, placeholder.Job.SecretScope) with { Needs = placeholder.Needs }).ToList();
+        var error = expansion.Error
+            ?? jobs.Select(j => JobSpecValidator.Check(j.Job) is { } problem ? $"jobs.{j.Key}.{problem.Field} {problem.Reason}" : null).FirstOrDefault(p => p is not null)
+            ?? jobs.Find(j => Run.JobStates.ContainsKey(j.Key)) switch { { } clash => $"the matrix gives job '{clash.Key}', which the run already has", _ => null };
+        if (error is not null || jobs.Count == 0)
+        {
+            Run.JobStates[key] = JobState.Failed;
+            Run.JobReasons[key] = error ?? $"job '{key}': the matrix gives no job";
+            return;
+        }
+
+        var keys = jobs.Select(j => j.Key).ToList();
+        Run.Spec = Run.Spec! with
+        {
+            Jobs = [.. Run.Spec.Jobs.SelectMany(j => j.Key == key
+                ? jobs
+                : [j.Needs.Contains(key) ? j with { Needs = [.. j.Needs.SelectMany(n => n == key ? keys : [n])] } : j])],
+        };
+        Run.JobStates.Remove(key);
+        Run.JobIds.Remove(key);
+        foreach (var job in keys)
+        {
+            Run.JobIds[job] = JobIdRules.ForWorkflowJob(Run.RunId, job);
+            Run.JobStates[job] = JobState.Pending;
+        }
+
+        _jobs = null;
+    }
+
+    /// <summary>The job that called a reusable workflow, once the called jobs have ended: its state from theirs, its
+    /// outputs from the workflow's outputs over their <c>jobs</c> context (an output that fails fails the job).</summary>
+    private void EndCall(string key)
+    {
+        var call = Spec(key);
+        var called = call.Needs.Where(n => n.StartsWith(key + " / ", StringComparison.Ordinal)).Select(Spec).ToList();
+        var (state, skipped) = CalledWorkflow.Result([.. called.Select(j => (Run.JobStates[j.Key], Run.Skipped.Contains(j.Key), j.ContinueOnError))]);
+        Run.JobStates[key] = state;
+        if (skipped)
+        {
+            Run.Skipped.Add(key);
+            Run.JobReasons[key] = "skipped: no job of the called workflow ran";
+            return;
+        }
+
+        var (outputs, error) = CalledWorkflow.Outputs(call.CallOutputs!, call.Job.Context, NeedsContext.Build(NeedsOf(called.Select(j => j.Key))));
+        if (error is not null)
+        {
+            Run.JobStates[key] = JobState.Failed;
+            Run.JobReasons[key] = error;
+        }
+        else if (state != JobState.Succeeded)
+        {
+            Run.JobReasons[key] = $"{state.ToString().ToLowerInvariant()}: a job of the called workflow did not succeed";
+        }
+
+        if (outputs.Count > 0)
+        {
+            Run.JobOutputs[key] = new Dictionary<string, string>(outputs, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>The <c>needs</c> context of a job from what the run recorded as the needed jobs ended (no call to their
+    /// grains, which may be the very caller of JobEnded).</summary>
+    private IEnumerable<(string Id, string Result, IReadOnlyDictionary<string, string>? Outputs)> NeedsOf(IEnumerable<string> needs) => needs.Select(key => (
+        NeedsContext.JobIdOf(key),
+        Run.Skipped.Contains(key) ? "skipped" : NeedsContext.Result(Run.JobStates.GetValueOrDefault(key)),
+        (IReadOnlyDictionary<string, string>?)Run.JobOutputs.GetValueOrDefault(key)));
 
     private void Finish(WorkflowOutcome outcome)
     {
@@ -328,15 +433,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         var spec = job.Job with { WorkflowId = Run.RunId, WorkflowJobKey = job.Key, TraceParent = _span?.Id ?? job.Job.TraceParent };
         if (spec.Context is not null && job.Needs.Count > 0)
         {
-            // The needs context from what the run recorded as the needed jobs ended (no call to their grains, which
-            // may be the very caller of JobEnded).
-            spec = spec with
-            {
-                Context = NeedsContext.With(spec.Context, job.Needs.Select(key => (
-                    NeedsContext.JobIdOf(key),
-                    Run.Skipped.Contains(key) ? "skipped" : NeedsContext.Result(Run.JobStates.GetValueOrDefault(key)),
-                    (IReadOnlyDictionary<string, string>?)Run.JobOutputs.GetValueOrDefault(key)))),
-            };
+            spec = spec with { Context = NeedsContext.With(spec.Context, NeedsOf(job.Needs)) };
         }
 
         return GrainFactory.GetGrain<IJobGrain>(Run.JobIds[job.Key]).Submit(spec);

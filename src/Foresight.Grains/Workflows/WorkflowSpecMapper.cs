@@ -24,21 +24,32 @@ public static class WorkflowSpecMapper
         var secretScope = string.IsNullOrWhiteSpace(trigger.Repository) ? workflow.Name : trigger.Repository;
         return new WorkflowSpec(
             workflow.Name,
-            [.. workflow.Jobs.Select(j => new WorkflowJobSpec(
-                j.Key,
-                ToJobSpec(j, runId, secretScope),
-                j.Needs,
-                j.Condition,
-                j.ContinueOnError,
-                j.MatrixGroup,
-                j.FailFast,
-                j.MaxParallel))],
+            [.. workflow.Jobs.Select(j => MapJob(j, runId, secretScope))],
             workflow.ConcurrencyGroup is { } group ? new ConcurrencySpec(group, workflow.CancelInProgress) : null,
             new TriggerInfo(trigger.Event, trigger.Repository, trigger.Ref, trigger.Sha, trigger.Actor, trigger.DeliveryId),
             workflow.Source);
     }
 
-    private static JobSpec ToJobSpec(ExpandedJob job, string? runId, string secretScope)
+    /// <summary>One job of a run; its secrets come from <paramref name="secretScope"/>.</summary>
+    public static WorkflowJobSpec MapJob(ExpandedJob job, string? runId, string? secretScope)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new WorkflowJobSpec(
+            job.Key,
+            ToJobSpec(job, runId, secretScope),
+            job.Needs,
+            job.Condition,
+            job.ContinueOnError,
+            job.MatrixGroup,
+            job.FailFast,
+            job.MaxParallel)
+        {
+            RunTimeMatrix = job.RunTimeMatrix,
+            CallOutputs = job.CallOutputs,
+        };
+    }
+
+    private static JobSpec ToJobSpec(ExpandedJob job, string? runId, string? secretScope)
     {
         var steps = job.Steps.Select(s => new StepSpec(
             s.Name,
@@ -73,6 +84,7 @@ public static class WorkflowSpecMapper
         {
             Outputs = job.Outputs.Count > 0 ? job.Outputs : null,
             Context = job.Context,
+            SecretNames = job.SecretNames,
         };
     }
 

@@ -150,7 +150,8 @@ public static partial class GitHubWebhookEndpoint
                 continue;
             }
 
-            var parsed = WorkflowParser.Parse(text, name);
+            // A reusable workflow it calls (uses: ./.github/workflows/x.yml) is another of the repository's workflow files.
+            var parsed = WorkflowParser.Parse(text, name, path => RepositoryWorkflows.Called(files, path));
             if (parsed.Definition is not { } definition)
             {
                 var first = parsed.Diagnostics.Count > 0 ? parsed.Diagnostics[0].ToString() : name;

@@ -64,6 +64,17 @@ public sealed class RepositoryWorkflows(IOptions<GatewayOptions> options)
         return ([.. files.Select(f => (f.Key, f.Value))], unreadable);
     }
 
+    /// <summary>The text of the workflow file a path in the repository names (<c>.github/workflows/x.yml</c>), or null.</summary>
+    public static string? Called(IReadOnlyList<(string Name, string Text)> files, string path)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(path);
+        const string folder = ".github/workflows/";
+        return path.StartsWith(folder, StringComparison.Ordinal)
+            ? files.FirstOrDefault(f => string.Equals(f.Name, path[folder.Length..], StringComparison.Ordinal)).Text
+            : null;
+    }
+
     private static bool IsWorkflowFile(string path) =>
         path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase);
 }

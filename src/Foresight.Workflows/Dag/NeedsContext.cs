@@ -41,11 +41,13 @@ public static class NeedsContext
         return all;
     }
 
-    /// <summary>The job id of a run's job key: <c>build</c> of <c>build (linux, 8)</c>.</summary>
+    /// <summary>The job id of a run's job key: <c>build</c> of <c>build (linux, 8)</c>, and of <c>ci / build</c> (a job
+    /// of the reusable workflow that job <c>ci</c> calls, whose <c>needs</c> name the jobs of that workflow).</summary>
     public static string JobIdOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return key.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? key[..i] : key;
+        var head = key.IndexOf(" (", StringComparison.Ordinal) is var i and > 0 ? key[..i] : key;
+        return head.LastIndexOf(" / ", StringComparison.Ordinal) is var slash and >= 0 ? head[(slash + 3)..] : head;
     }
 
     /// <summary>The <c>needs.&lt;id&gt;.result</c> of a job state.</summary>

@@ -17,7 +17,12 @@ public sealed record RunJob(
     bool ContinueOnError = false,
     string? MatrixGroup = null,
     bool FailFast = false,
-    int? MaxParallel = null);
+    int? MaxParallel = null)
+{
+    /// <summary>The job calls a reusable workflow: it needs the called jobs (keyed <c>key / job</c>) and the caller's
+    /// needs. For the jobs after it, it stands for the called workflow: their status functions do not look inside it.</summary>
+    public bool Call { get; init; }
+}
 
 /// <summary>Where a run is: each job's state, which of the ended jobs were skipped (their condition was false), and whether the run was cancelled.</summary>
 public sealed record RunSnapshot(IReadOnlyDictionary<string, JobState> States, IReadOnlySet<string> Skipped, bool Cancelled)
@@ -239,7 +244,8 @@ public static class WorkflowProgress
             {
                 if (found.Add(need))
                 {
-                    foreach (var further in _jobs[need].Needs)
+                    var job = _jobs[need];
+                    foreach (var further in job.Needs.Where(n => !job.Call || !n.StartsWith(job.Key + " / ", StringComparison.Ordinal)))
                     {
                         stack.Push(further);
                     }

@@ -1,4 +1,5 @@
 using Foresight.Workflows.Definitions.Expressions;
+using Foresight.Workflows.Definitions.Yaml;
 
 namespace Foresight.Workflows.Definitions;
 
@@ -79,6 +80,13 @@ internal sealed record JobDefinition(
 {
     /// <summary><c>outputs:</c>, evaluated by the agent when the job ends.</summary>
     public IReadOnlyList<EnvEntry> Outputs { get; init; } = [];
+
+    /// <summary><c>strategy.matrix</c> as written when it is computed by expressions over contexts (then <see cref="Matrix"/>
+    /// is null): the run expands it once the job's needs have ended.</summary>
+    public YNode? MatrixTemplate { get; init; }
+
+    /// <summary>Set when the job calls a reusable workflow (<c>uses: ./.github/workflows/x.yml</c>) instead of running steps.</summary>
+    public WorkflowCall? Call { get; init; }
 }
 
 /// <summary>The events a workflow starts on, with their filters.</summary>

@@ -81,6 +81,20 @@ public sealed record ExpandedJob(
     /// <summary><c>outputs:</c> with the <c>${{ }}</c> the agent evaluates when the job ends.</summary>
     public IReadOnlyDictionary<string, string> Outputs { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Set when the job's matrix is computed from contexts (<c>fromJSON(needs.x.outputs.m)</c>): what the run
+    /// needs to expand it once the job's needs have ended (<see cref="WorkflowExpander.ExpandRunTimeMatrix"/>). Until
+    /// then the job is one placeholder keyed by its id.</summary>
+    public string? RunTimeMatrix { get; init; }
+
+    /// <summary>Set on the job that calls a reusable workflow: it runs nothing and waits for the called jobs (keyed
+    /// <c>caller / job</c>); the run ends it with their result and these outputs (<c>on.workflow_call.outputs</c>, with
+    /// <c>${{ jobs.* }}</c> left to evaluate), which jobs after it read as <c>needs.caller.outputs</c>.</summary>
+    public IReadOnlyDictionary<string, string>? CallOutputs { get; init; }
+
+    /// <summary>The secrets the job sees (a called workflow's <c>secrets:</c>): by name, the run's secret each one is;
+    /// null: all the run's secrets under their names.</summary>
+    public IReadOnlyDictionary<string, string>? SecretNames { get; init; }
+
     /// <summary>The contexts known when the run is expanded, as a JSON object (<c>github</c> with <c>event</c>, <c>matrix</c>,
     /// <c>strategy</c>, <c>inputs</c>, <c>vars</c>), for the agent to evaluate what was left (see <see cref="ExpandedStep"/>).</summary>
     public string Context { get; init; } = "{}";

@@ -17,34 +17,237 @@ public static class WorkflowExpander
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(trigger);
-        var github = Github(definition, trigger, runId);
-        var inputs = Inputs(definition, trigger);
-        var workflowContext = new EvalContext(github, ExprValue.Object([]), ExprValue.Object([]), inputs)
+        return Expand(definition, trigger, runId, null).Workflow;
+    }
+
+    /// <summary>
+    /// Expands a job whose matrix is decided at run time (<see cref="ExpandedJob.RunTimeMatrix"/>) now that its needs
+    /// have ended: its matrix is evaluated with <paramref name="needsJson"/> (the <c>needs</c> context), then the job is
+    /// expanded as if the matrix had been written in the file. The error (the matrix expression failed or does not
+    /// give a matrix: not a map, an empty axis, more than 256 jobs, …) names the job and what is wrong.
+    /// </summary>
+    public static RunTimeExpansion ExpandRunTimeMatrix(string state, string? runId, string needsJson)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        RunTimeMatrixState? saved;
+        try
         {
-            Others = new Dictionary<string, ExprValue>(StringComparer.Ordinal) { ["vars"] = ExprValue.Object([]) },
-        };
+            saved = System.Text.Json.JsonSerializer.Deserialize<RunTimeMatrixState>(state);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return new RunTimeExpansion([], $"the saved matrix of the job cannot be read: {e.Message}");
+        }
+
+        if (saved is null)
+        {
+            return new RunTimeExpansion([], "the saved matrix of the job is empty");
+        }
+
+        var parsed = WorkflowParser.Parse(saved.Text, saved.Source, saved.Files.Count == 0 ? null : path => saved.Files.GetValueOrDefault(path));
+        if (parsed.Definition is not { } definition)
+        {
+            return new RunTimeExpansion([], $"the workflow no longer parses: {parsed.Diagnostics.FirstOrDefault()}");
+        }
+
+        ExprValue needs;
+        try
+        {
+            needs = ExprJson.Read(string.IsNullOrWhiteSpace(needsJson) ? "{}" : needsJson);
+        }
+        catch (ExpressionFailure e)
+        {
+            return new RunTimeExpansion([], $"the needs context is not JSON: {e.Message}");
+        }
+
+        var (workflow, error) = Expand(definition, saved.Trigger, runId, (saved.Job, needs));
+        return error is not null
+            ? new RunTimeExpansion([], error)
+            : new RunTimeExpansion([.. workflow.Jobs.Where(j => j.MatrixGroup == saved.Job)], null);
+    }
+
+    /// <summary>Expands every job; with <paramref name="target"/>, that job's run-time matrix is evaluated with its needs.</summary>
+    private static (ExpandedWorkflow Workflow, string? Error) Expand(WorkflowDefinition definition, WorkflowTrigger trigger, string? runId, (string Job, ExprValue Needs)? target)
+    {
+        var github = Github(definition, trigger, runId);
+        var top = new Scope(definition, github, Inputs(definition, trigger), "", "", [], null, null);
+        var jobs = new List<ExpandedJob>();
+        var (_, error) = ExpandScope(top, trigger, target, jobs);
+        var context = new EvalContext(github, ExprValue.Object([]), AsObject(Env(definition.Env, Context(top), [])), top.Inputs) { Others = Context(top).Others };
+        var group = definition.ConcurrencyGroup?.Render(context);
+        var cancelInProgress = definition.CancelInProgress.Evaluate(context);
+        return (new ExpandedWorkflow(definition.Name, definition.Source, jobs, string.IsNullOrWhiteSpace(group) ? null : group, cancelInProgress), error);
+    }
+
+    /// <summary>The jobs of one workflow: the top-level file, or a reusable workflow a job calls (its jobs keyed
+    /// <c>caller / job</c>). Returns the keys of the scope's jobs.</summary>
+    private static (List<string> Keys, string? Error) ExpandScope(Scope scope, WorkflowTrigger trigger, (string Job, ExprValue Needs)? target, List<ExpandedJob> jobs)
+    {
+        var definition = scope.Definition;
+        var workflowContext = Context(scope);
         var workflowEnv = Env(definition.Env, workflowContext, []);
         var envContext = workflowContext with { Env = AsObject(workflowEnv) };
-        var group = definition.ConcurrencyGroup?.Render(envContext);
-        var cancelInProgress = definition.CancelInProgress.Evaluate(envContext);
 
-        var keys = definition.Jobs.ToDictionary(j => j.Id, Keys, StringComparer.Ordinal);
-        var jobs = new List<ExpandedJob>();
+        var matrices = new Dictionary<string, IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>?>(StringComparer.Ordinal);
         foreach (var job in definition.Jobs)
         {
-            var combinations = job.Matrix ?? [null!];
-            for (var i = 0; i < combinations.Count; i++)
+            matrices[job.Id] = job.Matrix;
+            if (job.MatrixTemplate is { } template && target is { } t && t.Job == scope.Prefix + job.Id)
             {
-                jobs.Add(ExpandJob(definition, job, combinations[i], keys[job.Id][i], keys, envContext, workflowEnv));
+                var context = workflowContext with
+                {
+                    Others = new Dictionary<string, ExprValue>(workflowContext.Others!, StringComparer.Ordinal) { ["needs"] = t.Needs },
+                };
+                var (matrix, error) = WorkflowReader.ExpandRunTimeMatrix(t.Job, template, context, definition.Source);
+                if (error is not null)
+                {
+                    return ([], error);
+                }
+
+                matrices[job.Id] = matrix;
             }
         }
 
-        return new ExpandedWorkflow(definition.Name, definition.Source, jobs, string.IsNullOrWhiteSpace(group) ? null : group, cancelInProgress);
+        var keys = definition.Jobs.ToDictionary(j => j.Id, j => j.Call is null ? Keys(scope.Prefix + j.Id, matrices[j.Id]) : [scope.Prefix + j.Id], StringComparer.Ordinal);
+        foreach (var job in definition.Jobs)
+        {
+            var needs = job.Needs.SelectMany(n => keys[n]).Concat(scope.OuterNeeds).Distinct(StringComparer.Ordinal).ToList();
+            if (job.Call is { } call)
+            {
+                var error = ExpandCall(scope, job, call, needs, envContext, trigger, target, jobs);
+                if (error is not null)
+                {
+                    return ([], error);
+                }
+
+                continue;
+            }
+
+            var matrix = matrices[job.Id];
+            var combinations = matrix ?? [null!];
+            for (var i = 0; i < combinations.Count; i++)
+            {
+                var expanded = ExpandJob(definition, job, matrix, combinations[i], keys[job.Id][i], keys, envContext, workflowEnv);
+                expanded = expanded with
+                {
+                    Name = scope.NamePrefix + expanded.Name,
+                    Needs = needs,
+                    // The caller's condition decides the called workflow's first jobs (their needs are the caller's);
+                    // the jobs after them follow from those, as in any workflow.
+                    Condition = job.Needs.Count == 0 || scope.OuterCondition == "false" ? Both(scope.OuterCondition, expanded.Condition) : expanded.Condition,
+                    MatrixGroup = expanded.MatrixGroup is null ? null : scope.Prefix + job.Id,
+                    SecretNames = scope.Secrets,
+                };
+                if (matrix is null && job.MatrixTemplate is not null)
+                {
+                    // Decided once its needs have ended: the run expands it from the files again (ExpandRunTimeMatrix).
+                    expanded = expanded with
+                    {
+                        RunTimeMatrix = System.Text.Json.JsonSerializer.Serialize(new RunTimeMatrixState(scope.Root.Text, scope.Root.Source, scope.Root.Files, scope.Prefix + job.Id, trigger)),
+                    };
+                }
+
+                jobs.Add(expanded);
+            }
+        }
+
+        return ([.. keys.Values.SelectMany(k => k)], null);
+    }
+
+    /// <summary>
+    /// A job that calls a reusable workflow: the called jobs, keyed <c>caller / job</c>, with the inputs given (typed,
+    /// defaults applied), the secrets passed, the caller's needs and condition; then the caller's own job, which
+    /// waits for them all and which the run ends itself with their result and the workflow's <c>outputs</c>.
+    /// </summary>
+    private static string? ExpandCall(Scope scope, JobDefinition job, WorkflowCall call, List<string> needs, EvalContext context, WorkflowTrigger trigger,
+        (string Job, ExprValue Needs)? target, List<ExpandedJob> jobs)
+    {
+        var key = scope.Prefix + job.Id;
+        var contract = call.Callee.Call!;
+        var inputs = new List<KeyValuePair<string, ExprValue>>();
+        foreach (var input in contract.Inputs)
+        {
+            var given = call.With.FirstOrDefault(w => w.Name == input.Name);
+            var value = given is not null
+                ? CallInputs.Convert(input, given.Value.Evaluate(context)) ?? Lenient(input, given.Value.Evaluate(context))
+                : input.Default is { } fallback ? CallInputs.Convert(input, fallback) ?? ExprValue.String(fallback) : ExprValue.Null;
+            inputs.Add(new(input.Name, value));
+        }
+
+        var name = job.Name?.Render(context) ?? job.Id;
+        var condition = job.If is null ? "success()" : ExprPrinter.Print(ExpressionEvaluator.Fold(WithImplicitSuccess(job.If), context));
+        var inner = new Scope(call.Callee, scope.Github, ExprValue.Object(inputs), key + " / ", scope.NamePrefix + name + " / ", needs,
+            job.Needs.Count == 0 || scope.OuterCondition == "false" ? Both(scope.OuterCondition, condition) : condition, Compose(scope.Secrets, call.Secrets)) { Root = scope.Root };
+        var (children, error) = ExpandScope(inner, trigger, target, jobs);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        var calledContext = Context(inner);
+        jobs.Add(new ExpandedJob(key, scope.NamePrefix + name, [], [.. children, .. needs], "always()", false, null, false, null, null,
+            new Dictionary<string, string>(), [], 0, null, null, null, null)
+        {
+            CallOutputs = contract.Outputs.ToDictionary(o => o.Name, o => o.Value.RenderKnown(calledContext, KnownAtExpansion), StringComparer.Ordinal),
+            Context = ExprJson.Write(ExprValue.Object([new("github", scope.Github), new("inputs", inner.Inputs)]), indented: false),
+        });
+        return null;
+    }
+
+    /// <summary>An input computed by an expression that does not give its type: a boolean takes its truthiness, a number its numeric value.</summary>
+    private static ExprValue Lenient(DispatchInput input, ExprValue value) => input.Type switch
+    {
+        "boolean" => ExprValue.Of(value.IsTruthy),
+        _ => ExprValue.Num(value.ToNumber()),
+    };
+
+    /// <summary>The secrets of a called workflow: with <c>inherit</c> (null) the caller's; else each name takes the caller's secret it names.</summary>
+    private static IReadOnlyDictionary<string, string>? Compose(IReadOnlyDictionary<string, string>? caller, IReadOnlyDictionary<string, string>? passed) =>
+        passed is null
+            ? caller
+            : passed.Where(p => caller is null || caller.ContainsKey(p.Value)).ToDictionary(p => p.Key, p => caller is null ? p.Value : caller[p.Value], StringComparer.Ordinal);
+
+    /// <summary>A called job's condition under its caller's (the caller's holds too).</summary>
+    private static string Both(string? outer, string inner) => outer switch
+    {
+        null => inner,
+        "false" => "false",
+        _ when outer == inner => inner,
+        _ => $"({outer}) && ({inner})",
+    };
+
+    private static EvalContext Context(Scope scope) => new(scope.Github, ExprValue.Object([]), ExprValue.Object([]), scope.Inputs)
+    {
+        Others = new Dictionary<string, ExprValue>(StringComparer.Ordinal) { ["vars"] = ExprValue.Object([]) },
+    };
+
+    /// <summary>One workflow being expanded: the top-level one, or one a job calls.</summary>
+    /// <param name="Definition">Its definition.</param>
+    /// <param name="Github">The run's <c>github</c> context (a called workflow sees its caller's).</param>
+    /// <param name="Inputs">Its <c>inputs</c>.</param>
+    /// <param name="Prefix">What its job keys start with: empty, or <c>caller / </c>.</param>
+    /// <param name="NamePrefix">What its job names start with: empty, or <c>Caller name / </c>.</param>
+    /// <param name="OuterNeeds">The caller's needs, which every called job also waits for.</param>
+    /// <param name="OuterCondition">The caller's condition, which every called job's condition is and-ed with.</param>
+    /// <param name="Secrets">The secrets its jobs see: null all of the run's; else by name the run's secret each one is.</param>
+    private sealed record Scope(
+        WorkflowDefinition Definition,
+        ExprValue Github,
+        ExprValue Inputs,
+        string Prefix,
+        string NamePrefix,
+        IReadOnlyList<string> OuterNeeds,
+        string? OuterCondition,
+        IReadOnlyDictionary<string, string>? Secrets)
+    {
+        /// <summary>The top-level workflow (its text and the files it calls make a run-time matrix again).</summary>
+        public WorkflowDefinition Root { get; init; } = Definition;
     }
 
     private static ExpandedJob ExpandJob(
         WorkflowDefinition definition,
         JobDefinition job,
+        IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix,
         IReadOnlyList<KeyValuePair<string, ExprValue>>? combination,
         string key,
         Dictionary<string, List<string>> keys,
@@ -54,9 +257,9 @@ public static class WorkflowExpander
         var strategy = ExprValue.Object(
         [
             new("fail-fast", ExprValue.Of(job.FailFast)),
-            new("job-index", ExprValue.Num(combination is null ? 0 : job.Matrix!.ToList().IndexOf(combination))),
-            new("job-total", ExprValue.Num(job.Matrix?.Count ?? 1)),
-            new("max-parallel", ExprValue.Num(job.MaxParallel ?? job.Matrix?.Count ?? 1)),
+            new("job-index", ExprValue.Num(combination is null ? 0 : matrix!.ToList().IndexOf(combination))),
+            new("job-total", ExprValue.Num(matrix?.Count ?? 1)),
+            new("max-parallel", ExprValue.Num(job.MaxParallel ?? matrix?.Count ?? 1)),
         ]);
         var context = workflowContext with
         {
@@ -175,18 +378,18 @@ public static class WorkflowExpander
     };
 
     /// <summary>The keys of a job's expansions: its id, or <c>id (values)</c> per combination, unique.</summary>
-    private static List<string> Keys(JobDefinition job)
+    private static List<string> Keys(string id, IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix)
     {
-        if (job.Matrix is null)
+        if (matrix is null)
         {
-            return [job.Id];
+            return [id];
         }
 
         var keys = new List<string>();
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var combination in job.Matrix)
+        foreach (var combination in matrix)
         {
-            var key = $"{job.Id} ({MatrixExpansion.Describe(combination)})";
+            var key = $"{id} ({MatrixExpansion.Describe(combination)})";
             var unique = key;
             for (var n = 2; !used.Add(unique); n++)
             {
@@ -313,3 +516,10 @@ public static class WorkflowExpander
         return line.Length <= 80 ? line : line[..80] + "…";
     }
 }
+
+/// <summary>What <see cref="WorkflowExpander.ExpandRunTimeMatrix"/> made of a job with a run-time matrix: one job per
+/// combination, or why there is none.</summary>
+public sealed record RunTimeExpansion(IReadOnlyList<ExpandedJob> Jobs, string? Error);
+
+/// <summary>What a run keeps of a job whose matrix is decided at run time, to expand it again from the file.</summary>
+internal sealed record RunTimeMatrixState(string Text, string Source, IReadOnlyDictionary<string, string> Files, string Job, WorkflowTrigger Trigger);

@@ -12,7 +12,17 @@ public static class WorkflowParser
     /// Never throws on bad input: every problem is a diagnostic with line and column. The definition is returned only
     /// when there is no diagnostic of either kind.
     /// </summary>
-    public static WorkflowParseResult Parse(string text, string source)
+    public static WorkflowParseResult Parse(string text, string source) => Parse(text, source, (ReusableWorkflows?)null);
+
+    /// <summary>
+    /// Like <see cref="Parse(string, string)"/>, and a job that calls a reusable workflow of the same repository
+    /// (<c>uses: ./.github/workflows/x.yml</c>) reads it with <paramref name="readFile"/>: a path relative to the
+    /// repository root (<c>.github/workflows/x.yml</c>) to the file's text, null when there is no such file.
+    /// </summary>
+    public static WorkflowParseResult Parse(string text, string source, Func<string, string?>? readFile) =>
+        Parse(text, source, readFile is null ? null : new ReusableWorkflows(readFile, source ?? ""));
+
+    internal static WorkflowParseResult Parse(string text, string source, ReusableWorkflows? calls)
     {
         source ??= "";
         var diagnostics = new DiagnosticSink(source);
@@ -38,10 +48,16 @@ public static class WorkflowParser
         WorkflowDefinition? definition = null;
         if (root is not null)
         {
-            definition = new WorkflowReader(diagnostics, new SourceText(text)).Read(root, source);
+            definition = new WorkflowReader(diagnostics, new SourceText(text), calls).Read(root, source);
         }
 
         var sorted = diagnostics.Items.OrderBy(d => d.Line).ThenBy(d => d.Column).ToList();
+        if (definition is not null)
+        {
+            definition.Text = text;
+            definition.Files = calls?.Files ?? new Dictionary<string, string>();
+        }
+
         return new WorkflowParseResult(sorted.Count == 0 ? definition : null, sorted);
     }
 }
@@ -53,6 +69,15 @@ public sealed class WorkflowDefinition
     public string Name { get; init; } = "";
 
     public string Source { get; init; } = "";
+
+    /// <summary>The file's text (a job whose matrix is decided at run time is expanded from it again).</summary>
+    internal string Text { get; set; } = "";
+
+    /// <summary>The reusable workflows it calls, by path in the repository, as they were read.</summary>
+    internal IReadOnlyDictionary<string, string> Files { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Its <c>on.workflow_call</c>: null when it is not a reusable workflow.</summary>
+    internal CallInterface? Call { get; init; }
 
     /// <summary>The job ids, in file order.</summary>
     public IReadOnlyList<string> JobIds => [.. Jobs.Select(j => j.Id)];

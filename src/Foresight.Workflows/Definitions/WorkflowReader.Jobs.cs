@@ -85,8 +85,13 @@ internal sealed partial class WorkflowReader
         var before = _diagnostics.Count;
         if (map.KeyNode("uses") is { } uses)
         {
+            if (_calls is not null)
+            {
+                return ReadCallJob(id, map);
+            }
+
             _diagnostics.Unsupported(uses, "jobs.<id>.uses (reusable workflow)",
-                $"job '{id.Value}' calls a reusable workflow (uses: {(map["uses"] as YScalar)?.Value}); reusable workflows are not supported");
+                $"job '{id.Value}' calls a reusable workflow (uses: {(map["uses"] as YScalar)?.Value}), which is read from the repository's files: run it with foresight run, workflows check or a webhook of a configured repository");
         }
 
         Template? name = null;
@@ -95,6 +100,7 @@ internal sealed partial class WorkflowReader
         Expr? condition = null;
         double? timeout = null;
         IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix = null;
+        YNode? matrixTemplate = null;
         var failFast = true;
         int? maxParallel = null;
         IReadOnlyList<EnvEntry> env = [];
@@ -123,7 +129,7 @@ internal sealed partial class WorkflowReader
                     timeout = Minutes(value, "timeout-minutes");
                     break;
                 case "strategy":
-                    (matrix, failFast, maxParallel) = ReadStrategy(id.Value, value);
+                    (matrix, matrixTemplate, failFast, maxParallel) = ReadStrategy(id.Value, value);
                     break;
                 case "env":
                     env = ReadEnv(value, ExprSite.Job);
@@ -186,7 +192,7 @@ internal sealed partial class WorkflowReader
         }
 
         return (new JobDefinition(id.Value, name, runsOn, [.. needs.Select(n => n.Id).Distinct(StringComparer.Ordinal)], condition, timeout, matrix, failFast,
-            maxParallel, env, continueOnError, steps, defaults, foresight) { Outputs = outputs }, needs);
+            maxParallel, env, continueOnError, steps, defaults, foresight) { Outputs = outputs, MatrixTemplate = matrixTemplate }, needs);
     }
 
     private List<Template> ReadRunsOn(YNode node)
@@ -273,15 +279,16 @@ internal sealed partial class WorkflowReader
         return needs;
     }
 
-    private (IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>?, bool, int?) ReadStrategy(string jobId, YNode node)
+    private (IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>?, YNode?, bool, int?) ReadStrategy(string jobId, YNode node)
     {
         if (node is not YMapping map)
         {
             _diagnostics.Error(node, $"strategy must be a map, not {node.Kind}");
-            return (null, true, null);
+            return (null, null, true, null);
         }
 
         IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix = null;
+        YNode? template = null;
         var failFast = true;
         int? maxParallel = null;
         foreach (var (key, value) in map.Entries)
@@ -289,7 +296,15 @@ internal sealed partial class WorkflowReader
             switch (key.Value)
             {
                 case "matrix":
-                    matrix = ReadMatrix(jobId, value);
+                    if (IsRunTimeMatrix(value, topLevel: true))
+                    {
+                        template = CheckRunTimeMatrix(value) ? value : null;
+                    }
+                    else
+                    {
+                        matrix = ReadMatrix(jobId, value);
+                    }
+
                     break;
                 case "fail-fast":
                     if (IsExpression(value))
@@ -319,7 +334,7 @@ internal sealed partial class WorkflowReader
             }
         }
 
-        return (matrix, failFast, maxParallel);
+        return (matrix, template, failFast, maxParallel);
     }
 
     private IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? ReadMatrix(string jobId, YNode node)

@@ -55,14 +55,8 @@ internal sealed partial class WorkflowReader
             }
             else if (name == "workflow_call")
             {
-                // A reusable workflow: its inputs are ${{ inputs.* }}; secrets and outputs are the caller's business.
-                if (config is YMapping call && call["inputs"] is { } callInputs)
-                {
-                    var only = new YMapping(new YamlDotNet.Core.Mark(call.StartIndex, call.Line, call.Column), new YamlDotNet.Core.Mark(call.EndIndex, call.Line, call.Column));
-                    only.Entries.Add(new(call.KeyNode("inputs")!, callInputs));
-                    inputs.AddRange(ReadDispatch(only));
-                }
-
+                // A reusable workflow: its inputs are ${{ inputs.* }}; its outputs and secrets are what callers see and pass.
+                inputs.AddRange(ReadWorkflowCall(config));
                 events.Add(new EventFilter(name, null, null, [], [], []));
             }
             else if (!SupportedEvents.Contains(name))

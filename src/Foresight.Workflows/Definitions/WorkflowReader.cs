@@ -22,8 +22,8 @@ internal sealed partial class WorkflowReader
         ["services"] = "service containers (jobs.<id>.services) are not supported",
         ["concurrency"] = "job-level concurrency is not supported; use the workflow's concurrency",
         ["snapshot"] = "custom image snapshots (jobs.<id>.snapshot) are not supported",
-        ["with"] = "jobs.<id>.with belongs to reusable workflows, which are not supported",
-        ["secrets"] = "jobs.<id>.secrets belongs to reusable workflows, which are not supported",
+        ["with"] = "jobs.<id>.with goes with uses: (a job that calls a reusable workflow), not with steps",
+        ["secrets"] = "jobs.<id>.secrets goes with uses: (a job that calls a reusable workflow), not with steps",
     };
 
     private static readonly string[] StepKeys = ["id", "if", "name", "run", "working-directory", "shell", "env", "continue-on-error", "timeout-minutes"];
@@ -42,11 +42,13 @@ internal sealed partial class WorkflowReader
 
     private readonly DiagnosticSink _diagnostics;
     private readonly SourceText _source;
+    private readonly ReusableWorkflows? _calls;
 
-    public WorkflowReader(DiagnosticSink diagnostics, SourceText source)
+    public WorkflowReader(DiagnosticSink diagnostics, SourceText source, ReusableWorkflows? calls = null)
     {
         _diagnostics = diagnostics;
         _source = source;
+        _calls = calls;
     }
 
     public WorkflowDefinition? Read(YNode root, string source)
@@ -124,6 +126,7 @@ internal sealed partial class WorkflowReader
             Defaults = defaults,
             Foresight = foresight,
             Jobs = jobs,
+            Call = _callInterface,
         };
     }
 }

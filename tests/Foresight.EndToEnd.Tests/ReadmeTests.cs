@@ -21,7 +21,9 @@ namespace Foresight.EndToEnd.Tests;
 /// a free silo port, through its environment (<c>FORESIGHT_URLS</c>, <c>FORESIGHT_Server__…</c>), and the
 /// <c>foresight</c> command through <c>FORESIGHT_SERVER</c>.</item>
 /// <item><c>NUGET_PACKAGES</c> keeps the machine's package folder: with the fresh HOME, <c>dotnet pack</c> would download
-/// every package again.</item>
+/// every package again. It is spelled as NuGet spells its default (with the trailing separator): restore writes that
+/// path into each project's <c>nuget.g.props</c>, and any other spelling rewrites them all, which makes the README's
+/// <c>dotnet pack</c> recompile every project of the solution instead of finding them up to date.</item>
 /// </list>
 /// </summary>
 public sealed partial class ReadmeTests(ITestOutputHelper log) : IAsyncLifetime
@@ -49,7 +51,7 @@ public sealed partial class ReadmeTests(ITestOutputHelper log) : IAsyncLifetime
             ["HOME"] = _home,
             ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages
                 ? packages
-                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages") + Path.DirectorySeparatorChar,
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
             ["FORESIGHT_URLS"] = $"http://127.0.0.1:{port}",

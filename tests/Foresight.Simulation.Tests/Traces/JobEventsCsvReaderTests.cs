@@ -23,7 +23,7 @@ public class JobEventsCsvReaderTests
         Assert.Equal(1, d.Skipped["negative duration_s"]);
         Assert.Equal(1, d.Skipped["missing or unparseable duration_s"]);
         Assert.Equal(1, d.Skipped["missing or unparseable submit_ts"]);
-        Assert.Equal(1, d.Skipped["malformed row (expected 4 or 5 fields)"]);
+        Assert.Equal(1, d.Skipped["malformed row (expected 4 to 6 fields)"]);
         Assert.Equal(["linux", "x64"], trace.Jobs[0].Labels);
         Assert.Equal(new DateTimeOffset(2024, 1, 1, 0, 0, 10, TimeSpan.Zero), trace.Jobs[1].SubmitAt);
     }

@@ -35,7 +35,10 @@ internal static class PlacementComparison
 
         try
         {
-            _ = DurationEstimators.Create(scheduling.Estimator, settings.Options.Estimation);
+            if (!scheduling.Estimator.Trim().Equals(SimulationOptions.OracleEstimator, StringComparison.OrdinalIgnoreCase))
+            {
+                _ = DurationEstimators.Create(scheduling.Estimator, settings.Options.Estimation);
+            }
         }
         catch (ArgumentException e)
         {

@@ -18,10 +18,10 @@ public sealed class ForesightOptions
     public string Estimator { get; set; } = SchedulingSettings.DefaultEstimator;
 
     /// <summary>See <see cref="SchedulingSettings.ShortJobWeight"/>.</summary>
-    public double ShortJobWeight { get; set; } = 1;
+    public double ShortJobWeight { get; set; } = new SchedulingSettings().ShortJobWeight;
 
     /// <summary>See <see cref="SchedulingSettings.MaxOrderingDelay"/>.</summary>
-    public TimeSpan MaxOrderingDelay { get; set; } = TimeSpan.FromMinutes(30);
+    public TimeSpan MaxOrderingDelay { get; set; } = new SchedulingSettings().MaxOrderingDelay;
 
     /// <summary>The scheduling settings these options make: the record the simulator uses too.</summary>
     public SchedulingSettings Scheduling() => new()

@@ -33,6 +33,12 @@ public sealed record SimulationOptions
         init => Scheduling = Scheduling with { Placement = value };
     }
 
+    /// <summary>
+    /// Estimator name only the simulator accepts (<see cref="SchedulingSettings.Estimator"/>): every job's true duration as
+    /// its predicted p50 and p90 — a perfect predictor, the bound the learned estimators are measured against.
+    /// </summary>
+    public const string OracleEstimator = "oracle";
+
     /// <summary>Settings of the duration estimator (<see cref="SchedulingSettings.Estimator"/>) and the run history it reads.</summary>
     public DurationEstimatorOptions Estimation { get; init; } = new();
 

@@ -14,6 +14,7 @@ namespace Foresight.Simulation.Engine;
 internal sealed partial class SimulationRun
 {
     private DurationEstimator? _estimator;
+    private bool _oracle;
     private DurationHistory? _history;
     private StartTimeCalibration? _startCalibration;
     private long[]? _predictedStart;
@@ -34,7 +35,8 @@ internal sealed partial class SimulationRun
         }
 
         _history = new DurationHistory(_o.Estimation);
-        _estimator = DurationEstimators.Create(_o.Scheduling.Estimator, _o.Estimation);
+        _oracle = string.Equals(_o.Scheduling.Estimator?.Trim(), SimulationOptions.OracleEstimator, StringComparison.OrdinalIgnoreCase);
+        _estimator = DurationEstimators.Create(_oracle ? DurationEstimators.Median : _o.Scheduling.Estimator!, _o.Estimation);
         _predictedP50 = new TimeSpan[jobs];
         if (_o.PredictStarts)
         {
@@ -51,6 +53,12 @@ internal sealed partial class SimulationRun
         if (_estimator is null)
         {
             return demand;
+        }
+
+        if (_oracle)
+        {
+            _predictedP50![j] = _trace.Jobs[j].Duration;
+            return demand with { PredictedDuration = _trace.Jobs[j].Duration, PredictedDurationP90 = _trace.Jobs[j].Duration };
         }
 
         var estimate = _estimator.Estimate(TraceProfiles.Features(_trace.Jobs[j], j, _queued + _running), _history!);
@@ -152,7 +160,7 @@ internal sealed partial class SimulationRun
     private StartPredictionScore? StartScore() => _startCalibration is null
         ? null
         : new StartPredictionScore(
-            _estimator!.Name,
+            _oracle ? SimulationOptions.OracleEstimator : _estimator!.Name,
             _startsPredicted,
             _startsPredicted == 0 ? 0 : _startErrorSum / _startsPredicted,
             _startsWithInterval,

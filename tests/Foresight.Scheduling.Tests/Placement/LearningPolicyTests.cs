@@ -32,7 +32,7 @@ public class LearningPolicyTests
     [Fact]
     public void Sjf_holds_no_job_back_longer_than_the_cap()
     {
-        var settings = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromMinutes(5) };
+        var settings = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromMinutes(5), ShortJobWeight = 1 };
         // The long job's delay is capped at 300 s: a short job queued 301 s after it no longer overtakes it.
         var order = DispatchOrder("sjf", settings, (Predicted("long", 86_400), 0), (Predicted("short-early", 1), 298), (Predicted("short-late", 0), 301));
         Assert.Equal(["short-early", "long", "short-late"], order);

@@ -133,7 +133,7 @@ internal sealed partial class SimulationRun
         }
 
         var predicted = new DateTimeOffset(_predictedStart![j], TimeSpan.Zero);
-        _startCalibration.Observe(predicted, At(_now));
+        _startCalibration.Observe(At(_submit[j]), predicted, At(_now));
         _startsPredicted++;
         _startErrorSum += Math.Abs((At(_now) - predicted).TotalSeconds);
         if (_intervalFrom![j] >= 0)

@@ -11,7 +11,8 @@ namespace Foresight.Scheduling;
 /// cluster does.
 /// </summary>
 /// <remarks>
-/// <para>Dispatch walks the queue in priority-with-aging order and asks the placement policy for each job. A job
+/// <para>Dispatch walks the queue in priority-with-aging order (each job ranked as if enqueued
+/// <see cref="IPlacementPolicy.OrderingDelay"/> later) and asks the placement policy for each job. A job
 /// that fits nowhere right now is skipped and stays queued, so a big job does not block small ones behind it.</para>
 /// <para>A job that no worker of the pool could run even when idle (a label nobody has, or more CPU or memory
 /// than any worker's capacity) is parked: it stays queued (<see cref="UnplaceableCount"/>) but is not scanned
@@ -190,7 +191,7 @@ public sealed partial class PoolScheduler
             throw new InvalidOperationException($"Job '{job.JobId}' is already queued.");
         }
 
-        _ready.Enqueue(job.JobId, job, job.Priority, enqueuedAt);
+        _ready.Enqueue(job.JobId, job, job.Priority, enqueuedAt, Policy.OrderingDelay(job));
         _readyFloor.Add(job.Request);
     }
 

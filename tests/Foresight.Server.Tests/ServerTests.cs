@@ -120,7 +120,7 @@ public sealed class ServerTests
         }
     }
 
-    private static async Task<JsonElement> WaitForStateAsync(ServerProcess server, string id, string state)
+    internal static async Task<JsonElement> WaitForStateAsync(ServerProcess server, string id, string state)
     {
         var clock = Stopwatch.StartNew();
         JsonElement job = default;

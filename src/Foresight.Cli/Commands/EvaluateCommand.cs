@@ -7,9 +7,10 @@ internal static class EvaluateCommand
 {
     public static Command Create()
     {
-        var command = new Command("evaluate", "Evaluate forecasting models: the M4 Hourly protocol, or rolling-origin accuracy on one series.");
+        var command = new Command("evaluate", "Evaluate forecasting models: the M4 Hourly protocol, rolling-origin accuracy on one series, or job duration estimators on a trace.");
         command.Subcommands.Add(EvaluateM4Command.Create());
         command.Subcommands.Add(EvaluateSeriesCommand.Create());
+        command.Subcommands.Add(EvaluateDurationsCommand.Create());
         return command;
     }
 }

@@ -3,6 +3,8 @@ using Foresight.Autoscaling;
 using Foresight.Autoscaling.Cost;
 using Foresight.Autoscaling.Observations;
 using Foresight.Cli.Simulation;
+using Foresight.Forecasting.Durations;
+using Foresight.Scheduling.Placement;
 using Foresight.Scheduling;
 using Foresight.Simulation.Engine;
 using Foresight.Simulation.Forecasts;
@@ -30,7 +32,11 @@ internal static class SimulateCommand
         var labels = new Option<string?>("--worker-labels") { Description = "Comma-separated labels every worker has, or 'trace' for every label the trace's jobs ask for (a job asking for a label the workers lack is an error)" };
         var slots = new Option<int>("--worker-slots") { Description = "Jobs a worker runs at once", DefaultValueFactory = _ => 1 };
         var waitTarget = new Option<double>("--wait-target-seconds") { Description = "Queue-wait target (late share; static:auto meets it at p95; our policies drain the backlog within it)", DefaultValueFactory = _ => 60 };
-        var placement = new Option<string>("--placement") { Description = "Placement policy: first-fit or least-loaded", DefaultValueFactory = _ => "first-fit" };
+        var placement = new Option<string>("--placement") { Description = "Placement policy: " + string.Join(", ", PlacementPolicies.Names), DefaultValueFactory = _ => "first-fit" };
+        var comparePlacement = new Option<string?>("--compare-placement") { Description = "Comma-separated placement policies to replay under the one --autoscaler, e.g. fifo,sjf,packing,distribution; prints job completion time, slowdown, max wait and start-time prediction accuracy per policy" };
+        var estimator = new Option<string>("--estimator") { Description = "Duration estimator the learning placements and start predictions read: " + string.Join(", ", DurationEstimators.Names) + ", or oracle (the trace's true durations: the bound)", DefaultValueFactory = _ => SchedulingSettings.DefaultEstimator };
+        var shortJobWeight = new Option<double>("--short-job-weight") { Description = "sjf/packing/distribution rank a job as if enqueued weight × predicted duration later", DefaultValueFactory = _ => new SchedulingSettings().ShortJobWeight };
+        var maxDelay = new Option<double>("--max-ordering-delay-seconds") { Description = "Cap on that delay: no job is held back for shorter ones longer than this", DefaultValueFactory = _ => new SchedulingSettings().MaxOrderingDelay.TotalSeconds };
         var seed = new Option<int>("--seed") { Description = "Random seed (boot jitter, synthetic trace, q-learning exploration)", DefaultValueFactory = _ => 1 };
         var jitter = new Option<double>("--boot-jitter-seconds") { Description = "Extra random boot time, uniform in [0, x)", DefaultValueFactory = _ => 0 };
         var jobsPerUnit = new Option<double>("--jobs-per-unit") { Description = "NAB traces: jobs per unit of value per interval", DefaultValueFactory = _ => 10 };
@@ -48,7 +54,7 @@ internal static class SimulateCommand
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 
         var command = new Command("simulate", "Replay a job trace through autoscalers on virtual time and report queue waits, cost, elasticity and (for ours) forecast accuracy.");
-        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier })
+        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier })
         {
             command.Options.Add(option);
         }
@@ -68,7 +74,13 @@ internal static class SimulateCommand
                     BootDelay = TimeSpan.FromSeconds(parse.GetValue(boot)),
                     BootJitter = TimeSpan.FromSeconds(parse.GetValue(jitter)),
                     Seed = parse.GetValue(seed),
-                    Placement = parse.GetValue(placement)!,
+                    Scheduling = new SchedulingSettings
+                    {
+                        Placement = parse.GetValue(placement)!,
+                        Estimator = parse.GetValue(estimator)!,
+                        ShortJobWeight = parse.GetValue(shortJobWeight),
+                        MaxOrderingDelay = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(maxDelay), -1, TimeSpan.FromDays(2).TotalSeconds)),
+                    },
                     WaitTarget = TimeSpan.FromSeconds(parse.GetValue(waitTarget)),
                 };
                 var prices = new CostOptions { PriceWorkerHour = parse.GetValue(priceWorker), PriceWaitMinute = parse.GetValue(priceWait) };
@@ -101,7 +113,10 @@ internal static class SimulateCommand
                     fromTrace,
                     parse.GetValue(epochs),
                     parse.GetValue(trainShare),
-                    (parse.GetValue(frontier) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } extra ? extra : null);
+                    (parse.GetValue(frontier) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } extra ? extra : null,
+                    parse.GetValue(comparePlacement) is { } placements
+                        ? placements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                        : null);
                 return new SimulateRunner(settings).Run();
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)

@@ -18,6 +18,7 @@ internal sealed class SimulateRunner(SimulateSettings settings)
     {
         var options = settings.Options;
         settings.Autoscaler.Validate(options.Pool with { MinWorkers = settings.MinWorkers ?? 0 });
+        PlacementComparison.Validate(settings);
         _ = SimulationForecasters.Names.Contains(settings.Forecaster, StringComparer.OrdinalIgnoreCase)
             ? 0
             : throw new ArgumentException($"Unknown forecaster '{settings.Forecaster}'. Valid: {string.Join(", ", SimulationForecasters.Names)}.");
@@ -39,6 +40,15 @@ internal sealed class SimulateRunner(SimulateSettings settings)
         }
 
         TraceLabels.Check(jobTrace, options.WorkerLabels);
+        if (settings.Placements is not null)
+        {
+            if (settings.Specs.Count != 1 || settings.Specs[0].Equals("qlearning", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException("--compare-placement replays one --autoscaler (not --compare, not qlearning).");
+            }
+
+            return PlacementComparison.Run(settings, jobTrace, options, settings.Specs[0]);
+        }
         var ours = settings.Specs.Concat(settings.Frontier ?? []).Any(AutoscalerPolicies.IsForecasting);
         var forecast = ours ? SimulationForecasters.Create(settings.Forecaster, jobTrace, options.Pool, settings.Forecast) : null;
         var extra = ours ? ForecastFigures(forecast!, jobTrace, options.Pool) : [];

@@ -20,4 +20,5 @@ internal sealed record SimulateSettings(
     bool LabelsFromTrace,
     int TrainEpochs,
     double TrainShare,
-    IReadOnlyList<string>? Frontier);
+    IReadOnlyList<string>? Frontier,
+    IReadOnlyList<string>? Placements = null);

@@ -1,5 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Foresight.Abstractions.Jobs;
+using Foresight.Scheduling;
+using Foresight.Scheduling.Placement;
 
 namespace Foresight.Grains.Hosting;
 
@@ -8,9 +10,28 @@ public sealed class ForesightOptions
 {
     public const string Section = "Foresight";
 
-    /// <summary>Placement policy: <c>least-loaded</c> or <c>first-fit</c>.</summary>
+    /// <summary>Placement policy: a name of <see cref="PlacementPolicies.Names"/> (<c>least-loaded</c>, <c>first-fit</c>, <c>fifo</c>, <c>sjf</c>, <c>packing</c>, <c>distribution</c>).</summary>
     [Required]
     public string Placement { get; set; } = "least-loaded";
+
+    /// <summary>Duration estimator the learning placements read (<see cref="SchedulingSettings.Estimator"/>).</summary>
+    public string Estimator { get; set; } = SchedulingSettings.DefaultEstimator;
+
+    /// <summary>See <see cref="SchedulingSettings.ShortJobWeight"/>.</summary>
+    public double ShortJobWeight { get; set; } = new SchedulingSettings().ShortJobWeight;
+
+    /// <summary>See <see cref="SchedulingSettings.MaxOrderingDelay"/>.</summary>
+    public TimeSpan MaxOrderingDelay { get; set; } = new SchedulingSettings().MaxOrderingDelay;
+
+    /// <summary>The scheduling settings these options make: the record the simulator uses too.</summary>
+    public SchedulingSettings Scheduling() => new()
+    {
+        Placement = Placement,
+        AgingInterval = AgingInterval,
+        Estimator = Estimator,
+        ShortJobWeight = ShortJobWeight,
+        MaxOrderingDelay = MaxOrderingDelay,
+    };
 
     /// <summary>Scheduler partitions per pool; a pool not listed has <see cref="DefaultShards"/>.</summary>
     public Dictionary<string, int> Shards { get; set; } = [];
@@ -91,8 +112,14 @@ public sealed class ForesightOptions
             }
         }
 
-        return Placement is "least-loaded" or "first-fit"
-            ? null
-            : $"{Section}:Placement must be 'least-loaded' or 'first-fit' (was '{Placement}')";
+        try
+        {
+            Scheduling().Validate();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"{Section}:{(e.ParamName is null or "name" ? nameof(Placement) : e.ParamName)}: {e.Message}";
+        }
     }
 }

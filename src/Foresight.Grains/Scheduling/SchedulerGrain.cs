@@ -64,7 +64,8 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         _partition = this.GetPrimaryKeyString();
         _poolName = PoolPartitions.PoolOf(_partition);
         ForesightMetrics.PoolSeen(_poolName);
-        _pool = new PoolScheduler(PlacementPolicies.FromName(_options.Placement), _options.AgingInterval);
+        var scheduling = _options.Scheduling();
+        _pool = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
         Restore(_state.State);
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });

@@ -7,11 +7,17 @@ namespace Foresight.Scheduling.Placement;
 public static class PlacementPolicies
 {
     /// <summary>Every name <see cref="FromName"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [FirstFitPolicy.PolicyName, LeastLoadedPolicy.PolicyName];
+    public static IReadOnlyList<string> Names { get; } =
+    [
+        FirstFitPolicy.PolicyName, LeastLoadedPolicy.PolicyName, FifoPolicy.PolicyName, ShortestJobFirstPolicy.PolicyName,
+        PackingPolicy.PolicyName, ExpectedCompletionPolicy.PolicyName,
+    ];
 
     /// <summary>Returns the policy called <paramref name="name"/> (case-insensitive, surrounding spaces ignored).</summary>
+    /// <param name="name">Policy name.</param>
+    /// <param name="settings">Settings of the learning policies (sjf, packing, distribution); defaults when null.</param>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the valid names.</exception>
-    public static IPlacementPolicy FromName(string name)
+    public static IPlacementPolicy FromName(string name, SchedulingSettings? settings = null)
     {
         switch (name?.Trim().ToLowerInvariant())
         {
@@ -19,6 +25,14 @@ public static class PlacementPolicies
                 return new FirstFitPolicy();
             case LeastLoadedPolicy.PolicyName:
                 return new LeastLoadedPolicy();
+            case FifoPolicy.PolicyName:
+                return new FifoPolicy();
+            case ShortestJobFirstPolicy.PolicyName:
+                return new ShortestJobFirstPolicy(settings ?? new SchedulingSettings());
+            case PackingPolicy.PolicyName:
+                return new PackingPolicy(settings ?? new SchedulingSettings());
+            case ExpectedCompletionPolicy.PolicyName:
+                return new ExpectedCompletionPolicy(settings ?? new SchedulingSettings());
             default:
                 throw new ArgumentException(
                     $"Unknown placement policy '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));

@@ -10,7 +10,9 @@ namespace Foresight.Scheduling.Queueing;
 /// Effective priority at <c>now</c> is <c>priority + (now − enqueuedAt) / AgingInterval</c>. Comparing two jobs,
 /// <c>now</c> cancels out: a goes first iff <c>enqueuedAt_a − priority_a·AgingInterval</c> is earlier. That
 /// "virtual enqueue tick" is fixed at enqueue time, so the order never needs re-sorting as time passes. Ties
-/// (same tick) go to the earlier <see cref="Enqueue"/> call. Not thread-safe: one owner (a grain or the simulator).
+/// (same tick) go to the earlier <see cref="Enqueue"/> call. An ordering delay (e.g. a shortest-job-first policy's
+/// penalty for a long predicted run) is added to the tick: the job ranks as if enqueued that much later, so it is
+/// overtaken only by jobs enqueued before its tick and its wait stays bounded. Not thread-safe: one owner (a grain or the simulator).
 /// </remarks>
 public sealed class ReadyQueue<T>
     where T : notnull
@@ -41,18 +43,24 @@ public sealed class ReadyQueue<T>
     /// <summary>The entries in dispatch order; for the owner's hot path (struct enumerator, no allocation per item).</summary>
     internal SortedSet<Entry> Ordered => _ordered;
 
+    /// <param name="id">Unique among queued items.</param>
+    /// <param name="item">The item.</param>
+    /// <param name="priority">Higher is more urgent; one level is worth <see cref="AgingInterval"/> of waiting.</param>
+    /// <param name="enqueuedAt">When it was queued.</param>
+    /// <param name="orderingDelay">Ranks the item as if queued this much later (non-negative); default none.</param>
     /// <exception cref="InvalidOperationException">An item with <paramref name="id"/> is already queued.</exception>
-    public void Enqueue(string id, T item, int priority, DateTimeOffset enqueuedAt)
+    public void Enqueue(string id, T item, int priority, DateTimeOffset enqueuedAt, TimeSpan orderingDelay = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
         ArgumentNullException.ThrowIfNull(item);
+        ArgumentOutOfRangeException.ThrowIfLessThan(orderingDelay, TimeSpan.Zero);
         if (_byId.ContainsKey(id))
         {
             throw new InvalidOperationException($"'{id}' is already queued.");
         }
 
         // Int128: priority·interval can exceed a long for extreme priorities or intervals.
-        var tick = (Int128)enqueuedAt.UtcTicks - ((Int128)priority * _agingTicks);
+        var tick = (Int128)enqueuedAt.UtcTicks - ((Int128)priority * _agingTicks) + orderingDelay.Ticks;
         var entry = new Entry(id, item, priority, enqueuedAt, tick, _nextSequence++);
         _ordered.Add(entry);
         _byId.Add(id, entry);

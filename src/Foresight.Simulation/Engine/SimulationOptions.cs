@@ -1,4 +1,5 @@
 using Foresight.Autoscaling.Observations;
+using Foresight.Forecasting.Durations;
 using Foresight.Scheduling;
 using Foresight.Simulation.Forecasts;
 
@@ -22,8 +23,30 @@ public sealed record SimulationOptions
     /// <summary>Seed of the random source (boot jitter); same seed, same run.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Placement policy name for <see cref="Foresight.Scheduling.Placement.PlacementPolicies.FromName"/>.</summary>
-    public string Placement { get; init; } = "first-fit";
+    /// <summary>Placement policy, aging, retries and estimator: the record the server's options use too.</summary>
+    public SchedulingSettings Scheduling { get; init; } = new();
+
+    /// <summary>Placement policy name for <see cref="Foresight.Scheduling.Placement.PlacementPolicies.FromName"/> (<see cref="Scheduling"/>'s).</summary>
+    public string Placement
+    {
+        get => Scheduling.Placement;
+        init => Scheduling = Scheduling with { Placement = value };
+    }
+
+    /// <summary>
+    /// Estimator name only the simulator accepts (<see cref="SchedulingSettings.Estimator"/>): every job's true duration as
+    /// its predicted p50 and p90 — a perfect predictor, the bound the learned estimators are measured against.
+    /// </summary>
+    public const string OracleEstimator = "oracle";
+
+    /// <summary>Settings of the duration estimator (<see cref="SchedulingSettings.Estimator"/>) and the run history it reads.</summary>
+    public DurationEstimatorOptions Estimation { get; init; } = new();
+
+    /// <summary>
+    /// Predict every job's start time at arrival (and score it: <see cref="Metrics.SimulationResult.StartPredictions"/>).
+    /// Durations are then estimated for every policy; otherwise only for policies that read them.
+    /// </summary>
+    public bool PredictStarts { get; init; }
 
     /// <summary>Workers that exist, booted, when the run starts; default the pool minimum.</summary>
     public int? InitialWorkers { get; init; }

@@ -80,6 +80,9 @@ internal sealed partial class SimulationRun
             _aborted,
             _decisions,
             At(start),
-            At(end));
+            At(end))
+        {
+            StartPredictions = StartScore(),
+        };
     }
 }

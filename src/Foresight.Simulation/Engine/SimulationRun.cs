@@ -62,7 +62,8 @@ internal sealed partial class SimulationRun
         _trace = trace;
         _clock = clock;
         _random = new Random(options.Seed);
-        _scheduler = new PoolScheduler(PlacementPolicies.FromName(options.Placement));
+        var scheduling = options.Scheduling.Validate();
+        _scheduler = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
         _demand = new DemandCounter(options.Pool);
         var n = trace.Jobs.Count;
         _submit = new long[n];
@@ -77,6 +78,8 @@ internal sealed partial class SimulationRun
         {
             _submit[i] = trace.Jobs[i].SubmitAt.UtcTicks;
         }
+
+        SetUpPredictions(n);
 
         _now = clock.GetUtcNow().UtcTicks;
     }
@@ -190,7 +193,8 @@ internal sealed partial class SimulationRun
             Math.Max(job.Request.Cpu, capacity.Cpu / slots),
             Math.Max(job.Request.MemoryMb, capacity.MemoryMb / slots));
         _reserved[j] = reserved;
-        _scheduler.Enqueue(new JobDemand(j.ToString(CultureInfo.InvariantCulture), job.Labels, reserved), At(_now));
+        _scheduler.Enqueue(WithPrediction(j, new JobDemand(j.ToString(CultureInfo.InvariantCulture), job.Labels, reserved)), At(_now));
+        PredictStart(j);
         _queued++;
         _queuedCpu += job.Request.Cpu;
         _queuedMemory += job.Request.MemoryMb;
@@ -213,6 +217,7 @@ internal sealed partial class SimulationRun
             _start[j] = _now;
             _starts[j]++;
             _workerOf[j] = w.Id;
+            Started(j);
             _queued--;
             _running++;
             _queuedCpu -= job.Request.Cpu;
@@ -248,6 +253,7 @@ internal sealed partial class SimulationRun
         _scheduler.Release(w.Id, _reserved[j]);
         _end[j] = _now;
         _completions[j]++;
+        Finished(j);
         _running--;
         _recentCompletions++;
         _recentDurations.Add(job.Duration);

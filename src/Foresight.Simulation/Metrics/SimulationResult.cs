@@ -23,4 +23,17 @@ public sealed record SimulationResult(
     bool Aborted,
     int Decisions,
     DateTimeOffset Start,
-    DateTimeOffset End);
+    DateTimeOffset End)
+{
+    /// <summary>How well start times predicted at arrival matched (null unless <c>PredictStarts</c> was on).</summary>
+    public StartPredictionScore? StartPredictions { get; init; }
+}
+
+/// <summary>Start times predicted at each job's arrival against when it started.</summary>
+/// <param name="Estimator">Duration estimator the predictions read.</param>
+/// <param name="Predicted">Started jobs that had a prediction.</param>
+/// <param name="MaeSeconds">Mean |actual start − predicted start| over them.</param>
+/// <param name="WithInterval">Of those, jobs whose prediction had a calibrated interval.</param>
+/// <param name="InsideShare">Share of <paramref name="WithInterval"/> that started inside it.</param>
+/// <param name="Level">Nominal level of the intervals.</param>
+public sealed record StartPredictionScore(string Estimator, int Predicted, double MaeSeconds, int WithInterval, double InsideShare, double Level);

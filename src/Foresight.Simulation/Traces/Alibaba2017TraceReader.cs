@@ -7,7 +7,7 @@ namespace Foresight.Simulation.Traces;
 /// Reads Alibaba cluster-trace-v2017 <c>batch_task</c>: <c>task_create_time, task_end_time, job_id, task_id,
 /// number_of_instances, status, cpus_requested_per_instance (100 = 1 core), normalized_memory_requested_per_instance</c>,
 /// times in seconds. Arrival = create time; duration = end − create, for Terminated tasks only; a header line is
-/// optional. Every row that is not turned into a job is counted with its reason.
+/// optional. The profile key is the task's request signature (CPU, memory, instances): recurring jobs repeat it. Every row that is not turned into a job is counted with its reason.
 /// </summary>
 public static class Alibaba2017TraceReader
 {
@@ -83,6 +83,12 @@ public static class Alibaba2017TraceReader
             return null;
         }
 
+        if (end - create > CsvFields.MaxDurationSeconds)
+        {
+            diagnostics.Skip(CsvFields.TooLong);
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(f[6]) || string.IsNullOrWhiteSpace(f[7]))
         {
             diagnostics.Skip("missing CPU or memory request");
@@ -108,6 +114,7 @@ public static class Alibaba2017TraceReader
             TimeSpan.FromSeconds(end - create),
             new Resources(cpu / 100.0, (long)Math.Round(memory * options.MachineMemoryMb)),
             [],
-            (int)Math.Min(instances, int.MaxValue));
+            (int)Math.Min(instances, int.MaxValue),
+            string.Create(CultureInfo.InvariantCulture, $"cpu={f[6].Trim()}|mem={f[7].Trim()}|instances={instances}"));
     }
 }

@@ -4,8 +4,10 @@ using Foresight.Scheduling;
 namespace Foresight.Simulation.Traces;
 
 /// <summary>
-/// Reads a generic job CSV with the header <c>submit_ts,duration_s,cpu,memory,labels</c>: submit time as Unix seconds or
-/// an ISO 8601 timestamp, duration in seconds, CPU in cores, memory in MiB, labels separated by <c>;</c> (may be empty).
+/// Reads a generic job CSV with the header <c>submit_ts,duration_s,cpu,memory,labels</c> and an optional sixth column
+/// <c>profile</c>: submit time as Unix seconds or an ISO 8601 timestamp, duration in seconds, CPU in cores, memory in
+/// MiB, labels separated by <c>;</c> (may be empty), and the job's profile key (may be empty; duration estimates group
+/// runs by it, else by labels and resources).
 /// </summary>
 public static class JobEventsCsvReader
 {
@@ -53,9 +55,9 @@ public static class JobEventsCsvReader
 
     private static TraceJob? Parse(string[] f, int row, TraceDiagnostics diagnostics)
     {
-        if (f.Length is < 4 or > 5)
+        if (f.Length is < 4 or > 6)
         {
-            diagnostics.Skip("malformed row (expected 4 or 5 fields)");
+            diagnostics.Skip("malformed row (expected 4 to 6 fields)");
             return null;
         }
 
@@ -77,13 +79,19 @@ public static class JobEventsCsvReader
             return null;
         }
 
+        if (duration > CsvFields.MaxDurationSeconds)
+        {
+            diagnostics.Skip(CsvFields.TooLong);
+            return null;
+        }
+
         if (!CsvFields.TryDouble(f[2], out var cpu) || !CsvFields.TryDouble(f[3], out var memory) || cpu < 0 || memory < 0)
         {
             diagnostics.Skip("missing, unparseable or negative cpu/memory");
             return null;
         }
 
-        var labels = f.Length == 5
+        var labels = f.Length >= 5
             ? f[4].Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : [];
         return new TraceJob(
@@ -91,7 +99,8 @@ public static class JobEventsCsvReader
             submit,
             TimeSpan.FromSeconds(duration),
             new Resources(cpu, (long)Math.Round(memory)),
-            labels);
+            labels,
+            Profile: f.Length == 6 && !string.IsNullOrWhiteSpace(f[5]) ? f[5].Trim() : null);
     }
 
     private static bool TryTime(string s, out DateTimeOffset time)

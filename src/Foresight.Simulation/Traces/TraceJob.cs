@@ -9,10 +9,12 @@ namespace Foresight.Simulation.Traces;
 /// <param name="Request">CPU and memory the job needs on a worker.</param>
 /// <param name="Labels">Labels a worker must have.</param>
 /// <param name="Instances">Instance count in the source (Alibaba tasks); informational, one simulated job per row.</param>
+/// <param name="Profile">The job's profile key when the source names one (duration estimates group runs by it); else <see cref="TraceProfiles.KeyOf"/> derives one.</param>
 public sealed record TraceJob(
     string Id,
     DateTimeOffset SubmitAt,
     TimeSpan Duration,
     Resources Request,
     IReadOnlyList<string> Labels,
-    int Instances = 1);
+    int Instances = 1,
+    string? Profile = null);

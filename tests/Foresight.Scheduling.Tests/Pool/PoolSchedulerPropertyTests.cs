@@ -20,6 +20,9 @@ public class PoolSchedulerPropertyTests
     [Theory]
     [InlineData(FirstFitPolicy.PolicyName)]
     [InlineData(LeastLoadedPolicy.PolicyName)]
+    [InlineData(ShortestJobFirstPolicy.PolicyName)]
+    [InlineData(PackingPolicy.PolicyName)]
+    [InlineData(ExpectedCompletionPolicy.PolicyName)]
     public void Every_job_is_placed_at_most_once_and_none_is_lost_or_overcommitted(string policyName)
     {
         var opGen = Gen.Select(Gen.Enum<OpKind>(), Gen.Int[0, 1_000], Gen.Int[0, 1_000]); // kind and two dice

@@ -1,0 +1,53 @@
+namespace Foresight.Scheduling;
+
+/// <summary>
+/// When a queued job will start, from a forward replay of the queue on predicted durations: every job slot ("lane")
+/// frees when its running job's predicted finish passes (now when idle, its ready time when still booting), and the
+/// jobs ahead in dispatch order take the earliest free lane one after the other. Ignores workers the autoscaler has not
+/// started yet and resources beyond one job per lane; the caller calibrates an interval on its past errors.
+/// </summary>
+public static class StartTimeForecast
+{
+    /// <summary>Most jobs ahead replayed; a longer queue is extrapolated from the lanes' mean step.</summary>
+    public const int MaxReplayed = 20_000;
+
+    /// <param name="now">Current time (no lane frees earlier).</param>
+    /// <param name="laneFreeAt">When each lane frees; empty when the pool has no worker (the answer is then null).</param>
+    /// <param name="ahead">Predicted durations of the jobs ahead of this one, in dispatch order.</param>
+    /// <returns>The predicted start, or null when there is no lane.</returns>
+    public static DateTimeOffset? Predict(DateTimeOffset now, IEnumerable<DateTimeOffset> laneFreeAt, IEnumerable<TimeSpan> ahead)
+    {
+        ArgumentNullException.ThrowIfNull(laneFreeAt);
+        ArgumentNullException.ThrowIfNull(ahead);
+        var lanes = new PriorityQueue<long, long>();
+        foreach (var at in laneFreeAt)
+        {
+            var t = Math.Max(now.UtcTicks, at.UtcTicks);
+            lanes.Enqueue(t, t);
+        }
+
+        if (lanes.Count == 0)
+        {
+            return null;
+        }
+
+        var replayed = 0;
+        long skippedTicks = 0;
+        foreach (var duration in ahead)
+        {
+            var d = Math.Max(0, duration.Ticks);
+            if (replayed++ >= MaxReplayed)
+            {
+                skippedTicks += d;
+                continue;
+            }
+
+            var free = lanes.Dequeue();
+            var next = free + d;
+            lanes.Enqueue(next, next);
+        }
+
+        var start = lanes.Peek() + (skippedTicks / lanes.Count);
+        return new DateTimeOffset(Math.Min(start, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Text;
+
+namespace Foresight.Client.Tests.EndToEnd;
+
+/// <summary>
+/// <c>foresight evaluate durations</c> and <c>foresight simulate --compare-placement</c> on a small csv trace written
+/// here: recurring "lint" and "build" jobs told apart only by their profile column, on a contended fleet.
+/// </summary>
+public sealed class CliSchedulingTests : IDisposable
+{
+    private readonly string _cwd = Directory.CreateTempSubdirectory("foresight-cli-scheduling-").FullName;
+
+    public void Dispose() => Directory.Delete(_cwd, recursive: true);
+
+    [Fact]
+    public async Task Evaluate_durations_prints_one_line_per_estimator_and_the_best_against_the_goals()
+    {
+        var trace = WriteTrace();
+
+        var run = await Foresight("evaluate", "durations", "--trace", "csv", "--data", trace);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n').Where(l => l.StartsWith("estimator=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["mean", "median", "p95", "ewma", "recent-two", "gbm", "ensemble"], lines.Select(l => Field(l, "estimator")));
+        Assert.All(lines, l => Assert.InRange(double.Parse(Field(l, "p90_coverage"), CultureInfo.InvariantCulture), 0.5, 1.0));
+        Assert.Equal("1", Field(lines[0], "vs_mean"));
+        var best = run.Output.Split('\n').Single(l => l.StartsWith("best=", StringComparison.Ordinal));
+        Assert.True(double.Parse(Field(best, "vs_mean"), CultureInfo.InvariantCulture) < 1, best);
+    }
+
+    [Fact]
+    public async Task Simulate_compare_placement_prints_each_policy_and_the_verdict_against_fifo()
+    {
+        var trace = WriteTrace();
+
+        var run = await Foresight("simulate", "--trace", "csv", "--data", trace, "--autoscaler", "static:8", "--compare-placement", "fifo,sjf,packing,distribution", "--estimator", "median");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n').Where(l => l.StartsWith("placement=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["fifo", "sjf", "packing", "distribution"], lines.Select(l => Field(l, "placement")));
+        Assert.All(lines, l => Assert.Equal("800", Field(l, "completed")));
+        Assert.All(lines, l => Assert.NotNull(Field(l, "start_mae_s")));
+        var fifo = double.Parse(Field(lines[0], "jct_mean_s"), CultureInfo.InvariantCulture);
+        var sjf = double.Parse(Field(lines[1], "jct_mean_s"), CultureInfo.InvariantCulture);
+        Assert.True(sjf < fifo, run.Output);
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("best=", StringComparison.Ordinal) && l.Contains("vs_fifo=", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("--estimators", "oracle", "--estimators")]
+    [InlineData("--min-executions", "0", "--min-executions")]
+    [InlineData("--trace", "parquet", "--trace")]
+    public async Task Evaluate_durations_refuses_bad_options_naming_them(string option, string value, string named)
+    {
+        var run = await Foresight("evaluate", "durations", "--trace", "csv", "--data", WriteTrace(), option, value);
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains(named, run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_durations_on_a_trace_without_usable_jobs_fails_loudly()
+    {
+        var empty = Path.Combine(_cwd, "empty.csv");
+        await File.WriteAllTextAsync(empty, "submit_ts,duration_s,cpu,memory,labels\n0,-5,1,512,\n1,abc,1,512,\n");
+
+        var run = await Foresight("evaluate", "durations", "--trace", "csv", "--data", empty);
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("no usable job", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Simulate_compare_placement_refuses_an_unknown_policy_naming_the_option()
+    {
+        var run = await Foresight("simulate", "--trace", "csv", "--data", WriteTrace(), "--autoscaler", "static:8", "--compare-placement", "fifo,psychic");
+
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains("--compare-placement", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>800 jobs, one every 25 s: 30 % "build" (about 600 s), the rest "lint" (about 10 s); same request.</summary>
+    private string WriteTrace()
+    {
+        var path = Path.Combine(_cwd, "jobs.csv");
+        var random = new Random(5);
+        var csv = new StringBuilder("submit_ts,duration_s,cpu,memory,labels,profile\n");
+        for (var i = 0; i < 800; i++)
+        {
+            var build = random.NextDouble() < 0.3;
+            var seconds = (build ? 600 : 10) * (0.8 + (0.4 * random.NextDouble()));
+            csv.Append(CultureInfo.InvariantCulture, $"{1_700_000_000 + (i * 25)},{seconds:0.###},1,1024,,{(build ? "build" : "lint")}\n");
+        }
+
+        File.WriteAllText(path, csv.ToString());
+        return path;
+    }
+
+    private static string Field(string line, string key) =>
+        line.Split(' ').Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == key).Select(p => p[1]).Single();
+
+    private Task<CliResult> Foresight(params string[] args) =>
+        CliProcess.RunInAsync(_cwd, new Dictionary<string, string?> { ["HOME"] = _cwd }, args);
+}

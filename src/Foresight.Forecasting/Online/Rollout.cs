@@ -182,7 +182,7 @@ public static class RolloutPolicy
 
     /// <summary>The figures a decision is recorded with.</summary>
     public static string Figures(OnlineLearningSettings settings, PairedComparison c) =>
-        Inv($"{c.Test} on {c.Pairs} pairs ({c.NonZero} differ), mean |error| difference {c.MeanDifference:0.####}, p(better) {c.PBetter:0.####}, p(worse) {c.PWorse:0.####}, α {settings!.Alpha}");
+        Inv($"{c.Test} on {c.Pairs} pairs ({c.NonZero} differ), mean |error| difference {c.MeanDifference:0.####}, p(better) {c.PBetter:G3}, p(worse) {c.PWorse:G3}, α {settings!.Alpha}");
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -10,6 +10,7 @@ internal static class EvaluateCommand
         var command = new Command("evaluate", "Evaluate forecasting models: the M4 Hourly protocol, or rolling-origin accuracy on one series.");
         command.Subcommands.Add(EvaluateM4Command.Create());
         command.Subcommands.Add(EvaluateSeriesCommand.Create());
+        command.Subcommands.Add(EvaluateOnlineCommand.Create());
         return command;
     }
 }

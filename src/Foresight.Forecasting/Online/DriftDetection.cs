@@ -14,6 +14,9 @@ public interface IDriftDetector
     /// <summary>Values seen since the last signal (or since it was made).</summary>
     long Seen { get; }
 
+    /// <summary>At the last signal: how many of the latest values the detector puts after the change (its estimate of where the change began).</summary>
+    long ChangeLength { get; }
+
     /// <summary>Adds a value (non-finite values are ignored); true when it signals an increase of the mean.</summary>
     bool Add(double value);
 }
@@ -86,17 +89,21 @@ public static class DriftDetectors
 
 /// <summary>
 /// The Page-Hinkley test (Page 1954, "Continuous inspection schemes"; Hinkley 1971) for an increase of the mean:
-/// m_t = Σ (x_i − x̄_i − δ), with x̄_i the running mean since the last signal; it signals when m_t − min m ≥ λ.
+/// m_t = Σ (x_i − x̄_i − δ), with x̄_i the running mean since the last signal; it signals when m_t − min m ≥ λ, and
+/// estimates the change to have begun after the value where m reached its minimum.
 /// </summary>
 public sealed class PageHinkleyDetector(double delta, double lambda, int minInstances) : IDriftDetector
 {
     private double _mean;
     private double _sum;
     private double _min;
+    private long _minAt;
 
     public string Name => DriftDetectors.PageHinkley;
 
     public long Seen { get; private set; }
+
+    public long ChangeLength { get; private set; }
 
     public bool Add(double value)
     {
@@ -108,13 +115,18 @@ public sealed class PageHinkleyDetector(double delta, double lambda, int minInst
         Seen++;
         _mean += (value - _mean) / Seen;
         _sum += value - _mean - delta;
-        _min = Math.Min(_min, _sum);
+        if (_sum < _min)
+        {
+            (_min, _minAt) = (_sum, Seen);
+        }
+
         if (Seen < minInstances || _sum - _min < lambda)
         {
             return false;
         }
 
-        (Seen, _mean, _sum, _min) = (0, 0, 0, 0);
+        ChangeLength = Seen - _minAt;
+        (Seen, _mean, _sum, _min, _minAt) = (0, 0, 0, 0, 0);
         return true;
     }
 }
@@ -142,6 +154,8 @@ public sealed class AdwinDetector(double delta, int maxBuckets = 5, int clock = 
 
     /// <summary>Values in the current window.</summary>
     public long Width => _width;
+
+    public long ChangeLength { get; private set; }
 
     /// <summary>Mean of the current window.</summary>
     public double Mean => _width == 0 ? 0 : _total / _width;
@@ -177,7 +191,7 @@ public sealed class AdwinDetector(double delta, int maxBuckets = 5, int clock = 
 
         if (increased)
         {
-            Seen = _width;
+            Seen = ChangeLength = _width;
         }
 
         return increased;

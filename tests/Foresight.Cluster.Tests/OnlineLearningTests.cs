@@ -37,6 +37,7 @@ public sealed class OnlineLearningTests(ITestOutputHelper output)
             await CompleteBucketAsync(autoscaler, models, clock);
         }
 
+        await models.Score(); // waits for a pass a late served forecast may have started
         var view = await models.GetModels();
         foreach (var e in view.Events!.Reverse())
         {
@@ -82,6 +83,7 @@ public sealed class OnlineLearningTests(ITestOutputHelper output)
             await CompleteBucketAsync(autoscaler, models, clock);
         }
 
+        await models.Score(); // waits for a pass a late served forecast may have started
         var view = await models.GetModels();
         Assert.Equal(1, view.Promoted);
         Assert.Null(view.Candidate);
@@ -111,6 +113,7 @@ public sealed class OnlineLearningTests(ITestOutputHelper output)
             await CompleteBucketAsync(autoscaler, models, clock, extra: shiftAt >= 0 ? 40 : 0);
         }
 
+        await models.Score(); // waits for a pass a late served forecast may have started
         var view = await models.GetModels();
         var drift = Assert.Single(view.Events!, e => e.Kind == "drift");
         var retrain = Assert.Single(view.Events!, e => e.Kind == "retrain");

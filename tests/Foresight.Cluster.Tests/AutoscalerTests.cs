@@ -167,7 +167,7 @@ public sealed class AutoscalerTests
         return minute is >= 600 and < 615 ? 30 : 1;
     }
 
-    private static async Task<ForesightCluster> StartAsync(
+    internal static async Task<ForesightCluster> StartAsync(
         FakeTimeProvider clock, string policy, Func<ForecasterCatalog, ForecasterCatalog>? catalog = null, Action<AutoscalingOptions>? autoscaling = null) =>
         await ForesightCluster.StartAsync(2, clock: clock, siloExtras: silo =>
         {

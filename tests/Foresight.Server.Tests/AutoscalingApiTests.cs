@@ -53,7 +53,29 @@ public sealed class AutoscalingApiTests(GatewayFixture fixture)
         await Problem.AssertAsync(await reader.GetAsync(new Uri("/api/pools/%20/models", UriKind.Relative)), HttpStatusCode.BadRequest, "pool");
     }
 
+    [Fact]
+    public async Task Promote_shadow_and_rollback_need_admin_and_answer_bad_input_with_problems_naming_the_field()
+    {
+        using var reader = fixture.Reader;
+        using var forbidden = await reader.PostAsync(new Uri("/api/pools/fuzz/models/shadow", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+        using var forbiddenPromote = await reader.PostAsync(new Uri("/api/pools/fuzz/models/1/promote", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Forbidden, forbiddenPromote.StatusCode);
+
+        using var admin = fixture.Admin;
+        var unknown = await Problem.AssertAsync(await admin.PostAsync(new Uri("/api/pools/fuzz/models/shadow?forecaster=nope", UriKind.Relative), null), HttpStatusCode.BadRequest, "forecaster");
+        Assert.Contains("Unknown forecaster 'nope'", unknown.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await Problem.AssertAsync(
+            await admin.PostAsync(new Uri($"/api/pools/fuzz/models/shadow?forecaster={new string('x', 101)}", UriKind.Relative), null), HttpStatusCode.BadRequest, "forecaster");
+        await Problem.AssertAsync(await admin.PostAsync(new Uri("/api/pools/fuzz/models/999/promote", UriKind.Relative), null), HttpStatusCode.NotFound, "version");
+        await Problem.AssertAsync(await admin.PostAsync(new Uri("/api/pools/fuzz/models/-1/promote", UriKind.Relative), null), HttpStatusCode.BadRequest, "version");
+        await Problem.AssertAsync(await admin.PostAsync(new Uri("/api/pools/never-used-pool/models/rollback", UriKind.Relative), null), HttpStatusCode.NotFound, "pool");
+        await Problem.AssertAsync(await admin.PostAsync(new Uri("/api/pools/%20/models/rollback", UriKind.Relative), null), HttpStatusCode.BadRequest, "pool");
+    }
+
     [Theory]
+    [InlineData("Foresight:Autoscaling:Online:Alpha", "0.7", "Foresight:Autoscaling:Online:Alpha: must be between 0 and 0.5")]
+    [InlineData("Foresight:Autoscaling:Online:Detector", "cusum", "Foresight:Autoscaling:Online:Detector: must be one of page-hinkley, adwin")]
     [InlineData("Foresight:Autoscaling:Pools:gpu:Policy", "nope", "Foresight:Autoscaling:Pools:gpu:Policy 'nope' is not usable: Unknown autoscaler 'nope'")]
     [InlineData("Foresight:Autoscaling:Pools:gpu:PriceWaitMinute", "-1", "Foresight:Autoscaling:Pools:gpu:PriceWaitMinute must be a finite number ≥ 0")]
     [InlineData("Foresight:Autoscaling:Max", "-3", "Foresight:Autoscaling:Max must be a finite number ≥ 0")]

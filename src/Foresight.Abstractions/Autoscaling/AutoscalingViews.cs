@@ -79,7 +79,10 @@ public sealed record AutoscalerView(
 
 /// <summary>
 /// A fitted model version: the model's settings (never the raw history) and its rolling-origin backtest. Status is
-/// <c>promoted</c>, <c>retired</c> (promoted before) or <c>rejected</c> (did not beat the promoted model).
+/// <c>promoted</c>, <c>retired</c> (promoted before, or a candidate rolled back), <c>rejected</c> (did not beat the
+/// promoted model), <c>shadow</c> or <c>ab</c> (a candidate under live test). <see cref="Stage"/> is the registry
+/// stage (candidate, shadow, ab, champion, retired), <see cref="SharePercent"/> the share of decisions acting on its
+/// forecasts, <see cref="Live"/> its live accuracy (filled in by the ModelGrain's views).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record ModelVersionView(
@@ -94,11 +97,59 @@ public sealed record ModelVersionView(
     [property: Id(8)] double Mase,
     [property: Id(9)] double Coverage,
     [property: Id(10)] double? PromotedMase,
-    [property: Id(11)] string Note);
+    [property: Id(11)] string Note,
+    [property: Id(60)] string? Stage = null,
+    [property: Id(61)] int SharePercent = 0,
+    [property: Id(62)] LiveAccuracyView? Live = null);
 
 /// <summary>What <c>GET /api/pools/{pool}/models</c> answers.</summary>
 [GenerateSerializer, Immutable]
 public sealed record ModelsView(
     [property: Id(0)] string Key,
     [property: Id(1)] int? Promoted,
-    [property: Id(2)] IReadOnlyList<ModelVersionView> Versions);
+    [property: Id(2)] IReadOnlyList<ModelVersionView> Versions,
+    [property: Id(60)] int? Candidate = null,
+    [property: Id(61)] IReadOnlyList<ModelEventView>? Events = null,
+    [property: Id(62)] string? Rollout = null);
+
+/// <summary>Live figures of one horizon (buckets ahead; 0 = all): points scored, MAE in arrivals per bucket, mean scaled error, interval hit rate; null when none.</summary>
+[GenerateSerializer, Immutable]
+public sealed record HorizonAccuracyView(
+    [property: Id(0)] int Horizon,
+    [property: Id(1)] int Count,
+    [property: Id(2)] double? Mae,
+    [property: Id(3)] double? Mase,
+    [property: Id(4)] double? HitRate);
+
+/// <summary>A model version's live accuracy over the rolling window: all horizons, then each.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveAccuracyView(
+    [property: Id(0)] HorizonAccuracyView Overall,
+    [property: Id(1)] IReadOnlyList<HorizonAccuracyView> Horizons);
+
+/// <summary>
+/// A recorded step of a pool's model lifecycle: <c>drift</c>, <c>retrain</c>, <c>shadow</c>, <c>advance</c>,
+/// <c>promote</c>, <c>rollback</c>, <c>reject</c>, with the version concerned and the figures it was decided on.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelEventView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] string Kind,
+    [property: Id(2)] int Version,
+    [property: Id(3)] string Note);
+
+/// <summary>What a PredictionGrain serves from: the champion, and the candidate under test with its stage and share.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ModelRoutingView(
+    [property: Id(0)] ModelVersionView? Champion,
+    [property: Id(1)] ModelVersionView? Candidate,
+    [property: Id(2)] int SharePercent);
+
+/// <summary>What one scoring pass did: points scored, forecasts still waiting for their bucket, pairs for the test, drift and rollout.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveScoreView(
+    [property: Id(0)] int Scored,
+    [property: Id(1)] int Pending,
+    [property: Id(2)] int Pairs,
+    [property: Id(3)] bool Drift,
+    [property: Id(4)] string? Rollout);

@@ -67,4 +67,34 @@ public interface IModelGrain : IGrainWithStringKey
 
     /// <summary>Promotes an earlier version again; null when there is no such version.</summary>
     Task<ModelVersionView?> Rollback(int version);
+
+    /// <summary>
+    /// Undoes the last change: retires the candidate under test when there is one, else promotes the champion before
+    /// the current one again; null when there is nothing to undo.
+    /// </summary>
+    Task<ModelVersionView?> RollbackLatest();
+
+    /// <summary>Makes <paramref name="version"/> the champion now (by hand, skipping the rollout); null when there is no such version.</summary>
+    Task<ModelVersionView?> Promote(int version);
+
+    /// <summary>
+    /// Trains a candidate (the configured forecaster when <paramref name="forecaster"/> is null), backtests it, and
+    /// starts it in shadow: it predicts alongside the champion, is scored, and is never acted on until the rollout
+    /// moves it on. A candidate already under test is retired.
+    /// </summary>
+    Task<ModelVersionView> Shadow(string? forecaster = null);
+
+    /// <summary>The champion and the candidate under test with its share (what the PredictionGrain serves from).</summary>
+    [ReadOnly]
+    Task<ModelRoutingView> GetRouting();
+
+    /// <summary>Records forecasts served (the champion's and the candidate's), to be scored when their buckets complete.</summary>
+    [OneWay]
+    Task RecordServed(ArrivalForecastView champion, ArrivalForecastView? candidate);
+
+    /// <summary>
+    /// Scores the recorded forecasts whose buckets are complete against the arrivals, feeds the drift detector (a
+    /// signal retrains at once) and steps the candidate's rollout.
+    /// </summary>
+    Task<LiveScoreView> Score();
 }

@@ -7,7 +7,7 @@ namespace Foresight.Cli.Commands;
 
 /// <summary>
 /// The commands that talk to a Foresight server through <see cref="ForesightClient"/> (submit, watch, logs, cancel,
-/// workers, pools), their shared <c>--server</c>/<c>--token</c> options and exit codes: 0 done (a run or job
+/// workers, pools, models), their shared <c>--server</c>/<c>--token</c> options and exit codes: 0 done (a run or job
 /// succeeded), 1 a run or job failed or was cancelled, 2 bad usage or the server refused or could not be reached.
 /// </summary>
 internal static class ClientCommands
@@ -39,6 +39,7 @@ internal static class ClientCommands
         root.Subcommands.Add(CancelCommand.Create());
         root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(PoolsCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
     }
 
     /// <summary>Parses and runs; a usage error (unknown option, missing argument) exits with 2, as a refused request does.</summary>

@@ -11,6 +11,7 @@ internal static class EvaluateCommand
         command.Subcommands.Add(EvaluateM4Command.Create());
         command.Subcommands.Add(EvaluateSeriesCommand.Create());
         command.Subcommands.Add(EvaluateDurationsCommand.Create());
+        command.Subcommands.Add(EvaluateOnlineCommand.Create());
         return command;
     }
 }

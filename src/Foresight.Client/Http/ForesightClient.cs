@@ -212,6 +212,68 @@ public sealed class ForesightClient : IDisposable
         return await SendAsync<AutoscalerView>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/pools/{Uri.EscapeDataString(pool)}/autoscaler")), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A pool's arrival model versions (<c>GET /api/pools/{pool}/models</c>): stage, share, backtest and live figures,
+    /// the candidate under test and the recorded drift and rollout steps.
+    /// </summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The versions, newest first.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (400 naming <c>pool</c> for a bad name).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<ModelsView> GetModelsAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        return await SendAsync<ModelsView>(() => new HttpRequestMessage(HttpMethod.Get, Relative(ModelsPath(pool))), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes a model version the champion now (<c>POST /api/pools/{pool}/models/{version}/promote</c>, admin).</summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The champion.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (404 naming <c>version</c> when there is none).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<ModelVersionView> PromoteModelAsync(string pool, int version, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        return await SendAsync<ModelVersionView>(() => new HttpRequestMessage(HttpMethod.Post, Relative($"{ModelsPath(pool)}/{version}/promote")), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Rolls back (admin): to <paramref name="version"/> (<c>POST /api/pools/{pool}/models/{version}/rollback</c>), or
+    /// when it is null undoes the last change (<c>POST /api/pools/{pool}/models/rollback</c>: retires the candidate under
+    /// test, else promotes the previous champion again).
+    /// </summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="version">The version to promote again; null for the last change.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The champion afterwards.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (404 when there is no such version or nothing to undo).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<ModelVersionView> RollbackModelAsync(string pool, int? version = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        var path = version is { } v ? $"{ModelsPath(pool)}/{v}/rollback" : $"{ModelsPath(pool)}/rollback";
+        return await SendAsync<ModelVersionView>(() => new HttpRequestMessage(HttpMethod.Post, Relative(path)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Trains a candidate and starts it in shadow (<c>POST /api/pools/{pool}/models/shadow</c>, admin).</summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="forecaster">The forecaster; null for the server's configured one.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The candidate in shadow.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (400 naming <c>forecaster</c>, 409 without enough history); with no champion yet it is promoted instead.</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<ModelVersionView> ShadowModelAsync(string pool, string? forecaster = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        var path = $"{ModelsPath(pool)}/shadow" + (string.IsNullOrEmpty(forecaster) ? "" : "?forecaster=" + Uri.EscapeDataString(forecaster));
+        return await SendAsync<ModelVersionView>(() => new HttpRequestMessage(HttpMethod.Post, Relative(path)), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ModelsPath(string pool) => $"api/pools/{Uri.EscapeDataString(pool)}/models";
+
     /// <summary>The registered workers (<c>GET /api/workers</c>), all of them or one pool's.</summary>
     /// <param name="pool">Only this pool's workers; null for all.</param>
     /// <param name="cancellationToken">Stops waiting.</param>

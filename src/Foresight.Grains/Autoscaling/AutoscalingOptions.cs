@@ -3,6 +3,7 @@ using Foresight.Abstractions.Autoscaling;
 using Foresight.Abstractions.Jobs;
 using Foresight.Autoscaling;
 using Foresight.Autoscaling.Observations;
+using Foresight.Forecasting.Online;
 using Foresight.Scheduling;
 using Foresight.Simulation.Forecasts;
 
@@ -71,6 +72,9 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
 
     /// <summary>Settings of the <c>kubernetes</c> provisioner.</summary>
     public KubernetesProvisionerOptions Kubernetes { get; set; } = new();
+
+    /// <summary>Live accuracy, drift detection and the candidates' rollout (section <c>Foresight:Autoscaling:Online</c>).</summary>
+    public OnlineLearningSettings Online { get; set; } = new();
 
     /// <summary>Arrival buckets, history bound, interval level and divergence guard: the simulator's forecast settings.</summary>
     public ArrivalForecastOptions Forecast { get; set; } = new() { MaxHistoryBuckets = 4032 };
@@ -156,6 +160,15 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
         catch (ArgumentException e)
         {
             return $"{Section}:{(e.ParamName == "name" ? nameof(Forecaster) : $"Forecast:{e.ParamName}")}: {e.Message}";
+        }
+
+        try
+        {
+            Online.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return $"{Section}:Online:{e.ParamName}: {e.Message}";
         }
 
         if (RetrainMinutes < 1 || BreakerFailures < 2 || BreakerSeconds <= 0 || DecisionsKept < 1)

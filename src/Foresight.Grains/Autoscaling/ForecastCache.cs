@@ -21,11 +21,14 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
     private readonly ConcurrentDictionary<string, Entry> _pools = new(StringComparer.Ordinal);
     private readonly long _bucket = options.Forecast.Bucket.Ticks;
 
-    /// <summary>The cached answer for the promoted <paramref name="version"/>, when the cache holds a fit of it on the history complete by now.</summary>
-    public bool TryCached(string pool, int? version, DateTimeOffset now, TimeSpan horizon, out ArrivalForecastView view)
+    /// <summary>
+    /// The cached answer for <paramref name="version"/>, when the cache holds a fit of it on the history complete by now.
+    /// <paramref name="slot"/> names a second fit of the pool kept beside the champion's (the candidate under test).
+    /// </summary>
+    public bool TryCached(string pool, int? version, DateTimeOffset now, TimeSpan horizon, out ArrivalForecastView view, string? slot = null)
     {
         view = null!;
-        if (version is null || !_pools.TryGetValue(pool, out var entry) || entry.Fit is not { } fit
+        if (version is null || !_pools.TryGetValue(Key(pool, slot), out var entry) || entry.Fit is not { } fit
             || fit.Version != version || fit.Through != (now.UtcTicks / _bucket) - 1)
         {
             return false;
@@ -36,7 +39,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
     }
 
     /// <summary>Fits (or falls back) on <paramref name="history"/> and answers; the fit is cached.</summary>
-    public ArrivalForecastView Forecast(string pool, ModelVersionView? promoted, ArrivalHistoryView history, DateTimeOffset now, TimeSpan horizon)
+    public ArrivalForecastView Forecast(string pool, ModelVersionView? promoted, ArrivalHistoryView history, DateTimeOffset now, TimeSpan horizon, string? slot = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         var through = (history.Start.UtcTicks / _bucket) + history.Counts.Length - 1;
@@ -55,7 +58,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
             return Fallback(pool, history, through, now, horizon, Inv($"history of {history.Counts.Length} buckets is shorter than the {options.Forecast.MinHistoryBuckets} needed"));
         }
 
-        var entry = _pools.GetOrAdd(pool, _ => new Entry(Breaker()));
+        var entry = _pools.GetOrAdd(Key(pool, slot), _ => new Entry(Breaker()));
         try
         {
             var fit = entry.Breaker.Execute(() => FitModel(promoted, history, through));
@@ -149,6 +152,8 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
             pool, points, fit.Level, TimeSpan.FromTicks(_bucket), new DateTimeOffset((fit.Through + 1) * _bucket, TimeSpan.Zero), fit.Model,
             fit.Version == 0 ? null : fit.Version, fit.Source);
     }
+
+    private static string Key(string pool, string? slot) => slot is null ? pool : $"{pool}\n{slot}";
 
     private static ArrivalForecastView Missing(string pool, ArrivalHistoryView history, string why) =>
         new(pool, [], 0, history.Bucket, history.Start + (history.Bucket * history.Counts.Length), "none", null, why);

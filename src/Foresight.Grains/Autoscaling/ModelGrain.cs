@@ -1,6 +1,7 @@
 using System.Globalization;
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Online;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
 using Microsoft.Extensions.Logging;
@@ -13,7 +14,10 @@ namespace Foresight.Grains.Autoscaling;
 /// Fitted model versions of one subject (key <c>load/{pool}</c>): each version keeps the model's settings and its
 /// rolling-origin backtest (MASE and interval coverage), never the raw history. A candidate is backtested on the same
 /// history as the promoted model and promoted only if its MASE is lower; otherwise it is kept as rejected with both
-/// figures. Retrains on a reminder and on demand; <see cref="Rollback"/> promotes any earlier version again.
+/// figures. With <see cref="OnlineLearningSettings.Gradual"/> (or by <see cref="Shadow"/>) a candidate goes to shadow
+/// instead and the rollout (<see cref="RolloutPolicy"/>) moves it on from its live figures (ModelGrain.Live.cs).
+/// Retrains on a reminder (skipped while a candidate is under test), on drift, and on demand; <see cref="Rollback"/>
+/// promotes any earlier version again.
 /// </summary>
 [Reentrant]
 public sealed partial class ModelGrain(
@@ -24,9 +28,12 @@ public sealed partial class ModelGrain(
     ILogger<ModelGrain> logger) : Grain, IModelGrain, IRemindable
 {
     private const int VersionsKept = 50;
+    private const int EventsKept = 100;
     private Task? _training;
 
     private string Pool => this.GetPrimaryKeyString().Split('/', 2) is [_, var pool] ? pool : this.GetPrimaryKeyString();
+
+    private OnlineLearningSettings Online => options.Value.Online;
 
     public async Task Start()
     {
@@ -36,6 +43,12 @@ public sealed partial class ModelGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (state.State.Candidate is { } c)
+        {
+            LogRetrainSkipped(logger, this.GetPrimaryKeyString(), $"candidate v{c} is under test");
+            return;
+        }
+
         try
         {
             await Train();
@@ -46,7 +59,11 @@ public sealed partial class ModelGrain(
         }
     }
 
-    public async Task<ModelVersionView> Train(string? forecaster = null)
+    public Task<ModelVersionView> Train(string? forecaster = null) => TrainOnce(forecaster, shadow: false, "");
+
+    public Task<ModelVersionView> Shadow(string? forecaster = null) => TrainOnce(forecaster, shadow: true, "");
+
+    private async Task<ModelVersionView> TrainOnce(string? forecaster, bool shadow, string why)
     {
         // One training at a time; reads interleave with it.
         while (_training is { IsCompleted: false } running)
@@ -54,12 +71,12 @@ public sealed partial class ModelGrain(
             await running;
         }
 
-        var work = TrainCore(forecaster ?? options.Value.Forecaster);
+        var work = TrainCore(forecaster ?? options.Value.Forecaster, shadow, why);
         _training = work;
         return await work;
     }
 
-    private async Task<ModelVersionView> TrainCore(string name)
+    private async Task<ModelVersionView> TrainCore(string name, bool shadow, string why)
     {
         var candidate = catalog.Create(name);
         var history = await GrainFactory.GetGrain<IAutoscalerGrain>(Pool).GetHistory();
@@ -89,47 +106,89 @@ public sealed partial class ModelGrain(
         var mase = Finite(mine.MeanMase);
         double? theirMase = theirs is null ? null : Finite(theirs.MeanMase);
         var wins = theirMase is null || mase < theirMase;
+        var toShadow = promoted is not null && (shadow || (wins && Online.Gradual));
+        var outcome = toShadow ? "to shadow" : wins ? "promoted" : "rejected, not better";
         var version = state.State.Versions.Count == 0 ? 1 : state.State.Versions.Max(v => v.Version) + 1;
         var note = theirMase is { } t
-            ? Inv($"backtest MASE {mase:0.###} vs promoted v{promoted!.Version} {t:0.###} on the same {series.Values.Count} buckets: {(wins ? "promoted" : "rejected, not better")}")
-            : Inv($"backtest MASE {mase:0.###} on {series.Values.Count} buckets: promoted (no model before)");
+            ? Inv($"{why}backtest MASE {mase:0.###} vs promoted v{promoted!.Version} {t:0.###} on the same {series.Values.Count} buckets: {outcome}")
+            : Inv($"{why}backtest MASE {mase:0.###} on {series.Values.Count} buckets: promoted (no model before)");
         var view = new ModelVersionView(
-            version, name, wins ? "promoted" : "rejected", clock.Now, series.Values.Count, history.Bucket, series.SeasonalPeriods, forecast.Level,
-            mase, Coverage(mine), theirMase, note);
+            version, name, toShadow ? ModelStages.Shadow : wins ? "promoted" : "rejected", clock.Now, series.Values.Count, history.Bucket,
+            series.SeasonalPeriods, forecast.Level, mase, Coverage(mine), theirMase, note);
         state.State.Versions.Add(view);
-        if (wins)
+        if (toShadow)
         {
-            Promote(version);
+            StartCandidate(version, note);
+        }
+        else if (wins)
+        {
+            MakeChampion(version);
         }
 
         Trim();
         await state.WriteStateAsync();
         AutoscalingMetrics.ModelPromoted(Pool, Promoted());
-        return state.State.Versions.First(v => v.Version == version);
+        return Describe(state.State.Versions.First(v => v.Version == version));
     }
 
     public Task<ModelsView> GetModels() => Task.FromResult(new ModelsView(
-        this.GetPrimaryKeyString(), state.State.Promoted, [.. state.State.Versions.OrderByDescending(v => v.Version)]));
+        this.GetPrimaryKeyString(), state.State.Promoted, [.. state.State.Versions.OrderByDescending(v => v.Version).Select(Describe)],
+        state.State.Candidate, [.. Enumerable.Reverse(state.State.Events)], _lastRollout));
 
     public Task<ModelVersionView?> GetPromoted() => Task.FromResult(Promoted());
 
-    public async Task<ModelVersionView?> Rollback(int version)
+    public Task<ModelRoutingView> GetRouting() => Task.FromResult(new ModelRoutingView(
+        Promoted(), state.State.Candidate is { } c ? Version(c) : null, state.State.Candidate is null ? 0 : state.State.CandidateShare));
+
+    public Task<ModelVersionView?> Rollback(int version) => PromoteByHandAsync(version, "rollback", "promoted again by hand");
+
+    public async Task<ModelVersionView?> RollbackLatest()
     {
-        if (state.State.Versions.All(v => v.Version != version))
+        if (state.State.Candidate is not null)
+        {
+            EndCandidate("retired", "rollback", "candidate retired by hand");
+            await state.WriteStateAsync();
+            return Promoted() is { } p ? Describe(p) : null;
+        }
+
+        return state.State.PreviousChampion is { } previous && Version(previous) is not null ? await Rollback(previous) : null;
+    }
+
+    public Task<ModelVersionView?> Promote(int version) => PromoteByHandAsync(version, "promote", "promoted by hand");
+
+    /// <summary>Makes <paramref name="version"/> the champion (a candidate under test that is another version is retired) and records <paramref name="kind"/>.</summary>
+    private async Task<ModelVersionView?> PromoteByHandAsync(int version, string kind, string note)
+    {
+        if (Version(version) is null)
         {
             return null;
         }
 
-        Promote(version);
+        if (state.State.Candidate is { } c && c != version)
+        {
+            EndCandidate("retired", "rollback", Inv($"v{version} {note} instead"));
+        }
+
+        MakeChampion(version);
+        Record(kind, version, note);
         await state.WriteStateAsync();
         AutoscalingMetrics.ModelPromoted(Pool, Promoted());
-        return Promoted();
+        return Describe(Promoted()!);
     }
 
-    private ModelVersionView? Promoted() => state.State.Promoted is { } p ? state.State.Versions.FirstOrDefault(v => v.Version == p) : null;
+    private ModelVersionView? Promoted() => state.State.Promoted is { } p ? Version(p) : null;
 
-    private void Promote(int version)
+    private ModelVersionView? Version(int version) => state.State.Versions.FirstOrDefault(v => v.Version == version);
+
+    private void MakeChampion(int version)
     {
+        if (state.State.Candidate == version)
+        {
+            state.State.Candidate = null;
+            state.State.CandidateShare = 0;
+            _monitor?.ResetPairs();
+        }
+
         var versions = state.State.Versions;
         for (var i = 0; i < versions.Count; i++)
         {
@@ -140,11 +199,38 @@ public sealed partial class ModelGrain(
             }
             else if (v.Status == "promoted")
             {
-                versions[i] = v with { Status = "retired" };
+                versions[i] = v with { Status = "retired", Live = Live(v.Version) ?? v.Live };
             }
         }
 
+        if (state.State.Promoted is { } before && before != version)
+        {
+            state.State.PreviousChampion = before;
+        }
+
         state.State.Promoted = version;
+        _monitor?.ResetDetector();
+        AutoscalingMetrics.Rollout(Pool, null, 0);
+    }
+
+    /// <summary>Sets <paramref name="version"/>'s status (keeping its live figures as they are now).</summary>
+    private void SetStatus(int version, string status)
+    {
+        var versions = state.State.Versions;
+        var i = versions.FindIndex(v => v.Version == version);
+        if (i >= 0)
+        {
+            versions[i] = versions[i] with { Status = status, Live = Live(version) ?? versions[i].Live };
+        }
+    }
+
+    private void Record(string kind, int version, string note)
+    {
+        state.State.Events.Add(new ModelEventView(clock.Now, kind, version, note));
+        if (state.State.Events.Count > EventsKept)
+        {
+            state.State.Events.RemoveRange(0, state.State.Events.Count - EventsKept);
+        }
     }
 
     private void Trim()
@@ -152,7 +238,7 @@ public sealed partial class ModelGrain(
         var versions = state.State.Versions;
         while (versions.Count > VersionsKept)
         {
-            var oldest = versions.Where(v => v.Version != state.State.Promoted).MinBy(v => v.Version);
+            var oldest = versions.Where(v => v.Version != state.State.Promoted && v.Version != state.State.Candidate).MinBy(v => v.Version);
             versions.Remove(oldest!);
         }
     }
@@ -194,4 +280,41 @@ public sealed class ModelState
     [Id(0)] public List<ModelVersionView> Versions { get; set; } = [];
 
     [Id(1)] public int? Promoted { get; set; }
+
+    /// <summary>The candidate under test (status <c>shadow</c> or <c>ab</c>), if any.</summary>
+    [Id(60)] public int? Candidate { get; set; }
+
+    /// <summary>Share of decisions in percent acting on the candidate's forecasts (0 in shadow).</summary>
+    [Id(61)] public int CandidateShare { get; set; }
+
+    /// <summary>When the candidate entered its current stage.</summary>
+    [Id(62)] public DateTimeOffset StageSince { get; set; }
+
+    /// <summary>Drift, rollout and by-hand steps, oldest first, at most 100.</summary>
+    [Id(63)] public List<ModelEventView> Events { get; set; } = [];
+
+    /// <summary>The live points kept (bounded by the window per horizon and version).</summary>
+    [Id(64)] public List<ScoredPointRecord> Scored { get; set; } = [];
+
+    /// <summary>The (candidate, champion) absolute-error pairs of the candidate under test (bounded by MaxPairs).</summary>
+    [Id(65)] public List<ErrorPairRecord> Pairs { get; set; } = [];
+
+    /// <summary>The champion before the current one (what <c>rollback</c> without a version goes back to).</summary>
+    [Id(66)] public int? PreviousChampion { get; set; }
 }
+
+/// <summary>A persisted <see cref="ScoredError"/> of a model version.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ScoredPointRecord(
+    [property: Id(0)] int Version,
+    [property: Id(1)] long Target,
+    [property: Id(2)] int Horizon,
+    [property: Id(3)] double AbsoluteError,
+    [property: Id(4)] double ScaledError,
+    [property: Id(5)] bool Hit);
+
+/// <summary>A persisted pair of absolute errors on one target: the candidate's and the champion's.</summary>
+[GenerateSerializer, Immutable]
+public sealed record ErrorPairRecord(
+    [property: Id(0)] double Candidate,
+    [property: Id(1)] double Champion);

@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using Foresight.Abstractions.Autoscaling;
+using Foresight.Forecasting.Online;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
 using Orleans.Concurrency;
@@ -8,24 +10,49 @@ namespace Foresight.Grains.Autoscaling;
 
 /// <summary>
 /// Answers arrival forecasts. Stateless and local to its caller's silo; the fitted models live in the silo's
-/// <see cref="ForecastCache"/>. Each call checks the promoted version with the pool's ModelGrain, answers from the
-/// cache when it holds a fit of that version on the history complete by now, and otherwise fetches the history from
-/// the pool's AutoscalerGrain and fits (inside the circuit breaker) or falls back.
+/// <see cref="ForecastCache"/>. Each call asks the pool's ModelGrain what to serve from (the champion, and the
+/// candidate under test with its share), answers from the cache when it holds a fit of that version on the history
+/// complete by now, and otherwise fetches the history from the pool's AutoscalerGrain and fits (inside the circuit
+/// breaker) or falls back. A candidate predicts alongside the champion; both forecasts go to the ModelGrain to be
+/// scored, and the answer is the candidate's only for the share of buckets <see cref="RolloutPolicy.UsesCandidate"/>
+/// routes to it (none in shadow).
 /// </summary>
 [StatelessWorker]
 [Reentrant]
 public sealed class PredictionGrain(ForecastCache cache, ForesightClock clock) : Grain, IPredictionGrain
 {
+    private const string CandidateSlot = "candidate";
+
     public async Task<ArrivalForecastView> Forecast(string pool, TimeSpan horizon)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(pool);
         var started = Stopwatch.GetTimestamp();
-        var promoted = await GrainFactory.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool)).GetPromoted();
+        var models = GrainFactory.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool));
+        var routing = await models.GetRouting();
         var now = clock.Now;
-        if (!cache.TryCached(pool, promoted?.Version, now, horizon, out var answer))
+        Task<ArrivalHistoryView>? history = null;
+        Task<ArrivalHistoryView> History() => history ??= GrainFactory.GetGrain<IAutoscalerGrain>(pool).GetHistory();
+
+        var answer = cache.TryCached(pool, routing.Champion?.Version, now, horizon, out var cached)
+            ? cached
+            : cache.Forecast(pool, routing.Champion, await History(), now, horizon);
+        ArrivalForecastView? candidate = null;
+        if (routing.Candidate is { } c)
         {
-            var history = await GrainFactory.GetGrain<IAutoscalerGrain>(pool).GetHistory();
-            answer = cache.Forecast(pool, promoted, history, now, horizon);
+            candidate = cache.TryCached(pool, c.Version, now, horizon, out var cachedCandidate, CandidateSlot)
+                ? cachedCandidate
+                : cache.Forecast(pool, c, await History(), now, horizon, CandidateSlot);
+        }
+
+        if (answer.ModelVersion is not null || candidate?.ModelVersion is not null)
+        {
+            // One-way: returns at once, the scoring runs in the ModelGrain.
+            await models.RecordServed(answer, candidate);
+        }
+
+        if (candidate is { IsFallback: false } && RolloutPolicy.UsesCandidate(pool, now.UtcTicks / answer.Bucket.Ticks, routing.SharePercent))
+        {
+            answer = candidate with { Source = string.Create(CultureInfo.InvariantCulture, $"{candidate.Source} [candidate, A/B {routing.SharePercent} %]") };
         }
 
         AutoscalingMetrics.Predicted(pool, answer, Stopwatch.GetElapsedTime(started));

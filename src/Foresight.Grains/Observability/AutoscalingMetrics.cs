@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Autoscaling.Observations;
+using Foresight.Forecasting.Online;
 using Prometheus;
 
 namespace Foresight.Grains.Observability;
@@ -47,6 +48,70 @@ public static class AutoscalingMetrics
 
     private static readonly Counter Fallbacks = Metrics.CreateCounter(
         "foresight_prediction_fallbacks_total", "Forecasts answered by the rule-based fallback, per pool", "pool");
+
+    private static readonly Counter LiveScoredPoints = Metrics.CreateCounter(
+        "foresight_model_live_scored_total", "Served forecast points scored against the arrivals that came, per pool", "pool");
+
+    private static readonly Gauge LiveMae = Metrics.CreateGauge(
+        "foresight_model_live_mae", "Live mean absolute error (arrivals per bucket) over the rolling window, all horizons, of the champion or the candidate under test (label role)",
+        "pool", "role");
+
+    private static readonly Gauge LiveMase = Metrics.CreateGauge(
+        "foresight_model_live_mase", "Live mean scaled error (absolute error over the history's mean absolute seasonal-naive error) over the rolling window (label role)",
+        "pool", "role");
+
+    private static readonly Gauge LiveHits = Metrics.CreateGauge(
+        "foresight_model_live_interval_hit_ratio", "Share of live actuals inside the served forecast's interval over the rolling window (label role)", "pool", "role");
+
+    private static readonly Counter Drifts = Metrics.CreateCounter(
+        "foresight_model_drift_total", "Drift signals on the champion's live errors, per pool and detector", "pool", "detector");
+
+    private static readonly Gauge CandidateVersion = Metrics.CreateGauge(
+        "foresight_model_candidate_version", "The candidate model version under test (shadow or A/B) per pool, 0 when none", "pool");
+
+    private static readonly Gauge CandidateShare = Metrics.CreateGauge(
+        "foresight_model_candidate_share_ratio", "Share of decisions acting on the candidate's forecasts (0 in shadow)", "pool");
+
+    private static readonly Counter RolloutDecisions = Metrics.CreateCounter(
+        "foresight_model_rollout_decisions_total", "Rollout steps of candidates by action (hold, advance, promote, rollback, reject)", "pool", "action");
+
+    /// <summary>Records a scoring pass: points scored and the live figures of the champion and the candidate.</summary>
+    public static void LiveScored(string pool, int scored, HorizonAccuracy? champion, HorizonAccuracy? candidate)
+    {
+        LiveScoredPoints.WithLabels(pool).Inc(scored);
+        foreach (var (role, a) in new[] { ("champion", champion), ("candidate", candidate) })
+        {
+            if (a is null || a.Count == 0)
+            {
+                continue;
+            }
+
+            SetFinite(LiveMae.WithLabels(pool, role), a.Mae);
+            SetFinite(LiveMase.WithLabels(pool, role), a.Mase);
+            SetFinite(LiveHits.WithLabels(pool, role), a.HitRate);
+        }
+    }
+
+    /// <summary>Records a drift signal.</summary>
+    public static void Drifted(string pool, string detector) => Drifts.WithLabels(pool, detector).Inc();
+
+    /// <summary>Records the candidate under test (null: none) and its share in percent.</summary>
+    public static void Rollout(string pool, int? candidate, int sharePercent)
+    {
+        CandidateVersion.WithLabels(pool).Set(candidate ?? 0);
+        CandidateShare.WithLabels(pool).Set(sharePercent / 100.0);
+    }
+
+    /// <summary>Records one rollout step's action.</summary>
+    public static void RolloutDecided(string pool, string action) => RolloutDecisions.WithLabels(pool, action).Inc();
+
+    private static void SetFinite(Gauge.Child gauge, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            gauge.Set(value);
+        }
+    }
 
     /// <summary>Records one decision.</summary>
     public static void Decided(string pool, AutoscalerDecisionView decision, ArrivalForecastView? forecast, PoolLimits? limits = null)

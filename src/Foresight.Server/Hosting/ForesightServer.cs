@@ -7,6 +7,7 @@ using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Observability;
 using Foresight.Server.Security;
+using Foresight.Server.Ui;
 using Foresight.Server.Webhooks;
 using Foresight.Server.Workflows;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -64,6 +65,13 @@ public static class ForesightServer
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
         builder.Services.AddForesightAgentSecurity(configuration);
+        builder.Services.AddForesightUiSecurity(serverOptions);
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Ui/Pages";
+            o.Conventions.AuthorizeFolder("/", UiSecurity.ReadPolicy);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();
         builder.Services.AddSingleton<RepositoryWorkflows>();
@@ -98,6 +106,7 @@ public static class ForesightServer
         app.UseForesightGatewayMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseForesightUiAssets();
         app.UseForesightGatewaySecurity();
         app.UseForesightRequestTrace();
 
@@ -115,6 +124,7 @@ public static class ForesightServer
         app.MapAgentEndpoints();
         app.MapForesightGrpc();
         app.MapArrivalEndpoints();
+        app.MapForesightUi();
         return app;
     }
 

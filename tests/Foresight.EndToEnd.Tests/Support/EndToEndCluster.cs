@@ -42,8 +42,8 @@ public sealed class EndToEndCluster : IAsyncDisposable
     private string? _actionCache;
 
     /// <summary>Starts the server, waits for /healthz, then starts <paramref name="agents"/> agents named agent-1…n
-    /// and waits until all are registered.</summary>
-    public static async Task<EndToEndCluster> StartAsync(int agents, string? actionCache = null)
+    /// and waits until all are registered; <paramref name="serverArgs"/> are more server settings (<c>--key=value</c>).</summary>
+    public static async Task<EndToEndCluster> StartAsync(int agents, string? actionCache = null, IEnumerable<string>? serverArgs = null)
     {
         var http = ChildProcess.FreePort();
         var root = Path.Combine(Path.GetTempPath(), $"foresight-e2e-{Guid.NewGuid():n}");
@@ -61,6 +61,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             // A killed agent is noticed after 4 s without heartbeats (agents beat every second).
             "--Foresight:HeartbeatTimeout=00:00:04",
             "--Foresight:HeartbeatCheckPeriod=00:00:01",
+            .. serverArgs ?? [],
         ]);
         var cluster = new EndToEndCluster(server, new Uri($"http://127.0.0.1:{http}"), root) { _actionCache = actionCache };
         try

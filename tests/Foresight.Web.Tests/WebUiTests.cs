@@ -25,7 +25,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var page = await context.NewPageAsync();
 
         // Without a session every page leads to the sign-in page.
-        await page.GotoAsync("/ui/runs");
+        await page.GotoAsync("/ui/runs", WebUiFixture.Parsed);
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/ui/signin"));
         await page.GetByLabel("API token").FillAsync("not-a-token");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
@@ -97,7 +97,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         await Expect(page.Locator("#run-status")).ToHaveTextAsync("Succeeded", Slow);
         var rerun = page.Url[(page.Url.LastIndexOf('/') + 1)..];
         Assert.Equal("Succeeded", (await Cluster.Client.GetWorkflowAsync(rerun)).Status);
-        await page.GotoAsync($"/ui/runs/{run.RunId}");
+        await page.GotoAsync($"/ui/runs/{run.RunId}", WebUiFixture.Parsed);
 
         // The job page of a finished workflow job: its attempt on an agent and its step summary as HTML.
         await page.Locator("[data-job='deploy'] a.key").ClickAsync();
@@ -122,7 +122,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             ]));
         await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
         var page = pageSession.Page;
-        await page.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}");
+        await page.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}", WebUiFixture.Parsed);
 
         var log = page.Locator("#log");
         await Expect(log).ToContainTextAsync("green line 3", new() { Timeout = 120_000 });
@@ -150,7 +150,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var job = await SleepingJobAsync("ui-cancel");
         await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
         var page = pageSession.Page;
-        await page.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}");
+        await page.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}", WebUiFixture.Parsed);
         await Expect(page.Locator("#job-state")).ToHaveTextAsync("Running", Slow);
 
         await page.Locator("#cancel-job").ClickAsync();
@@ -173,10 +173,10 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         {
             await using var readerSession = await fixture.SignedInPageAsync(WebUiFixture.ReadToken);
             var reader = readerSession.Page;
-            await reader.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}");
+            await reader.GotoAsync($"/ui/job?id={Uri.EscapeDataString(job.Id)}", WebUiFixture.Parsed);
             await Expect(reader.Locator("#job-state")).ToHaveTextAsync("Running", Slow);
             await Expect(reader.Locator("#cancel-job")).ToHaveCountAsync(0);
-            await reader.GotoAsync($"/ui/runs/{run.RunId}");
+            await reader.GotoAsync($"/ui/runs/{run.RunId}", WebUiFixture.Parsed);
             await Expect(reader.Locator("#run-status")).ToHaveTextAsync("Running");
             await Expect(reader.Locator("#cancel-run")).ToHaveCountAsync(0);
             await Expect(reader.GetByRole(AriaRole.Link, new() { Name = "Orleans Dashboard" })).ToHaveCountAsync(0);
@@ -198,7 +198,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
                 ContentType = "text/html",
                 Body = $"<form method='post' action='{Cluster.BaseAddress.AbsoluteUri.TrimEnd('/')}{cancelUrl}'><button id='go'>win</button></form>",
             }));
-            await admin.GotoAsync(evil);
+            await admin.GotoAsync(evil, WebUiFixture.Parsed);
             var response = await admin.RunAndWaitForResponseAsync(() => admin.Locator("#go").ClickAsync(), r => r.Url.Contains("handler=Cancel", StringComparison.Ordinal));
             Assert.Equal((int)HttpStatusCode.Forbidden, response.Status);
 
@@ -218,7 +218,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
     {
         await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
         var page = pageSession.Page;
-        await page.GotoAsync("/ui/pools");
+        await page.GotoAsync("/ui/pools", WebUiFixture.Parsed);
         var pool = page.Locator("tr[data-pool='default']");
         await Expect(pool).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(pool.Locator("td").Nth(1)).ToHaveTextAsync("3");
@@ -226,7 +226,7 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         Assert.True(await page.EvaluateAsync<bool>("typeof Chart !== 'undefined' && Chart.getChart(document.getElementById('forecast-chart')) !== undefined"), "Chart.js drew no chart");
         await fixture.ScreenshotAsync(page, "pools");
 
-        await page.GotoAsync("/ui/workers");
+        await page.GotoAsync("/ui/workers", WebUiFixture.Parsed);
         foreach (var agent in new[] { "agent-1", "agent-2", "agent-3" })
         {
             await Expect(page.Locator($"tr[data-worker='{agent}']")).ToBeVisibleAsync();

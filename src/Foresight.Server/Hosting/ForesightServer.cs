@@ -10,6 +10,7 @@ using Foresight.Server.Security;
 using Foresight.Server.Ui;
 using Foresight.Server.Webhooks;
 using Foresight.Server.Workflows;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -71,6 +72,18 @@ public static class ForesightServer
             o.RootDirectory = "/Ui/Pages";
             o.Conventions.AuthorizeFolder("/", UiSecurity.ReadPolicy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // The pages are found in the entry assembly's parts; a host that embeds the server (tests, benchmarks)
+            // has another entry assembly, so the server's own assembly is added when it is not among them.
+            var server = typeof(ForesightServer).Assembly;
+            if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == server))
+            {
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(server).GetApplicationParts(server))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            }
         });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();

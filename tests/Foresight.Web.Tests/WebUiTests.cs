@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Foresight.Abstractions.Api;
 using Foresight.EndToEnd.Tests.Support;
 using Foresight.Web.Tests.Support;
@@ -218,12 +219,35 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
     {
         await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
         var page = pageSession.Page;
+        // Four hours of arrivals counted elsewhere (the ingestion API), a model trained on them, and a decision that
+        // used its forecast: the chart then has actual arrivals and a forecast with its interval.
+        using (var api = new HttpClient { BaseAddress = Cluster.BaseAddress })
+        {
+            api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", EndToEndCluster.Token);
+            var now = DateTimeOffset.UtcNow;
+            var start = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, now.Minute / 5 * 5, 0, TimeSpan.Zero).AddHours(-4);
+            var buckets = Enumerable.Range(0, 48).Select(i => new { start = start.AddMinutes(5 * i), count = Math.Round(30 + (20 * Math.Sin(i / 4.0))) });
+            using var arrivals = await api.PostAsJsonAsync(new Uri("/api/pools/default/arrivals", UriKind.Relative), new { buckets });
+            Assert.True(arrivals.IsSuccessStatusCode, await arrivals.Content.ReadAsStringAsync());
+            using var train = await api.PostAsync(new Uri("/api/pools/default/models/train", UriKind.Relative), null);
+            Assert.True(train.IsSuccessStatusCode, await train.Content.ReadAsStringAsync());
+        }
+
+        await Foresight.Server.Tests.Support.Eventually.ReturnsAsync(
+            () => Cluster.Client.GetAutoscalerAsync("default"),
+            view => view.Decisions.Any(d => d.Forecast.Count > 0 && d.ForecastSource?.StartsWith("model", StringComparison.Ordinal) == true),
+            TimeSpan.FromMinutes(2),
+            "a decision with the trained model's forecast");
+
         await page.GotoAsync("/ui/pools", WebUiFixture.Parsed);
         var pool = page.Locator("tr[data-pool='default']");
         await Expect(pool).ToBeVisibleAsync(new() { Timeout = 60_000 });
         await Expect(pool.Locator("td").Nth(1)).ToHaveTextAsync("3");
         await Expect(page.Locator("#forecast-chart")).ToBeVisibleAsync();
-        Assert.True(await page.EvaluateAsync<bool>("typeof Chart !== 'undefined' && Chart.getChart(document.getElementById('forecast-chart')) !== undefined"), "Chart.js drew no chart");
+        // Chart.js drew the series: the actual arrivals, and the forecast's mean with its lower and upper bounds.
+        var points = await page.EvaluateAsync<int[]>("Chart.getChart(document.getElementById('forecast-chart')).data.datasets.map(d => d.data.length)");
+        Assert.True(points[3] >= 40, $"actual arrivals: {points[3]} points");
+        Assert.True(points[0] > 0 && points[0] == points[1] && points[1] == points[2], $"forecast points (upper, lower, mean): {string.Join(", ", points)}");
         await fixture.ScreenshotAsync(page, "pools");
 
         await page.GotoAsync("/ui/workers", WebUiFixture.Parsed);

@@ -12,9 +12,10 @@
     type: "line",
     data: {
       datasets: [
-        { label: "interval (upper)", data: series.upper, borderColor: "rgba(11,87,208,0.35)", backgroundColor: "rgba(11,87,208,0.15)", pointRadius: 0, fill: "+1" },
-        { label: "interval (lower)", data: series.lower, borderColor: "rgba(11,87,208,0.35)", pointRadius: 0, fill: false },
-        { label: "forecast (mean)", data: series.mean, borderColor: "#0b57d0", borderDash: [6, 4], pointRadius: 0 },
+        // Points too: a forecast may be one bucket long, and a line of one point draws nothing.
+        { label: "interval (upper)", data: series.upper, borderColor: "rgba(11,87,208,0.5)", backgroundColor: "rgba(11,87,208,0.15)", pointStyle: "dash", pointRadius: 6, fill: "+1" },
+        { label: "interval (lower)", data: series.lower, borderColor: "rgba(11,87,208,0.5)", pointStyle: "dash", pointRadius: 6, fill: false },
+        { label: "forecast (mean)", data: series.mean, borderColor: "#0b57d0", backgroundColor: "#0b57d0", borderDash: [6, 4], pointStyle: "rectRot", pointRadius: 4 },
         { label: "actual arrivals", data: series.actual, borderColor: "#a40e26", backgroundColor: "#a40e26", pointRadius: 2 },
       ],
     },

@@ -120,7 +120,22 @@ grpcCommand.SetAction(async parse =>
     return 0;
 });
 
+var uiRuns = new Option<int>("--runs") { Description = "Runs stored before measuring", DefaultValueFactory = _ => 10_000 };
+var uiRequests = new Option<int>("--requests") { Description = "Page loads measured per page", DefaultValueFactory = _ => 30 };
+var uiConcurrency = new Option<int>("--concurrency") { Description = "Run submissions in flight at once", DefaultValueFactory = _ => 32 };
+var uiRunsCommand = new Command("ui-runs", "The web UI's Runs page with many runs in storage (in-process server, embedded storage): page load time on loopback.")
+{
+    uiRuns, uiRequests, uiConcurrency,
+};
+uiRunsCommand.SetAction(async parse =>
+{
+    var (storeSeconds, p50, p95, filteredP50, indexed) = await UiRunsBenchmark.RunAsync(parse.GetValue(uiRuns), parse.GetValue(uiRequests), parse.GetValue(uiConcurrency));
+    Console.WriteLine($"runs={indexed} store_seconds={Format(storeSeconds)} runs_page_p50_ms={Format(p50)} runs_page_p95_ms={Format(p95)} filtered_page_p50_ms={Format(filteredP50)}");
+    return indexed >= parse.GetValue(uiRuns) ? 0 : 1;
+});
+
 root.Subcommands.Add(ThroughputCommand.Create());
+root.Subcommands.Add(uiRunsCommand);
 root.Subcommands.Add(grpcCommand);
 root.Subcommands.Add(workersCommand);
 root.Subcommands.Add(agentsCommand);

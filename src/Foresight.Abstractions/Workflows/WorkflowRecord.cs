@@ -28,6 +28,12 @@ public sealed class WorkflowRecord
 
     /// <summary>The outputs of the jobs that ended, by key (<c>jobs.&lt;id&gt;.outputs</c>), for the <c>needs</c> context.</summary>
     [Id(11)] public Dictionary<string, Dictionary<string, string>> JobOutputs { get; set; } = [];
+
+    /// <summary>The run index segment (<see cref="IRunSegmentGrain"/>) that lists this run; null until it is indexed.</summary>
+    [Id(12)] public int? IndexSegment { get; set; }
+
+    /// <summary>When the run was started through <see cref="IWorkflowGrain.Start"/> (before it may wait for its group).</summary>
+    [Id(13)] public DateTimeOffset? CreatedAt { get; set; }
 }
 
 /// <summary>Where a workflow run is. Pending: waiting for its concurrency group.</summary>

@@ -31,6 +31,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
     private IGrainTimer? _reconcile;
     private System.Diagnostics.Activity? _span;
     private IReadOnlyList<RunJob>? _jobs;
+    private WorkflowStatus? _indexedStatus;
 
     public WorkflowGrain(
         [PersistentState("workflow", "workflows")] IPersistentState<WorkflowRecord> state,
@@ -88,11 +89,14 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         Run.RunId = runId;
         Run.Spec = spec;
         Run.Status = WorkflowStatus.Pending;
+        Run.CreatedAt = _clock.Now;
         foreach (var job in spec.Jobs)
         {
             Run.JobIds[job.Key] = JobIdRules.ForWorkflowJob(runId, job.Key);
             Run.JobStates[job.Key] = JobState.Pending;
         }
+
+        await IndexAsync();
 
         if (spec.Concurrency is null)
         {
@@ -146,6 +150,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
             Finish(WorkflowOutcome.Cancelled);
             await _writer.WriteAsync();
+            await IndexAsync();
             await LeaveGroupAsync();
             return Run;
         }
@@ -282,6 +287,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
         // Durable first: after a failure the reconciler re-submits, and submitting or cancelling a job twice is harmless.
         await _writer.WriteAsync();
+        await IndexAsync();
         await Task.WhenAll(toSubmit.Select(SubmitAsync));
         await Task.WhenAll(toCancel.Select(c => GrainFactory.GetGrain<IJobGrain>(Run.JobIds[c.Key]).Cancel(c.Reason)));
         if (finished)
@@ -388,6 +394,39 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         Run.Skipped.Contains(key) ? "skipped" : NeedsContext.Result(Run.JobStates.GetValueOrDefault(key)),
         (IReadOnlyDictionary<string, string>?)Run.JobOutputs.GetValueOrDefault(key)));
 
+    /// <summary>Tells the run index the run's status when it changed since this activation last told it (the first time:
+    /// adds the run and keeps its segment). A failure is logged: the next change or reconciliation tells it again.</summary>
+    private async Task IndexAsync()
+    {
+        var status = Run.Status;
+        if (Run.Spec is null || (_indexedStatus == status && Run.IndexSegment is not null))
+        {
+            return;
+        }
+
+        try
+        {
+            var summary = RunSummary.Of(Run, Run.CreatedAt ?? Run.StartedAt ?? _clock.Now);
+            if (Run.IndexSegment is { } segment)
+            {
+                await GrainFactory.GetGrain<IRunSegmentGrain>(segment).Put(summary);
+            }
+            else
+            {
+                Run.IndexSegment = await GrainFactory.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key).Add(summary);
+                await _writer.WriteAsync();
+            }
+
+            _indexedStatus = status;
+        }
+#pragma warning disable CA1031 // the index is told again at the run's next change; the run itself goes on
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogIndexFailed(_logger, e, Run.RunId);
+        }
+    }
+
     private void Finish(WorkflowOutcome outcome)
     {
         Run.Status = outcome switch
@@ -447,6 +486,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     private async Task ReconcileAsync(CancellationToken cancellation)
     {
+        await IndexAsync();
         try
         {
             foreach (var (key, known) in Run.JobStates.ToList())
@@ -473,6 +513,9 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
             LogReconcileFailed(_logger, e, Run.RunId);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {RunId}: updating the run index failed; will try again at the next change")]
+    private static partial void LogIndexFailed(ILogger logger, Exception exception, string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Workflow {RunId}: reconciliation failed; will try again")]
     private static partial void LogReconcileFailed(ILogger logger, Exception exception, string runId);

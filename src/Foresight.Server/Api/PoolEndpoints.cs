@@ -65,7 +65,11 @@ public static class PoolEndpoints
         return added ? Results.Created("/api/pools", new PoolDeclaration(name)) : Results.Ok(new PoolDeclaration(name));
     }
 
-    private static async Task<IResult> GetPoolsAsync(IGrainFactory grains, DeclaredPools declared)
+    private static async Task<IResult> GetPoolsAsync(IGrainFactory grains, DeclaredPools declared) =>
+        Results.Ok(await PoolsAsync(grains, declared));
+
+    /// <summary>Every pool with workers, jobs or a declaration, by name (the API's and the web UI's list).</summary>
+    internal static async Task<List<PoolView>> PoolsAsync(IGrainFactory grains, DeclaredPools declared)
     {
         var snapshots = await SnapshotsAsync(grains, pool: null);
         var idle = (await declared.AllAsync()).Select(name => new PoolView(name, 0, 0, 0, 0, 0));
@@ -82,7 +86,7 @@ public static class PoolEndpoints
             .DistinctBy(p => p.Name, StringComparer.Ordinal)
             .OrderBy(p => p.Name, StringComparer.Ordinal)
             .ToList();
-        return Results.Ok(pools);
+        return pools;
     }
 
     private static async Task<IResult> GetWorkersAsync(string? pool, IGrainFactory grains)
@@ -92,6 +96,12 @@ public static class PoolEndpoints
             return Problems.BadRequest("pool", problem);
         }
 
+        return Results.Ok(await WorkersAsync(grains, pool));
+    }
+
+    /// <summary>The registered workers (of <paramref name="pool"/>, or all), by pool and id.</summary>
+    internal static async Task<List<WorkerView>> WorkersAsync(IGrainFactory grains, string? pool)
+    {
         var snapshots = await SnapshotsAsync(grains, pool);
         var ids = snapshots.SelectMany(s => s.Workers.Select(w => (Pool: PoolPartitions.PoolOf(s.Partition), w.WorkerId))).Distinct().ToList();
         var records = await Task.WhenAll(ids.Select(id => grains.GetGrain<IWorkerGrain>(id.WorkerId).GetState()));
@@ -100,7 +110,7 @@ public static class PoolEndpoints
             .OrderBy(w => w.Pool, StringComparer.Ordinal)
             .ThenBy(w => w.Id, StringComparer.Ordinal)
             .ToList();
-        return Results.Ok(workers);
+        return workers;
     }
 
     private static WorkerView View(string pool, string id, WorkerRecord record)

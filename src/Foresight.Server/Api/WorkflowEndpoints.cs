@@ -8,7 +8,8 @@ using Foresight.Workflows.Definitions;
 
 namespace Foresight.Server.Api;
 
-/// <summary><c>POST /api/workflows</c> (a workflow file, YAML or JSON), <c>GET /api/workflows/{id}</c>, <c>POST /api/workflows/{id}/cancel</c>.</summary>
+/// <summary><c>POST /api/workflows</c> (a workflow file, YAML or JSON), <c>GET /api/workflows</c> (the run index, paged),
+/// <c>GET /api/workflows/{id}</c>, <c>POST /api/workflows/{id}/cancel</c>.</summary>
 public static class WorkflowEndpoints
 {
     /// <summary>The media types of a workflow file (JSON is YAML, so one parser reads both).</summary>
@@ -26,6 +27,11 @@ public static class WorkflowEndpoints
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Start a run of a workflow file; ?ref=&sha=&event= fill github.*, ?id= makes a retry start nothing new");
+        workflows.MapGet("", ListAsync)
+            .RequireAuthorization(GatewaySecurity.ReadPolicy)
+            .Produces<RunPage>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("Runs, newest first, from the run index: ?status=Running&skip=0&take=50 (take at most 200)");
         workflows.MapGet("{id}", GetAsync)
             .RequireAuthorization(GatewaySecurity.ReadPolicy)
             .Produces<WorkflowRunView>()
@@ -114,6 +120,44 @@ public static class WorkflowEndpoints
         {
             return Problems.Of(StatusCodes.Status422UnprocessableEntity, "invalid run", e.Field, e.Reason);
         }
+    }
+
+    private static async Task<IResult> ListAsync(string? status, int? skip, int? take, IGrainFactory grains)
+    {
+        if (ParseStatus(status, out var parsed) is { } problem)
+        {
+            return problem;
+        }
+
+        if (skip is < 0)
+        {
+            return Problems.BadRequest("skip", "must be 0 or more");
+        }
+
+        if (take is < 1 or > RunIndexPaging.MaxTake)
+        {
+            return Problems.BadRequest("take", $"must be from 1 to {RunIndexPaging.MaxTake}");
+        }
+
+        return Results.Ok(await grains.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key).Page(parsed, skip ?? 0, take ?? 50));
+    }
+
+    /// <summary>A run status filter (case-insensitive name; null or empty: all runs), or a problem naming <c>status</c>.</summary>
+    internal static IResult? ParseStatus(string? status, out WorkflowStatus? parsed)
+    {
+        parsed = null;
+        if (string.IsNullOrEmpty(status))
+        {
+            return null;
+        }
+
+        if (!Enum.TryParse<WorkflowStatus>(status, ignoreCase: true, out var value) || !Enum.IsDefined(value) || status.Any(char.IsDigit))
+        {
+            return Problems.BadRequest("status", $"must be one of {string.Join(", ", Enum.GetNames<WorkflowStatus>())}");
+        }
+
+        parsed = value;
+        return null;
     }
 
     private static async Task<IResult> GetAsync(string id, IGrainFactory grains)

@@ -7,8 +7,10 @@ using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
 using Foresight.Server.Observability;
 using Foresight.Server.Security;
+using Foresight.Server.Ui;
 using Foresight.Server.Webhooks;
 using Foresight.Server.Workflows;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -64,6 +66,25 @@ public static class ForesightServer
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
         builder.Services.AddForesightAgentSecurity(configuration);
+        builder.Services.AddForesightUiSecurity(serverOptions);
+        builder.Services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Ui/Pages";
+            o.Conventions.AuthorizeFolder("/", UiSecurity.ReadPolicy);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // The pages are found in the entry assembly's parts; a host that embeds the server (tests, benchmarks)
+            // has another entry assembly, so the server's own assembly is added when it is not among them.
+            var server = typeof(ForesightServer).Assembly;
+            if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == server))
+            {
+                foreach (var part in ApplicationPartFactory.GetApplicationPartFactory(server).GetApplicationParts(server))
+                {
+                    parts.ApplicationParts.Add(part);
+                }
+            }
+        });
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<WorkflowLauncher>();
         builder.Services.AddSingleton<RepositoryWorkflows>();
@@ -98,6 +119,7 @@ public static class ForesightServer
         app.UseForesightGatewayMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseForesightUiAssets();
         app.UseForesightGatewaySecurity();
         app.UseForesightRequestTrace();
 
@@ -115,6 +137,7 @@ public static class ForesightServer
         app.MapAgentEndpoints();
         app.MapForesightGrpc();
         app.MapArrivalEndpoints();
+        app.MapForesightUi();
         return app;
     }
 

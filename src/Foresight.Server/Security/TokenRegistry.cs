@@ -50,7 +50,13 @@ public sealed class TokenRegistry
             return null;
         }
 
-        var hash = Hash(presented);
+        return FindByHash(Hash(presented));
+    }
+
+    /// <summary>The token whose SHA-256 is <paramref name="hash"/> (every configured hash is compared, in constant time).</summary>
+    public ApiToken? FindByHash(byte[] hash)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
         ApiToken? found = null;
         foreach (var token in _tokens)
         {

@@ -42,7 +42,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
     private string? _actionCache;
 
     /// <summary>Starts the server, waits for /healthz, then starts <paramref name="agents"/> agents named agent-1…n
-    /// and waits until all are registered.</summary>
+    /// and waits until all are registered; <paramref name="serverArgs"/> are more server settings (<c>--key=value</c>).</summary>
     public static async Task<EndToEndCluster> StartAsync(int agents, string? actionCache = null, IEnumerable<string>? serverArgs = null)
     {
         var http = ChildProcess.FreePort();

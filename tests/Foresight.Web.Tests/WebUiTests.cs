@@ -258,6 +258,12 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
 
         await fixture.ScreenshotAsync(page, "workers");
 
+        // The model trained above, promoted (the decisions use it): its version row with the backtest figures.
+        await page.GotoAsync("/ui/models?pool=default", WebUiFixture.Parsed);
+        await Expect(page.Locator("tr[data-version]").First).ToBeVisibleAsync();
+        await Expect(page.Locator("main")).ToContainTextAsync("Champion: version");
+        await fixture.ScreenshotAsync(page, "models");
+
         await using var phoneSession = await fixture.SignedInPageAsync(EndToEndCluster.Token, width: 390, height: 844);
         var phone = phoneSession.Page;
         Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"), "the runs page scrolls sideways at phone width");

@@ -239,6 +239,14 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
             TimeSpan.FromMinutes(2),
             "a decision with the trained model's forecast");
 
+        // A job that starts gives the load chart a wait: the autoscaler hears its start (with the wait) on the load stream.
+        var quick = await Cluster.Client.SubmitJobAsync(new JobSubmission(Name: "quick", Command: "echo quick", Labels: ["linux"], Cpu: 0.1));
+        await Foresight.Server.Tests.Support.Eventually.ReturnsAsync(
+            () => Cluster.Client.GetAutoscalerAsync("default"),
+            view => view.Load?.Any(p => p.WaitP50Seconds is not null) == true,
+            TimeSpan.FromMinutes(2),
+            $"the start of {quick.Id} with its wait in the autoscaler's load series");
+
         await page.GotoAsync("/ui/pools", WebUiFixture.Parsed);
         var pool = page.Locator("tr[data-pool='default']");
         await Expect(pool).ToBeVisibleAsync(new() { Timeout = 60_000 });
@@ -248,6 +256,9 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var points = await page.EvaluateAsync<int[]>("Chart.getChart(document.getElementById('forecast-chart')).data.datasets.map(d => d.data.length)");
         Assert.True(points[3] >= 40, $"actual arrivals: {points[3]} points");
         Assert.True(points[0] > 0 && points[0] == points[1] && points[1] == points[2], $"forecast points (upper, lower, mean): {string.Join(", ", points)}");
+        // The load chart: wait p50 and p95 per minute (at least the quick job's minute) and the queue depth.
+        var load = await page.EvaluateAsync<int[]>("Chart.getChart(document.getElementById('load-chart')).data.datasets.map(d => d.data.length)");
+        Assert.True(load[0] >= 1 && load[1] >= 1 && load[2] >= 1, $"load chart points (p95, p50, queue): {string.Join(", ", load)}");
         await fixture.ScreenshotAsync(page, "pools");
 
         await page.GotoAsync("/ui/workers", WebUiFixture.Parsed);

@@ -75,7 +75,18 @@ public sealed record AutoscalerView(
     [property: Id(2)] int Current,
     [property: Id(3)] int Desired,
     [property: Id(4)] int HistoryBuckets,
-    [property: Id(5)] IReadOnlyList<AutoscalerDecisionView> Decisions);
+    [property: Id(5)] IReadOnlyList<AutoscalerDecisionView> Decisions,
+    [property: Id(6)] IReadOnlyList<PoolLoadPointView>? Load = null);
+
+/// <summary>One minute of a pool's load as the autoscaler heard it on the load stream (kept in memory for the last two
+/// hours of this activation): jobs started, their queue wait p50/p95 in seconds (null without starts), largest queue depth.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PoolLoadPointView(
+    [property: Id(0)] DateTimeOffset At,
+    [property: Id(1)] int Started,
+    [property: Id(2)] double? WaitP50Seconds,
+    [property: Id(3)] double? WaitP95Seconds,
+    [property: Id(4)] int QueueDepth);
 
 /// <summary>
 /// A fitted model version: the model's settings (never the raw history) and its rolling-origin backtest. Status is

@@ -44,6 +44,7 @@ public sealed partial class AutoscalerGrain(
     private readonly Dictionary<string, int> _streamQueue = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HeartbeatEvent> _heartbeats = new(StringComparer.Ordinal);
     private readonly List<TimeSpan> _completedDurations = [];
+    private readonly WaitSeries _load = new(TimeSpan.FromMinutes(1), 120);
     private string _pool = "";
     private PoolAutoscaling _settings = null!;
     private IAutoscalerPolicy _policy = null!;
@@ -104,7 +105,10 @@ public sealed partial class AutoscalerGrain(
         var last = state.State.Decisions.Count > 0 ? state.State.Decisions[^1] : null;
         var view = new AutoscalerView(
             _pool, _settings.View(_interval), last?.Current ?? 0, state.State.Desired, state.State.History!.Complete(clock.Now).Counts.Length,
-            [.. Enumerable.Reverse(state.State.Decisions).Take(Math.Max(0, decisions))]);
+            [.. Enumerable.Reverse(state.State.Decisions).Take(Math.Max(0, decisions))])
+        {
+            Load = [.. _load.Points().Select(p => new PoolLoadPointView(p.Start, p.Started, p.WaitP50, p.WaitP95, p.QueueDepth))],
+        };
         return Task.FromResult(view);
     }
 
@@ -132,11 +136,16 @@ public sealed partial class AutoscalerGrain(
                     }
 
                     break;
+                case LoadEventKind.Started when e.Wait is { } wait:
+                    _load.AddWait(e.At, wait);
+                    break;
                 case LoadEventKind.QueueDepth:
                     _streamQueue[e.Partition] = e.QueueDepth;
                     break;
             }
         }
+
+        _load.AddQueueDepth(clock.Now, _streamQueue.Values.Sum());
 
         // The queue grew since the last decision: decide now rather than at the next tick.
         if (_streamQueue.Values.Sum() > _lastStreamQueue && clock.Now - _lastLoadDecision >= EventGap)

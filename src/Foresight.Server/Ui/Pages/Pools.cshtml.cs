@@ -24,6 +24,8 @@ public sealed class PoolsModel(IGrainFactory grains, DeclaredPools declared) : P
 
     public string ChartJson { get; private set; } = "{}";
 
+    public string LoadChartJson { get; private set; } = "{}";
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (Pool is not null && JobSpecValidator.CheckPool(Pool) is not null)
@@ -42,6 +44,7 @@ public sealed class PoolsModel(IGrainFactory grains, DeclaredPools declared) : P
         Autoscaler = await scaler.GetView(50);
         History = await scaler.GetHistory();
         ChartJson = JsonSerializer.Serialize(PoolChart.Of(History, Autoscaler.Decisions), JsonSerializerOptions.Web);
+        LoadChartJson = JsonSerializer.Serialize(LoadChart.Of(Autoscaler.Load ?? []), JsonSerializerOptions.Web);
         return Page();
     }
 
@@ -85,5 +88,22 @@ public sealed record PoolChart(
             [.. forecast.Select(p => new Point(p.At.ToUnixTimeMilliseconds(), p.Mean))],
             [.. forecast.Select(p => new Point(p.At.ToUnixTimeMilliseconds(), p.Lower))],
             [.. forecast.Select(p => new Point(p.At.ToUnixTimeMilliseconds(), p.Upper))]);
+    }
+}
+
+/// <summary>The series of the pool's load chart, per minute: queue wait p50 and p95 (seconds) of the jobs that started,
+/// and the largest queue depth, as points of (milliseconds since the epoch, value) (pure).</summary>
+public sealed record LoadChart(
+    IReadOnlyList<PoolChart.Point> WaitP50,
+    IReadOnlyList<PoolChart.Point> WaitP95,
+    IReadOnlyList<PoolChart.Point> QueueDepth)
+{
+    public static LoadChart Of(IReadOnlyList<PoolLoadPointView> load)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        return new LoadChart(
+            [.. load.Where(p => p.WaitP50Seconds is not null).Select(p => new PoolChart.Point(p.At.ToUnixTimeMilliseconds(), p.WaitP50Seconds!.Value))],
+            [.. load.Where(p => p.WaitP95Seconds is not null).Select(p => new PoolChart.Point(p.At.ToUnixTimeMilliseconds(), p.WaitP95Seconds!.Value))],
+            [.. load.Select(p => new PoolChart.Point(p.At.ToUnixTimeMilliseconds(), p.QueueDepth))]);
     }
 }

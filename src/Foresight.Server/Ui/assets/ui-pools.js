@@ -31,3 +31,35 @@
     },
   });
 })();
+
+// The load chart: queue wait p50/p95 (seconds, left axis) and queue depth (jobs, right axis) per minute.
+(() => {
+  const data = document.getElementById("load-data");
+  const canvas = document.getElementById("load-chart");
+  if (!data || !canvas || typeof Chart === "undefined") {
+    return;
+  }
+  const series = JSON.parse(data.textContent);
+  const time = (ms) => new Date(ms).toISOString().slice(11, 16);
+  new Chart(canvas, {
+    type: "line",
+    data: {
+      datasets: [
+        { label: "wait p95 (s)", data: series.waitP95, borderColor: "#a40e26", backgroundColor: "#a40e26", pointRadius: 3, yAxisID: "wait" },
+        { label: "wait p50 (s)", data: series.waitP50, borderColor: "#0b57d0", backgroundColor: "#0b57d0", pointRadius: 3, yAxisID: "wait" },
+        { label: "queue depth", data: series.queueDepth, borderColor: "#5f6368", backgroundColor: "#5f6368", borderDash: [4, 3], pointRadius: 2, stepped: true, yAxisID: "queue" },
+      ],
+    },
+    options: {
+      parsing: { xAxisKey: "x", yAxisKey: "y" },
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { type: "linear", ticks: { callback: (v) => time(v), maxTicksLimit: 8, stepSize: 60000 }, title: { display: true, text: "time (UTC)" } },
+        wait: { position: "left", beginAtZero: true, title: { display: true, text: "queue wait (s)" } },
+        queue: { position: "right", beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: "queued jobs" } },
+      },
+      plugins: { tooltip: { callbacks: { title: (items) => items.length ? new Date(items[0].parsed.x).toISOString() : "" } } },
+    },
+  });
+})();

@@ -4,8 +4,13 @@ using System.Security.Cryptography;
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Grpc.Forecast.V1;
 using Grpc.Core;
+using System.Net;
 using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Foresight.Load;
 
@@ -13,12 +18,17 @@ namespace Foresight.Load;
 /// <c>GetLoadForecast</c> latency through the gRPC port: the server app (silo + gateway + h2c gRPC port) in this
 /// process on loopback, a bearer token checked on every call, the pool's history fed with a week of arrivals through
 /// the AutoscalerGrain and a model trained and promoted, then calls from one HTTP/2 channel with a fixed number in flight.
+/// The ceiling is the same client against a bare Kestrel h2c gRPC host in this process whose <c>GetLoadForecast</c>
+/// returns the server's first answer as a constant: no token, middleware, validation, cache or grain — what the
+/// framework and the shared cores allow before any of Foresight's own work.
 /// </summary>
 internal static class GrpcForecastBenchmark
 {
     public const string Pool = "default";
 
-    public static async Task<(double P50Ms, double P95Ms, double P99Ms, double PerSecond, string Source)> RunAsync(int calls, int concurrency, int warmup)
+    public sealed record Figures(double P50Ms, double P95Ms, double P99Ms, double PerSecond);
+
+    public static async Task<(Figures Ours, Figures Ceiling, string Source)> RunAsync(int calls, int concurrency, int warmup)
     {
         var token = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var grpcPort = Foresight.Testing.FreePorts.Next();
@@ -50,18 +60,48 @@ internal static class GrpcForecastBenchmark
         var request = new LoadForecastRequest { Pool = Pool, HorizonSeconds = 900 };
         var first = await client.GetLoadForecastAsync(request);
         Console.WriteLine($"grpc: first answer {first.Source}, {first.PredictedJobs:0.#} jobs in 15 min [{first.PredictedJobsInterval.Lower:0.#}, {first.PredictedJobsInterval.Upper:0.#}]");
-        await CallAsync(client, request, warmup, concurrency, null);
-        var latencies = new List<double>(calls);
-        var clock = Stopwatch.StartNew();
-        await CallAsync(client, request, calls, concurrency, latencies);
-        var perSecond = calls / clock.Elapsed.TotalSeconds;
+        var ours = await MeasureAsync(client, request, calls, concurrency, warmup);
         await app.StopAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
         }
 
-        return (Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), perSecond, first.Source);
+        var ceiling = await CeilingAsync(first, request, calls, concurrency, warmup);
+        return (ours, ceiling, first.Source);
+    }
+
+    private static async Task<Figures> MeasureAsync(ForecastService.ForecastServiceClient client, LoadForecastRequest request, int calls, int concurrency, int warmup)
+    {
+        await CallAsync(client, request, warmup, concurrency, null);
+        var latencies = new List<double>(calls);
+        var clock = Stopwatch.StartNew();
+        await CallAsync(client, request, calls, concurrency, latencies);
+        var perSecond = calls / clock.Elapsed.TotalSeconds;
+        return new Figures(Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), perSecond);
+    }
+
+    private static async Task<Figures> CeilingAsync(LoadForecastResponse answer, LoadForecastRequest request, int calls, int concurrency, int warmup)
+    {
+        var port = Foresight.Testing.FreePorts.Next();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, lo => lo.Protocols = HttpProtocols.Http2));
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(new ConstantForecastService(answer));
+        await using var bare = builder.Build();
+        bare.MapGrpcService<ConstantForecastService>();
+        await bare.StartAsync();
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
+        var figures = await MeasureAsync(new ForecastService.ForecastServiceClient(channel), request, calls, concurrency, warmup);
+        await bare.StopAsync();
+        return figures;
+    }
+
+    /// <summary>The ceiling's service: one fixed answer, nothing computed or checked.</summary>
+    private sealed class ConstantForecastService(LoadForecastResponse answer) : ForecastService.ForecastServiceBase
+    {
+        public override Task<LoadForecastResponse> GetLoadForecast(LoadForecastRequest request, ServerCallContext context) => Task.FromResult(answer);
     }
 
     private static async Task CallAsync(ForecastService.ForecastServiceClient client, LoadForecastRequest request, int calls, int concurrency, List<double>? latencies)

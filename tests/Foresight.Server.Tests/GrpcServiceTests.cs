@@ -269,4 +269,24 @@ public sealed class GrpcServiceTests(GrpcServerFixture fixture)
         Assert.Equal(StatusCode.InvalidArgument, negative.StatusCode);
         Assert.StartsWith("horizon_seconds:", negative.Status.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_grpc_port_answers_only_grpc_no_api_route()
+    {
+        // HTTP/2 prior knowledge, as gRPC clients speak to the h2c port, but a plain API request with a valid token.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{fixture.GrpcPort}/api/jobs")
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", GrpcServerFixture.ReaderToken);
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+
+        // The same port still answers gRPC.
+        using var channel = fixture.Channel(GrpcServerFixture.ReaderToken);
+        var spec = await new ExternalScaler.ExternalScalerClient(channel).GetMetricSpecAsync(Ref(GrpcServerFixture.IdlePool));
+        Assert.Single(spec.MetricSpecs);
+    }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Foresight.Server.Observability;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Foresight.Server.Grpc;
@@ -79,8 +80,14 @@ public static class GrpcHosting
         return options;
     }
 
-    /// <summary>Maps KEDA's external scaler and the forecast service to the gRPC port (tokens are checked by <see cref="GrpcTokenInterceptor"/>).</summary>
-    public static WebApplication MapForesightGrpc(this WebApplication app)
+    /// <summary>
+    /// Requests to the gRPC port take their own pipeline, placed before the API's: gateway metrics, then only gRPC
+    /// requests (<c>application/grpc</c>; anything else is 404 — no API route answers on this port), the request
+    /// trace, routing, authentication (the rate limiter's partition is the token), the rate limiter, authorization and
+    /// the endpoint. The API's browser-facing steps (exception and status pages, UI assets, the cross-origin write
+    /// guard) do not apply to gRPC. Tokens and scopes are checked by <see cref="GrpcTokenInterceptor"/>.
+    /// </summary>
+    public static WebApplication UseForesightGrpcPort(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var options = app.Services.GetRequiredService<GrpcOptions>();
@@ -89,10 +96,31 @@ public static class GrpcHosting
             return app;
         }
 
-        // Anonymous to the route authorization (whose fallback asks for admin): the interceptor answers gRPC statuses.
-        var port = $"*:{options.Port}";
-        app.MapGrpcService<ExternalScalerService>().AllowAnonymous().RequireHost(port);
-        app.MapGrpcService<ForecastGrpcService>().AllowAnonymous().RequireHost(port);
+        app.MapWhen(context => context.Connection.LocalPort == options.Port, grpc =>
+        {
+            grpc.UseForesightGatewayMetrics();
+            grpc.Use((context, next) =>
+            {
+                if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+                {
+                    return next(context);
+                }
+
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return Task.CompletedTask;
+            });
+            grpc.UseForesightRequestTrace();
+            grpc.UseRouting();
+            grpc.UseAuthentication();
+            grpc.UseRateLimiter();
+            grpc.UseAuthorization();
+            grpc.UseEndpoints(endpoints =>
+            {
+                // Anonymous to the route authorization (whose fallback asks for admin): the interceptor answers gRPC statuses.
+                endpoints.MapGrpcService<ExternalScalerService>().AllowAnonymous();
+                endpoints.MapGrpcService<ForecastGrpcService>().AllowAnonymous();
+            });
+        });
         return app;
     }
 

@@ -116,6 +116,7 @@ public static class ForesightServer
         builder.Services.AddHostedService<StartupBanner>();
 
         var app = builder.Build();
+        app.UseForesightGrpcPort();
         app.UseForesightGatewayMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -135,7 +136,6 @@ public static class ForesightServer
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
-        app.MapForesightGrpc();
         app.MapArrivalEndpoints();
         app.MapForesightUi();
         return app;

@@ -80,6 +80,37 @@ public sealed class CliSchedulingTests : IDisposable
         Assert.Contains("--compare-placement", run.Output + run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Tune_prints_each_generation_and_the_best_settings_against_the_current_on_held_out_history()
+    {
+        var run = await Foresight("tune", "--trace", "csv", "--data", WriteTrace(), "--autoscaler", "keda-scaledobject", "--placement", "fifo",
+            "--autoscalers", "hpa,keda-scaledobject", "--placements", "fifo,sjf", "--islands", "2", "--population", "4", "--generations", "2");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n');
+        Assert.Equal(["0", "1", "2"], lines.Where(l => l.StartsWith("generation=", StringComparison.Ordinal)).Select(l => Field(l, "generation")));
+        var current = lines.Single(l => l.StartsWith("current ", StringComparison.Ordinal));
+        var best = lines.Single(l => l.StartsWith("best ", StringComparison.Ordinal));
+        Assert.Equal("keda-scaledobject", Field(current, "autoscaler"));
+        Assert.Contains(Field(best, "placement"), new[] { "fifo", "sjf" });
+        Assert.True(double.Parse(Field(best, "tuning_cost"), CultureInfo.InvariantCulture) <= double.Parse(Field(current, "tuning_cost"), CultureInfo.InvariantCulture), run.Output);
+        var ratio = lines.Single(l => l.StartsWith("tune_cost_ratio=", StringComparison.Ordinal));
+        Assert.True(double.Parse(Field(ratio, "tune_cost_ratio"), CultureInfo.InvariantCulture) <= 1, ratio);
+        Assert.NotNull(Field(ratio, "held_out_cost_ratio"));
+    }
+
+    [Fact]
+    public async Task Tune_without_history_fails_loudly()
+    {
+        var few = Path.Combine(_cwd, "few.csv");
+        await File.WriteAllTextAsync(few, "submit_ts,duration_s,cpu,memory,labels\n1700000000,10,1,512,\n1700000060,10,1,512,\n");
+
+        var run = await Foresight("tune", "--trace", "csv", "--data", few, "--generations", "1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("tune needs history", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>800 jobs, one every 25 s: 30 % "build" (about 600 s), the rest "lint" (about 10 s); same request.</summary>
     private string WriteTrace()
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Foresight.Abstractions.Workflows;
 using Foresight.Server.Tests.Support;
 
 namespace Foresight.Server.Tests;
@@ -130,6 +131,39 @@ public sealed class WorkflowApiTests(GatewayFixture fixture)
 
         using var badId = await fixture.User.PostAsync(new Uri("/api/workflows?id=a/b", UriKind.Relative), new StringContent(TestWorkflows.Dispatch, Encoding.UTF8, "application/yaml"));
         await Problem.AssertAsync(badId, HttpStatusCode.BadRequest, "id");
+    }
+
+    [Fact]
+    public async Task The_run_list_filters_by_branch_event_and_status_and_refuses_bad_filters_naming_them()
+    {
+        using var feature = await fixture.User.PostAsync(
+            new Uri("/api/workflows?id=filter-run-feature&ref=refs/heads/feature-filter&event=push", UriKind.Relative),
+            new StringContent(TestWorkflows.Dispatch, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, feature.StatusCode);
+        using var manual = await fixture.User.PostAsync(
+            new Uri("/api/workflows?id=filter-run-manual&ref=refs/heads/feature-filter", UriKind.Relative),
+            new StringContent(TestWorkflows.Dispatch, Encoding.UTF8, "application/yaml"));
+        Assert.Equal(HttpStatusCode.Created, manual.StatusCode);
+
+        async Task<List<string>> IdsAsync(string query)
+        {
+            var page = await fixture.User.GetFromJsonAsync<JsonElement>(new Uri($"/api/workflows?{query}&take=200", UriKind.Relative));
+            return [.. page.GetProperty("runs").EnumerateArray().Select(r => r.GetProperty("runId").GetString()!)];
+        }
+
+        Assert.Equal(["filter-run-manual", "filter-run-feature"], await IdsAsync("branch=feature-filter"));
+        Assert.Equal(["filter-run-feature"], await IdsAsync("branch=refs/heads/feature-filter&event=PUSH"));
+        Assert.Equal(["filter-run-manual"], await IdsAsync("branch=feature-filter&event=workflow_dispatch"));
+        Assert.Empty(await IdsAsync("branch=feature-filter&repository=acme/none"));
+        await WaitForRunAsync(fixture.User, "filter-run-feature");
+        Assert.Contains("filter-run-feature", await IdsAsync("branch=feature-filter&status=succeeded"));
+
+        using var tooLong = await fixture.User.GetAsync(new Uri($"/api/workflows?repository={new string('r', RunFilter.MaxLength + 1)}", UriKind.Relative));
+        await Problem.AssertAsync(tooLong, HttpStatusCode.BadRequest, "repository");
+        using var control = await fixture.User.GetAsync(new Uri("/api/workflows?branch=main%0Aevil", UriKind.Relative));
+        await Problem.AssertAsync(control, HttpStatusCode.BadRequest, "branch");
+        using var status = await fixture.User.GetAsync(new Uri("/api/workflows?status=sleeping", UriKind.Relative));
+        await Problem.AssertAsync(status, HttpStatusCode.BadRequest, "status");
     }
 
     internal static Task<JsonElement> WaitForRunAsync(HttpClient client, string runId) =>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Foresight.Abstractions.Api;
+using Foresight.Client;
 using Foresight.EndToEnd.Tests.Support;
 using Foresight.Web.Tests.Support;
 using Microsoft.Playwright;
@@ -106,6 +107,35 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         await Expect(page.Locator(".summary h3")).ToHaveTextAsync("Deployed");
         await Expect(page.Locator("#log")).ToContainTextAsync("deploying", new() { Timeout = 60_000 });
         await fixture.ScreenshotAsync(page, "job-finished");
+    }
+
+    [Fact]
+    public async Task The_runs_page_filters_by_branch_and_trigger_from_its_form_and_keeps_the_filters_live()
+    {
+        var suffix = Guid.NewGuid().ToString("n")[..8];
+        var feature = await Cluster.Client.SubmitWorkflowAsync(Hello, new WorkflowRunOptions(Ref: $"refs/heads/feature-{suffix}", Event: "push"));
+        var other = await Cluster.Client.SubmitWorkflowAsync(Hello, new WorkflowRunOptions(Ref: $"refs/heads/other-{suffix}", Event: "push"));
+        await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
+        var page = pageSession.Page;
+        await page.GotoAsync("/ui/runs", WebUiFixture.Parsed);
+
+        await page.GetByLabel("Branch").FillAsync($"feature-{suffix}");
+        await page.GetByLabel("Trigger").FillAsync("push");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Filter" }).ClickAsync();
+
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"branch=feature-{suffix}"));
+        await Expect(page.Locator($"tr[data-run='{feature.RunId}']")).ToBeVisibleAsync();
+        await Expect(page.Locator($"tr[data-run='{other.RunId}']")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#runs-count")).ToContainTextAsync("matching the filters");
+
+        // A run on the filtered branch submitted now appears without a reload; the status links keep the filters.
+        await page.EvaluateAsync("window.notReloaded = true");
+        var later = await Cluster.Client.SubmitWorkflowAsync(Hello, new WorkflowRunOptions(Ref: $"refs/heads/feature-{suffix}", Event: "push"));
+        await Expect(page.Locator($"tr[data-run='{later.RunId}']")).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
+        var succeeded = await page.GetByRole(AriaRole.Link, new() { Name = "Succeeded", Exact = true }).GetAttributeAsync("href");
+        Assert.Contains($"branch=feature-{suffix}", succeeded, StringComparison.Ordinal);
+        await fixture.ScreenshotAsync(page, "runs-filtered");
     }
 
     [Fact]
@@ -301,6 +331,16 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
 
     /// <summary>A file the test creates to let a job go on (jobs run as another user: /tmp is readable by all).</summary>
     private static string Gate() => Path.Combine("/tmp", $"foresight-ui-gate-{Guid.NewGuid():n}");
+
+    private const string Hello = """
+        name: ui-hello
+        on: push
+        jobs:
+          hello:
+            runs-on: linux
+            steps:
+              - run: echo hello
+        """;
 
     private static string Pipeline(string gate) => $$$"""
         name: ui-pipeline

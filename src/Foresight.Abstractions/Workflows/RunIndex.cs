@@ -35,6 +35,34 @@ public sealed record RunSummary(
     }
 }
 
+/// <summary>
+/// Which runs a page lists: all given fields must match (null: any). <see cref="Repository"/> and <see cref="Event"/>
+/// compare case-insensitively; <see cref="Branch"/> matches a run whose ref is <c>refs/heads/&lt;branch&gt;</c> or the
+/// branch itself.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record RunFilter(
+    [property: Id(0)] WorkflowStatus? Status = null,
+    [property: Id(1)] string? Repository = null,
+    [property: Id(2)] string? Branch = null,
+    [property: Id(3)] string? Event = null)
+{
+    /// <summary>Longest repository, branch or event accepted in a filter.</summary>
+    public const int MaxLength = 200;
+
+    /// <summary>Every run.</summary>
+    public static RunFilter All { get; } = new();
+
+    public bool Matches(RunSummary run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return (Status is not { } s || run.Status == s)
+            && (Repository is null || string.Equals(run.Repository, Repository, StringComparison.OrdinalIgnoreCase))
+            && (Event is null || string.Equals(run.Event, Event, StringComparison.OrdinalIgnoreCase))
+            && (Branch is null || string.Equals(run.Ref, Branch, StringComparison.Ordinal) || string.Equals(run.Ref, "refs/heads/" + Branch, StringComparison.Ordinal));
+    }
+}
+
 /// <summary>One page of runs, newest first; <see cref="HasMore"/> when older runs match too.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RunPage(
@@ -61,9 +89,9 @@ public interface IRunIndexGrain : IGrainWithStringKey
     /// update the run's summary there).</summary>
     Task<int> Add(RunSummary run);
 
-    /// <summary>Runs newest first, <paramref name="status"/> (null: all) from <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
+    /// <summary>Runs newest first that match <paramref name="filter"/>, from <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
     [ReadOnly]
-    Task<RunPage> Page(WorkflowStatus? status, int skip, int take);
+    Task<RunPage> Page(RunFilter filter, int skip, int take);
 }
 
 /// <summary>One segment of the run index (key: its number, from 0).</summary>
@@ -73,7 +101,7 @@ public interface IRunSegmentGrain : IGrainWithIntegerKey
     Task Put(RunSummary run);
 
     [ReadOnly]
-    Task<RunSegmentSlice> Read(WorkflowStatus? status, int skip, int take);
+    Task<RunSegmentSlice> Read(RunFilter filter, int skip, int take);
 }
 
 /// <summary>The persisted runs of one segment, oldest first.</summary>
@@ -121,17 +149,18 @@ public static class RunIndexPaging
         runs.Add(run);
     }
 
-    /// <summary>Newest first: how many of <paramref name="runs"/> match <paramref name="status"/>, and the matches after
+    /// <summary>Newest first: how many of <paramref name="runs"/> match <paramref name="filter"/>, and the matches after
     /// <paramref name="skip"/>, at most <paramref name="take"/>.</summary>
-    public static RunSegmentSlice Read(IReadOnlyList<RunSummary> runs, WorkflowStatus? status, int skip, int take)
+    public static RunSegmentSlice Read(IReadOnlyList<RunSummary> runs, RunFilter filter, int skip, int take)
     {
         ArgumentNullException.ThrowIfNull(runs);
+        ArgumentNullException.ThrowIfNull(filter);
         var matching = 0;
         var page = new List<RunSummary>(Math.Clamp(take, 0, MaxTake + 1));
         for (var i = runs.Count - 1; i >= 0; i--)
         {
             var run = runs[i];
-            if (status is { } s && run.Status != s)
+            if (!filter.Matches(run))
             {
                 continue;
             }
@@ -149,7 +178,7 @@ public static class RunIndexPaging
 
     /// <summary>A page over segments read newest first: <paramref name="readSegment"/> is called for segment
     /// <paramref name="newest"/> down to 0 until the page and one more run are found.</summary>
-    public static async Task<RunPage> PageAsync(int newest, long total, WorkflowStatus? status, int skip, int take, Func<int, WorkflowStatus?, int, int, Task<RunSegmentSlice>> readSegment)
+    public static async Task<RunPage> PageAsync(int newest, long total, RunFilter filter, int skip, int take, Func<int, RunFilter, int, int, Task<RunSegmentSlice>> readSegment)
     {
         ArgumentNullException.ThrowIfNull(readSegment);
         skip = Math.Max(0, skip);
@@ -157,7 +186,7 @@ public static class RunIndexPaging
         var runs = new List<RunSummary>(take + 1);
         for (var segment = newest; segment >= 0 && runs.Count <= take; segment--)
         {
-            var slice = await readSegment(segment, status, skip, take + 1 - runs.Count);
+            var slice = await readSegment(segment, filter, skip, take + 1 - runs.Count);
             runs.AddRange(slice.Runs);
             skip = Math.Max(0, skip - slice.Matching);
         }

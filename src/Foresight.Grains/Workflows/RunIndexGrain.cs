@@ -37,11 +37,11 @@ public sealed class RunIndexGrain : Grain, IRunIndexGrain
         return segment;
     }
 
-    public Task<RunPage> Page(WorkflowStatus? status, int skip, int take) =>
+    public Task<RunPage> Page(RunFilter filter, int skip, int take) =>
         RunIndexPaging.PageAsync(
             _state.State.Segment,
             _state.State.Total,
-            status,
+            filter,
             skip,
             take,
             (segment, s, k, t) => GrainFactory.GetGrain<IRunSegmentGrain>(segment).Read(s, k, t));
@@ -66,6 +66,6 @@ public sealed class RunSegmentGrain : Grain, IRunSegmentGrain
         return _writer.WriteAsync();
     }
 
-    public Task<RunSegmentSlice> Read(WorkflowStatus? status, int skip, int take) =>
-        Task.FromResult(RunIndexPaging.Read(_state.State.Runs, status, skip, take));
+    public Task<RunSegmentSlice> Read(RunFilter filter, int skip, int take) =>
+        Task.FromResult(RunIndexPaging.Read(_state.State.Runs, filter, skip, take));
 }

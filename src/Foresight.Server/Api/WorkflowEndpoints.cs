@@ -5,6 +5,7 @@ using Foresight.Server.Gateway;
 using Foresight.Server.Security;
 using Foresight.Server.Workflows;
 using Foresight.Workflows.Definitions;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Foresight.Server.Api;
 
@@ -122,9 +123,9 @@ public static class WorkflowEndpoints
         }
     }
 
-    private static async Task<IResult> ListAsync(string? status, int? skip, int? take, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? status, string? repository, string? branch, [FromQuery(Name = "event")] string? trigger, int? skip, int? take, IGrainFactory grains)
     {
-        if (ParseStatus(status, out var parsed) is { } problem)
+        if (ParseFilter(status, repository, branch, trigger, out var parsed) is { } problem)
         {
             return problem;
         }
@@ -140,6 +141,33 @@ public static class WorkflowEndpoints
         }
 
         return Results.Ok(await grains.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key).Page(parsed, skip ?? 0, take ?? 50));
+    }
+
+    /// <summary>
+    /// The runs filter of <c>status</c>, <c>repository</c>, <c>branch</c> and <c>event</c> (each optional; empty: any), or a
+    /// problem naming the field: an unknown status, or a value over <see cref="RunFilter.MaxLength"/> characters or with
+    /// control characters.
+    /// </summary>
+    internal static IResult? ParseFilter(string? status, string? repository, string? branch, string? trigger, out RunFilter filter)
+    {
+        filter = RunFilter.All;
+        if (ParseStatus(status, out var parsed) is { } problem)
+        {
+            return problem;
+        }
+
+        foreach (var (field, value) in new[] { ("repository", repository), ("branch", branch), ("event", trigger) })
+        {
+            if (value is { Length: > 0 } v && (v.Length > RunFilter.MaxLength || v.Any(char.IsControl)))
+            {
+                return Problems.BadRequest(field, $"must be at most {RunFilter.MaxLength} characters without control characters");
+            }
+        }
+
+        filter = new RunFilter(parsed, NullIfEmpty(repository), NullIfEmpty(branch), NullIfEmpty(trigger));
+        return null;
+
+        static string? NullIfEmpty(string? v) => string.IsNullOrWhiteSpace(v) ? null : v.Trim();
     }
 
     /// <summary>A run status filter (case-insensitive name; null or empty: all runs), or a problem naming <c>status</c>.</summary>

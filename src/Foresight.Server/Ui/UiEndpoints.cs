@@ -10,6 +10,7 @@ using Foresight.Server.Gateway;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Foresight.Server.Ui;
 
@@ -56,9 +57,14 @@ public static partial class UiEndpoints
         return app;
     }
 
-    private static Task RunsChangedAsync(string? status, HttpContext context, IGrainFactory grains, TimeProvider time)
+    private static Task RunsChangedAsync(string? status, string? repository, string? branch, [FromQuery(Name = "event")] string? trigger, HttpContext context, IGrainFactory grains, TimeProvider time)
     {
-        _ = WorkflowEndpoints.ParseStatus(status, out var filter);
+        if (WorkflowEndpoints.ParseFilter(status, repository, branch, trigger, out var filter) is not null)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Task.CompletedTask;
+        }
+
         var index = grains.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key);
         return ChangesAsync(context, time, async () =>
         {

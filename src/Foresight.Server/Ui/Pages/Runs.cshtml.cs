@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using Foresight.Abstractions.Workflows;
 using Foresight.Server.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -5,7 +6,10 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace Foresight.Server.Ui.Pages;
 
-/// <summary>Runs, newest first, from the run index: a page of <see cref="UiPaging.PageSize"/>, filtered by status.</summary>
+/// <summary>
+/// Runs, newest first, from the run index: a page of <see cref="UiPaging.PageSize"/>, filtered by status, repository,
+/// branch and trigger event exactly as <c>GET /api/workflows</c> filters.
+/// </summary>
 public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageModel
 {
     public static readonly IReadOnlyList<(string Label, string? Value)> Filters =
@@ -15,15 +19,33 @@ public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageMod
     public string? Status { get; set; }
 
     [BindProperty(SupportsGet = true)]
+    public string? Repository { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? Branch { get; set; }
+
+    [BindProperty(SupportsGet = true, Name = "event")]
+    public string? Event { get; set; }
+
+    [BindProperty(SupportsGet = true)]
     public int Skip { get; set; }
 
     public RunPage Runs { get; private set; } = new([], false, 0);
 
     public DateTimeOffset Now { get; private set; }
 
+    /// <summary>Whether any filter other than the status is set.</summary>
+    public bool Narrowed => Repository is not null || Branch is not null || Event is not null;
+
     public string FragmentUrl => $"/ui/runs?handler=Table{Query(Skip)}";
 
     public string PageUrl(int skip) => $"/ui/runs?{Query(skip).TrimStart('&')}";
+
+    /// <summary>The page with <paramref name="status"/> and the other filters kept.</summary>
+    public string StatusUrl(string? status) => "/ui/runs" + Join(Query(0, status));
+
+    /// <summary>The event stream of runs that match the filters.</summary>
+    public string EventsUrl => "/ui/events/runs" + Join(Query(0));
 
     public Task<IActionResult> OnGetAsync() => LoadAsync(() => Page());
 
@@ -32,17 +54,23 @@ public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageMod
 
     private async Task<IActionResult> LoadAsync(Func<IActionResult> render)
     {
-        if (WorkflowEndpoints.ParseStatus(Status, out var filter) is not null || Skip < 0)
+        if (WorkflowEndpoints.ParseFilter(Status, Repository, Branch, Event, out var filter) is not null || Skip < 0)
         {
             return BadRequest();
         }
 
-        Status = filter?.ToString();
+        (Status, Repository, Branch, Event) = (filter.Status?.ToString(), filter.Repository, filter.Branch, filter.Event);
         Now = time.GetUtcNow();
         Runs = await grains.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key).Page(filter, Skip, UiPaging.PageSize);
         return render();
     }
 
-    private string Query(int skip) =>
-        (Status is null ? "" : $"&status={Status}") + (skip > 0 ? $"&skip={skip}" : "");
+    private string Query(int skip) => Query(skip, Status);
+
+    private string Query(int skip, string? status) =>
+        Part("status", status) + Part("repository", Repository) + Part("branch", Branch) + Part("event", Event) + (skip > 0 ? $"&skip={skip}" : "");
+
+    private static string Part(string name, string? value) => value is null ? "" : $"&{name}={UrlEncoder.Default.Encode(value)}";
+
+    private static string Join(string query) => query.Length == 0 ? "" : "?" + query.TrimStart('&');
 }

@@ -28,7 +28,8 @@ public sealed partial class PoolScheduler
     }
 
     /// <summary>
-    /// Places as many queued jobs as fit, best first, and returns the placements. Each placed job leaves the queue
+    /// Queues the held retries that are due (<see cref="PromoteDue"/>), then places as many queued jobs as fit, best
+    /// first, and returns the placements. Each placed job leaves the queue
     /// and its request is added to the chosen worker's <see cref="WorkerView.Allocated"/> (and
     /// <see cref="WorkerView.RunningJobs"/> incremented) before the next job is considered.
     /// </summary>
@@ -44,6 +45,7 @@ public sealed partial class PoolScheduler
     public IReadOnlyList<PlacementDecision> Dispatch(DateTimeOffset now, int maxPlacements = int.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxPlacements);
+        PromoteDue(now);
         if (_snapshot.Refresh(_workers) && _parked.Count > 0)
         {
             UnparkRunnable();

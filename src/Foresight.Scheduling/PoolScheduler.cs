@@ -195,9 +195,14 @@ public sealed partial class PoolScheduler
         _readyFloor.Add(job.Request);
     }
 
-    /// <summary>Removes a job that is still queued (e.g. cancelled); false when it is not queued.</summary>
+    /// <summary>Removes a job that is still queued or held for a retry (e.g. cancelled); false when it is neither.</summary>
     public bool TryRemoveQueued(string jobId)
     {
+        if (jobId is not null && RemoveHeld(jobId))
+        {
+            return true;
+        }
+
         if (jobId is not null && _ready.TryGet(jobId, out var queued))
         {
             _ready.Remove(jobId);
@@ -208,7 +213,8 @@ public sealed partial class PoolScheduler
         return _parked.Remove(jobId!);
     }
 
-    public bool IsQueued(string jobId) => _ready.Contains(jobId) || _parked.Contains(jobId);
+    /// <summary>Whether the job is queued or held for a retry.</summary>
+    public bool IsQueued(string jobId) => _ready.Contains(jobId) || _parked.Contains(jobId) || IsHeld(jobId);
 
     /// <summary>A queued job's demand and enqueue time, e.g. to report how long it has waited.</summary>
     public bool TryGetQueued(string jobId, out QueuedItem<JobDemand> queued) =>

@@ -50,4 +50,40 @@ public static class StartTimeForecast
         var start = lanes.Peek() + (skippedTicks / lanes.Count);
         return new DateTimeOffset(Math.Min(start, DateTimeOffset.MaxValue.UtcTicks), TimeSpan.Zero);
     }
+
+    /// <summary>Most job slots one worker is counted as offering in <see cref="Lanes"/>.</summary>
+    public const int MaxSlotsPerWorker = 64;
+
+    /// <summary>
+    /// The lanes of a pool's workers for a job asking <paramref name="jobCpu"/> cores: each accepting worker offers as
+    /// many slots as jobs of that size fit its CPU capacity (at least 1, at most <see cref="MaxSlotsPerWorker"/>, and at
+    /// least as many as it runs); its running jobs hold the first slots until their predicted finish, the rest are free
+    /// at <paramref name="now"/>.
+    /// </summary>
+    /// <param name="now">Current time.</param>
+    /// <param name="workers">Each worker with the predicted finishes of the jobs it runs.</param>
+    /// <param name="jobCpu">Cores the job asks for (a slot's size).</param>
+    public static List<DateTimeOffset> Lanes(DateTimeOffset now, IEnumerable<(Placement.WorkerView Worker, IReadOnlyList<DateTimeOffset> RunningFinishAt)> workers, double jobCpu)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        var lanes = new List<DateTimeOffset>();
+        var size = Math.Max(jobCpu, 0.01);
+        foreach (var (worker, running) in workers)
+        {
+            if (!worker.Accepting)
+            {
+                continue;
+            }
+
+            var fit = worker.Capacity.Cpu / size;
+            var slots = (int)Math.Clamp(double.IsFinite(fit) ? Math.Floor(fit) : 1, 1, MaxSlotsPerWorker);
+            slots = Math.Max(slots, Math.Min(running.Count, MaxSlotsPerWorker));
+            for (var s = 0; s < slots; s++)
+            {
+                lanes.Add(s < running.Count ? (running[s] < now ? now : running[s]) : now);
+            }
+        }
+
+        return lanes;
+    }
 }

@@ -83,6 +83,7 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
         Assert.Equal([75], job.RetryableExitCodes!);
         Assert.Equal(TimeSpan.FromMinutes(15), job.Timeout);
         Assert.Equal(("r-1", "ship", "octo/repo"), (job.WorkflowId, job.WorkflowJobKey, job.SecretScope));
+        Assert.Equal(("deploy/ship", false, false), (job.Profile, job.CpuDefaulted, job.MemoryDefaulted)); // its profile key: workflow/job
         Assert.Equal("prod", job.Env!["STAGE"]);
         var step = Assert.Single(job.Steps!);
         Assert.Equal(new StepSpec("Build", "make", step.Env, "sh", "src", true, TimeSpan.FromMinutes(2)), step);

@@ -15,7 +15,8 @@ public sealed record JobSubmission(
     string? Pool = null,
     IReadOnlyDictionary<string, string>? Env = null,
     IReadOnlyList<StepSubmission>? Steps = null,
-    string? SecretScope = null);
+    string? SecretScope = null,
+    string? Profile = null);
 
 /// <summary>One step of a submitted job.</summary>
 public sealed record StepSubmission(

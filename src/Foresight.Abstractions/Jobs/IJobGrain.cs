@@ -24,6 +24,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>The attempt's worker was lost (missed heartbeats, deregistered with work). Retries per policy.</summary>
     Task WorkerLost(int attempt, string workerId);
 
+    /// <summary>While the job waits in its queue: when it is predicted to start and finish, with intervals; else null.</summary>
+    [ReadOnly]
+    Task<Scheduling.StartPrediction?> PredictStart();
+
     /// <summary>The scheduler asks whether an assignment it made is still waiting to be claimed (after a failure).</summary>
     [ReadOnly]
     Task<bool> IsAwaitingClaim(int attempt);

@@ -16,5 +16,8 @@ public sealed class JobRecord
     [Id(7)] public string? StatusReason { get; set; }
     [Id(8)] public DateTimeOffset? NotBefore { get; set; }
 
+    /// <summary>Resources reserved instead of the defaults of a job that declared none (from its profile); null: as declared.</summary>
+    [Id(9)] public Profiles.ResourceEstimateView? EstimatedResources { get; set; }
+
     public AttemptRecord? CurrentAttempt => Attempts.Count == 0 ? null : Attempts[^1];
 }

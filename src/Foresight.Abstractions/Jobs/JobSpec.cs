@@ -52,6 +52,19 @@ public sealed record JobSpec(
     /// each name to the secret of <see cref="SecretScope"/> it takes; null: every secret of the scope under its own name.</summary>
     [Id(50)]
     public IReadOnlyDictionary<string, string>? SecretNames { get; init; }
+
+    /// <summary>The job's profile key (what its duration and resource statistics are kept under); null: see
+    /// <c>ProfileKeys.Of</c> (a hash of the command).</summary>
+    [Id(70)]
+    public string? Profile { get; init; }
+
+    /// <summary>The job declared no CPU: <see cref="Cpu"/> is the default, and its profile's estimate may replace it.</summary>
+    [Id(71)]
+    public bool CpuDefaulted { get; init; }
+
+    /// <summary>The job declared no memory: <see cref="MemoryMb"/> is the default, and its profile's estimate may replace it.</summary>
+    [Id(72)]
+    public bool MemoryDefaulted { get; init; }
 }
 
 /// <summary>One step of a job: a shell script run in the job's workspace.</summary>

@@ -75,6 +75,11 @@ public static class JobSpecValidator
             return new("pool", pool);
         }
 
+        if (spec.Profile is not null && Profiles.ProfileKeys.Check(spec.Profile) is { } profile)
+        {
+            return new("profile", profile);
+        }
+
         if (CheckEnv("env", spec.Env) is { } env)
         {
             return env;

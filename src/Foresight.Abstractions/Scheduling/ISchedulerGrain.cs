@@ -31,4 +31,8 @@ public interface ISchedulerGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<SchedulerSnapshot> GetState();
+
+    /// <summary>When a queued attempt is predicted to start and finish (null when it is not queued here or no worker serves the pool).</summary>
+    [ReadOnly]
+    Task<StartPrediction?> PredictStart(JobAttempt attempt);
 }

@@ -1,7 +1,8 @@
 namespace Foresight.Abstractions.Scheduling;
 
 /// <summary>What the scheduler needs to place one attempt: no command, no environment, just its demand.
-/// <see cref="NotBefore"/> holds a retry back in the scheduler until its back-off has passed.</summary>
+/// <see cref="NotBefore"/> holds a retry back in the scheduler until its back-off has passed; <see cref="Profile"/> is the
+/// job's profile key, which the scheduler's duration estimates are kept under.</summary>
 [GenerateSerializer, Immutable]
 public sealed record QueuedJob(
     [property: Id(0)] string JobId,
@@ -12,4 +13,5 @@ public sealed record QueuedJob(
     [property: Id(5)] int Priority,
     [property: Id(6)] DateTimeOffset EnqueuedAt,
     [property: Id(7)] DateTimeOffset? NotBefore = null,
-    [property: Id(8)] string? TraceParent = null);
+    [property: Id(8)] string? TraceParent = null,
+    [property: Id(9)] string? Profile = null);

@@ -40,6 +40,7 @@ internal static class ClientCommands
         root.Subcommands.Add(WorkersCommand.Create());
         root.Subcommands.Add(PoolsCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ProfilesCommand.Create());
     }
 
     /// <summary>Parses and runs; a usage error (unknown option, missing argument) exits with 2, as a refused request does.</summary>

@@ -51,7 +51,8 @@ internal static class RunWatch
                     if (!states.TryGetValue(job.Key, out var was) || was != job.State)
                     {
                         states[job.Key] = job.State;
-                        console.WriteLine($"  {job.Key}: {job.State}{(job.JobId is null ? "" : $" ({job.JobId})")} [{Done(run)}/{run.Jobs.Count}]");
+                        var predicted = job.State == "Queued" && job.JobId is { } id ? Predicted(await client.GetJobAsync(id, cancellation)) : "";
+                        console.WriteLine($"  {job.Key}: {job.State}{(job.JobId is null ? "" : $" ({job.JobId})")}{predicted} [{Done(run)}/{run.Jobs.Count}]");
                     }
                 }
 
@@ -79,6 +80,20 @@ internal static class RunWatch
         {
             console.MarkupLineInterpolated($"  [{CliConsole.Colour(job.State)}]{job.Key}[/] {job.State}: foresight logs {ShellWord(job.JobId!)}");
         }
+    }
+
+    /// <summary>A queued job's predicted start and finish (UTC, with their intervals when calibrated), or nothing.</summary>
+    internal static string Predicted(JobView job)
+    {
+        if (job.PredictedStartAt is not { } start)
+        {
+            return "";
+        }
+
+        static string T(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        static string Range(DateTimeOffset? from, DateTimeOffset? to) => from is { } f && to is { } t ? $" [{T(f)}..{T(t)}]" : "";
+        var finish = job.PredictedFinishAt is { } end ? $", finish {T(end)}{Range(job.PredictedFinishFrom, job.PredictedFinishTo)}" : "";
+        return $" predicted start {T(start)}{Range(job.PredictedStartFrom, job.PredictedStartTo)}{finish} UTC";
     }
 
     /// <summary>An id as one shell word: matrix jobs' keys hold spaces and parentheses.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Autoscaling;
+using Foresight.Abstractions.Profiles;
 
 namespace Foresight.Client;
 
@@ -199,6 +200,32 @@ public sealed class ForesightClient : IDisposable
     /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
     public async Task<IReadOnlyList<PoolView>> GetPoolsAsync(CancellationToken cancellationToken = default) =>
         await SendAsync<List<PoolView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative("api/pools")), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A pool's job profiles with their quantiles and last runs (<c>GET /api/profiles/{pool}</c>).</summary>
+    /// <param name="pool">The pool.</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The profiles, by key.</returns>
+    /// <exception cref="ForesightApiException">The server refused the request (400 naming <c>pool</c> for a bad name).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<IReadOnlyList<ProfileView>> GetProfilesAsync(string pool, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pool);
+        return await SendAsync<List<ProfileView>>(() => new HttpRequestMessage(HttpMethod.Get, Relative($"api/profiles/{Uri.EscapeDataString(pool)}")), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces profiles with those of an exported document (<c>POST /api/profiles/import</c>, admin).</summary>
+    /// <param name="document">The document (schema <see cref="ProfileDocument.CurrentSchema"/>).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The pool and how many profiles were imported.</returns>
+    /// <exception cref="ForesightApiException">The server refused the document (400 naming the field).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<ProfileImportResult> ImportProfilesAsync(ProfileDocument document, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return await SendAsync<ProfileImportResult>(
+            () => new HttpRequestMessage(HttpMethod.Post, Relative("api/profiles/import")) { Content = JsonContent.Create(document, options: Json) },
+            cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A pool's autoscaler: settings, current and desired workers and the last decisions (<c>GET /api/pools/{pool}/autoscaler</c>).</summary>
     /// <param name="pool">The pool.</param>

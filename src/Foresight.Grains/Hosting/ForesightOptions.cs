@@ -77,6 +77,9 @@ public sealed class ForesightOptions
     /// <summary>How often schedulers publish their buffered load events.</summary>
     public TimeSpan LoadFlushPeriod { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>A job profile with no run for this long is stale: not used for estimates, and cleared when next activated.</summary>
+    public TimeSpan ProfileTtl { get; set; } = TimeSpan.FromDays(30);
+
     public int ShardsFor(string pool) => Shards.TryGetValue(pool, out var n) ? n : DefaultShards;
 
     /// <summary>Checks the values that data annotations cannot; returns the first problem naming its key.</summary>
@@ -87,7 +90,7 @@ public sealed class ForesightOptions
                      (nameof(AgingInterval), AgingInterval), (nameof(HeartbeatTimeout), HeartbeatTimeout),
                      (nameof(HeartbeatCheckPeriod), HeartbeatCheckPeriod), (nameof(DefaultJobTimeout), DefaultJobTimeout),
                      (nameof(ReconcilePeriod), ReconcilePeriod), (nameof(ClaimGrace), ClaimGrace), (nameof(LoadFlushPeriod), LoadFlushPeriod),
-                     (nameof(JobWatchPeriod), JobWatchPeriod), (nameof(HandOffTimeout), HandOffTimeout),
+                     (nameof(JobWatchPeriod), JobWatchPeriod), (nameof(HandOffTimeout), HandOffTimeout), (nameof(ProfileTtl), ProfileTtl),
                  })
         {
             if (value <= TimeSpan.Zero)

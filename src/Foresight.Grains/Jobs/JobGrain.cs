@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Observability;
+using Foresight.Abstractions.Profiles;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Abstractions.Workflows;
@@ -69,6 +70,7 @@ public sealed partial class JobGrain(
         _span = RunSpans.StartJob(spec, Job.JobId, parent, now);
         Job.Spec = spec with { TraceParent = _span?.Id ?? parent };
         Job.SubmittedAt = now;
+        Job.EstimatedResources = await EstimateResourcesAsync(spec);
         Move(JobState.Queued);
         var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
         Job.Attempts.Add(attempt);
@@ -155,6 +157,7 @@ public sealed partial class JobGrain(
         current!.Result = result;
         current.EndedAt = now;
         current.End = result.End;
+        _ = ObserveProfileAsync(result, now); // not awaited: a slow or failing-over profile never delays a completion
         var retry = Decide(attempt, result.End, result.ExitCode);
         if (retry is { Retry: true } decision)
         {
@@ -202,6 +205,24 @@ public sealed partial class JobGrain(
         Job.StatusReason = $"worker {workerId} lost on the last of {Job.Spec!.MaxAttempts} attempts";
         await state.WriteStateAsync();
         await NotifyWorkflowAsync();
+    }
+
+    public async Task<StartPrediction?> PredictStart()
+    {
+        if (Job.State != JobState.Queued || Job.CurrentAttempt is not { WorkerId: null } waiting)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await Scheduler().PredictStart(new JobAttempt(Job.JobId, waiting.Number)).WaitAsync(_options.HandOffTimeout);
+        }
+        catch (Exception e)
+        {
+            LogWatchdogFailed(logger, e, Job.JobId);
+            return null;
+        }
     }
 
     public Task<bool> IsAwaitingClaim(int attempt) =>
@@ -260,6 +281,62 @@ public sealed partial class JobGrain(
             LogWatchdogFailed(logger, e, Job.JobId);
         }
     }
+
+    /// <summary>
+    /// For a job that declared no CPU or memory: its profile's p90 peak memory and cores (within the job limits), or
+    /// null while the profile has too few runs or cannot be reached (the defaults are reserved then).
+    /// </summary>
+    private async Task<ResourceEstimateView?> EstimateResourcesAsync(JobSpec spec)
+    {
+        if (!spec.CpuDefaulted && !spec.MemoryDefaulted)
+        {
+            return null;
+        }
+
+        try
+        {
+            var estimate = await Profile(spec).EstimateResources().WaitAsync(_options.HandOffTimeout);
+            if (estimate is null)
+            {
+                return null;
+            }
+
+            var cpu = spec.CpuDefaulted && estimate.Cpu is { } c ? Math.Clamp(c, JobLimits.MinCpu, JobLimits.MaxCpu) : (double?)null;
+            var memory = spec.MemoryDefaulted && estimate.MemoryMb is { } m ? Math.Clamp(m, JobLimits.MinMemoryMb, JobLimits.MaxMemoryMb) : (long?)null;
+            return cpu is null && memory is null ? null : estimate with { Cpu = cpu, MemoryMb = memory };
+        }
+        catch (Exception e)
+        {
+            LogProfileFailed(logger, e, Job.JobId);
+            return null;
+        }
+    }
+
+    /// <summary>A run that ended on its own (succeeded or failed) feeds the job's profile; a failure to do so only logs.
+    /// The run is taken from arguments, so later changes to the job do not affect it.</summary>
+    private async Task ObserveProfileAsync(ExecutionResult result, DateTimeOffset now)
+    {
+        if (result.End is not (AttemptEnd.Succeeded or AttemptEnd.Failed))
+        {
+            return;
+        }
+
+        try
+        {
+            var run = new ProfileRunRecord(now, result.Duration.TotalSeconds, result.PeakMemoryMb, result.CpuTime?.TotalSeconds);
+            if (await Profile(Job.Spec!).Observe(run).WaitAsync(_options.HandOffTimeout) is { } ignored)
+            {
+                LogProfileIgnored(logger, Job.JobId, ignored);
+            }
+        }
+        catch (Exception e)
+        {
+            LogProfileFailed(logger, e, Job.JobId);
+        }
+    }
+
+    private IProfileGrain Profile(JobSpec spec) =>
+        GrainFactory.GetGrain<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
 
     private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
         new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
@@ -356,7 +433,9 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt)
     {
         var spec = Job.Spec!;
-        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, spec.Cpu, spec.MemoryMb, spec.Priority, attempt.QueuedAt, Job.NotBefore, spec.TraceParent);
+        var cpu = Job.EstimatedResources?.Cpu ?? spec.Cpu;
+        var memory = Job.EstimatedResources?.MemoryMb ?? spec.MemoryMb;
+        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, cpu, memory, spec.Priority, attempt.QueuedAt, Job.NotBefore, spec.TraceParent, ProfileKeys.Of(spec));
         return Scheduler().Enqueue([queued]);
     }
 
@@ -391,6 +470,12 @@ public sealed partial class JobGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: attempt {Attempt} not yet handed to its scheduler; retrying")]
     private static partial void LogEnqueueRetry(ILogger logger, Exception exception, string jobId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Job {JobId}: its profile could not be read or fed")]
+    private static partial void LogProfileFailed(ILogger logger, Exception exception, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: run not recorded in its profile ({Reason})")]
+    private static partial void LogProfileIgnored(ILogger logger, string jobId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId}: late result for attempt {Attempt} from {WorkerId} recorded, not applied")]
     private static partial void LogLateResult(ILogger logger, string jobId, int attempt, string workerId);

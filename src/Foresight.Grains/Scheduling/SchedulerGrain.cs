@@ -45,6 +45,8 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private bool _reconciling;
     private bool _dispatchRequested;
     private bool _announced;
+    private IGrainTimer? _retryTimer;
+    private DateTimeOffset _retryTimerDue;
 
     public SchedulerGrain(
         [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
@@ -66,7 +68,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         ForesightMetrics.PoolSeen(_poolName);
         var scheduling = _options.Scheduling();
         _pool = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
+        SetUpPredictions(scheduling);
         Restore(_state.State);
+        ScheduleRetryTimer();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });
         this.RegisterGrainTimer(FlushEventsAsync, new GrainTimerCreationOptions(_options.LoadFlushPeriod, _options.LoadFlushPeriod) { Interleave = true });
@@ -104,11 +108,12 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
             if (job.NotBefore is { } notBefore && notBefore > now)
             {
-                _delayed[job.JobId] = job;
+                Hold(job, notBefore);
             }
             else
             {
                 AddToQueue(job);
+                RecordStartPrediction(job, now);
             }
 
             Buffer(new LoadEvent(LoadEventKind.Arrival, _partition, job.JobId, now, _pool.QueueDepth));
@@ -129,7 +134,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
         else if (_delayed.TryGetValue(attempt.JobId, out var delayed) && delayed.Attempt == attempt.Attempt)
         {
-            _delayed.Remove(attempt.JobId);
+            RemoveHeld(attempt.JobId);
             removed = true;
         }
 
@@ -179,6 +184,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         foreach (var placed in held)
         {
             _placed.Remove(placed.Job.JobId);
+            ForgetPrediction(placed.Job.JobId);
         }
 
         await _writer.WriteAsync();
@@ -199,6 +205,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             if (TakePlaced(workerId, attempt) is { } placed)
             {
+                DurationObserved(placed, now);
                 Buffer(new LoadEvent(LoadEventKind.Completed, _partition, attempt.JobId, now, _pool.QueueDepth, Duration: now - placed.PlacedAt));
             }
         }
@@ -274,7 +281,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 return true;
             }
 
-            _delayed.Remove(job.JobId);
+            RemoveHeld(job.JobId);
         }
 
         if (_placed.TryGetValue(job.JobId, out var placed))
@@ -306,12 +313,76 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private void AddToQueue(QueuedJob job)
     {
         _queued[job.JobId] = job;
-        _pool.Enqueue(new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority), job.EnqueuedAt);
+        _pool.Enqueue(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt);
         ForesightMetrics.QueueChanged(_poolName, 1);
+    }
+
+    /// <summary>Holds a retry in the pool scheduler until its back-off ends; a one-shot timer dispatches it then.</summary>
+    private void Hold(QueuedJob job, DateTimeOffset notBefore)
+    {
+        _delayed[job.JobId] = job;
+        _pool.Hold(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt, notBefore);
+        ScheduleRetryTimer();
+    }
+
+    private void RemoveHeld(string jobId)
+    {
+        _delayed.Remove(jobId);
+        _pool.TryRemoveQueued(jobId);
+        ForgetPrediction(jobId);
+    }
+
+    /// <summary>Moves the retries whose back-off ended from the held set to the queue; true when any did.</summary>
+    private bool PromoteDueRetries(DateTimeOffset now)
+    {
+        var promoted = _pool.PromoteDue(now);
+        foreach (var demand in promoted)
+        {
+            if (_delayed.Remove(demand.JobId, out var job))
+            {
+                _queued[job.JobId] = job;
+                ForesightMetrics.QueueChanged(_poolName, 1);
+            }
+        }
+
+        return promoted.Count > 0;
+    }
+
+    /// <summary>(Re)arms the one-shot timer for the earliest held retry, unless one is armed for that time or earlier.</summary>
+    private void ScheduleRetryTimer()
+    {
+        if (_pool.NextDueAt is not { } due || (_retryTimer is not null && _retryTimerDue <= due))
+        {
+            return;
+        }
+
+        _retryTimer?.Dispose();
+        _retryTimerDue = due;
+        var wait = due - _clock.Now;
+        _retryTimer = this.RegisterGrainTimer(
+            RetriesDueAsync,
+            new GrainTimerCreationOptions(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan) { Interleave = true });
+    }
+
+    private async Task RetriesDueAsync(CancellationToken cancellation)
+    {
+        _retryTimer?.Dispose();
+        _retryTimer = null;
+        DispatchNow(_clock.Now);
+        ScheduleRetryTimer();
+        try
+        {
+            await _writer.WriteAsync();
+        }
+        catch (Exception e)
+        {
+            LogPersistFailed(_logger, e, _partition);
+        }
     }
 
     private void RemoveFromQueue(string jobId)
     {
+        ForgetPrediction(jobId);
         _queued.Remove(jobId);
         if (_pool.TryRemoveQueued(jobId))
         {
@@ -351,6 +422,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private void DispatchNow(DateTimeOffset now)
     {
+        PromoteDueRetries(now);
         var placements = _pool.Dispatch(now);
         if (placements.Count == 0)
         {
@@ -362,6 +434,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             var job = _queued[placement.Job.JobId];
             _queued.Remove(job.JobId);
+            StartObserved(job.JobId, now);
             _placed[job.JobId] = new PlacedAttempt(job, placement.WorkerId, now);
             _placements++;
             ForesightMetrics.QueueChanged(_poolName, -1);
@@ -472,18 +545,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             _reconciling = false;
         }
-    }
-
-    private bool PromoteDueRetries(DateTimeOffset now)
-    {
-        var due = _delayed.Values.Where(d => d.NotBefore is not { } t || t <= now).ToList();
-        foreach (var job in due)
-        {
-            _delayed.Remove(job.JobId);
-            AddToQueue(job);
-        }
-
-        return due.Count > 0;
     }
 
     private async Task<bool> CheckStalePlacementsAsync(DateTimeOffset now)
@@ -625,9 +686,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
         foreach (var job in saved.Queue.OrderBy(j => j.EnqueuedAt))
         {
-            if (job.NotBefore is not null)
+            if (job.NotBefore is { } notBefore)
             {
                 _delayed[job.JobId] = job;
+                _pool.Hold(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt, notBefore);
             }
             else
             {

@@ -326,7 +326,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
     {
         var placeholder = Spec(key);
         var expansion = WorkflowExpander.ExpandRunTimeMatrix(placeholder.RunTimeMatrix!, Run.RunId, NeedsContext.Build(NeedsOf(placeholder.Needs)).ToJsonString());
-        var jobs = expansion.Jobs.Select(j => WorkflowSpecMapper.MapJob(j, Run.RunId, placeholder.Job.SecretScope) with { Needs = placeholder.Needs }).ToList();
+        var jobs = expansion.Jobs.Select(j => WorkflowSpecMapper.MapJob(j, Run.RunId, placeholder.Job.SecretScope, Run.Spec?.Name) with { Needs = placeholder.Needs }).ToList();
         var error = expansion.Error
             ?? jobs.Select(j => JobSpecValidator.Check(j.Job) is { } problem ? $"jobs.{j.Key}.{problem.Field} {problem.Reason}" : null).FirstOrDefault(p => p is not null)
             ?? jobs.Find(j => Run.JobStates.ContainsKey(j.Key)) switch { { } clash => $"the matrix gives job '{clash.Key}', which the run already has", _ => null };

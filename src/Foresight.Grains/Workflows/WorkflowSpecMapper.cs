@@ -24,19 +24,20 @@ public static class WorkflowSpecMapper
         var secretScope = string.IsNullOrWhiteSpace(trigger.Repository) ? workflow.Name : trigger.Repository;
         return new WorkflowSpec(
             workflow.Name,
-            [.. workflow.Jobs.Select(j => MapJob(j, runId, secretScope))],
+            [.. workflow.Jobs.Select(j => MapJob(j, runId, secretScope, workflow.Name))],
             workflow.ConcurrencyGroup is { } group ? new ConcurrencySpec(group, workflow.CancelInProgress) : null,
             new TriggerInfo(trigger.Event, trigger.Repository, trigger.Ref, trigger.Sha, trigger.Actor, trigger.DeliveryId),
             workflow.Source);
     }
 
-    /// <summary>One job of a run; its secrets come from <paramref name="secretScope"/>.</summary>
-    public static WorkflowJobSpec MapJob(ExpandedJob job, string? runId, string? secretScope)
+    /// <summary>One job of a run; its secrets come from <paramref name="secretScope"/>, its profile key is
+    /// <c>{workflow}/{job key}</c> when <paramref name="workflowName"/> is given (else a hash of its command).</summary>
+    public static WorkflowJobSpec MapJob(ExpandedJob job, string? runId, string? secretScope, string? workflowName = null)
     {
         ArgumentNullException.ThrowIfNull(job);
         return new WorkflowJobSpec(
             job.Key,
-            ToJobSpec(job, runId, secretScope),
+            ToJobSpec(job, runId, secretScope, workflowName),
             job.Needs,
             job.Condition,
             job.ContinueOnError,
@@ -49,7 +50,7 @@ public static class WorkflowSpecMapper
         };
     }
 
-    private static JobSpec ToJobSpec(ExpandedJob job, string? runId, string? secretScope)
+    private static JobSpec ToJobSpec(ExpandedJob job, string? runId, string? secretScope, string? workflowName)
     {
         var steps = job.Steps.Select(s => new StepSpec(
             s.Name,
@@ -85,6 +86,9 @@ public static class WorkflowSpecMapper
             Outputs = job.Outputs.Count > 0 ? job.Outputs : null,
             Context = job.Context,
             SecretNames = job.SecretNames,
+            Profile = string.IsNullOrWhiteSpace(workflowName) ? null : Truncate($"{workflowName}/{job.Key}"),
+            CpuDefaulted = job.Cpu is null,
+            MemoryDefaulted = job.MemoryMb is null,
         };
     }
 
@@ -93,6 +97,9 @@ public static class WorkflowSpecMapper
     /// <see cref="JobSpec.Steps"/> with their shells, directories and timeouts). A job whose steps were all left out by
     /// their <c>if</c> runs nothing and succeeds.
     /// </summary>
+    private static string Truncate(string key) =>
+        key.Length <= Abstractions.Profiles.ProfileKeys.MaxKeyLength ? key : key[..Abstractions.Profiles.ProfileKeys.MaxKeyLength];
+
     internal static string FallbackCommand(IReadOnlyList<ExpandedStep> steps) =>
         steps.Count == 0 ? "true" : "set -e\n" + string.Join("\n", steps.Select(s => s.Run.TrimEnd('\n')));
 }

@@ -98,8 +98,9 @@ public static class JobEndpoints
 
         try
         {
-            var record = await grains.GetGrain<IJobGrain>(id).Submit(spec);
-            return Results.Accepted($"/api/jobs/{Uri.EscapeDataString(id)}", JobView.From(record));
+            var job = grains.GetGrain<IJobGrain>(id);
+            var record = await job.Submit(spec);
+            return Results.Accepted($"/api/jobs/{Uri.EscapeDataString(id)}", JobView.From(record).WithPrediction(await job.PredictStart()));
         }
         catch (InvalidJobSpecException e)
         {
@@ -173,7 +174,12 @@ public static class JobEndpoints
             body.Pool,
             body.Env,
             Steps: steps.Count > 0 ? steps : null,
-            SecretScope: body.SecretScope);
+            SecretScope: body.SecretScope)
+        {
+            Profile = body.Profile,
+            CpuDefaulted = body.Cpu is null,
+            MemoryDefaulted = body.MemoryMb is null,
+        };
         return JobSpecValidator.Check(spec) is { } problem ? (null, problem) : (spec, null);
     }
 
@@ -184,8 +190,15 @@ public static class JobEndpoints
             return Problems.BadRequest("id", "is not a valid job id");
         }
 
-        var record = await grains.GetGrain<IJobGrain>(jobId).GetState();
-        return record.Spec is null ? Problems.NotFound("job", jobId) : Results.Ok(JobView.From(record));
+        var job = grains.GetGrain<IJobGrain>(jobId);
+        var record = await job.GetState();
+        if (record.Spec is null)
+        {
+            return Problems.NotFound("job", jobId);
+        }
+
+        var view = JobView.From(record);
+        return Results.Ok(view.State == "Queued" ? view.WithPrediction(await job.PredictStart()) : view);
     }
 
     private static async Task<IResult> CancelAsync(string id, string? reason, HttpContext context, IGrainFactory grains)

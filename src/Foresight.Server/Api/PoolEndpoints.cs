@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Pools;
@@ -39,20 +38,10 @@ public static class PoolEndpoints
 
     private static async Task<IResult> DeclareAsync(HttpContext context, DeclaredPools pools)
     {
-        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
-        if (tooLarge is not null)
+        var (body, bad) = await RequestBody.ReadJsonAsync<PoolDeclaration>(context);
+        if (bad is not null)
         {
-            return tooLarge;
-        }
-
-        PoolDeclaration? body;
-        try
-        {
-            body = JsonSerializer.Deserialize<PoolDeclaration>(bytes!, JobEndpoints.Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest(JobEndpoints.JsonField(e.Path), JobEndpoints.JsonReason(e));
+            return bad;
         }
 
         var name = body?.Name ?? "";

@@ -48,6 +48,27 @@ public static class RequestBody
         }
     }
 
+    /// <summary>The body read (<see cref="ReadAsync"/>) and parsed as the API's JSON, or the problem: 413 over the
+    /// limit, 400 naming the field a JSON error is at.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadJsonAsync<T>(HttpContext context)
+        where T : class
+    {
+        var (bytes, tooLarge) = await ReadAsync(context);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+
+        try
+        {
+            return (System.Text.Json.JsonSerializer.Deserialize<T>(bytes!, JobEndpoints.Json), null);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return (null, Problems.BadRequest(JobEndpoints.JsonField(e.Path), JobEndpoints.JsonReason(e)));
+        }
+    }
+
     /// <summary>Strict UTF-8 (a leading byte-order mark is skipped); invalid bytes are a 400 naming their offset.</summary>
     public static (string? Text, IResult? Problem) DecodeUtf8(byte[] bytes)
     {

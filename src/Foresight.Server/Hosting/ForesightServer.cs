@@ -132,6 +132,7 @@ public static class ForesightServer
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapPoolEndpoints();
+        app.MapProfileEndpoints();
         app.MapAutoscalingEndpoints();
         app.MapWorkflowEndpoints();
         app.MapGitHubWebhook();

@@ -56,6 +56,10 @@ public sealed class JobModel(IGrainFactory grains, TimeProvider time) : UiPageMo
 
         Job = await grain.GetState();
         View = JobView.From(Job);
+        if (View.State == "Queued")
+        {
+            View = View.WithPrediction(await grain.PredictStart());
+        }
         StepSummaryHtml = string.IsNullOrWhiteSpace(View.StepSummary) ? null : Markdown.ToHtml(View.StepSummary, SummaryPipeline);
         Now = time.GetUtcNow();
         return render();

@@ -101,7 +101,7 @@ public sealed class ReusableWorkflowCallTests
             runs-on: linux
             outputs:
               v: ${{ steps.v.outputs.v }}
-            steps: [{ id: v, run: echo v=3.1 >> $GITHUB_OUTPUT }]
+            steps: [{ id: v, run: 'echo v=3.1 >> $GITHUB_OUTPUT' }]
           release:
             needs: version
             uses: ./.github/workflows/release.yml
@@ -110,7 +110,7 @@ public sealed class ReusableWorkflowCallTests
           announce:
             needs: release
             runs-on: linux
-            steps: [{ run: echo ${{ needs.release.outputs.tag }} }]
+            steps: [{ run: 'echo ${{ needs.release.outputs.tag }}' }]
         """;
 
     [Fact]

@@ -11,8 +11,13 @@ namespace Foresight.EndToEnd.Tests;
 /// </summary>
 public sealed partial class ActExtraConformanceTests
 {
-    /// <summary>Cases that fail, and why (docs/workflows.md, "Conformance").</summary>
-    private static readonly Dictionary<string, string> KnownFailures = new(StringComparer.Ordinal);
+    /// <summary>Cases that fail (<c>case event</c>), and the reason their line gives (docs/workflows.md, "Conformance").</summary>
+    private static readonly Dictionary<string, string> KnownFailures = new(StringComparer.Ordinal)
+    {
+        // Its "run: |" block ends before the lines meant for it (they are no deeper than the key), so the step has a key
+        // 'runs', which GitHub's validator rejects as Foresight does; act ignores unknown keys.
+        ["pull-request pull_request"] = "pull-request/main.yaml:14:9: error: unknown key 'runs' in a step",
+    };
 
     [Fact]
     public async Task More_of_acts_cases_end_as_act_expects()
@@ -33,6 +38,7 @@ public sealed partial class ActExtraConformanceTests
             var total = File.ReadAllLines(Path.Combine(extra, "cases.tsv")).Count(l => l.Trim().Length > 0);
             Assert.True(total == lines.Count, output);
             Assert.True(KnownFailures.Keys.Order().SequenceEqual(lines.Where(l => !l.Passed).Select(l => l.Case).Order()), output);
+            Assert.All(KnownFailures, f => Assert.Contains($"case={f.Key.Replace(" ", " event=", StringComparison.Ordinal)} expected=success FAIL: got failure; the workflow was refused before it ran: {f.Value}", output, StringComparison.Ordinal));
             Assert.Contains($"cases={total} passed={total - KnownFailures.Count} failed={KnownFailures.Count}", output, StringComparison.Ordinal);
             Assert.Equal(KnownFailures.Count == 0 ? 0 : 1, exitCode);
         }
@@ -55,7 +61,7 @@ public sealed partial class ActExtraConformanceTests
             var target = Path.Combine(to, Path.GetRelativePath(from, file));
             File.Delete(target);
             File.Copy(file, target);
-            File.SetUnixFileMode(target, File.GetUnixFileMode(target) | UnixFileMode.UserWrite);
+            File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
         }
     }
 

@@ -519,4 +519,76 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
         Assert.Equal("failed: a job of the called workflow did not succeed", run.JobReasons["failing"]);
         Assert.Contains("never", run.Skipped);
     }
+
+    [Fact]
+    public async Task A_call_whose_inputs_read_needs_and_a_matrix_caller_run_when_their_needs_have_ended()
+    {
+        var marker = Marker();
+        var files = new Dictionary<string, string>
+        {
+            [".github/workflows/lib.yml"] = $$$"""
+                on:
+                  workflow_call:
+                    inputs:
+                      who: { type: string, required: true }
+                      channel: { type: string, default: stable }
+                    outputs:
+                      greeting: { value: "${{ jobs.hello.outputs.line }}" }
+                x-foresight: { pool: shell, memory: 64 }
+                jobs:
+                  hello:
+                    runs-on: linux
+                    outputs: { line: "${{ steps.s.outputs.line }}" }
+                    steps:
+                      - id: s
+                        run: |
+                          echo "called ${{ inputs.who }} ${{ inputs.channel }}" >> {{{marker}}}
+                          echo "line=hello ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+                """,
+        };
+        var spec = Compile(
+            $$$"""
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              name:
+                runs-on: linux
+                outputs: { who: "${{ steps.n.outputs.who }}", channels: "${{ steps.n.outputs.channels }}" }
+                steps:
+                  - id: n
+                    run: |
+                      echo "who=needs-output" >> "$GITHUB_OUTPUT"
+                      echo 'channels=["edge","lts"]' >> "$GITHUB_OUTPUT"
+              call:
+                needs: name
+                uses: ./.github/workflows/lib.yml
+                with: { who: "${{ needs.name.outputs.who }}" }
+              fan:
+                needs: name
+                strategy:
+                  matrix:
+                    channel: ${{ fromJSON(needs.name.outputs.channels) }}
+                uses: ./.github/workflows/lib.yml
+                with: { who: fan, channel: "${{ matrix.channel }}" }
+              after:
+                needs: [call, fan]
+                runs-on: linux
+                steps: [{ run: 'echo "got ${{ needs.call.outputs.greeting }}" >> {{{marker}}}' }]
+            """,
+            "sem-called-needs",
+            files);
+        await Run("sem-called-needs").Start(spec);
+
+        var run = await WaitForEndAsync("sem-called-needs");
+
+        Assert.True(run.Status == WorkflowStatus.Succeeded, string.Join(", ", run.JobStates.Select(s => $"{s.Key}={s.Value} {run.JobReasons.GetValueOrDefault(s.Key)}")));
+        Assert.Equal(JobState.Succeeded, run.JobStates["call / hello"]);
+        Assert.Equal("hello needs-output", run.JobOutputs["call"]["greeting"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["fan (edge) / hello"]);
+        Assert.Equal(JobState.Succeeded, run.JobStates["fan (lts)"]);
+        Assert.DoesNotContain("fan", run.JobStates.Keys);
+        var lines = await File.ReadAllLinesAsync(marker);
+        Assert.Equal(["called fan edge", "called fan lts", "called needs-output stable"], lines[..3].Order(StringComparer.Ordinal));
+        Assert.Equal("got hello needs-output", lines[3]);
+    }
 }

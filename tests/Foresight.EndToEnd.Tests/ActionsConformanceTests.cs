@@ -86,6 +86,28 @@ public sealed partial class ActionsConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Foresight_run_refuses_a_call_of_another_repositorys_workflow_missing_from_the_cache_naming_the_path()
+    {
+        var workdir = Directory.CreateTempSubdirectory("foresight-run-remote-").FullName;
+        try
+        {
+            var cache = Directory.CreateDirectory(Path.Combine(workdir, "cache")).FullName;
+            var workflow = Path.Combine(workdir, "ci.yml");
+            await File.WriteAllTextAsync(workflow, "on: push\njobs:\n  release:\n    uses: octo/tools/.github/workflows/release.yml@v1\n");
+
+            var (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["run", workflow, "--workdir", workdir, "--actions-cache", cache], null, TimeSpan.FromMinutes(2));
+
+            Assert.Equal(2, exitCode);
+            Assert.Contains($"job 'release' calls octo/tools/.github/workflows/release.yml@v1, which is not in the action cache: {Path.Combine(cache, "octo", "tools", "v1", ".github", "workflows", "release.yml")} does not exist", output, StringComparison.Ordinal);
+            Assert.Contains($"workflow={workflow} result=failure jobs=0 failed=-", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(workdir, recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"^case=(?<case>\S+) event=\S+ expected=\S+ (?<verdict>pass|FAIL):", RegexOptions.Multiline)]
     private static partial Regex CaseLine();
 }

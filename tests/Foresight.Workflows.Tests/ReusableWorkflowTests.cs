@@ -192,7 +192,7 @@ public sealed class ReusableWorkflowTests
         },
         {
             "another repository", "on: push\njobs:\n  b:\n    uses: octo/other/.github/workflows/build.yml@main\n", [],
-            ["4:11: unsupported: job 'b' calls octo/other/.github/workflows/build.yml@main, a workflow of another repository; Foresight calls reusable workflows of the same repository (./.github/workflows/x.yml)"]
+            ["4:11: unsupported: job 'b' calls octo/other/.github/workflows/build.yml@main, a workflow of another repository, and there is no action cache to read it from (foresight run --actions-cache, Foresight:Actions:CacheDirectory)"]
         },
     };
 

@@ -49,7 +49,8 @@ public sealed record JobSpec(
     public string? Context { get; init; }
 
     /// <summary>The secrets the job sees when a reusable workflow passes them by name (<c>secrets: { token: ${{ secrets.DEPLOY }} }</c>):
-    /// each name to the secret of <see cref="SecretScope"/> it takes; null: every secret of the scope under its own name.</summary>
+    /// each name to the secret of <see cref="SecretScope"/> it takes, or to <c>=value</c> for a value written in the workflow
+    /// file (<c>secrets: { token: abc }</c>); null: every secret of the scope under its own name.</summary>
     [Id(50)]
     public IReadOnlyDictionary<string, string>? SecretNames { get; init; }
 

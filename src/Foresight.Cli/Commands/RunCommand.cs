@@ -25,6 +25,7 @@ internal static class RunCommand
         var workdir = new Option<DirectoryInfo?>("--workdir") { Description = "The workspace the jobs run in (default: the current directory)" };
         var secrets = new Option<string[]>("--secret") { Description = "A secret NAME=VALUE (repeatable)", AllowMultipleArgumentsPerToken = false };
         var inputs = new Option<string[]>("--input") { Description = "A workflow_dispatch input NAME=VALUE (repeatable)" };
+        var env = new Option<string[]>("--env") { Description = "A variable NAME=VALUE every job's env starts with, under the workflow's (repeatable)" };
         var cache = new Option<DirectoryInfo?>("--actions-cache") { Description = "The action cache: uses: owner/repo[/path]@ref comes from DIR/owner/repo/ref/[path]" };
         var actor = new Option<string>("--actor") { Description = "github.actor", DefaultValueFactory = _ => DefaultActor };
         var repository = new Option<string>("--repository") { Description = "github.repository (owner/name)", DefaultValueFactory = _ => DefaultActor };
@@ -33,7 +34,7 @@ internal static class RunCommand
         var verbose = new Option<bool>("--verbose") { Description = "Print every job's log, not only those that did not succeed" };
         var command = new Command("run", "Run one workflow here, on an embedded cluster with local workers; exits 0 if it succeeded, 1 if it failed, 2 if it could not start.")
         {
-            file, eventName, payload, workdir, secrets, inputs, cache, actor, repository, gitRef, workers, verbose,
+            file, eventName, payload, workdir, secrets, inputs, env, cache, actor, repository, gitRef, workers, verbose,
         };
         command.SetAction(async (parse, cancellation) =>
         {
@@ -49,7 +50,10 @@ internal static class RunCommand
                 parse.GetValue(repository) ?? DefaultActor,
                 parse.GetValue(gitRef) ?? "refs/heads/main",
                 Math.Max(1, parse.GetValue(workers)),
-                parse.GetValue(verbose));
+                parse.GetValue(verbose))
+            {
+                Env = Pairs(parse.GetValue(env)),
+            };
             var outcome = await RunAsync(request, Console.Out, cancellation);
             return outcome.ExitCode;
         });
@@ -85,8 +89,9 @@ internal static class RunCommand
             return new PreparedRun(null, null, $"--workdir {request.Workdir} does not exist");
         }
 
-        // A reusable workflow it calls (uses: ./.github/workflows/x.yml) is read from the workspace, the repository.
-        var parsed = WorkflowParser.Parse(await File.ReadAllTextAsync(request.File, cancellation), Path.GetFileName(request.File), CompositeActions.FileReader(request.Workdir));
+        // A reusable workflow it calls is read from the workspace, the repository (uses: ./.github/workflows/x.yml), or
+        // from the action cache (uses: owner/repo/.github/workflows/x.yml@ref).
+        var parsed = WorkflowParser.Parse(await File.ReadAllTextAsync(request.File, cancellation), Path.GetFileName(request.File), CompositeActions.FileReader(request.Workdir), request.ActionCache);
         if (parsed.Definition is null || parsed.Diagnostics.Count > 0)
         {
             return new PreparedRun(null, null, string.Join(Environment.NewLine, parsed.Diagnostics.Select(d => d with { Source = request.File }).Append(new WorkflowDiagnostic(request.File, 1, 1, WorkflowDiagnostic.Error, "the workflow cannot run"))));
@@ -114,8 +119,7 @@ internal static class RunCommand
     }
 
     /// <summary>The runs-on labels a workflow's jobs ask for, so the local workers offer them all.</summary>
-    public static IReadOnlyList<string> Labels(WorkflowDefinition definition, WorkflowTrigger trigger) =>
-        [.. WorkflowExpander.Expand(definition, trigger).Jobs.SelectMany(j => j.Labels).Distinct(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> Labels(WorkflowDefinition definition, WorkflowTrigger trigger) => WorkflowExpander.Labels(definition, trigger);
 
     /// <summary>The trigger: the event, actor, repository and ref given, the inputs from the payload's <c>inputs</c> and <c>--input</c>.</summary>
     internal static WorkflowTrigger Trigger(RunRequest request, JsonObject payload)
@@ -143,7 +147,14 @@ internal static class RunCommand
             payload["inputs"] = new JsonObject(inputs.Select(i => new KeyValuePair<string, JsonNode?>(i.Key, i.Value)));
         }
 
-        return new WorkflowTrigger(request.Event, request.Repository, request.Ref, sha, request.Actor, inputs) { EventPayload = payload.ToJsonString() };
+        // A pull request's branches (github.head_ref, github.base_ref) come from its payload, as on GitHub.
+        var pullRequest = payload["pull_request"] as JsonObject;
+        return new WorkflowTrigger(request.Event, request.Repository, request.Ref, sha, request.Actor, inputs, BaseRef: (pullRequest?["base"] as JsonObject)?["ref"]?.ToString())
+        {
+            EventPayload = payload.ToJsonString(),
+            Env = request.Env.Count == 0 ? null : request.Env.ToDictionary(StringComparer.Ordinal),
+            HeadRef = (pullRequest?["head"] as JsonObject)?["ref"]?.ToString(),
+        };
     }
 
     internal static RunOutcome Refused(TextWriter output, string display, string message)
@@ -173,7 +184,11 @@ internal sealed record RunRequest(
     string Repository,
     string Ref,
     int Workers,
-    bool Verbose);
+    bool Verbose)
+{
+    /// <summary>Variables every job's env starts with (<c>--env</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
+}
 
 /// <summary>A workflow ready to run, or why it cannot.</summary>
 internal sealed record PreparedRun(WorkflowDefinition? Definition, WorkflowTrigger? Trigger, string? Problem);

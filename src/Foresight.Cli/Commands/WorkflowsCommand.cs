@@ -94,7 +94,8 @@ internal static class WorkflowsCommand
     /// <summary>
     /// Where a file's reusable workflows (<c>.github/workflows/x.yml</c>) are: under its repository (the nearest folder
     /// above it with <c>.git</c> or <c>.github</c>), else beside it, also in a folder of copies named
-    /// <c>&lt;owner&gt;__&lt;repo&gt;__&lt;file&gt;</c> (the file <c>x.yml</c> of the same repository).
+    /// <c>&lt;owner&gt;__&lt;repo&gt;__&lt;file&gt;</c> (the file <c>x.yml</c> of the same repository; for
+    /// <c>owner/repo/.github/workflows/x.yml@ref</c>, the copy <c>owner__repo__x.yml</c>).
     /// </summary>
     internal static Func<string, string?> CalledFiles(string file)
     {
@@ -111,9 +112,15 @@ internal static class WorkflowsCommand
         }
 
         var inRepository = root is null ? null : CompositeActions.FileReader(root);
-        return path => inRepository?.Invoke(path)
-            ?? Sibling(folder, prefix + Path.GetFileName(path))
-            ?? Sibling(folder, Path.GetFileName(path));
+        return path => RemoteCopy(path) is { } copy
+            ? Sibling(folder, copy)
+            : inRepository?.Invoke(path) ?? Sibling(folder, prefix + Path.GetFileName(path)) ?? Sibling(folder, Path.GetFileName(path));
+
+        // Another repository's workflow, owner/repo/.github/workflows/x.yml@ref: its copy owner__repo__x.yml.
+        static string? RemoteCopy(string path) =>
+            path.LastIndexOf('@') is var at and > 0 && path[..at].Split('/') is [var owner, var repo, ".github", "workflows", var file]
+                ? $"{owner}__{repo}__{file}"
+                : null;
 
         static string? Sibling(string folder, string fileName) =>
             File.Exists(Path.Combine(folder, fileName)) ? File.ReadAllText(Path.Combine(folder, fileName)) : null;

@@ -282,9 +282,25 @@ public sealed partial class ShellJobExecutor
         if (github["action_path"] is JsonValue path)
         {
             variables["GITHUB_ACTION_PATH"] = path.ToString();
+            variables["GITHUB_ACTION_REPOSITORY"] = G("action_repository");
+            variables["GITHUB_ACTION_REF"] = G("action_ref");
         }
 
         return variables;
+    }
+
+    /// <summary><c>github.action_repository</c> and <c>github.action_ref</c> of an action: <c>owner/repo</c> and the ref of
+    /// <c>owner/repo[/path]@ref</c>; empty for a local action (<c>./path</c>).</summary>
+    private static (string Repository, string Ref) ActionOrigin(string uses)
+    {
+        var at = uses.LastIndexOf('@');
+        if (uses.StartsWith("./", StringComparison.Ordinal) || at <= 0)
+        {
+            return ("", "");
+        }
+
+        var parts = uses[..at].Split('/');
+        return (parts.Length >= 2 ? $"{parts[0]}/{parts[1]}" : uses[..at], uses[(at + 1)..]);
     }
 
     private async Task<(string? Error, int? ExitCode)> RunActionAsync(WorkflowJob job, ExpressionScope scope, RuntimeStep step, string uses, string name, JsonObject outputs, int depth)
@@ -294,7 +310,8 @@ public sealed partial class ShellJobExecutor
             return await CheckoutAsync(job, scope, step, name, outputs).ConfigureAwait(false);
         }
 
-        var action = job.Resolved.TryGetValue(uses, out var known) ? known : ActionManifest.Load(ResolveAction(job, uses));
+        // A local action is read when its step runs: an earlier step may have written it (a checkout, a script).
+        var action = !uses.StartsWith("./", StringComparison.Ordinal) && job.Resolved.TryGetValue(uses, out var known) ? known : ActionManifest.Load(ResolveAction(job, uses));
         var inputs = ActionInputs(job, scope, action, step);
         var github = scope["github"] as JsonObject ?? [];
         if (action.IsComposite)
@@ -309,6 +326,9 @@ public sealed partial class ShellJobExecutor
             inner["steps"] = new JsonObject();
             var innerGithub = (JsonObject)github.DeepClone();
             innerGithub["action_path"] = action.Directory;
+            var (repository, reference) = ActionOrigin(uses);
+            innerGithub["action_repository"] = repository;
+            innerGithub["action_ref"] = reference;
             inner["github"] = innerGithub;
             var failedBefore = job.Failed;
             var stepEnv = RenderEnv(job, scope, step.Env);
@@ -389,6 +409,9 @@ public sealed partial class ShellJobExecutor
         }
 
         extra["GITHUB_ACTION_PATH"] = action.Directory;
+        var (repository, reference) = ActionOrigin(step.Uses ?? "");
+        extra["GITHUB_ACTION_REPOSITORY"] = repository;
+        extra["GITHUB_ACTION_REF"] = reference;
         return RunProcessAsync(job, scope, name, step.Env, outputs, step.Timeout, (env, files) =>
             Task.FromResult(new CommandRequest($"node {script}", env, job.Run.Workspace.Workspace, null, _options.Node, [Path.Combine(action.Directory, script)], KeepBackgroundProcesses: true, _user)),
             extra, state);

@@ -361,8 +361,9 @@ public sealed partial class WorkerGrain(
             var found = await secrets.ResolveAsync(spec.SecretScope);
             if (spec.SecretNames is { } names)
             {
-                // A reusable workflow's secrets: each name takes the scope's secret it was passed.
-                found = names.Where(n => found.ContainsKey(n.Value)).ToDictionary(n => n.Key, n => found[n.Value], StringComparer.Ordinal);
+                // A reusable workflow's secrets: each name takes the scope's secret it was passed, or the "=value" written in the file.
+                found = names.Where(n => n.Value.StartsWith('=') || found.ContainsKey(n.Value))
+                    .ToDictionary(n => n.Key, n => n.Value.StartsWith('=') ? n.Value[1..] : found[n.Value], StringComparer.Ordinal);
             }
 
             return found.Count == 0 ? null : found;

@@ -318,18 +318,24 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
     /// <summary>
     /// A placeholder whose needs have ended and whose condition holds: its matrix is evaluated with their results and
-    /// outputs and it is replaced by one pending job per combination (the jobs that needed it now need them all). When
-    /// the matrix cannot be made (the expression fails, gives no map, more than 256 jobs, …) the placeholder fails with
-    /// the reason.
+    /// outputs and it is replaced by one pending job per combination (the jobs that needed it now need them all). A
+    /// placeholder of a call whose inputs (or matrix) read needs is replaced by the called jobs and the caller's job (the
+    /// jobs that needed it need the caller's job). When the expansion cannot be made (the expression fails, gives no
+    /// map, more than 256 jobs, …) the placeholder fails with the reason.
     /// </summary>
     private void ExpandRunTimeMatrix(string key)
     {
         var placeholder = Spec(key);
         var expansion = WorkflowExpander.ExpandRunTimeMatrix(placeholder.RunTimeMatrix!, Run.RunId, NeedsContext.Build(NeedsOf(placeholder.Needs)).ToJsonString());
-        var jobs = expansion.Jobs.Select(j => WorkflowSpecMapper.MapJob(j, Run.RunId, placeholder.Job.SecretScope, Run.Spec?.Name) with { Needs = placeholder.Needs }).ToList();
+        var made = expansion.Jobs.Select(j => j.Key).ToHashSet(StringComparer.Ordinal);
+        // Each job waits for the placeholder's needs (as the run has them now) and for the jobs of the expansion it needs.
+        var jobs = expansion.Jobs.Select(j => WorkflowSpecMapper.MapJob(j, Run.RunId, placeholder.Job.SecretScope, Run.Spec?.Name) with
+        {
+            Needs = [.. j.Needs.Where(made.Contains).Concat(placeholder.Needs).Distinct(StringComparer.Ordinal)],
+        }).ToList();
         var error = expansion.Error
-            ?? jobs.Select(j => JobSpecValidator.Check(j.Job) is { } problem ? $"jobs.{j.Key}.{problem.Field} {problem.Reason}" : null).FirstOrDefault(p => p is not null)
-            ?? jobs.Find(j => Run.JobStates.ContainsKey(j.Key)) switch { { } clash => $"the matrix gives job '{clash.Key}', which the run already has", _ => null };
+            ?? jobs.Select(j => j.CallOutputs is null && JobSpecValidator.Check(j.Job) is { } problem ? $"jobs.{j.Key}.{problem.Field} {problem.Reason}" : null).FirstOrDefault(p => p is not null)
+            ?? jobs.Find(j => j.Key != key && Run.JobStates.ContainsKey(j.Key)) switch { { } clash => $"the expansion gives job '{clash.Key}', which the run already has", _ => null };
         if (error is not null || jobs.Count == 0)
         {
             Run.JobStates[key] = JobState.Failed;
@@ -338,11 +344,12 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         }
 
         var keys = jobs.Select(j => j.Key).ToList();
+        var heads = expansion.Heads ?? keys;
         Run.Spec = Run.Spec! with
         {
             Jobs = [.. Run.Spec.Jobs.SelectMany(j => j.Key == key
                 ? jobs
-                : [j.Needs.Contains(key) ? j with { Needs = [.. j.Needs.SelectMany(n => n == key ? keys : [n])] } : j])],
+                : [j.Needs.Contains(key) ? j with { Needs = [.. j.Needs.SelectMany(n => n == key ? heads : [n])] } : j])],
         };
         Run.JobStates.Remove(key);
         Run.JobIds.Remove(key);

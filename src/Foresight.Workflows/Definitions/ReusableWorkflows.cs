@@ -3,10 +3,13 @@ using Foresight.Workflows.Definitions.Yaml;
 namespace Foresight.Workflows.Definitions;
 
 /// <summary>
-/// The reusable workflows a workflow calls (<c>jobs.&lt;id&gt;.uses: ./.github/workflows/x.yml</c>), read from the same
-/// repository through a file reader, with GitHub's limits: four levels of workflows (the caller and three nested
-/// calls), twenty distinct called files, and no cycle. Each called file is parsed with the same rules; its problems
-/// are reported at the <c>uses</c> line of the caller, naming the file, line and column.
+/// The reusable workflows a workflow calls, with GitHub's limits: four levels of workflows (the caller and three nested
+/// calls), twenty distinct called files, and no cycle. One of the same repository (<c>./.github/workflows/x.yml</c>)
+/// is read through the file reader; one of another repository (<c>owner/repo/.github/workflows/x.yml@ref</c>) through
+/// the reader too (keyed by that text, so a run that saved the files reads them again), else from the action cache,
+/// <c>&lt;cache&gt;/&lt;owner&gt;/&lt;repo&gt;/&lt;ref&gt;/.github/workflows/x.yml</c>. A <c>./</c> call inside a workflow of another
+/// repository names a file of that repository. Each called file is parsed with the same rules; its problems are
+/// reported at the <c>uses</c> line of the caller, naming the file, line and column.
 /// </summary>
 internal sealed class ReusableWorkflows
 {
@@ -17,19 +20,25 @@ internal sealed class ReusableWorkflows
     public const int MaxWorkflows = 20;
 
     private readonly Func<string, string?> _read;
+    private readonly string? _actionCache;
     private readonly IReadOnlyList<string> _chain;
     private readonly Dictionary<string, string> _files;
 
-    public ReusableWorkflows(Func<string, string?> read, string source)
-        : this(read, [TopLevelPath(source)], new Dictionary<string, string>(StringComparer.Ordinal))
+    /// <summary>The repository of the file being read, <c>owner/repo@ref</c>; null: the caller's own.</summary>
+    private readonly RemoteWorkflow? _repository;
+
+    public ReusableWorkflows(Func<string, string?> read, string source, string? actionCache = null)
+        : this(read, actionCache, [TopLevelPath(source)], new Dictionary<string, string>(StringComparer.Ordinal), null)
     {
     }
 
-    private ReusableWorkflows(Func<string, string?> read, IReadOnlyList<string> chain, Dictionary<string, string> files)
+    private ReusableWorkflows(Func<string, string?> read, string? actionCache, IReadOnlyList<string> chain, Dictionary<string, string> files, RemoteWorkflow? repository)
     {
         _read = read;
+        _actionCache = actionCache;
         _chain = chain;
         _files = files;
+        _repository = repository;
     }
 
     /// <summary>The called files read so far, by path in the repository.</summary>
@@ -39,26 +48,27 @@ internal sealed class ReusableWorkflows
     public (WorkflowDefinition Definition, string Path)? Read(YScalar uses, string jobId, DiagnosticSink diagnostics)
     {
         var value = uses.Value.Trim();
-        if (!value.StartsWith("./", StringComparison.Ordinal))
+        RemoteWorkflow? remote;
+        string path;
+        if (value.StartsWith("./", StringComparison.Ordinal))
         {
-            if (value.Contains('@', StringComparison.Ordinal) && value.Contains("/.github/workflows/", StringComparison.Ordinal))
+            if (!IsWorkflowPath(value[2..]))
             {
-                diagnostics.Unsupported(uses, "jobs.<id>.uses (another repository)",
-                    $"job '{jobId}' calls {value}, a workflow of another repository; Foresight calls reusable workflows of the same repository (./.github/workflows/x.yml)");
-            }
-            else
-            {
-                diagnostics.Error(uses, $"job '{jobId}': uses must name a workflow file, ./.github/workflows/<file>.yml (or owner/repo/.github/workflows/<file>.yml@ref), not '{value}'");
+                diagnostics.Error(uses, $"job '{jobId}': a reusable workflow is a .yml or .yaml file directly in .github/workflows, not '{value}'");
+                return null;
             }
 
-            return null;
+            remote = _repository is { } inRepository ? inRepository with { Path = value[2..] } : null;
+            path = remote?.Key ?? value[2..];
         }
-
-        var path = value[2..];
-        if (!path.StartsWith(".github/workflows/", StringComparison.Ordinal) || path[".github/workflows/".Length..].Contains('/', StringComparison.Ordinal)
-            || !(path.EndsWith(".yml", StringComparison.Ordinal) || path.EndsWith(".yaml", StringComparison.Ordinal)))
+        else if (RemoteWorkflow.Parse(value) is { } other)
         {
-            diagnostics.Error(uses, $"job '{jobId}': a reusable workflow is a .yml or .yaml file directly in .github/workflows, not '{value}'");
+            remote = other;
+            path = other.Key;
+        }
+        else
+        {
+            diagnostics.Error(uses, $"job '{jobId}': uses must name a workflow file, ./.github/workflows/<file>.yml or owner/repo/.github/workflows/<file>.yml@ref, not '{value}'");
             return null;
         }
 
@@ -83,6 +93,24 @@ internal sealed class ReusableWorkflows
             }
 
             text = _read(path);
+            if (text is null && remote is not null)
+            {
+                if (_actionCache is null)
+                {
+                    diagnostics.Unsupported(uses, "jobs.<id>.uses (another repository)",
+                        $"job '{jobId}' calls {value}, a workflow of another repository, and there is no action cache to read it from (foresight run --actions-cache, Foresight:Actions:CacheDirectory)");
+                    return null;
+                }
+
+                var cached = remote.CachePath(_actionCache);
+                text = File.Exists(cached) ? File.ReadAllText(cached) : null;
+                if (text is null)
+                {
+                    diagnostics.Error(uses, $"job '{jobId}' calls {value}, which is not in the action cache: {cached} does not exist");
+                    return null;
+                }
+            }
+
             if (text is null)
             {
                 diagnostics.Error(uses, $"job '{jobId}' calls {value}, which is not in the repository (no file {path})");
@@ -92,7 +120,7 @@ internal sealed class ReusableWorkflows
             _files[path] = text;
         }
 
-        var parsed = WorkflowParser.Parse(text, path, new ReusableWorkflows(_read, [.. _chain, path], _files));
+        var parsed = WorkflowParser.Parse(text, path, new ReusableWorkflows(_read, _actionCache, [.. _chain, path], _files, remote ?? _repository));
         foreach (var problem in parsed.Diagnostics)
         {
             var message = $"in {value} (line {problem.Line}, column {problem.Column}): {problem.Message}";
@@ -109,11 +137,47 @@ internal sealed class ReusableWorkflows
         return parsed.Definition is { } definition ? (definition, path) : null;
     }
 
+    /// <summary>A .yml or .yaml file directly in .github/workflows.</summary>
+    internal static bool IsWorkflowPath(string path) =>
+        path.StartsWith(".github/workflows/", StringComparison.Ordinal) && !path[".github/workflows/".Length..].Contains('/', StringComparison.Ordinal)
+        && (path.EndsWith(".yml", StringComparison.Ordinal) || path.EndsWith(".yaml", StringComparison.Ordinal));
+
     /// <summary>Where the top-level file is in its repository: a bare file name is one of <c>.github/workflows</c>.</summary>
     private static string TopLevelPath(string source)
     {
         var normalized = source.Replace('\\', '/');
         var at = normalized.IndexOf(".github/workflows/", StringComparison.Ordinal);
         return at >= 0 ? normalized[at..] : ".github/workflows/" + Path.GetFileName(normalized);
+    }
+}
+
+/// <summary>A reusable workflow of another repository, <c>owner/repo/.github/workflows/x.yml@ref</c>.</summary>
+internal sealed record RemoteWorkflow(string Owner, string Repo, string Path, string Ref)
+{
+    /// <summary>How the run keeps the file: the <c>uses</c> text, <c>owner/repo/.github/workflows/x.yml@ref</c>.</summary>
+    public string Key => $"{Owner}/{Repo}/{Path}@{Ref}";
+
+    /// <summary>Where the action cache holds it: <c>&lt;cache&gt;/&lt;owner&gt;/&lt;repo&gt;/&lt;ref&gt;/.github/workflows/x.yml</c>.</summary>
+    public string CachePath(string cache) => System.IO.Path.Combine(cache, Owner, Repo, Ref, Path);
+
+    /// <summary>The parts of <paramref name="uses"/>; null when it is not <c>owner/repo/.github/workflows/x.yml@ref</c>
+    /// (an owner, repository or ref segment that is empty, <c>.</c> or <c>..</c> would leave the cache: not one).</summary>
+    public static RemoteWorkflow? Parse(string uses)
+    {
+        var at = uses.LastIndexOf('@');
+        if (at <= 0 || at == uses.Length - 1)
+        {
+            return null;
+        }
+
+        var parts = uses[..at].Split('/', 3);
+        var reference = uses[(at + 1)..];
+        if (parts.Length != 3 || !ReusableWorkflows.IsWorkflowPath(parts[2]) || parts.Take(2).Append(reference).Any(p => p.Length == 0 || p is "." or ".." || p.Contains('\\', StringComparison.Ordinal))
+            || reference.Split('/').Any(p => p is "" or "." or ".."))
+        {
+            return null;
+        }
+
+        return new RemoteWorkflow(parts[0], parts[1], parts[2], reference);
     }
 }

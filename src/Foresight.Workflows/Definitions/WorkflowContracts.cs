@@ -44,6 +44,10 @@ public sealed record WorkflowTrigger(
 
     /// <summary>The webhook payload as JSON (<c>github.event</c>); null: an empty object.</summary>
     public string? EventPayload { get; init; }
+
+    /// <summary>Variables every job's <c>env</c> starts with, under the workflow's own (<c>foresight run --env</c>, as act's
+    /// <c>--env</c>); null: none.</summary>
+    public IReadOnlyDictionary<string, string>? Env { get; init; }
 }
 
 /// <summary>A run ready to execute: the matrix expanded and expressions substituted. Pure data; the grains map it to

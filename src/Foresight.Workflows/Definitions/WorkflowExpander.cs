@@ -21,6 +21,32 @@ public static class WorkflowExpander
     }
 
     /// <summary>
+    /// The <c>runs-on</c> labels a run of the workflow asks for: those of its expanded jobs, and the literal ones of the
+    /// workflows its jobs call (a call whose inputs read <c>needs</c> is expanded only at run time).
+    /// </summary>
+    public static IReadOnlyList<string> Labels(WorkflowDefinition definition, WorkflowTrigger trigger)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(trigger);
+        var labels = Expand(definition, trigger).Jobs.SelectMany(j => j.Labels).ToList();
+        var seen = new HashSet<WorkflowDefinition>();
+        var pending = new Stack<WorkflowDefinition>([definition]);
+        while (pending.TryPop(out var workflow))
+        {
+            foreach (var job in workflow.Jobs)
+            {
+                labels.AddRange(job.RunsOn.Where(t => !t.HasExpressions).Select(t => t.Render(Context(new Scope(workflow, ExprValue.Object([]), ExprValue.Object([]), "", "", [], null, null))).Trim()));
+                if (job.Call is { } call && seen.Add(call.Callee))
+                {
+                    pending.Push(call.Callee);
+                }
+            }
+        }
+
+        return [.. labels.Where(l => l.Length > 0).Distinct(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
     /// Expands a job whose matrix is decided at run time (<see cref="ExpandedJob.RunTimeMatrix"/>) now that its needs
     /// have ended: its matrix is evaluated with <paramref name="needsJson"/> (the <c>needs</c> context), then the job is
     /// expanded as if the matrix had been written in the file. The error (the matrix expression failed or does not
@@ -61,9 +87,20 @@ public static class WorkflowExpander
         }
 
         var (workflow, error) = Expand(definition, saved.Trigger, runId, (saved.Job, needs));
-        return error is not null
-            ? new RunTimeExpansion([], error)
-            : new RunTimeExpansion([.. workflow.Jobs.Where(j => j.MatrixGroup == saved.Job)], null);
+        if (error is not null)
+        {
+            return new RunTimeExpansion([], error);
+        }
+
+        // A matrix job gives its combinations. A call gives the called jobs and the caller's job (one per combination of
+        // its matrix): those stand for it in the jobs that needed it.
+        var calls = workflow.Jobs.Where(j => j.CallOutputs is not null && (j.Key == saved.Job || j.Key.StartsWith(saved.Job + " (", StringComparison.Ordinal))).Select(j => j.Key).ToList();
+        if (calls.Count > 0)
+        {
+            return new RunTimeExpansion([.. workflow.Jobs.Where(j => calls.Contains(j.Key) || calls.Exists(c => j.Key.StartsWith(c + " / ", StringComparison.Ordinal)))], null) { Heads = calls };
+        }
+
+        return new RunTimeExpansion([.. workflow.Jobs.Where(j => j.MatrixGroup == saved.Job)], null);
     }
 
     /// <summary>Expands every job; with <paramref name="target"/>, that job's run-time matrix is evaluated with its needs.</summary>
@@ -85,7 +122,7 @@ public static class WorkflowExpander
     {
         var definition = scope.Definition;
         var workflowContext = Context(scope);
-        var workflowEnv = Env(definition.Env, workflowContext, []);
+        var workflowEnv = Env(definition.Env, workflowContext, trigger.Env is { } given ? new Dictionary<string, string>(given, StringComparer.Ordinal) : []);
         var envContext = workflowContext with { Env = AsObject(workflowEnv) };
 
         var matrices = new Dictionary<string, IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>?>(StringComparer.Ordinal);
@@ -108,16 +145,36 @@ public static class WorkflowExpander
             }
         }
 
-        var keys = definition.Jobs.ToDictionary(j => j.Id, j => j.Call is null ? Keys(scope.Prefix + j.Id, matrices[j.Id]) : [scope.Prefix + j.Id], StringComparer.Ordinal);
+        // A call whose inputs (or matrix) read needs is one pending job until they have ended, unless it is the one being expanded.
+        bool Deferred(JobDefinition j) => j.Call is { } c && !(target is { } t && t.Job == scope.Prefix + j.Id)
+            && (c.AtRunTime || (matrices[j.Id] is null && j.MatrixTemplate is not null));
+        var keys = definition.Jobs.ToDictionary(j => j.Id, j => Deferred(j) ? [scope.Prefix + j.Id] : Keys(scope.Prefix + j.Id, matrices[j.Id]), StringComparer.Ordinal);
         foreach (var job in definition.Jobs)
         {
             var needs = job.Needs.SelectMany(n => keys[n]).Concat(scope.OuterNeeds).Distinct(StringComparer.Ordinal).ToList();
             if (job.Call is { } call)
             {
-                var error = ExpandCall(scope, job, call, needs, envContext, trigger, target, jobs);
-                if (error is not null)
+                var key = scope.Prefix + job.Id;
+                var isTarget = target is { } t && t.Job == key;
+                if (Deferred(job))
                 {
-                    return ([], error);
+                    // Its inputs (or its matrix) read needs: decided once its needs have ended, from the files again.
+                    jobs.Add(CallPlaceholder(scope, job, key, needs, envContext, trigger));
+                    continue;
+                }
+
+                var callContext = isTarget
+                    ? envContext with { Others = new Dictionary<string, ExprValue>(envContext.Others!, StringComparer.Ordinal) { ["needs"] = target!.Value.Needs } }
+                    : envContext;
+                var callMatrix = matrices[job.Id];
+                var callCombinations = callMatrix ?? [null!];
+                for (var i = 0; i < callCombinations.Count; i++)
+                {
+                    var error = ExpandCall(scope, job, call, keys[job.Id][i], callMatrix, callCombinations[i], needs, callContext, trigger, target, jobs);
+                    if (error is not null)
+                    {
+                        return ([], error);
+                    }
                 }
 
                 continue;
@@ -155,26 +212,60 @@ public static class WorkflowExpander
     }
 
     /// <summary>
-    /// A job that calls a reusable workflow: the called jobs, keyed <c>caller / job</c>, with the inputs given (typed,
-    /// defaults applied), the secrets passed, the caller's needs and condition; then the caller's own job, which
-    /// waits for them all and which the run ends itself with their result and the workflow's <c>outputs</c>.
+    /// A job that calls a reusable workflow (one combination of its matrix, when it has one): the called jobs, keyed
+    /// <c>caller / job</c>, with the inputs given (typed, defaults applied), the secrets passed, the caller's needs and
+    /// condition; then the caller's own job, which waits for them all and which the run ends itself with their result
+    /// and the workflow's <c>outputs</c>.
     /// </summary>
-    private static string? ExpandCall(Scope scope, JobDefinition job, WorkflowCall call, List<string> needs, EvalContext context, WorkflowTrigger trigger,
-        (string Job, ExprValue Needs)? target, List<ExpandedJob> jobs)
+    private static string? ExpandCall(Scope scope, JobDefinition job, WorkflowCall call, string key,
+        IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix, IReadOnlyList<KeyValuePair<string, ExprValue>>? combination,
+        List<string> needs, EvalContext context, WorkflowTrigger trigger, (string Job, ExprValue Needs)? target, List<ExpandedJob> jobs)
     {
-        var key = scope.Prefix + job.Id;
+        if (combination is not null)
+        {
+            var strategy = ExprValue.Object(
+            [
+                new("fail-fast", ExprValue.Of(job.FailFast)),
+                new("job-index", ExprValue.Num(matrix!.ToList().IndexOf(combination))),
+                new("job-total", ExprValue.Num(matrix!.Count)),
+                new("max-parallel", ExprValue.Num(job.MaxParallel ?? matrix!.Count)),
+            ]);
+            context = context with
+            {
+                Matrix = ExprValue.Object(combination),
+                Others = new Dictionary<string, ExprValue>(context.Others!, StringComparer.Ordinal) { ["strategy"] = strategy },
+            };
+        }
+
         var contract = call.Callee.Call!;
         var inputs = new List<KeyValuePair<string, ExprValue>>();
         foreach (var input in contract.Inputs)
         {
             var given = call.With.FirstOrDefault(w => w.Name == input.Name);
-            var value = given is not null
-                ? CallInputs.Convert(input, given.Value.Evaluate(context)) ?? Lenient(input, given.Value.Evaluate(context))
-                : input.Default is { } fallback ? CallInputs.Convert(input, fallback) ?? ExprValue.String(fallback) : ExprValue.Null;
+            ExprValue value;
+            try
+            {
+                value = given is not null
+                    ? CallInputs.Convert(input, given.Value.Evaluate(context)) ?? Lenient(input, given.Value.Evaluate(context))
+                    : input.Default is not { } fallback ? ExprValue.Null
+                    : fallback.Contains("${{", StringComparison.Ordinal) && Template.Parse(fallback, out _) is { } computed
+                        ? CallInputs.Convert(input, computed.Evaluate(context)) ?? Lenient(input, computed.Evaluate(context))
+                        : CallInputs.Convert(input, fallback) ?? ExprValue.String(fallback);
+            }
+            catch (ExpressionFailure e)
+            {
+                return $"job '{key}': input '{input.Name}' of {call.Path}: {e.Message}";
+            }
+
             inputs.Add(new(input.Name, value));
         }
 
         var name = job.Name?.Render(context) ?? job.Id;
+        if (combination is not null && (job.Name is null || !ReferencesMatrix(job.Name)))
+        {
+            name = $"{name} ({MatrixExpansion.Describe(combination)})";
+        }
+
         var condition = job.If is null ? "success()" : ExprPrinter.Print(ExpressionEvaluator.Fold(WithImplicitSuccess(job.If), context));
         var inner = new Scope(call.Callee, scope.Github, ExprValue.Object(inputs), key + " / ", scope.NamePrefix + name + " / ", needs,
             job.Needs.Count == 0 || scope.OuterCondition == "false" ? Both(scope.OuterCondition, condition) : condition, Compose(scope.Secrets, call.Secrets)) { Root = scope.Root };
@@ -194,6 +285,24 @@ public static class WorkflowExpander
         return null;
     }
 
+    /// <summary>
+    /// A job that calls a reusable workflow with inputs (or a matrix) over <c>needs</c>: one pending job that waits for
+    /// the caller's needs and carries its condition; the run then expands the call from the files again
+    /// (<see cref="ExpandRunTimeMatrix"/>) with the needs' results and outputs, into the called jobs and the caller's job.
+    /// </summary>
+    private static ExpandedJob CallPlaceholder(Scope scope, JobDefinition job, string key, List<string> needs, EvalContext context, WorkflowTrigger trigger)
+    {
+        var condition = job.If is null ? "success()" : ExprPrinter.Print(ExpressionEvaluator.Fold(WithImplicitSuccess(job.If), context));
+        var name = job.Name?.RenderKnown(context, KnownAtExpansion) is { Length: > 0 } rendered ? rendered : job.Id;
+        return new ExpandedJob(key, scope.NamePrefix + name, [], needs,
+            job.Needs.Count == 0 || scope.OuterCondition == "false" ? Both(scope.OuterCondition, condition) : condition,
+            false, null, false, null, null, new Dictionary<string, string>(), [], 0, null, null, null, null)
+        {
+            RunTimeMatrix = System.Text.Json.JsonSerializer.Serialize(new RunTimeMatrixState(scope.Root.Text, scope.Root.Source, scope.Root.Files, key, trigger)),
+            SecretNames = scope.Secrets,
+        };
+    }
+
     /// <summary>An input computed by an expression that does not give its type: a boolean takes its truthiness, a number its numeric value.</summary>
     private static ExprValue Lenient(DispatchInput input, ExprValue value) => input.Type switch
     {
@@ -201,11 +310,13 @@ public static class WorkflowExpander
         _ => ExprValue.Num(value.ToNumber()),
     };
 
-    /// <summary>The secrets of a called workflow: with <c>inherit</c> (null) the caller's; else each name takes the caller's secret it names.</summary>
+    /// <summary>The secrets of a called workflow: with <c>inherit</c> (null) the caller's; else each name takes the caller's
+    /// secret it names, or keeps the <c>=value</c> written in the file.</summary>
     private static IReadOnlyDictionary<string, string>? Compose(IReadOnlyDictionary<string, string>? caller, IReadOnlyDictionary<string, string>? passed) =>
         passed is null
             ? caller
-            : passed.Where(p => caller is null || caller.ContainsKey(p.Value)).ToDictionary(p => p.Key, p => caller is null ? p.Value : caller[p.Value], StringComparer.Ordinal);
+            : passed.Where(p => caller is null || p.Value.StartsWith('=') || caller.ContainsKey(p.Value))
+                .ToDictionary(p => p.Key, p => caller is null || p.Value.StartsWith('=') ? p.Value : caller[p.Value], StringComparer.Ordinal);
 
     /// <summary>A called job's condition under its caller's (the caller's holds too).</summary>
     private static string Both(string? outer, string inner) => outer switch
@@ -519,7 +630,11 @@ public static class WorkflowExpander
 
 /// <summary>What <see cref="WorkflowExpander.ExpandRunTimeMatrix"/> made of a job with a run-time matrix: one job per
 /// combination, or why there is none.</summary>
-public sealed record RunTimeExpansion(IReadOnlyList<ExpandedJob> Jobs, string? Error);
+public sealed record RunTimeExpansion(IReadOnlyList<ExpandedJob> Jobs, string? Error)
+{
+    /// <summary>The jobs that stand for the expanded one in the jobs that needed it; null: all of <see cref="Jobs"/>.</summary>
+    public IReadOnlyList<string>? Heads { get; init; }
+}
 
 /// <summary>What a run keeps of a job whose matrix is decided at run time, to expand it again from the file.</summary>
 internal sealed record RunTimeMatrixState(string Text, string Source, IReadOnlyDictionary<string, string> Files, string Job, WorkflowTrigger Trigger);

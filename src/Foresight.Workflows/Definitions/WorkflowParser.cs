@@ -22,6 +22,15 @@ public static class WorkflowParser
     public static WorkflowParseResult Parse(string text, string source, Func<string, string?>? readFile) =>
         Parse(text, source, readFile is null ? null : new ReusableWorkflows(readFile, source ?? ""));
 
+    /// <summary>
+    /// Like <see cref="Parse(string, string, Func{string, string?})"/>, and a job that calls a reusable workflow of
+    /// another repository (<c>owner/repo/.github/workflows/x.yml@ref</c>) reads it from the action cache
+    /// <paramref name="actionCache"/>, <c>&lt;cache&gt;/&lt;owner&gt;/&lt;repo&gt;/&lt;ref&gt;/.github/workflows/x.yml</c>; a missing
+    /// file is an error naming that path.
+    /// </summary>
+    public static WorkflowParseResult Parse(string text, string source, Func<string, string?> readFile, string? actionCache) =>
+        Parse(text, source, new ReusableWorkflows(readFile, source ?? "", actionCache));
+
     internal static WorkflowParseResult Parse(string text, string source, ReusableWorkflows? calls)
     {
         source ??= "";

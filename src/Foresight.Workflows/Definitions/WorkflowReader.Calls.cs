@@ -3,8 +3,9 @@ using Foresight.Workflows.Definitions.Yaml;
 
 namespace Foresight.Workflows.Definitions;
 
-/// <summary>Reusable workflows: a file's <c>on.workflow_call</c> (inputs, outputs, secrets), and a job that calls one of
-/// the same repository (<c>jobs.&lt;id&gt;.uses: ./.github/workflows/x.yml</c> with <c>with</c> and <c>secrets</c>).</summary>
+/// <summary>Reusable workflows: a file's <c>on.workflow_call</c> (inputs, outputs, secrets), and a job that calls one
+/// (<c>jobs.&lt;id&gt;.uses: ./.github/workflows/x.yml</c> or <c>owner/repo/.github/workflows/x.yml@ref</c>, with
+/// <c>with</c>, <c>secrets</c> and <c>strategy</c>).</summary>
 internal sealed partial class WorkflowReader
 {
     private static readonly string[] CallJobKeys = ["name", "uses", "with", "secrets", "needs", "if", "permissions", "strategy", "concurrency"];
@@ -125,8 +126,8 @@ internal sealed partial class WorkflowReader
         return secrets;
     }
 
-    /// <summary>A job that calls a reusable workflow of the same repository. The called file is read (through the
-    /// reader the parse was given) and parsed with the same rules; its problems are reported at the <c>uses</c> line.</summary>
+    /// <summary>A job that calls a reusable workflow. The called file is read (through the reader the parse was given,
+    /// or the action cache) and parsed with the same rules; its problems are reported at the <c>uses</c> line.</summary>
     private (JobDefinition? Job, IReadOnlyList<(string Id, YNode Node)> Needs) ReadCallJob(YScalar id, YMapping map)
     {
         var before = _diagnostics.Count;
@@ -136,6 +137,10 @@ internal sealed partial class WorkflowReader
         IReadOnlyList<EnvEntry> with = [];
         YNode? withNode = null;
         YNode? secretsNode = null;
+        IReadOnlyList<IReadOnlyList<KeyValuePair<string, ExprValue>>>? matrix = null;
+        YNode? matrixTemplate = null;
+        var failFast = true;
+        int? maxParallel = null;
         foreach (var (key, value) in map.Entries)
         {
             switch (key.Value)
@@ -162,7 +167,7 @@ internal sealed partial class WorkflowReader
                 case "uses":
                     break;
                 case "strategy":
-                    _diagnostics.Unsupported(key, "jobs.<id>.strategy with uses", $"job '{id.Value}': a matrix on a job that calls a reusable workflow is not supported");
+                    (matrix, matrixTemplate, failFast, maxParallel) = ReadStrategy(id.Value, value);
                     break;
                 case "concurrency":
                     _diagnostics.Unsupported(key, "jobs.<id>.concurrency", UnsupportedJobKeys["concurrency"]);
@@ -177,12 +182,6 @@ internal sealed partial class WorkflowReader
         {
             _diagnostics.Error(map["uses"]!, $"job '{id.Value}': uses must name a workflow file (./.github/workflows/x.yml)");
             return (null, needs);
-        }
-
-        foreach (var used in with.Where(w => w.Value.Expressions.Any(e => !Template.IsKnown(e.Expr, c => c != "needs"))))
-        {
-            var at = ((YMapping)withNode!).Entries.Find(e => e.Key.Value == used.Name).Value;
-            _diagnostics.Unsupported(at, "jobs.<id>.with over needs", $"job '{id.Value}': input '{used.Name}' is computed from needs, which Foresight does not pass to a reusable workflow yet");
         }
 
         if (_diagnostics.Count > before)
@@ -210,10 +209,12 @@ internal sealed partial class WorkflowReader
             return (null, needs);
         }
 
-        var job = new JobDefinition(id.Value, name, [], [.. needs.Select(n => n.Id).Distinct(StringComparer.Ordinal)], condition, null, null, true, null, [],
+        var job = new JobDefinition(id.Value, name, [], [.. needs.Select(n => n.Id).Distinct(StringComparer.Ordinal)], condition, null, matrix, failFast, maxParallel, [],
             BoolSetting.False, [], RunDefaults.None, ForesightSettings.None)
         {
-            Call = new WorkflowCall(path, callee, with, secrets),
+            MatrixTemplate = matrixTemplate,
+            // Inputs over needs are evaluated when the caller's needs have ended (the run expands the call then).
+            Call = new WorkflowCall(path, callee, with, secrets) { AtRunTime = with.Any(w => w.Value.Expressions.Any(e => !Template.IsKnown(e.Expr, c => c != "needs"))) },
         };
         return (job, needs);
     }
@@ -240,7 +241,7 @@ internal sealed partial class WorkflowReader
     }
 
     /// <summary>The called workflow's secrets: null for <c>inherit</c> (all the caller's), else by name the caller's
-    /// secret each one takes (<c>name: ${{ secrets.OTHER }}</c>).</summary>
+    /// secret each one takes (<c>name: ${{ secrets.OTHER }}</c>), or <c>=value</c> for a value written in the file.</summary>
     private Dictionary<string, string>? ReadPassedSecrets(string jobId, string uses, CallInterface contract, YNode? node, YScalar at)
     {
         if (node is YScalar { Value: "inherit" })
@@ -262,9 +263,14 @@ internal sealed partial class WorkflowReader
                 {
                     passed[key.Value] = secret;
                 }
+                else if (value is YScalar { IsNull: false } literal && !literal.Value.Contains("${{", StringComparison.Ordinal))
+                {
+                    // A value written in the file (not a repository secret): carried as "=value", which no secret name is.
+                    passed[key.Value] = "=" + literal.Value;
+                }
                 else
                 {
-                    _diagnostics.Unsupported(value, "jobs.<id>.secrets value", $"job '{jobId}': secret '{key.Value}' must be passed as ${{{{ secrets.NAME }}}}");
+                    _diagnostics.Unsupported(value, "jobs.<id>.secrets value", $"job '{jobId}': secret '{key.Value}' must be passed as ${{{{ secrets.NAME }}}} or a literal value");
                 }
             }
         }
@@ -287,7 +293,11 @@ internal sealed record CallInterface(IReadOnlyList<DispatchInput> Inputs, IReadO
 
 /// <summary>A job's call of a reusable workflow: the file's path in the repository, its definition, the inputs given
 /// (<c>with</c>) and the secrets passed (null: <c>inherit</c>; else callee name → caller secret name).</summary>
-internal sealed record WorkflowCall(string Path, WorkflowDefinition Callee, IReadOnlyList<EnvEntry> With, IReadOnlyDictionary<string, string>? Secrets);
+internal sealed record WorkflowCall(string Path, WorkflowDefinition Callee, IReadOnlyList<EnvEntry> With, IReadOnlyDictionary<string, string>? Secrets)
+{
+    /// <summary>An input reads <c>needs</c>: the call is expanded once the caller's needs have ended.</summary>
+    public bool AtRunTime { get; init; }
+}
 
 /// <summary>Typed inputs of a reusable workflow.</summary>
 internal static class CallInputs

@@ -31,7 +31,8 @@ internal sealed partial class WorkflowReader
                 return sequence.Items.Exists(i => IsRunTimeMatrix(i, topLevel: false));
             case YMapping map:
                 // The value of ${{ insert }} follows the top-level rule: a constant one is merged when the file is read.
-                return map.Entries.Exists(e => IsRunTimeMatrix(e.Value, topLevel: InsertDirective().IsMatch(e.Key.Value)));
+                // A key computed by an expression (an axis named by needs.x.outputs.y) is decided at run time too.
+                return map.Entries.Exists(e => IsExpressionKey(e.Key) || IsRunTimeMatrix(e.Value, topLevel: InsertDirective().IsMatch(e.Key.Value)));
             default:
                 return false;
         }
@@ -64,9 +65,12 @@ internal sealed partial class WorkflowReader
     {
         YScalar s when s.Value.Contains("${{", StringComparison.Ordinal) => [s],
         YSequence sequence => sequence.Items.SelectMany(Scalars),
-        YMapping map => map.Entries.SelectMany(e => Scalars(e.Value)),
+        YMapping map => map.Entries.SelectMany(e => IsExpressionKey(e.Key) ? [e.Key, .. Scalars(e.Value)] : Scalars(e.Value)),
         _ => [],
     };
+
+    /// <summary>A mapping key written as an expression, other than the <c>${{ insert }}</c> directive.</summary>
+    private static bool IsExpressionKey(YScalar key) => key.Value.Contains("${{", StringComparison.Ordinal) && !InsertDirective().IsMatch(key.Value);
 
     /// <summary>
     /// Expands a run-time matrix with the contexts of its job (<paramref name="context"/>: github, inputs, vars, needs):
@@ -107,17 +111,35 @@ internal sealed partial class WorkflowReader
                     ?? throw new ExpressionFailure($"invalid expression: {error!.Message}");
                 return ToNode(template.Evaluate(context), scalar);
             case YSequence sequence:
+                // An item that is an expression giving a list adds its values to the list (act's evalmatrix-merge-array).
                 var items = new YSequence(Mark(sequence), Mark(sequence));
-                items.Items.AddRange(sequence.Items.Select(i => Evaluate(i, context)));
+                foreach (var item in sequence.Items)
+                {
+                    var value = Evaluate(item, context);
+                    if (item is YScalar && value is YSequence values)
+                    {
+                        items.Items.AddRange(values.Items);
+                    }
+                    else
+                    {
+                        items.Items.Add(value);
+                    }
+                }
+
                 return items;
             case YMapping map:
                 var entries = new YMapping(Mark(map), Mark(map));
-                entries.Entries.AddRange(map.Entries.Select(e => new KeyValuePair<YScalar, YNode>(e.Key, Evaluate(e.Value, context))));
+                entries.Entries.AddRange(map.Entries.Select(e => new KeyValuePair<YScalar, YNode>(
+                    IsExpressionKey(e.Key) ? new YScalar(Render(e.Key, context), YamlDotNet.Core.ScalarStyle.DoubleQuoted, Mark(e.Key), Mark(e.Key)) : e.Key,
+                    Evaluate(e.Value, context))));
                 return entries;
             default:
                 return node;
         }
     }
+
+    private static string Render(YScalar scalar, EvalContext context) =>
+        (Template.Parse(scalar.Value, out var error) ?? throw new ExpressionFailure($"invalid expression: {error!.Message}")).Render(context);
 
     private static YamlDotNet.Core.Mark Mark(YNode node) => new(node.StartIndex, node.Line, node.Column);
 }

@@ -77,10 +77,20 @@ public sealed record ActionManifest(
         {
             foreach (var item in sequence.Children.OfType<YamlMappingNode>())
             {
+                if (Text(item, "run") is null && Text(item, "uses") is null)
+                {
+                    throw new ActionException($"{file}:{item.Start.Line}:{item.Start.Column}: a step of a composite action needs run or uses");
+                }
+
                 steps.Add(new ActionStep(
                     Text(item, "id"), Text(item, "name"), Text(item, "if"), Text(item, "run"), Text(item, "uses"), Text(item, "shell"),
                     Text(item, "working-directory"), Text(item, "continue-on-error"), Strings(Map(item, "env")), Strings(Map(item, "with"))));
             }
+        }
+
+        else if (usingValue.Equals("composite", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ActionException($"{file}: runs.steps is missing (a composite action runs its steps)");
         }
 
         return new ActionManifest(directory, usingValue, inputs, outputs, Text(runs, "main"), Text(runs, "pre"), Text(runs, "pre-if"),

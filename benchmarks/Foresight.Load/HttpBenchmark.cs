@@ -11,6 +11,8 @@ using Foresight.Client.Agents;
 using Foresight.Server.Hosting;
 using Foresight.Server.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -25,12 +27,16 @@ namespace Foresight.Load;
 /// a bearer token checked on every request, and each <c>POST /api/jobs</c> answered once the job is durable (job
 /// state written, queued at its scheduler). In-process no-op workers run the jobs so the queue stays short (a queue
 /// that only grows would measure the scheduler's snapshot of it, not the gateway); <c>--workers 0</c> leaves them out.
+/// With a batch size the same goes through <c>POST /api/jobs:batch</c>, that many jobs per request.
 /// </summary>
 internal static class HttpBenchmark
 {
-    /// <summary>Measures the gateway, then (same process, same silo) the same submissions as direct grain calls, so the
-    /// cost of HTTP, authentication and JSON shows apart from the durable job creation behind them.</summary>
-    public static async Task<(double PerSecond, double P50Ms, double P99Ms, int Failed, double GrainPerSecond)> RunAsync(int requests, int concurrency, int warmup, int workers)
+    /// <summary>What one measured phase gave: requests and jobs per second, request latency percentiles, failures.</summary>
+    public sealed record Phase(double RequestsPerSecond, double JobsPerSecond, double P50Ms, double P99Ms, int Failed);
+
+    /// <summary>Measures the gateway, then (same process, same silo; single submissions only) the same submissions as
+    /// direct grain calls, so the cost of HTTP, authentication and JSON shows apart from the durable job creation.</summary>
+    public static async Task<(Phase Gateway, double? GrainPerSecond)> RunAsync(int requests, int concurrency, int warmup, int workers, int batch)
     {
         var token = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         await using var app = InProcessServer.Build(token, "submit", out var dataDirectory);
@@ -48,24 +54,19 @@ internal static class HttpBenchmark
             }
 
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            var target = batch > 0 ? Target.Batch(batch) : Target.Single;
+            Console.WriteLine($"http: gateway at {address}, {workers} no-op workers, {target.Path}{(batch > 0 ? $" with {batch} jobs per request" : "")}, warm-up {warmup} requests");
+            var gateway = await MeasureAsync(address, token, target, requests, concurrency, warmup, () => DrainedAsync(grains, workers));
+            if (batch > 0)
+            {
+                return (gateway, null);
+            }
 
-            Console.WriteLine($"http: gateway at {address}, {workers} no-op workers, warm-up {warmup} requests");
-            await SubmitAsync(http, "warm", warmup, concurrency, null);
+            Console.WriteLine("http: now the same submissions as direct grain calls");
             await DrainedAsync(grains, workers);
-            Console.WriteLine($"http: measuring {requests} submissions, {concurrency} concurrent");
-            var latencies = new List<double>(requests);
             var clock = Stopwatch.StartNew();
-            var failed = await SubmitAsync(http, "run", requests, concurrency, latencies);
-            var elapsed = clock.Elapsed;
-            var perSecond = requests / elapsed.TotalSeconds;
-            Console.WriteLine($"http: {ThroughputBenchmark.Format(perSecond)} req/s; now the same submissions as direct grain calls");
-            await DrainedAsync(grains, workers);
-            clock.Restart();
             await DirectAsync(grains, requests, concurrency);
-            var grainPerSecond = requests / clock.Elapsed.TotalSeconds;
-            return (perSecond, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), failed, grainPerSecond);
+            return (gateway, requests / clock.Elapsed.TotalSeconds);
         }
         finally
         {
@@ -82,8 +83,60 @@ internal static class HttpBenchmark
         }
     }
 
-    /// <summary>Submits <paramref name="count"/> jobs from <paramref name="concurrency"/> loops; returns how many were not 202.</summary>
-    private static async Task<int> SubmitAsync(HttpClient http, string prefix, int count, int concurrency, List<double>? latencies)
+    /// <summary>
+    /// The ceiling: the same requests (same body, same bearer header, same client) against a minimal ASP.NET Core app
+    /// in this process — Kestrel on loopback and one <c>POST /api/jobs</c> route that answers 202 and does nothing
+    /// else: no authentication, no rate limiter, no JSON, no grain. What the machine allows HTTP alone.
+    /// </summary>
+    public static async Task<Phase> CeilingAsync(int requests, int concurrency, int warmup)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var app = builder.Build();
+        app.MapPost("/api/jobs", () => Results.StatusCode(StatusCodes.Status202Accepted));
+        await app.StartAsync();
+        try
+        {
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            Console.WriteLine($"http: ceiling at {address} (a route answering 202, nothing else), warm-up {warmup} requests");
+            return await MeasureAsync(address, "ceiling", Target.Single, requests, concurrency, warmup, () => Task.CompletedTask);
+        }
+        finally
+        {
+            await app.StopAsync();
+        }
+    }
+
+    /// <summary>A route and its body: one job per request, or a batch of jobs.</summary>
+    private sealed record Target(string Path, int JobsPerRequest, HttpStatusCode Expected, Func<string, string> Body)
+    {
+        public static readonly Target Single = new("/api/jobs", 1, HttpStatusCode.Accepted, Job);
+
+        public static Target Batch(int size) =>
+            new("/api/jobs:batch", size, HttpStatusCode.OK, id => "[" + string.Join(',', Enumerable.Range(0, size).Select(k => Job($"{id}-{k.ToString(CultureInfo.InvariantCulture)}"))) + "]");
+
+        private static string Job(string id) => $$"""{"id":"{{id}}","name":"bench","command":"true","labels":["linux"]}""";
+    }
+
+    private static async Task<Phase> MeasureAsync(Uri address, string token, Target target, int requests, int concurrency, int warmup, Func<Task> settle)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { BaseAddress = address };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        await SubmitAsync(http, target, "warm", warmup, concurrency, null);
+        await settle();
+        Console.WriteLine($"http: measuring {requests} requests to {target.Path}, {concurrency} concurrent");
+        var latencies = new List<double>(requests);
+        var clock = Stopwatch.StartNew();
+        var failed = await SubmitAsync(http, target, "run", requests, concurrency, latencies);
+        var perSecond = requests / clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"http: {ThroughputBenchmark.Format(perSecond)} req/s, {ThroughputBenchmark.Format(perSecond * target.JobsPerRequest)} jobs/s");
+        return new Phase(perSecond, perSecond * target.JobsPerRequest, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), failed);
+    }
+
+    /// <summary>Sends <paramref name="count"/> requests from <paramref name="concurrency"/> loops; returns how many were
+    /// not answered as expected (for a batch: not every job accepted).</summary>
+    private static async Task<int> SubmitAsync(HttpClient http, Target target, string prefix, int count, int concurrency, List<double>? latencies)
     {
         var next = -1;
         var failed = 0;
@@ -91,22 +144,27 @@ internal static class HttpBenchmark
         using var progress = new CancellationTokenSource();
         var reporter = latencies is null ? Task.CompletedTask : ReportAsync(() => Volatile.Read(ref done), count, progress.Token);
         var run = Guid.NewGuid().ToString("n")[..8];
+        var path = new Uri(target.Path, UriKind.Relative);
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                var body = $$"""{"id":"{{prefix}}-{{run}}-{{i.ToString(CultureInfo.InvariantCulture)}}","name":"bench","command":"true","labels":["linux"]}""";
-                using var content = new StringContent(body, Encoding.UTF8, "application/json");
+                using var content = new StringContent(target.Body($"{prefix}-{run}-{i.ToString(CultureInfo.InvariantCulture)}"), Encoding.UTF8, "application/json");
                 var started = Stopwatch.GetTimestamp();
-                using var response = await http.PostAsync(new Uri("/api/jobs", UriKind.Relative), content);
+                using var response = await http.PostAsync(path, content);
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                if (response.StatusCode != HttpStatusCode.Accepted)
+                var ok = response.StatusCode == target.Expected;
+                if (ok && target.JobsPerRequest > 1)
                 {
-                    if (Interlocked.Increment(ref failed) <= 3)
-                    {
-                        Console.Error.WriteLine($"http: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                    }
+                    var answer = await response.Content.ReadAsStringAsync();
+                    ok = CountOf(answer, "\"status\":202") == target.JobsPerRequest;
+                }
+
+                if (!ok && Interlocked.Increment(ref failed) <= 3)
+                {
+                    var text = await response.Content.ReadAsStringAsync();
+                    Console.Error.WriteLine($"http: {(int)response.StatusCode} {text[..Math.Min(text.Length, 500)]}");
                 }
 
                 if (latencies is not null)
@@ -123,6 +181,17 @@ internal static class HttpBenchmark
         await progress.CancelAsync();
         await reporter;
         return failed;
+    }
+
+    private static int CountOf(string text, string part)
+    {
+        var n = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal))
+        {
+            n++;
+        }
+
+        return n;
     }
 
     /// <summary>With workers, waits (bounded) until they have run what was submitted, so each phase starts alike.</summary>

@@ -83,24 +83,48 @@ var requests = new Option<int>("--requests") { Description = "Job submissions to
 var concurrency = new Option<int>("--concurrency") { Description = "Requests in flight at once", DefaultValueFactory = _ => 64 };
 var warmup = new Option<int>("--warmup") { Description = "Submissions before measuring (JIT, connections, grain types)", DefaultValueFactory = _ => 2_000 };
 var httpWorkers = new Option<int>("--workers") { Description = "In-process no-op workers (4 slots each) that keep the queue short; 0 = none", DefaultValueFactory = _ => 32 };
+var httpBatch = new Option<int>("--batch") { Description = "Jobs per request through POST /api/jobs:batch (0: one job per POST /api/jobs)", DefaultValueFactory = _ => 0 };
+var httpCeiling = new Option<bool>("--ceiling") { Description = "Also send the same requests to a minimal ASP.NET Core route that answers 202 doing nothing, and print our ratio to it (single submissions)", DefaultValueFactory = _ => true };
 var httpCommand = new Command("http", "Job submissions through the HTTP gateway (bearer token, durable job creation), in-process server on loopback.");
-foreach (var option in new Option[] { requests, concurrency, warmup, httpWorkers })
+foreach (var option in new Option[] { requests, concurrency, warmup, httpWorkers, httpBatch, httpCeiling })
 {
     httpCommand.Options.Add(option);
 }
 
 httpCommand.SetAction(async parse =>
 {
-    var (perSecond, p50, p99, failed, grainPerSecond) = await HttpBenchmark.RunAsync(parse.GetValue(requests), parse.GetValue(concurrency), parse.GetValue(warmup), parse.GetValue(httpWorkers));
-    if (failed > 0)
+    var batch = parse.GetValue(httpBatch);
+    if (batch is < 0 or > 1000)
     {
-        Console.Error.WriteLine($"http: {failed} submissions were not accepted");
+        Console.Error.WriteLine($"--batch: must be 0 to 1000 jobs per request (was {batch})");
+        return 2;
     }
 
-    Console.WriteLine($"direct grain calls: {Format(grainPerSecond)} submissions/s; gateway/direct = {Format(perSecond / grainPerSecond)}");
+    var (n, inFlight, warm) = (parse.GetValue(requests), parse.GetValue(concurrency), parse.GetValue(warmup));
+    var (gateway, grainPerSecond) = await HttpBenchmark.RunAsync(n, inFlight, batch > 0 ? Math.Max(10, warm / batch) : warm, parse.GetValue(httpWorkers), batch);
+    if (gateway.Failed > 0)
+    {
+        Console.Error.WriteLine($"http: {gateway.Failed} requests were not accepted whole");
+    }
 
-    Console.WriteLine($"requests_per_second={Format(perSecond)} p50_ms={Format(p50)} p99_ms={Format(p99)}");
-    return failed == 0 ? 0 : 1;
+    var line = $"requests_per_second={Format(gateway.RequestsPerSecond)} p50_ms={Format(gateway.P50Ms)} p99_ms={Format(gateway.P99Ms)}";
+    if (batch > 0)
+    {
+        line = $"jobs_per_second={Format(gateway.JobsPerSecond)} batch={batch} " + line;
+    }
+    else
+    {
+        Console.WriteLine($"direct grain calls: {Format(grainPerSecond!.Value)} submissions/s; gateway/direct = {Format(gateway.RequestsPerSecond / grainPerSecond.Value)}");
+        if (parse.GetValue(httpCeiling))
+        {
+            var ceiling = await HttpBenchmark.CeilingAsync(n, inFlight, warm);
+            Console.WriteLine($"ceiling: {Format(ceiling.RequestsPerSecond)} req/s, p50 {Format(ceiling.P50Ms)} ms, p99 {Format(ceiling.P99Ms)} ms");
+            line += $" ceiling_rps={Format(ceiling.RequestsPerSecond)} ceiling_p99_ms={Format(ceiling.P99Ms)} ratio={Format(gateway.RequestsPerSecond / ceiling.RequestsPerSecond)}";
+        }
+    }
+
+    Console.WriteLine(line);
+    return gateway.Failed == 0 ? 0 : 1;
 });
 
 var calls = new Option<int>("--calls") { Description = "GetLoadForecast calls to measure", DefaultValueFactory = _ => 20_000 };

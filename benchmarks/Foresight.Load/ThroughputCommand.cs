@@ -60,6 +60,8 @@ internal static class ThroughputCommand
             var writesBefore = postgres is null ? 0 : await postgres.RowWritesAsync();
             var (perMinute, p50, p99) = await RunAsync(n, w, window, s, postgres?.ConnectionString);
             Console.WriteLine($"foresight: {Format(perMinute)} jobs/min, enqueue→assign p50 {Format(p50)} ms, p99 {Format(p99)} ms");
+            // Peak RSS of the process so far: the silo, its 200 agents and both Foresight runs (Hangfire runs after).
+            var rssMb = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
             var line = $"jobs_per_minute={Format(perMinute)} assign_p50_ms={Format(p50)} assign_p99_ms={Format(p99)}";
             var writesPerJob = postgres is null ? 0 : (await postgres.RowWritesAsync() - writesBefore) / (double)n;
 
@@ -82,7 +84,7 @@ internal static class ThroughputCommand
                 line += $" pgbench_tps={Format(tps)} writes_per_job={Format(writesPerJob)} ceiling_ratio={Format(ceilingRatio)}";
             }
 
-            Console.WriteLine(line);
+            Console.WriteLine(line + $" rss_mb={Format(rssMb)}");
             return 0;
         });
         return command;

@@ -8,6 +8,10 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Accepts the job and queues it at its pool's scheduler. Idempotent: a second call with the job already known returns its state.</summary>
     Task<JobRecord> Submit(JobSpec spec);
 
+    /// <summary>Accepts the job durably like <see cref="Submit"/> but leaves handing its attempt to the scheduler to the
+    /// caller (a batch submission queues many at once); the job's watchdog hands it over if the caller does not.</summary>
+    Task<JobRecord> Accept(JobSpec spec);
+
     [ReadOnly]
     Task<JobRecord> GetState();
 

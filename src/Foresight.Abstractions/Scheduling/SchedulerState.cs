@@ -5,6 +5,7 @@ namespace Foresight.Abstractions.Scheduling;
 public sealed class SchedulerState
 {
     [Id(0)] public List<QueuedJob> Queue { get; set; } = [];
+    /// <summary>Only in snapshots written before <see cref="SchedulerWorkers"/>; empty in newer ones.</summary>
     [Id(1)] public Dictionary<string, Workers.WorkerRegistration> Workers { get; set; } = [];
     [Id(2)] public List<PlacedAttempt> Placed { get; set; } = [];
     [Id(3)] public long Placements { get; set; }
@@ -16,3 +17,14 @@ public sealed record PlacedAttempt(
     [property: Id(0)] QueuedJob Job,
     [property: Id(1)] string WorkerId,
     [property: Id(2)] DateTimeOffset PlacedAt);
+
+/// <summary>
+/// The workers a scheduler partition knows, stored apart from <see cref="SchedulerState"/>: they change when a worker
+/// registers or leaves, not with every job, so a queue write does not carry them. (Snapshots written before this type
+/// existed hold them in <see cref="SchedulerState.Workers"/>; the grain reads them from there once.)
+/// </summary>
+[GenerateSerializer]
+public sealed class SchedulerWorkers
+{
+    [Id(0)] public Dictionary<string, Workers.WorkerRegistration> Registrations { get; set; } = [];
+}

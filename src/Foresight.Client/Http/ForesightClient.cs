@@ -109,6 +109,24 @@ public sealed class ForesightClient : IDisposable
     }
 
     /// <summary>
+    /// Submits up to 1,000 jobs in one request (<c>POST /api/jobs:batch</c>); each is accepted or refused on its own.
+    /// Jobs without an id get one here, so a batch retried after a lost answer creates no job twice.
+    /// </summary>
+    /// <param name="jobs">The jobs, each as <see cref="SubmitJobAsync"/> takes it.</param>
+    /// <param name="cancellationToken">Stops waiting (some jobs may have been accepted already).</param>
+    /// <returns>One result per job, in order: 202 with the job's id, or the status, field and reason of its refusal.</returns>
+    /// <exception cref="ForesightApiException">The server refused the batch as a whole (empty, over 1,000 jobs or the body limit, 401, 403, 429).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<IReadOnlyList<JobBatchResult>> SubmitBatchAsync(IReadOnlyList<JobSubmission> jobs, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(jobs);
+        JobSubmission[] withIds = [.. jobs.Select(j => j.Id is null ? j with { Id = Guid.NewGuid().ToString("n") } : j)];
+        return await SendAsync<List<JobBatchResult>>(
+            () => new HttpRequestMessage(HttpMethod.Post, Relative("api/jobs:batch")) { Content = JsonContent.Create(withIds, options: Json) },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Starts a run of a workflow (<c>POST /api/workflows</c>), given as the text of a workflow file (the GitHub
     /// Actions subset Foresight reads). The run gets its id here (unless <see cref="WorkflowRunOptions.RunId"/> names
     /// one) and the server starts one run per id, so a submission retried after a lost answer never starts it twice.

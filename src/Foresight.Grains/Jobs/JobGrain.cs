@@ -6,6 +6,7 @@ using Foresight.Abstractions.Workers;
 using Foresight.Abstractions.Workflows;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
+using Foresight.Grains.Storage;
 using Foresight.Scheduling.Jobs;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,6 +44,24 @@ public sealed partial class JobGrain(
 
     public async Task<JobRecord> Submit(JobSpec spec)
     {
+        if (await AcceptAsync(spec) is { } waiting)
+        {
+            await EnsureEnqueuedAsync(waiting);
+        }
+
+        return Job;
+    }
+
+    public async Task<JobRecord> Accept(JobSpec spec)
+    {
+        await AcceptAsync(spec);
+        return Job;
+    }
+
+    /// <summary>Validates and (the first time) durably accepts the job; returns the attempt its scheduler must be
+    /// handed, or null when none waits (a retried submit of a job that has moved on).</summary>
+    private async Task<AttemptRecord?> AcceptAsync(JobSpec spec)
+    {
         if (JobIdRules.Check(this.GetPrimaryKeyString()) is { } badId)
         {
             throw new InvalidJobSpecException("id", badId);
@@ -56,28 +75,23 @@ public sealed partial class JobGrain(
         if (Job.Spec is not null)
         {
             // Already accepted: a retried submit (the first answer was lost) makes sure the scheduler has it.
-            if (Job.State == JobState.Queued && Job.CurrentAttempt is { WorkerId: null } waiting)
-            {
-                await EnsureEnqueuedAsync(waiting);
-            }
-
-            return Job;
+            return JobHandOff.Waiting(Job);
         }
 
         var now = clock.Now;
         Job.JobId = this.GetPrimaryKeyString();
         var parent = RunSpans.Valid(spec.TraceParent) ?? RequestTrace.Current;
         _span = RunSpans.StartJob(spec, Job.JobId, parent, now);
-        Job.Spec = spec with { TraceParent = _span?.Id ?? parent };
+        Job.Spec = spec with { TraceParent = _span?.Id ?? parent, Labels = StoredLists.Of(spec.Labels) };
         Job.SubmittedAt = now;
         Job.EstimatedResources = await EstimateResourcesAsync(spec);
         Move(JobState.Queued);
         var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
         Job.Attempts.Add(attempt);
         await state.WriteStateAsync();
-        await EnsureEnqueuedAsync(attempt);
+        // From here the watchdog makes sure the scheduler gets the attempt, whoever was to hand it over.
         Watch();
-        return Job;
+        return attempt;
     }
 
     public Task<JobRecord> GetState() => Task.FromResult(Job);
@@ -374,6 +388,9 @@ public sealed partial class JobGrain(
         {
             ForesightTracing.End(_span, CicdAttributes.ResultOf(to.ToString()));
             _span = null;
+            // Nothing is left to watch: an ended job's timer would only wake the activation once more to stop itself.
+            _watchdog?.Dispose();
+            _watchdog = null;
         }
     }
 
@@ -430,20 +447,10 @@ public sealed partial class JobGrain(
         _enqueueRetry = null;
     }
 
-    private Task EnqueueAsync(AttemptRecord attempt)
-    {
-        var spec = Job.Spec!;
-        var cpu = Job.EstimatedResources?.Cpu ?? spec.Cpu;
-        var memory = Job.EstimatedResources?.MemoryMb ?? spec.MemoryMb;
-        var queued = new QueuedJob(Job.JobId, attempt.Number, spec.Labels, cpu, memory, spec.Priority, attempt.QueuedAt, Job.NotBefore, spec.TraceParent, ProfileKeys.Of(spec));
-        return Scheduler().Enqueue([queued]);
-    }
+    private Task EnqueueAsync(AttemptRecord attempt) =>
+        Scheduler().Enqueue([JobHandOff.ToQueued(Job, attempt)]);
 
-    private ISchedulerGrain Scheduler()
-    {
-        var pool = Job.Spec!.Pool ?? PoolPartitions.DefaultPool;
-        return GrainFactory.GetGrain<ISchedulerGrain>(PoolPartitions.ForJob(pool, Job.JobId, _options.ShardsFor(pool)));
-    }
+    private ISchedulerGrain Scheduler() => GrainFactory.GetGrain<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }

@@ -28,14 +28,17 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 {
     private const int MaxBufferedEvents = 2_000;
     private readonly IPersistentState<SchedulerState> _state;
+    private readonly IPersistentState<SchedulerWorkers> _workersState;
     private readonly ForesightClock _clock;
     private readonly ForesightOptions _options;
     private readonly ILogger<SchedulerGrain> _logger;
     private readonly CoalescingWriter _writer;
+    private readonly CoalescingWriter _workersWriter;
     private readonly Dictionary<string, QueuedJob> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QueuedJob> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, WorkerRegistration> _workers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IWorkerGrain> _workerGrains = new(StringComparer.Ordinal);
     private readonly List<LoadEvent> _events = [];
     private PoolScheduler _pool = null!;
     private IAsyncStream<LoadEventBatch>? _stream;
@@ -47,29 +50,40 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private bool _announced;
     private IGrainTimer? _retryTimer;
     private DateTimeOffset _retryTimerDue;
+    private bool _releasedSinceWrite;
 
     public SchedulerGrain(
         [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
+        [PersistentState("scheduler-workers", "jobs")] IPersistentState<SchedulerWorkers> workers,
         ForesightClock clock,
         IOptions<ForesightOptions> options,
         ILogger<SchedulerGrain> logger)
     {
         _state = state;
+        _workersState = workers;
         _clock = clock;
         _options = options.Value;
         _logger = logger;
-        _writer = new CoalescingWriter(PersistAsync);
+        _writer = new CoalescingWriter(() => WriteOrRestartAsync(WriteSnapshotAsync));
+        _workersWriter = new CoalescingWriter(() => WriteOrRestartAsync(WriteWorkersAsync));
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (!_workersState.RecordExists && _state.State.Workers.Count > 0)
+        {
+            // A snapshot from before the workers were stored apart: move them over before a new snapshot drops them.
+            _workersState.State.Registrations = new Dictionary<string, WorkerRegistration>(_state.State.Workers, StringComparer.Ordinal);
+            await _workersState.WriteStateAsync(cancellationToken);
+        }
+
         _partition = this.GetPrimaryKeyString();
         _poolName = PoolPartitions.PoolOf(_partition);
         ForesightMetrics.PoolSeen(_poolName);
         var scheduling = _options.Scheduling();
         _pool = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
         SetUpPredictions(scheduling);
-        Restore(_state.State);
+        Restore(_state.State, _workersState.State);
         ScheduleRetryTimer();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });
@@ -78,8 +92,6 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             AnnounceOnce();
         }
-
-        return Task.CompletedTask;
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -92,6 +104,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
 
         await _writer.WriteAsync();
+        await _workersWriter.WriteAsync();
     }
 
     public Task Enqueue(IReadOnlyList<QueuedJob> jobs)
@@ -151,6 +164,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             return Task.CompletedTask; // a periodic re-assertion with nothing new: no dispatch, no write
         }
 
+        registration = registration with { Labels = StoredLists.Of(registration.Labels) };
         _workers[registration.WorkerId] = registration;
         if (view is null)
         {
@@ -172,13 +186,15 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             view.Capacity = new Resources(registration.Cpu, registration.MemoryMb);
         }
 
+        // Placements this makes are written with the queue's next write, as any dispatch's are.
         DispatchNow(_clock.Now);
-        return _writer.WriteAsync();
+        return _workersWriter.WriteAsync();
     }
 
     public async Task RemoveWorker(string workerId, bool lost)
     {
         _workers.Remove(workerId);
+        _workerGrains.Remove(workerId);
         _pool.RemoveWorker(workerId);
         var held = _placed.Values.Where(p => p.WorkerId == workerId).ToList();
         foreach (var placed in held)
@@ -187,7 +203,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             ForgetPrediction(placed.Job.JobId);
         }
 
-        await _writer.WriteAsync();
+        await Task.WhenAll(_writer.WriteAsync(), _workersWriter.WriteAsync());
         if (held.Count > 0)
         {
             LogWorkerRemoved(_logger, _partition, workerId, held.Count, lost);
@@ -211,22 +227,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
 
         RequestDispatch();
-        // Freed capacity needs no durability before answering: the results are already durable at their jobs, and
-        // a restored scheduler that still counts them drops them on its first reconciliation.
-        _ = WriteInBackgroundAsync();
+        // Freed capacity needs no durability before answering, nor a write of its own: the results are already
+        // durable at their jobs, the next write (an enqueue's, or the reconciliation's) carries it, and a restored
+        // scheduler that still counts them drops them on its first reconciliation.
+        _releasedSinceWrite = true;
         return Task.CompletedTask;
-    }
-
-    private async Task WriteInBackgroundAsync()
-    {
-        try
-        {
-            await _writer.WriteAsync();
-        }
-        catch (Exception e)
-        {
-            LogPersistFailed(_logger, e, _partition);
-        }
     }
 
     public Task Return(string workerId, IReadOnlyList<JobAttempt> attempts)
@@ -459,7 +464,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     {
         try
         {
-            await GrainFactory.GetGrain<IWorkerGrain>(workerId).Assign(attempts);
+            await Worker(workerId).Assign(attempts);
         }
         catch (Exception e)
         {
@@ -491,6 +496,17 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 LogPersistFailed(_logger, persist, _partition);
             }
         }
+    }
+
+    /// <summary>The worker's grain reference, made once per worker: resolving one costs a reflection lookup in Orleans.</summary>
+    private IWorkerGrain Worker(string workerId)
+    {
+        if (!_workerGrains.TryGetValue(workerId, out var worker))
+        {
+            _workerGrains[workerId] = worker = GrainFactory.GetGrain<IWorkerGrain>(workerId);
+        }
+
+        return worker;
     }
 
     /// <summary>Tells the pool directory (for <c>GET /api/pools</c>) about this partition once per activation.</summary>
@@ -532,7 +548,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             var changed = PromoteDueRetries(now);
             changed |= await CheckStalePlacementsAsync(now);
             DispatchNow(now);
-            if (changed)
+            if (changed || _releasedSinceWrite)
             {
                 await _writer.WriteAsync();
             }
@@ -639,11 +655,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return result;
     }
 
-    private async Task PersistAsync()
+    private async Task WriteOrRestartAsync(Func<Task> write)
     {
         try
         {
-            await WriteSnapshotAsync();
+            await write();
         }
         catch (InconsistentStateException)
         {
@@ -655,20 +671,26 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private Task WriteSnapshotAsync()
     {
+        _releasedSinceWrite = false;
         _state.State = new SchedulerState
         {
             Queue = [.. _queued.Values, .. _delayed.Values],
-            Workers = new Dictionary<string, WorkerRegistration>(_workers, StringComparer.Ordinal),
             Placed = [.. _placed.Values],
             Placements = _placements,
         };
         return _state.WriteStateAsync();
     }
 
-    private void Restore(SchedulerState saved)
+    private Task WriteWorkersAsync()
+    {
+        _workersState.State = new SchedulerWorkers { Registrations = new Dictionary<string, WorkerRegistration>(_workers, StringComparer.Ordinal) };
+        return _workersState.WriteStateAsync();
+    }
+
+    private void Restore(SchedulerState saved, SchedulerWorkers workers)
     {
         _placements = saved.Placements;
-        foreach (var registration in saved.Workers.Values)
+        foreach (var registration in workers.Registrations.Values)
         {
             _workers[registration.WorkerId] = registration;
             _pool.UpsertWorker(NewView(registration));

@@ -9,7 +9,9 @@ namespace Foresight.Grains.Storage;
 /// </summary>
 public sealed class InProcessStore
 {
-    private readonly ConcurrentDictionary<string, (byte[] Data, long Version)> _records = new(StringComparer.Ordinal);
+    // Every grain of the process writes here: more lock stripes than the default (one per core) keep writers of
+    // different records from waiting on each other.
+    private readonly ConcurrentDictionary<string, (byte[] Data, long Version)> _records = new(concurrencyLevel: 64, capacity: 1024, StringComparer.Ordinal);
 
     public int Count => _records.Count;
 

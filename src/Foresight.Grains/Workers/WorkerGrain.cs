@@ -44,6 +44,7 @@ public sealed partial class WorkerGrain(
     /// <summary>The agent registered with this activation: the scheduler knows the worker from here.</summary>
     private bool _connected;
     private IGrainTimer? _heartbeatCheck;
+    private (string Key, ISchedulerGrain Grain)? _scheduler;
     private IAsyncStream<HeartbeatEvent>? _stream;
     private DateTimeOffset _lastHeartbeat;
     private DateTimeOffset _lastAsserted;
@@ -487,7 +488,14 @@ public sealed partial class WorkerGrain(
     private ISchedulerGrain Scheduler()
     {
         var pool = Record.Registration!.Pool;
-        return GrainFactory.GetGrain<ISchedulerGrain>(PoolPartitions.ForWorker(pool, WorkerId, _options.ShardsFor(pool)));
+        var key = PoolPartitions.ForWorker(pool, WorkerId, _options.ShardsFor(pool));
+        if (_scheduler is not { } known || known.Key != key)
+        {
+            // Made once (and again only if the worker moved to another pool): resolving a reference costs a reflection lookup in Orleans.
+            _scheduler = known = (key, GrainFactory.GetGrain<ISchedulerGrain>(key));
+        }
+
+        return known.Grain;
     }
 
     private static string? Check(WorkerRegistration registration)

@@ -7,7 +7,7 @@ using Foresight.Server.Security;
 
 namespace Foresight.Server.Api;
 
-/// <summary><c>POST /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c>. Errors are problem+json naming the field.</summary>
+/// <summary><c>POST /api/jobs</c>, <c>GET /api/jobs/{id}</c>, <c>POST /api/jobs/{id}/cancel</c>, and <c>POST /api/jobs:batch</c> (<see cref="JobBatchEndpoints"/>). Errors are problem+json naming the field.</summary>
 public static class JobEndpoints
 {
     /// <summary>The API's JSON: camelCase, and a field the contract does not know is refused, not ignored.</summary>
@@ -36,76 +36,105 @@ public static class JobEndpoints
             .Produces<JobView>()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Cancel a job unless it already ended");
+        app.MapJobBatchEndpoints();
         return app;
     }
 
     private static async Task<IResult> SubmitAsync(HttpContext context, IGrainFactory grains, DeclaredPools pools)
     {
-        var media = RequestBody.MediaType(context.Request);
-        if (media is not null && media != "application/json" && !media.EndsWith("+json", StringComparison.Ordinal))
+        var (bytes, unreadable) = await ReadJsonAsync(context);
+        if (unreadable is not null)
         {
-            return RequestBody.UnsupportedMediaType(media, "application/json");
+            return unreadable;
         }
 
-        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
-        if (tooLarge is not null)
+        var (body, malformed) = Parse(bytes!);
+        if (malformed is not null)
         {
-            return tooLarge;
+            return malformed.ToResult();
         }
 
-        var (_, notText) = RequestBody.DecodeUtf8(bytes!);
-        if (notText is not null)
+        var (job, refused) = await CheckAsync(context, body!, pools);
+        if (refused is not null)
         {
-            return notText;
-        }
-
-        JobSubmission? body;
-        try
-        {
-            body = JsonSerializer.Deserialize<JobSubmission>(bytes!, Json);
-        }
-        catch (JsonException e)
-        {
-            return Problems.BadRequest(JsonField(e.Path), JsonReason(e));
-        }
-
-        if (body is null)
-        {
-            return Problems.BadRequest("body", "a JSON job is required");
-        }
-
-        var (spec, problem) = ToSpec(body);
-        if (spec is null)
-        {
-            return Problems.InvalidJob(problem!.Field, problem.Reason, problem.OverLimit);
-        }
-
-        if (!await pools.IsDeclaredAsync(spec.Pool))
-        {
-            return Problems.UndeclaredPool("pool", spec.Pool!);
-        }
-
-        if (spec.SecretScope is { } scope && !GatewaySecurity.MayUseSecrets(context, scope))
-        {
-            return Problems.Of(StatusCodes.Status403Forbidden, "forbidden", "secretScope", $"this token may not use the secrets of '{scope}' (see Tokens:<n>:SecretScopes)");
-        }
-
-        var id = body.Id ?? Guid.NewGuid().ToString("n");
-        if (JobIdRules.CheckClientId(id) is { } badId)
-        {
-            return Problems.BadRequest("id", badId);
+            return refused.ToResult();
         }
 
         try
         {
-            var job = grains.GetGrain<IJobGrain>(id);
-            var record = await job.Submit(spec);
-            return Results.Accepted($"/api/jobs/{Uri.EscapeDataString(id)}", JobView.From(record).WithPrediction(await job.PredictStart()));
+            var grain = grains.GetGrain<IJobGrain>(job.Id);
+            var record = await grain.Submit(job.Spec);
+            return Results.Accepted(LocationOf(job.Id), JobView.From(record).WithPrediction(await grain.PredictStart()));
         }
         catch (InvalidJobSpecException e)
         {
             return Problems.InvalidJob(e.Field, e.Reason, e.OverLimit);
         }
+    }
+
+    internal static string LocationOf(string id) => $"/api/jobs/{Uri.EscapeDataString(id)}";
+
+    /// <summary>The body of a JSON route within its size limit, as strict UTF-8; or the problem (415, 413, 400).</summary>
+    internal static async Task<(byte[]? Bytes, IResult? Problem)> ReadJsonAsync(HttpContext context)
+    {
+        var media = RequestBody.MediaType(context.Request);
+        if (media is not null && media != "application/json" && !media.EndsWith("+json", StringComparison.Ordinal))
+        {
+            return (null, RequestBody.UnsupportedMediaType(media, "application/json"));
+        }
+
+        var (bytes, tooLarge) = await RequestBody.ReadAsync(context);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+
+        var (_, notText) = RequestBody.DecodeUtf8(bytes!);
+        return notText is not null ? (null, notText) : (bytes, null);
+    }
+
+    /// <summary>One submission from its JSON, or the problem naming the field.</summary>
+    internal static (JobSubmission? Body, SubmissionProblem? Problem) Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<JobSubmission>(json, Json) is { } body
+                ? (body, null)
+                : (null, SubmissionProblem.BadRequest("body", "a JSON job is required"));
+        }
+        catch (JsonException e)
+        {
+            return (null, SubmissionProblem.BadRequest(JsonField(e.Path), JsonReason(e)));
+        }
+    }
+
+    /// <summary>
+    /// Everything the gateway checks of one submission before a job grain sees it: the spec, the pool being declared,
+    /// the caller's right to the secret scope, the id. The job's id (a new one when the body names none) and spec, or
+    /// the first problem.
+    /// </summary>
+    internal static async Task<((string Id, JobSpec Spec) Job, SubmissionProblem? Problem)> CheckAsync(HttpContext context, JobSubmission body, DeclaredPools pools)
+    {
+        var (spec, problem) = ToSpec(body);
+        if (spec is null)
+        {
+            return (default, SubmissionProblem.InvalidJob(problem!.Field, problem.Reason, problem.OverLimit));
+        }
+
+        if (!await pools.IsDeclaredAsync(spec.Pool))
+        {
+            return (default, SubmissionProblem.BadRequest("pool", Problems.UndeclaredPoolReason(spec.Pool!)));
+        }
+
+        if (spec.SecretScope is { } scope && !GatewaySecurity.MayUseSecrets(context, scope))
+        {
+            return (default, new SubmissionProblem(StatusCodes.Status403Forbidden, "forbidden", "secretScope", $"this token may not use the secrets of '{scope}' (see Tokens:<n>:SecretScopes)"));
+        }
+
+        var id = body.Id ?? Guid.NewGuid().ToString("n");
+        return JobIdRules.CheckClientId(id) is { } badId
+            ? (default, SubmissionProblem.BadRequest("id", badId))
+            : ((id, spec), null);
     }
 
     /// <summary>The job spec of a submission, or the first problem naming its field.</summary>

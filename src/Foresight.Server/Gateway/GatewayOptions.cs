@@ -16,6 +16,9 @@ public sealed class GatewayOptions
     /// <summary>Largest body of an API request.</summary>
     public long MaxRequestBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Largest body of a batch submission (<c>POST /api/jobs:batch</c>, up to 1,000 jobs).</summary>
+    public long MaxBatchRequestBytes { get; set; } = 16L * 1024 * 1024;
+
     /// <summary>Largest body of a webhook delivery (GitHub caps payloads at 25 MB).</summary>
     public long MaxWebhookBytes { get; set; } = 25L * 1024 * 1024;
 
@@ -66,6 +69,11 @@ public sealed class GatewayOptions
         if (MaxRequestBytes is < 1024 or > 1024L * 1024 * 1024)
         {
             problems.Add($"{Section}:MaxRequestBytes must be between 1024 and 1 GiB (was {MaxRequestBytes})");
+        }
+
+        if (MaxBatchRequestBytes is < 1024 or > 1024L * 1024 * 1024)
+        {
+            problems.Add($"{Section}:MaxBatchRequestBytes must be between 1024 and 1 GiB (was {MaxBatchRequestBytes})");
         }
 
         if (MaxWebhookBytes is < 1024 or > 1024L * 1024 * 1024)

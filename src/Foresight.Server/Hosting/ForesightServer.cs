@@ -59,8 +59,8 @@ public static class ForesightServer
         builder.Services.AddOptions<GatewayOptions>().Bind(configuration.GetSection(GatewayOptions.Section)).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(60));
-        // Kestrel holds the larger limit; RequestLimits lowers it per route (API vs webhooks).
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = Math.Max(gatewayOptions.MaxRequestBytes, gatewayOptions.MaxWebhookBytes));
+        // Kestrel holds the largest limit; RequestLimits lowers it per route (API, batch, webhooks).
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestLimits.Largest(gatewayOptions));
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());

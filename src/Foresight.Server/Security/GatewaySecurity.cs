@@ -52,23 +52,49 @@ public static partial class GatewaySecurity
             // Any route that names no policy (admin routes, the dashboard's, unknown paths) needs admin.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().AddRequirements(new ScopeRequirement(Scopes.Admin)).Build());
 
-        services.AddRateLimiter(o =>
-        {
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(Partition);
-            o.OnRejected = async (rejected, cancellation) =>
-            {
-                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-                var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-                await Problems.Of(
-                        StatusCodes.Status429TooManyRequests,
-                        "too many requests",
-                        "Authorization",
-                        $"the rate limit of '{PartitionName(rejected.HttpContext)}' is reached; retry after {seconds} s")
-                    .ExecuteAsync(rejected.HttpContext);
-            };
-        });
+        // One limiter for the process: the middleware takes a permit per request, a batch submission the rest of its
+        // jobs' permits from the same bucket (TakeMore).
+        services.AddSingleton(_ => PartitionedRateLimiter.Create<HttpContext, string>(Partition));
+        services.AddOptions<RateLimiterOptions>().Configure<PartitionedRateLimiter<HttpContext>>((o, limiter) => o.GlobalLimiter = limiter);
+        services.AddRateLimiter(o => o.OnRejected = (rejected, _) => new ValueTask(TooManyRequests(rejected.HttpContext, rejected.Lease).ExecuteAsync(rejected.HttpContext)));
         return services;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="permits"/> more permits from the caller's bucket (a batch of n jobs costs n permits, as
+    /// n single submissions would; the request itself took one). Null when granted, else the answer: 429 when the
+    /// bucket is short now, 413 when it can never hold that many.
+    /// </summary>
+    public static IResult? TakeMore(HttpContext context, int permits)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (permits <= 0)
+        {
+            return null;
+        }
+
+        var burst = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit.Burst;
+        if (permits > burst)
+        {
+            // Never payable, so not worth retrying: a limit, not a wait.
+            return Problems.Of(StatusCodes.Status413PayloadTooLarge, "over a limit", "body",
+                $"this batch needs {permits + 1} rate-limit permits and the bucket of '{PartitionName(context)}' holds at most {burst}: send smaller batches");
+        }
+
+        using var lease = context.RequestServices.GetRequiredService<PartitionedRateLimiter<HttpContext>>().AttemptAcquire(context, permits);
+        return lease.IsAcquired ? null : TooManyRequests(context, lease);
+    }
+
+    private static IResult TooManyRequests(HttpContext context, RateLimitLease lease)
+    {
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return Problems.Of(
+            StatusCodes.Status429TooManyRequests,
+            "too many requests",
+            "Authorization",
+            $"the rate limit of '{PartitionName(context)}' is reached; retry after {seconds} s");
     }
 
     /// <summary>The cross-origin write guard, then authentication, rate limiting and authorization (after routing).</summary>

@@ -35,6 +35,37 @@ public sealed class ClientEndToEndTests(ServerFixture fixture)
     }
 
     [Fact]
+    public async Task A_batch_is_answered_job_by_job_and_sending_it_again_creates_nothing_new()
+    {
+        using var client = fixture.Client();
+        using var deadline = new CancellationTokenSource(Deadline);
+        JobSubmission[] jobs =
+        [
+            new(Name: "batch-one", Command: "echo one", Labels: ["linux"]),
+            new(Name: "batch-bad", Command: "true", Labels: ["linux"], Cpu: -1),
+            new(Name: "batch-two", Command: "echo two", Labels: ["linux"]),
+        ];
+
+        var results = await client.SubmitBatchAsync(jobs, deadline.Token);
+
+        Assert.Equal([0, 1, 2], results.Select(r => r.Index));
+        Assert.Equal([true, false, true], results.Select(r => r.Accepted));
+        Assert.Equal((400, "cpu"), (results[1].Status, results[1].Field));
+        Assert.NotEqual(results[0].Id, results[2].Id);
+        foreach (var accepted in results.Where(r => r.Accepted))
+        {
+            var end = await client.WatchJobAsync(accepted.Id!, deadline.Token).LastAsync(deadline.Token);
+            Assert.Equal(("Succeeded", 1), (end.State, end.Attempts));
+        }
+
+        // The ids travel with the jobs: the same batch again names the same jobs, which have already run.
+        var again = await client.SubmitBatchAsync([.. jobs.Select((j, i) => j with { Id = results[i].Id ?? $"batch-bad-{Guid.NewGuid():n}" })], deadline.Token);
+        Assert.Equal([results[0].Id, results[2].Id], again.Where(r => r.Accepted).Select(r => r.Id));
+        Assert.All(again.Where(r => r.Accepted), r => Assert.Equal("Succeeded", r.State));
+        await Assert.ThrowsAsync<ForesightApiException>(() => client.SubmitBatchAsync([], deadline.Token));
+    }
+
+    [Fact]
     public async Task A_workflow_runs_its_needs_chain_to_success_and_each_jobs_log_is_readable()
     {
         using var client = fixture.Client();

@@ -44,8 +44,9 @@ public static class JobHandOff
 /// <summary>
 /// Submits many jobs: each job grain durably accepts its job (<see cref="IJobGrain.Accept"/>), then each scheduler
 /// partition gets its share of the accepted attempts in one <see cref="ISchedulerGrain.Enqueue"/> call instead of one
-/// call per job. A partition that cannot be reached in time is left to the jobs: each is submitted again, which hands
-/// its attempt over (and keeps trying on a timer); if even that fails, the job's watchdog hands it over.
+/// call per job. A partition that refuses the call is left to the jobs: each is submitted again, which hands its
+/// attempt over (and keeps trying on a timer). One that answers late (after <see cref="ForesightOptions.HandOffTimeout"/>)
+/// is not called again: the batch is answered, and if the late call fails the jobs' watchdogs hand the attempts over.
 /// </summary>
 public static class JobBatch
 {
@@ -90,9 +91,16 @@ public static class JobBatch
 
     private static async Task HandOverAsync(IGrainFactory grains, ForesightOptions options, string scheduler, List<(JobRecord Job, QueuedJob Queued)> jobs)
     {
+        var enqueue = grains.GetGrain<ISchedulerGrain>(scheduler).Enqueue([.. jobs.Select(j => j.Queued)]);
         try
         {
-            await grains.GetGrain<ISchedulerGrain>(scheduler).Enqueue([.. jobs.Select(j => j.Queued)]).WaitAsync(options.HandOffTimeout);
+            await enqueue.WaitAsync(options.HandOffTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // Slow, not failed: the call is still on its way (as a single submit's would be). If it fails after all,
+            // each job's watchdog hands its attempt over; nothing is sent again now, which would only add load.
+            _ = enqueue.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         }
         catch (Exception)
         {

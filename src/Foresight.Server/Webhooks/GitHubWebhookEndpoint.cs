@@ -125,7 +125,9 @@ public static partial class GitHubWebhookEndpoint
                 return Results.Json(new WebhookAccepted(delivery.Event, deliveryId, [], duplicate), statusCode: StatusCodes.Status200OK);
             }
 
-            return await StartAsync(delivery, deliveryId, repository, repositories, launcher, pools, loggers.CreateLogger(typeof(GitHubWebhookEndpoint).FullName!));
+            // A reusable workflow of another repository comes from the action cache the server's local workers use.
+            var actionCache = context.RequestServices.GetRequiredService<IConfiguration>()["Foresight:Actions:CacheDirectory"] is { Length: > 0 } cache ? System.IO.Path.GetFullPath(cache) : null;
+            return await StartAsync(delivery, deliveryId, repository, repositories, launcher, pools, actionCache, loggers.CreateLogger(typeof(GitHubWebhookEndpoint).FullName!));
         }
     }
 
@@ -136,6 +138,7 @@ public static partial class GitHubWebhookEndpoint
         RepositoryWorkflows repositories,
         WorkflowLauncher launcher,
         DeclaredPools pools,
+        string? actionCache,
         ILogger logger)
     {
         var trigger = delivery.Trigger!;
@@ -150,8 +153,9 @@ public static partial class GitHubWebhookEndpoint
                 continue;
             }
 
-            // A reusable workflow it calls (uses: ./.github/workflows/x.yml) is another of the repository's workflow files.
-            var parsed = WorkflowParser.Parse(text, name, path => RepositoryWorkflows.Called(files, path));
+            // A reusable workflow it calls (uses: ./.github/workflows/x.yml) is another of the repository's workflow files;
+            // one of another repository (owner/repo/.github/workflows/x.yml@ref) is in the action cache.
+            var parsed = WorkflowParser.Parse(text, name, path => RepositoryWorkflows.Called(files, path), actionCache);
             if (parsed.Definition is not { } definition)
             {
                 var first = parsed.Diagnostics.Count > 0 ? parsed.Diagnostics[0].ToString() : name;

@@ -19,7 +19,10 @@ public sealed partial class ActionsConformanceTests
         var folder = Path.Combine(Path.GetDirectoryName(Foresight.Testing.RepositoryRoot.Path.TrimEnd('/'))!, "shared", "data", "act-testdata");
         Assert.True(Directory.Exists(folder), $"{folder} is missing: act's test suite lives in ../shared/data beside the repository");
 
+        var before = Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
         var (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["workflows", "conformance", folder], null, TimeSpan.FromMinutes(40));
+        // The cases ran in a scratch copy: what their steps wrote (e.g. set-env-step-env-override's action.yml) is not in the suite's folder.
+        Assert.Equal(before, Directory.EnumerateFileSystemEntries(folder, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
 
         var cases = CaseLine().Matches(output).ToDictionary(m => m.Groups["case"].Value, m => m.Groups["verdict"].Value == "pass");
         var total = File.ReadAllLines(Path.Combine(folder, "cases.tsv")).Count(l => l.Trim().Length > 0);

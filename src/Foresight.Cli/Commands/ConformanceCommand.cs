@@ -8,7 +8,7 @@ internal sealed record ConformanceResult(string Case, string Event, string Expec
 
 /// <summary>
 /// <c>foresight workflows conformance &lt;folder&gt;</c>: runs each case of <c>cases.tsv</c> (<c>case&lt;TAB&gt;event&lt;TAB&gt;expected</c>,
-/// act's host-mode test suite) with <c>foresight run</c>, the workspace being the folder and the action cache its
+/// act's host-mode test suite) with <c>foresight run</c>, the workspace being a scratch copy of the folder and the action cache its
 /// <c>actions-cache/</c>: every workflow file of the case's folder that the event starts (as act plans a folder), with
 /// the folder's <c>event.json</c> as payload and its <c>.secrets</c> (<c>NAME=VALUE</c> lines) as the repository's
 /// secrets. Compares with the expected outcome: empty = success; otherwise failure, with the job the text names
@@ -48,6 +48,10 @@ internal static partial class ConformanceCommand
         }
 
         var cache = Path.Combine(folder, "actions-cache");
+        // The runs' workspace is a scratch copy of the folder (as act's host mode copies the workdir), so what the
+        // cases' steps write (e.g. an action.yml at the root) never lands in the suite's own folder.
+        var workspace = Directory.CreateTempSubdirectory("foresight-conformance-").FullName;
+        CopyWorkspace(folder, workspace, cache);
         var cases = new List<Case>();
         foreach (var line in await File.ReadAllLinesAsync(list, cancellation))
         {
@@ -69,7 +73,7 @@ internal static partial class ConformanceCommand
             var runs = new List<CaseRun>();
             foreach (var file in files.DefaultIfEmpty(Path.Combine(directory, "(no workflow file)")))
             {
-                var request = new RunRequest(file, eventName, File.Exists(payload) ? payload : null, folder, secrets, [],
+                var request = new RunRequest(file, eventName, File.Exists(payload) ? payload : null, workspace, secrets, [],
                     Directory.Exists(cache) ? cache : null, RunCommand.DefaultActor, RunCommand.DefaultActor, "refs/heads/main", 2, Verbose: false)
                 {
                     Env = ActEnv,
@@ -102,7 +106,7 @@ internal static partial class ConformanceCommand
                     var scope = string.Join('\n', c.Secrets.Select(s => $"{s.Key}={s.Value}"));
                     if (!clusters.TryGetValue(scope, out var cluster))
                     {
-                        cluster = await EmbeddedCluster.StartAsync(folder, Directory.Exists(cache) ? cache : null, labels, RunCommand.DefaultActor, c.Secrets, 2, cancellation);
+                        cluster = await EmbeddedCluster.StartAsync(workspace, Directory.Exists(cache) ? cache : null, labels, RunCommand.DefaultActor, c.Secrets, 2, cancellation);
                         clusters[scope] = cluster;
                     }
 
@@ -125,6 +129,8 @@ internal static partial class ConformanceCommand
             {
                 await cluster.DisposeAsync();
             }
+
+            Directory.Delete(workspace, recursive: true);
         }
 
         await output.WriteLineAsync($"cases={results.Count} passed={results.Count(r => r.Passed)} failed={results.Count(r => !r.Passed)}");
@@ -176,6 +182,29 @@ internal static partial class ConformanceCommand
     }
 
     private sealed record Case(string Name, string Event, string Expected, IReadOnlyList<KeyValuePair<string, string>> Secrets, IReadOnlyList<CaseRun> Runs);
+
+    /// <summary>Copies <paramref name="from"/> into <paramref name="to"/>, except the action cache (read where it is).</summary>
+    private static void CopyWorkspace(string from, string to, string cache)
+    {
+        foreach (var directory in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            if (!IsUnder(directory, cache))
+            {
+                Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, directory)));
+            }
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            if (!IsUnder(file, cache))
+            {
+                File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+            }
+        }
+
+        static bool IsUnder(string path, string folder) =>
+            path.Equals(folder, StringComparison.Ordinal) || path.StartsWith(folder + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+    }
 
     private sealed record CaseRun(RunRequest Request, PreparedRun Prepared);
 

@@ -24,20 +24,24 @@ public sealed class HeartbeatLossTests
         var healthy = new GateExecutor();
         await cluster.StartAgentAsync("healthy", healthy);
 
-        // The first agent dies: no more heartbeats, its job never reports.
+        // The first agent dies: no more heartbeats, its job never reports. (A heartbeat it had in flight may still land,
+        // stamped with the clock of when the grain handles it, i.e. after the first step below.)
         await lost.StopAbruptlyAsync();
         // Move Foresight's clock past the 10 s timeout (and the 1 s retry back-off) in steps, letting the live
         // agent heartbeat at each step so only the dead one misses its deadline.
-        for (var step = 0; step < 10 && !JobStateMachine.IsTerminal((await cluster.Job("hb-1").GetState()).State); step++)
+        var timeout = TimeSpan.FromSeconds(10);
+        for (var step = 0; step < 15 && !JobStateMachine.IsTerminal((await cluster.Job("hb-1").GetState()).State); step++)
         {
             clock.Advance(TimeSpan.FromSeconds(2));
             var now = clock.GetUtcNow();
             await Eventually.HoldsAsync(
                 async () => (await cluster.Worker("healthy").GetState()).LastHeartbeat >= now,
                 TimeSpan.FromSeconds(10));
-            if (step >= 5)
+            var last = (await cluster.Worker("lost").GetState()).LastHeartbeat;
+            if (last is { } heard && HeartbeatTimeout.IsExpired(heard, now, timeout))
             {
-                // Past the timeout: give the deadline check and the re-queue a moment of real time.
+                // Its last heartbeat is older than the timeout: the deadline check (every 200 ms of real time) turns
+                // it Unhealthy and re-queues its attempt; give that a moment of real time.
                 await Eventually.HoldsAsync(async () => (await cluster.Worker("lost").GetState()).State == WorkerState.Unhealthy, TimeSpan.FromSeconds(10));
             }
         }

@@ -51,7 +51,7 @@ internal static class RunWatch
                     if (!states.TryGetValue(job.Key, out var was) || was != job.State)
                     {
                         states[job.Key] = job.State;
-                        var predicted = job.State == "Queued" && job.JobId is { } id ? Predicted(await client.GetJobAsync(id, cancellation)) : "";
+                        var predicted = job.State == "Queued" && job.JobId is { } id ? await PredictedAsync(client, id, cancellation) : "";
                         console.WriteLine($"  {job.Key}: {job.State}{(job.JobId is null ? "" : $" ({job.JobId})")}{predicted} [{Done(run)}/{run.Jobs.Count}]");
                     }
                 }
@@ -83,6 +83,22 @@ internal static class RunWatch
     }
 
     /// <summary>A queued job's predicted start and finish (UTC, with their intervals when calibrated), or nothing.</summary>
+    /// <summary>
+    /// The predicted start of a queued job of the run, or nothing: the run lists a job as Queued as its grain hands it
+    /// over, so the job itself may not be there yet (404) — the prediction is then left out, not the watch ended.
+    /// </summary>
+    private static async Task<string> PredictedAsync(ForesightClient client, string jobId, CancellationToken cancellation)
+    {
+        try
+        {
+            return Predicted(await client.GetJobAsync(jobId, cancellation));
+        }
+        catch (ForesightApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return "";
+        }
+    }
+
     internal static string Predicted(JobView job)
     {
         if (job.PredictedStartAt is not { } start)

@@ -26,7 +26,7 @@ internal static class ProfilesCommand
         {
             var name = parse.GetRequiredValue(pool);
             var profiles = await client.GetProfilesAsync(name, ct);
-            var document = new ProfileDocument(ProfileDocument.CurrentSchema, name, DateTimeOffset.UtcNow, profiles);
+            var document = new ProfileDocument(ProfileDocument.CurrentSchema, name, TimeProvider.System.GetUtcNow(), profiles);
             var text = JsonSerializer.Serialize(document, Json);
             if (parse.GetValue(output) is { } file)
             {

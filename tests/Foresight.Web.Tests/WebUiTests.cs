@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Foresight.Abstractions.Api;
 using Foresight.Client;
 using Foresight.EndToEnd.Tests.Support;
+using Foresight.Server.Tests.Support;
 using Foresight.Web.Tests.Support;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -136,6 +137,51 @@ public sealed class WebUiTests(WebUiFixture fixture) : IClassFixture<WebUiFixtur
         var succeeded = await page.GetByRole(AriaRole.Link, new() { Name = "Succeeded", Exact = true }).GetAttributeAsync("href");
         Assert.Contains($"branch=feature-{suffix}", succeeded, StringComparison.Ordinal);
         await fixture.ScreenshotAsync(page, "runs-filtered");
+    }
+
+    [Fact]
+    public async Task A_queued_run_shows_its_predicted_start_on_the_runs_page_until_it_starts()
+    {
+        // Three gated jobs of one core each fill the three one-core agents, so the run submitted next queues.
+        var gate = Gate();
+        var blockers = new List<JobView>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                blockers.Add(await Cluster.Client.SubmitJobAsync(new JobSubmission(
+                    Name: $"ui-blocker-{i}", Command: $"while [ ! -f '{gate}' ]; do sleep 0.2; done", Labels: ["linux"], Cpu: 1)));
+            }
+
+            await Eventually.ReturnsAsync(
+                async () => (await Task.WhenAll(blockers.Select(b => Cluster.Client.GetJobAsync(b.Id)))).Count(j => j.State == "Running"),
+                running => running == 3,
+                TimeSpan.FromSeconds(120),
+                "the three blocking jobs running");
+            var submittedAt = DateTimeOffset.UtcNow;
+            var run = await Cluster.Client.SubmitWorkflowAsync(Hello);
+
+            await using var pageSession = await fixture.SignedInPageAsync(EndToEndCluster.Token);
+            var page = pageSession.Page;
+            var row = page.Locator($"tr[data-run='{run.RunId}']");
+            await Expect(row.Locator(".predicted-start")).ToContainTextAsync("queued · starts ≈ ", new() { Timeout = 60_000 });
+            var shown = await row.Locator(".predicted-start").TextContentAsync();
+            var at = DateTimeOffset.Parse(shown!.Split('≈')[1].Trim().TrimEnd('Z') + "+00:00", System.Globalization.CultureInfo.InvariantCulture);
+            // The page shows whole seconds; the agents are busy, so the start is not before the submission.
+            Assert.True(at >= submittedAt.AddSeconds(-1), $"predicted start {at:O} before the run was submitted at {submittedAt:O}");
+            await fixture.ScreenshotAsync(page, "runs-queued");
+
+            // Once the agents are free the run starts and ends: the prediction leaves the row without a reload.
+            await page.EvaluateAsync("window.notReloaded = true");
+            File.WriteAllText(gate, "go");
+            await Expect(row.Locator(".badge")).ToHaveTextAsync("Succeeded", Slow);
+            await Expect(row.Locator(".predicted-start")).ToHaveCountAsync(0);
+            Assert.True(await page.EvaluateAsync<bool>("window.notReloaded === true"));
+        }
+        finally
+        {
+            File.WriteAllText(gate, "go");
+        }
     }
 
     [Fact]

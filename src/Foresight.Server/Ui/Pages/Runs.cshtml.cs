@@ -1,4 +1,5 @@
 using System.Text.Encodings.Web;
+using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workflows;
 using Foresight.Server.Api;
 using Microsoft.AspNetCore.Mvc;
@@ -8,7 +9,7 @@ namespace Foresight.Server.Ui.Pages;
 
 /// <summary>
 /// Runs, newest first, from the run index: a page of <see cref="UiPaging.PageSize"/>, filtered by status, repository,
-/// branch and trigger event exactly as <c>GET /api/workflows</c> filters.
+/// branch and trigger event exactly as <c>GET /api/workflows</c> filters; a queued run shows when it is predicted to start.
 /// </summary>
 public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageModel
 {
@@ -33,6 +34,10 @@ public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageMod
     public RunPage Runs { get; private set; } = new([], false, 0);
 
     public DateTimeOffset Now { get; private set; }
+
+    /// <summary>The predicted start of each queued run on the page, by run id.</summary>
+    public IReadOnlyDictionary<string, StartPrediction> PredictedStarts { get; private set; } =
+        new Dictionary<string, StartPrediction>();
 
     /// <summary>Whether any filter other than the status is set.</summary>
     public bool Narrowed => Repository is not null || Branch is not null || Event is not null;
@@ -62,6 +67,7 @@ public sealed class RunsModel(IGrainFactory grains, TimeProvider time) : PageMod
         (Status, Repository, Branch, Event) = (filter.Status?.ToString(), filter.Repository, filter.Branch, filter.Event);
         Now = time.GetUtcNow();
         Runs = await grains.GetGrain<IRunIndexGrain>(IRunIndexGrain.Key).Page(filter, Skip, UiPaging.PageSize);
+        PredictedStarts = await RunStartPredictions.OfAsync(grains, Runs.Runs);
         return render();
     }
 

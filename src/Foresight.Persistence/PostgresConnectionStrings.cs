@@ -23,6 +23,9 @@ public static class PostgresConnectionStrings
     /// </summary>
     public static string ForCluster(string connectionString) => WithDefaults(connectionString, "cluster", maxPoolSize: 4);
 
+    /// <summary>The web UI's data protection keys: read when a silo loads its key ring, written when a key is made.</summary>
+    public static string ForUiKeys(string connectionString) => WithDefaults(connectionString, "ui-keys", maxPoolSize: 2);
+
     /// <summary>Npgsql's own pool size: a string that keeps it has not chosen one.</summary>
     private static readonly int NpgsqlDefaultMaxPoolSize = new NpgsqlConnectionStringBuilder().MaxPoolSize;
 

@@ -66,7 +66,7 @@ public static class ForesightServer
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer<OpenApiSecurity>());
         builder.Services.AddForesightGatewaySecurity();
         builder.Services.AddForesightAgentSecurity(configuration);
-        builder.Services.AddForesightUiSecurity(serverOptions);
+        builder.Services.AddForesightUiSecurity(serverOptions, StorageOptions.From(configuration));
         builder.Services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Ui/Pages";

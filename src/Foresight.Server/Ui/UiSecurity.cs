@@ -5,6 +5,7 @@ using Foresight.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 
 namespace Foresight.Server.Ui;
 
@@ -24,14 +25,28 @@ public static class UiSecurity
     public const string TokenHashClaim = "foresight-token-sha256";
     public const string PathPrefix = "/ui";
 
-    /// <summary>The cookie scheme, the UI's policies, anti-forgery, and data protection keys in the data directory.</summary>
-    public static IServiceCollection AddForesightUiSecurity(this IServiceCollection services, ServerOptions server)
+    /// <summary>
+    /// The cookie scheme, the UI's policies, anti-forgery, and the data protection keys: with PostgreSQL storage in the
+    /// database, shared by every silo of the service (<see cref="PostgresKeyRepository"/>); with embedded storage (one
+    /// silo) in the data directory.
+    /// </summary>
+    public static IServiceCollection AddForesightUiSecurity(this IServiceCollection services, ServerOptions server, StorageOptions storage)
     {
         ArgumentNullException.ThrowIfNull(server);
-        // Keys that outlive a restart, so sessions do too; each silo has its own (sessions stick to the silo that made them).
-        services.AddDataProtection()
-            .SetApplicationName("Foresight")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(server.ResolvedDataDirectory, "ui-keys")));
+        ArgumentNullException.ThrowIfNull(storage);
+        // Keys that outlive a restart, so sessions do too.
+        var protection = services.AddDataProtection().SetApplicationName("Foresight");
+        if (storage.IsPostgres)
+        {
+            var keys = new PostgresKeyRepository(storage.ConnectionString!, storage.ServiceId);
+            protection.AddKeyManagementOptions(o => o.XmlRepository = keys);
+            services.AddHostedService(s => new UiKeyRingInitializer(storage.ConnectionString!, s.GetRequiredService<IKeyManager>(), s.GetRequiredService<TimeProvider>()));
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(server.ResolvedDataDirectory, "ui-keys")));
+        }
+
         services.AddAuthentication().AddCookie(Scheme, o =>
         {
             o.Cookie.Name = CookieName;

@@ -173,5 +173,17 @@ public sealed class ProfileApiTests(ProfileApiTests.Server server) : IClassFixtu
         var done = await JobApiTests.WaitForJobAsync(user, "prof-waiting", j => j.GetProperty("isTerminal").GetBoolean());
         Assert.Equal("Succeeded", done.GetProperty("state").GetString());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("predictedStartAt").ValueKind);
+
+        // Its start was scored against the prediction made when it was queued: the live accuracy on /metrics (no
+        // interval yet on a new server: fewer than 30 starts were known when it was queued).
+        using var anonymous = app.Client(null);
+        var metrics = await anonymous.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.True(MetricValue(metrics, "foresight_job_start_prediction_error_seconds_count{pool=\"default\"}") >= 1, metrics);
+        Assert.True(MetricValue(metrics, "foresight_job_start_predictions_total{pool=\"default\",interval=\"none\"}") >= 1, metrics);
     }
+
+    private static double MetricValue(string exposition, string series) =>
+        exposition.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))
+            .DefaultIfEmpty(0).Single();
 }

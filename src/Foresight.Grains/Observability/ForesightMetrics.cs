@@ -36,6 +36,16 @@ public static class ForesightMetrics
         "foresight_scheduling_latency_seconds", "Time one dispatch pass of a scheduler takes (queue scan and placement)",
         new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
 
+    private static readonly Histogram StartPredictionError = Metrics.CreateHistogram(
+        "foresight_job_start_prediction_error_seconds",
+        "Absolute error of the start predicted for a job when it was queued, measured when it started, per pool",
+        new HistogramConfiguration { LabelNames = ["pool"], Buckets = WaitBuckets });
+
+    private static readonly Counter StartPredictions = Metrics.CreateCounter(
+        "foresight_job_start_predictions_total",
+        "Jobs whose start was predicted when queued, by whether the start fell inside the interval given then (hit, miss; none: no interval yet), per pool",
+        "pool", "interval");
+
     private static readonly Gauge QueueDepth = Metrics.CreateGauge(
         "foresight_queue_depth", "Jobs waiting in scheduler queues, per pool", "pool");
 
@@ -68,6 +78,13 @@ public static class ForesightMetrics
 
     /// <summary>The clock <c>foresight_queue_oldest_wait_seconds</c> is computed with at scrape time.</summary>
     public static TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>A job predicted when queued started: the absolute error and whether it started inside the interval (null: none given).</summary>
+    public static void StartPredictionScored(string pool, double absoluteErrorSeconds, bool? insideInterval)
+    {
+        StartPredictionError.WithLabels(pool).Observe(absoluteErrorSeconds);
+        StartPredictions.WithLabels(pool, insideInterval switch { true => "hit", false => "miss", null => "none" }).Inc();
+    }
 
     /// <summary>Makes a pool's series exist at zero before its first job, so dashboards and alerts see the pool at once.</summary>
     public static void PoolSeen(string pool)

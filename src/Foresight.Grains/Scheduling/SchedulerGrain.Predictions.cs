@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Scheduling;
 using Foresight.Forecasting.Durations;
+using Foresight.Grains.Observability;
 using Foresight.Scheduling;
 using Foresight.Scheduling.Placement;
 
@@ -19,7 +20,7 @@ public sealed partial class SchedulerGrain
     public const int MaxCalibratedQueue = 500;
 
     private readonly Dictionary<string, (JobFeatures Features, DurationEstimate Estimate)> _estimates = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (DateTimeOffset MadeAt, DateTimeOffset Predicted)> _startPredictions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset MadeAt, DateTimeOffset Predicted, (DateTimeOffset From, DateTimeOffset To)? Interval)> _startPredictions = new(StringComparer.Ordinal);
     private readonly StartTimeCalibration _startCalibration = new();
     private SchedulingSettings _scheduling = null!;
     private DurationHistory _history = null!;
@@ -93,16 +94,19 @@ public sealed partial class SchedulerGrain
     {
         if (_pool.QueueDepth <= MaxCalibratedQueue && !_startPredictions.ContainsKey(job.JobId) && Predict(job, now) is { } start)
         {
-            _startPredictions[job.JobId] = (now, start.At);
+            _startPredictions[job.JobId] = (now, start.At, _startCalibration.Interval(now, start.At));
         }
     }
 
-    /// <summary>A queued job was placed: its recorded prediction's error calibrates the intervals.</summary>
+    /// <summary>A queued job was placed: its recorded prediction's error calibrates the intervals and is exported as the
+    /// live accuracy of start predictions (the error, and whether the start fell inside the interval given then).</summary>
     private void StartObserved(string jobId, DateTimeOffset now)
     {
         if (_startPredictions.Remove(jobId, out var prediction))
         {
             _startCalibration.Observe(prediction.MadeAt, prediction.Predicted, now);
+            bool? inside = prediction.Interval is { } interval ? now >= interval.From && now <= interval.To : null;
+            ForesightMetrics.StartPredictionScored(_poolName, Math.Abs((now - prediction.Predicted).TotalSeconds), inside);
         }
     }
 

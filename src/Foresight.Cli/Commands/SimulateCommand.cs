@@ -51,10 +51,13 @@ internal static class SimulateCommand
         var priceWait = new Option<double>("--price-wait-minute") { Description = "cost/qlearning: price of one minute a job waits", DefaultValueFactory = _ => new CostOptions().PriceWaitMinute };
         var trainShare = new Option<double>("--train-share") { Description = "qlearning: share of the trace's time span it trains on (the rest judges it against hybrid)", DefaultValueFactory = _ => 0.5 };
         var epochs = new Option<int>("--train-epochs") { Description = "qlearning: passes over the training part", DefaultValueFactory = _ => 10 };
+        var online = new Option<bool>("--online") { Description = "Learn online: a drift detector on the forecasts' live errors refits the model at once on the arrivals since the change; prints the drift figures and the same replay without online learning" };
+        var detector = new Option<string>("--detector") { Description = "--online: drift detector, " + string.Join(" or ", Foresight.Forecasting.Online.DriftDetectors.Names), DefaultValueFactory = _ => Foresight.Forecasting.Online.DriftDetectors.PageHinkley };
+        var changeAt = new Option<DateTimeOffset?>("--change-at") { Description = "--online: the trace's true change point (ISO 8601), to score detection delay and false alarms against" };
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 
         var command = new Command("simulate", "Replay a job trace through autoscalers on virtual time and report queue waits, cost, elasticity and (for ours) forecast accuracy.");
-        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier })
+        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier, online, detector, changeAt })
         {
             command.Options.Add(option);
         }
@@ -116,7 +119,9 @@ internal static class SimulateCommand
                     (parse.GetValue(frontier) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } extra ? extra : null,
                     parse.GetValue(comparePlacement) is { } placements
                         ? placements.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                        : null);
+                        : null,
+                    parse.GetValue(online) ? new OnlineForecastOptions { Detector = parse.GetValue(detector)! } : null,
+                    parse.GetValue(changeAt));
                 return new SimulateRunner(settings).Run();
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)

@@ -50,7 +50,12 @@ internal sealed class SimulateRunner(SimulateSettings settings)
             return PlacementComparison.Run(settings, jobTrace, options, settings.Specs[0]);
         }
         var ours = settings.Specs.Concat(settings.Frontier ?? []).Any(AutoscalerPolicies.IsForecasting);
-        var forecast = ours ? SimulationForecasters.Create(settings.Forecaster, jobTrace, options.Pool, settings.Forecast) : null;
+        if (settings.Online is not null && (!ours || settings.Forecaster.Trim().Equals("perfect", StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new ArgumentException("--online learns the forecast of a forecasting policy (predictive, hybrid, cost, qlearning, keda-foresight): name one in --compare or --autoscaler, with a fitted --forecaster (not perfect).");
+        }
+
+        var forecast = ours ? SimulationForecasters.Create(settings.Forecaster, jobTrace, options.Pool, settings.Forecast with { Online = settings.Online }) : null;
         var extra = ours ? ForecastFigures(forecast!, jobTrace, options.Pool) : [];
 
         var runs = new List<PolicyRun>();
@@ -92,7 +97,36 @@ internal sealed class SimulateRunner(SimulateSettings settings)
             Console.WriteLine(SimulationReport.MachineLine(run));
         }
 
+        if (settings.Online is not null)
+        {
+            CompareWithoutOnline(options, autoscaler, (ArrivalForecastProvider)forecast!, jobTrace);
+        }
+
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--online</c>: the same replay of our policies with the forecaster refitted on its schedule only, then the drift
+    /// figures of both (the detector watches both; only the online one refits on a signal).
+    /// </summary>
+    private void CompareWithoutOnline(Foresight.Simulation.Engine.SimulationOptions options, AutoscalerSettings autoscaler, ArrivalForecastProvider online, JobTrace trace)
+    {
+        var scheduled = new ArrivalForecastProvider(trace, SimulationForecasters.Model(settings.Forecaster), settings.Forecast with { Online = null });
+        Console.WriteLine("without online learning (scheduled refits only):");
+        var extra = ForecastFigures(scheduled, trace, options.Pool);
+        foreach (var spec in settings.Specs.Where(AutoscalerPolicies.IsForecasting))
+        {
+            Console.WriteLine("without_online " + SimulationReport.MachineLine(RunOne(options, autoscaler, scheduled, trace, spec, extra)));
+        }
+
+        var on = online.Online(settings.ChangeAt);
+        var off = scheduled.Online(settings.ChangeAt);
+        static string T(DateTimeOffset? at) => at is { } t ? t.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture) : "none";
+        static string N(double v) => double.IsFinite(v) ? v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : "NaN";
+        Console.WriteLine($"online: {on.Detector} signalled {on.Detections.Count} times ({string.Join(", ", on.Detections.Select(d => T(d)))}), {on.DriftRefits} refits on drift; {on.Scored} buckets scored; MAE in arrivals per {settings.Forecast.Bucket.TotalMinutes} min bucket");
+        Console.WriteLine(
+            $"online detector={on.Detector} change_at={T(settings.ChangeAt)} drift_detected_at={T(on.DetectedAt)} detections={on.Detections.Count} false_alarms={on.FalseAlarms} " +
+            $"drift_refits={on.DriftRefits} forecast_mae_before={N(on.MaeBefore)} forecast_mae_after={N(on.MaeAfter)} forecast_mae_after_without_online={N(off.MaeAfter)}");
     }
 
     private PolicyRun RunOne(Foresight.Simulation.Engine.SimulationOptions options, AutoscalerSettings autoscaler, IForecastProvider? forecast, JobTrace trace, string spec, IReadOnlyList<(string, double)> forecastFigures)

@@ -21,4 +21,6 @@ internal sealed record SimulateSettings(
     int TrainEpochs,
     double TrainShare,
     IReadOnlyList<string>? Frontier,
-    IReadOnlyList<string>? Placements = null);
+    IReadOnlyList<string>? Placements = null,
+    OnlineForecastOptions? Online = null,
+    DateTimeOffset? ChangeAt = null);

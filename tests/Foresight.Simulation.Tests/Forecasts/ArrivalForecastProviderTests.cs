@@ -93,6 +93,70 @@ public class ArrivalForecastProviderTests
         Assert.Equal("ETS", SimulationForecasters.Model("ets").Name);
     }
 
+    /// <summary>A job every 30 s for four hours, then one every 7.5 s for four more (the rate quadruples at 4 h).</summary>
+    private static JobTrace Shift(params double[] extraSeconds)
+    {
+        var before = Enumerable.Range(0, 480).Select(i => i * 30.0);
+        var after = Enumerable.Range(0, 1920).Select(i => (4 * 3600) + (i * 7.5));
+        var jobs = before.Concat(after).Concat(extraSeconds)
+            .Select((s, i) => new TraceJob(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(s), TimeSpan.FromSeconds(45), new Resources(1, 1024), []))
+            .ToList();
+        return JobTrace.Create("shift", jobs, new TraceDiagnostics());
+    }
+
+    private static ArrivalForecastProvider Learning(JobTrace trace, bool online) =>
+        new(trace, new HistoricMean(), new ArrivalForecastOptions
+        {
+            RefitEvery = TimeSpan.FromMinutes(10),
+            Online = online ? new OnlineForecastOptions() : null,
+        });
+
+    [Fact]
+    public void Online_learning_detects_a_level_shift_soon_after_it_and_forecasts_the_new_level_better_than_scheduled_refits()
+    {
+        var change = T0.AddHours(4);
+        var online = Learning(Shift(), online: true);
+        var scheduled = Learning(Shift(), online: false);
+
+        var on = online.Online(change);
+        var off = scheduled.Online(change);
+
+        // The detector sees the jump within a few buckets, and nothing before it (the old regime is steady).
+        Assert.NotNull(on.DetectedAt);
+        Assert.InRange(on.DetectedAt!.Value, change, change.AddMinutes(30));
+        Assert.Equal(0, on.FalseAlarms);
+        Assert.True(on.DriftRefits >= 1);
+        Assert.Equal(0, off.DriftRefits);
+        Assert.Equal(on.DetectedAt, off.DetectedAt); // the same detector watched both; only one refitted
+
+        // Refitted on the new regime, the mean of history is right (40 a bucket); refitted on all history it lags.
+        Assert.Equal(on.MaeBefore, off.MaeBefore);
+        Assert.True(on.MaeAfter < off.MaeAfter / 3, $"online MAE after the shift {on.MaeAfter:0.##} vs scheduled {off.MaeAfter:0.##}");
+        var late = online.Forecast(change.AddHours(3), TimeSpan.FromMinutes(15))!;
+        Assert.All(late.Arrivals, a => Assert.Equal(40 / 300.0, a.Mean, 3));
+    }
+
+    [Fact]
+    public void Online_learning_reads_no_arrival_after_t()
+    {
+        var t = T0.AddHours(4).AddMinutes(47);
+        var spike = Enumerable.Range(0, 5000).Select(i => ((4 * 60) + 47) * 60 + 1 + (i * 0.1)).ToArray();
+        var without = Learning(Shift(), online: true).Forecast(t, TimeSpan.FromHours(1))!;
+        var with = Learning(Shift(spike), online: true).Forecast(t, TimeSpan.FromHours(1))!;
+
+        Assert.NotEmpty(without.Arrivals);
+        Assert.Equal(without.Arrivals, with.Arrivals);
+        Assert.Equal(without.FittedThrough, with.FittedThrough);
+        Assert.True(without.FittedThrough <= t);
+    }
+
+    [Fact]
+    public void An_unknown_drift_detector_is_refused_naming_the_known_ones()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ArrivalForecastOptions { Online = new OnlineForecastOptions { Detector = "cusum" } }.Validate());
+        Assert.Contains("page-hinkley, adwin", e.Message, StringComparison.Ordinal);
+    }
+
     private static Autoscaling.Observations.AutoscalerObservation Observation(Autoscaling.Observations.LoadForecast forecast) =>
         new(T0.AddMinutes(127), Scenarios.Options(0, 100).Pool, [], 0, Resources.Zero, 0, 0, 0, TimeSpan.FromSeconds(10), forecast);
 
@@ -101,6 +165,22 @@ public class ArrivalForecastProviderTests
         public string Name => "throwing";
 
         public IFittedForecaster Fit(SeriesHistory history) => throw new InvalidOperationException("model exploded");
+    }
+
+    /// <summary>Forecasts the mean of everything it was fitted on: slow to follow a shift unless refitted on the new regime.</summary>
+    private sealed class HistoricMean : IForecaster
+    {
+        public string Name => "historic-mean";
+
+        public IFittedForecaster Fit(SeriesHistory history) => new Fitted(history.Values.Average());
+
+        private sealed class Fitted(double mean) : IFittedForecaster
+        {
+            public string Name => "historic-mean";
+
+            public ForecastResult Predict(int horizon, IReadOnlyList<double> levels) =>
+                new(Enumerable.Repeat(mean, horizon).ToArray(), [.. levels.Select(l => new PredictionInterval(l, Enumerable.Repeat(mean, horizon).ToArray(), Enumerable.Repeat(mean, horizon).ToArray()))]);
+        }
     }
 
     private sealed class Diverging : IForecaster, IFittedForecaster

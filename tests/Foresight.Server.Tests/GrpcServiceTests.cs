@@ -162,6 +162,44 @@ public sealed class GrpcServiceTests(GrpcServerFixture fixture)
     }
 
     [Fact]
+    public async Task Without_a_forecast_the_metric_holds_a_burst_for_three_minutes_after_its_jobs_left_the_queue()
+    {
+        const string pool = "keda-hold";
+        using (var declared = await fixture.Server.Http.PostAsJsonAsync("/api/pools", new { name = pool }))
+        {
+            Assert.True(declared.IsSuccessStatusCode, await declared.Content.ReadAsStringAsync());
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var accepted = await fixture.Server.Http.PostAsJsonAsync(
+                "/api/jobs", new { id = $"keda-hold-{i}", name = "queued", command = "true", labels = new[] { "linux" }, pool });
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        using var channel = fixture.Channel(GrpcServerFixture.ReaderToken);
+        var forecasts = new ForecastService.ForecastServiceClient(channel);
+        var request = new SchedulingRecommendationRequest { Pool = pool };
+        await Eventually.ReturnsAsync(async () => await forecasts.GetSchedulingRecommendationAsync(request), r => r.RecommendedWorkers == 4, Deadline, "4 workers for 4 queued jobs");
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var cancelled = await fixture.Server.Http.PostAsync(new Uri($"/api/jobs/keda-hold-{i}/cancel", UriKind.Relative), null);
+            Assert.True(cancelled.IsSuccessStatusCode, await cancelled.Content.ReadAsStringAsync());
+        }
+
+        // The queue is empty now, but with no forecast to say the next burst is not a minute away the answer holds.
+        var held = await Eventually.ReturnsAsync(async () => await forecasts.GetSchedulingRecommendationAsync(request), r => r.QueueDepth == 0, Deadline, "the cancelled jobs gone from the queue");
+        Assert.True(held.Fallback);
+        Assert.Equal(4, held.RecommendedWorkers);
+        Assert.Contains("held at 4 workers", held.Reason, StringComparison.Ordinal);
+
+        // A caller that gives its own state is answered for that state, not held.
+        var given = await forecasts.GetSchedulingRecommendationAsync(new SchedulingRecommendationRequest { Pool = pool, UseGivenState = true, QueueDepth = 0, RunningJobs = 0, CurrentWorkers = 0 });
+        Assert.Equal(0, given.RecommendedWorkers);
+    }
+
+    [Fact]
     public async Task StreamIsActive_pushes_a_change_of_activity()
     {
         using var channel = fixture.Channel(GrpcServerFixture.ReaderToken);

@@ -55,13 +55,20 @@ public static class ScalerQuery
         var seen = observation with { Forecast = forecast };
         var decision = decider.Decide(seen);
         var desired = observation.Pool.Clamp(decision.DesiredWorkers);
-        var usable = forecast is { Arrivals.Count: > 0 } && forecast.Note is null;
-        var fallback = !usable || decision.Reason.Contains("fallback", StringComparison.OrdinalIgnoreCase);
+        var fallback = IsFallback(forecast, decision.Reason);
         var horizon = decider.ForecastHorizon > TimeSpan.Zero ? decider.ForecastHorizon : DefaultHorizon(settings);
         var arriving = forecast is null ? 0 : Arrivals(forecast, observation.Now, observation.Now + horizon, p => p.Upper);
         var slots = observation.CurrentWorkers * observation.Pool.JobSlotsPerWorker;
         var queue = Math.Max(0, observation.QueueDepth + observation.RunningJobs + arriving - slots);
         return new ScalerAnswer(decider.Name, desired, decision.Reason, fallback, queue);
+    }
+
+    /// <summary>Whether a policy decided without a usable forecast: none, an empty or annotated one, or a reason saying it fell back.</summary>
+    public static bool IsFallback(LoadForecast? forecast, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(reason);
+        var usable = forecast is { Arrivals.Count: > 0 } && forecast.Note is null;
+        return !usable || reason.Contains("fallback", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Jobs expected to arrive during [<paramref name="from"/>, <paramref name="to"/>]: each bucket's rate (per second) × its overlap.</summary>
@@ -92,12 +99,14 @@ public static class ScalerQuery
 
 /// <summary>
 /// The metric Foresight's external scaler serves as <c>desiredWorkers</c>: the workers <c>predictive</c> wants now,
-/// its forecast read at a quantile. One <see cref="PredictivePolicy"/> is kept so it learns run times from every
-/// observation, as the AutoscalerGrain's policy does.
+/// its forecast read at a quantile, held by a <see cref="FallbackHold"/> while there is no usable forecast (as the
+/// AutoscalerGrain answers). One <see cref="PredictivePolicy"/> is kept so it learns run times from every observation,
+/// as the AutoscalerGrain's policy does.
 /// </summary>
 public sealed class PredictiveMetricSource(string name, PredictiveOptions options, double quantile = ForecastQuantile.Default) : IKedaMetricSource
 {
     private readonly PredictivePolicy _predictive = new(options);
+    private readonly FallbackHold _hold = new();
 
     /// <inheritdoc />
     public string Name => name;
@@ -110,6 +119,7 @@ public sealed class PredictiveMetricSource(string name, PredictiveOptions option
     {
         ArgumentNullException.ThrowIfNull(observation);
         var seen = observation.Forecast is { } f ? observation with { Forecast = ForecastQuantile.At(f, quantile) } : observation;
-        return (_predictive.Decide(seen).DesiredWorkers, "foresight desiredWorkers");
+        var decision = _predictive.Decide(seen);
+        return (_hold.Apply(observation.Now, decision.DesiredWorkers, ScalerQuery.IsFallback(seen.Forecast, decision.Reason)), "foresight desiredWorkers");
     }
 }

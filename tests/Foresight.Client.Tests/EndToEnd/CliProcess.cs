@@ -63,6 +63,14 @@ internal static class CliProcess
     }
 }
 
+/// <summary>The machine lines the commands print: <c>key=value</c> pairs separated by spaces.</summary>
+internal static class MachineLine
+{
+    /// <summary>The value of <paramref name="key"/> in <paramref name="line"/> (exactly one).</summary>
+    public static string Field(string line, string key) =>
+        line.Split(' ').Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == key).Select(p => p[1]).Single();
+}
+
 /// <summary>What a run of the command did.</summary>
 internal sealed record CliResult(int ExitCode, string Output, string Error)
 {

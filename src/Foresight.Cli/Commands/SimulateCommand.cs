@@ -49,7 +49,7 @@ internal static class SimulateCommand
         var level = new Option<double>("--forecast-level") { Description = "Interval level (percent) whose upper bound predictive pre-warms for", DefaultValueFactory = _ => new ArrivalForecastOptions().Level };
         var priceWorker = new Option<double>("--price-worker-hour") { Description = "cost/qlearning: price of one worker-hour", DefaultValueFactory = _ => new CostOptions().PriceWorkerHour };
         var priceWait = new Option<double>("--price-wait-minute") { Description = "cost/qlearning: price of one minute a job waits", DefaultValueFactory = _ => new CostOptions().PriceWaitMinute };
-        var trainShare = new Option<double>("--train-share") { Description = "qlearning: share of the trace's time span it trains on (the rest judges it against hybrid)", DefaultValueFactory = _ => 0.5 };
+        var trainShare = new Option<double>("--train-share") { Description = "qlearning and dqn: share of the trace's time span they train on (the rest judges qlearning against hybrid, dqn against the best heuristic placement)", DefaultValueFactory = _ => 0.5 };
         var epochs = new Option<int>("--train-epochs") { Description = "qlearning: passes over the training part", DefaultValueFactory = _ => 10 };
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 

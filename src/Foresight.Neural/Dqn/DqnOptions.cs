@@ -10,7 +10,7 @@ public sealed record DqnOptions
     public int MinTrainingJobs { get; init; } = 20;
 
     /// <summary>Replays of the training part; ε falls linearly from <see cref="EpsilonStart"/> to <see cref="EpsilonEnd"/> over them.</summary>
-    public int Epochs { get; init; } = 4;
+    public int Epochs { get; init; } = 6;
 
     public double EpsilonStart { get; init; } = 0.5;
 

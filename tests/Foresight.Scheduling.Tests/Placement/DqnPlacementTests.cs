@@ -57,7 +57,7 @@ public class DqnPlacementTests
             Assert.Equal(60 * DqnPlacementPolicy.Weights[a], policy.OrderingDelay(job).TotalSeconds, 6);
         }
 
-        var capped = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromSeconds(100), Dqn = new DqnAgent(Always(5), PassedGate: true) };
+        var capped = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromSeconds(100), Dqn = new DqnAgent(Always(DqnPlacementPolicy.Weights.Count - 1), PassedGate: true) };
         Assert.Equal(TimeSpan.FromSeconds(100), PlacementPolicies.FromName("dqn", capped).OrderingDelay(job));
         // No prediction: the settings' UnknownDuration stands in.
         Assert.Equal(capped.UnknownDuration.TotalSeconds * DqnPlacementPolicy.Weights[0], DqnPlacementPolicy.DelayFor(Job("unknown"), 0, new SchedulingSettings()).TotalSeconds, 6);

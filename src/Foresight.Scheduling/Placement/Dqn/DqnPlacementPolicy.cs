@@ -16,7 +16,7 @@ public sealed class DqnPlacementPolicy : IPlacementPolicy
     public const int Features = 7;
 
     /// <summary>The actions: multiples of the expected duration a job is ranked later by (distribution's default is 3).</summary>
-    public static IReadOnlyList<double> Weights { get; } = [0.25, 1, 2, 3, 5, 10];
+    public static IReadOnlyList<double> Weights { get; } = [1, 2, 3, 5];
 
     private readonly FirstFitPolicy _firstFit = new();
     private readonly DqnAgent _agent;

@@ -113,7 +113,9 @@ internal static class PlacementComparison
         }
 
         var fifo = results.FirstOrDefault(r => r.Name.Equals(FifoPolicy.PolicyName, StringComparison.OrdinalIgnoreCase) || r.Name.Equals(FirstFitPolicy.PolicyName, StringComparison.OrdinalIgnoreCase));
-        var best = results.MinBy(r => r.Result.Metrics.CompletionMean);
+        // A dqn that did not pass its gate replays for comparison only: it cannot be the verdict's best.
+        var selectable = results.Where(r => !IsDqn(r.Name) || options.Scheduling.Dqn?.PassedGate == true).ToList();
+        var best = (selectable.Count > 0 ? selectable : results).MinBy(r => r.Result.Metrics.CompletionMean);
         if (fifo.Result is null)
         {
             Console.WriteLine(Inv($"best={best.Name} jct_mean_s={best.Result.Metrics.CompletionMean:0.#} (no fifo run to compare with)"));

@@ -113,6 +113,44 @@ public class DqnPlacementTests
     }
 
     [Fact]
+    public void The_pool_scheduler_tells_the_policy_how_many_jobs_are_queued_and_dqn_can_act_on_it()
+    {
+        // One layer: action 0 (w = 1) by bias; action 3 (w = 5) grows with the queue feature and wins once 20+ are queued.
+        var weights = new float[DqnPlacementPolicy.Weights.Count * DqnPlacementPolicy.Features];
+        weights[(3 * DqnPlacementPolicy.Features) + 7] = 10;
+        var bias = new float[DqnPlacementPolicy.Weights.Count];
+        bias[0] = 3;
+        var policy = new RecordingPolicy(new DqnPlacementPolicy(new SchedulingSettings(), new DqnAgent(new DqnNetwork([new DqnLayer(DqnPlacementPolicy.Features, bias.Length, weights, bias)]), PassedGate: true)));
+        var scheduler = new PoolScheduler(policy);
+        for (var i = 0; i < 30; i++)
+        {
+            scheduler.Enqueue(Predicted($"{i}", 60, 60), T0.AddSeconds(i));
+        }
+
+        Assert.Equal(Enumerable.Range(0, 30), policy.Queued);
+        Assert.Equal(60, policy.Delays[0].TotalSeconds, 6);   // empty queue: w = 1
+        Assert.Equal(300, policy.Delays[29].TotalSeconds, 6); // 29 queued: w = 5
+    }
+
+    private sealed class RecordingPolicy(IPlacementPolicy inner) : IPlacementPolicy
+    {
+        public List<int> Queued { get; } = [];
+
+        public List<TimeSpan> Delays { get; } = [];
+
+        public string Name => inner.Name;
+
+        public int Choose(JobDemand job, IReadOnlyList<WorkerView> workers) => inner.Choose(job, workers);
+
+        public TimeSpan OrderingDelay(JobDemand job, int queued)
+        {
+            Queued.Add(queued);
+            Delays.Add(inner.OrderingDelay(job, queued));
+            return Delays[^1];
+        }
+    }
+
+    [Fact]
     public void The_state_encodes_the_spread_and_has_no_nan_for_odd_predictions()
     {
         var narrow = DqnPlacementPolicy.Encode(Predicted("n", 60, 61));
@@ -121,5 +159,6 @@ public class DqnPlacementTests
         Assert.True(wide[2] > narrow[2]); // expected duration grows with the spread
         Assert.All(DqnPlacementPolicy.Encode(Job("none") with { PredictedDuration = TimeSpan.Zero, PredictedDurationP90 = TimeSpan.MaxValue }), v => Assert.True(float.IsFinite(v)));
         Assert.Equal(0f, DqnPlacementPolicy.Encode(Job("none"))[0]);
+        Assert.True(DqnPlacementPolicy.Encode(Job("busy"), 500)[7] > DqnPlacementPolicy.Encode(Job("idle"), 0)[7]);
     }
 }

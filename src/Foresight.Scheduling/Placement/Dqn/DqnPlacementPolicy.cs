@@ -13,7 +13,7 @@ public sealed class DqnPlacementPolicy : IPlacementPolicy
     public const string PolicyName = "dqn";
 
     /// <summary>Width of the state vector.</summary>
-    public const int Features = 7;
+    public const int Features = 8;
 
     /// <summary>The actions: multiples of the expected duration a job is ranked later by (distribution's default is 3).</summary>
     public static IReadOnlyList<double> Weights { get; } = [1, 2, 3, 5];
@@ -58,10 +58,12 @@ public sealed class DqnPlacementPolicy : IPlacementPolicy
 
     public int Choose(JobDemand job, IReadOnlyList<WorkerView> workers) => _firstFit.Choose(job, workers);
 
-    public TimeSpan OrderingDelay(JobDemand job)
+    public TimeSpan OrderingDelay(JobDemand job) => OrderingDelay(job, 0);
+
+    public TimeSpan OrderingDelay(JobDemand job, int queued)
     {
         ArgumentNullException.ThrowIfNull(job);
-        var state = Encode(job);
+        var state = Encode(job, queued);
         var greedy = _agent.Network.Greedy(state);
         var action = _agent.Exploration is { } explore ? explore.Choose(job.JobId, state, greedy, Weights.Count) : greedy;
         return DelayFor(job, action, Settings);
@@ -81,9 +83,9 @@ public sealed class DqnPlacementPolicy : IPlacementPolicy
 
     /// <summary>
     /// The state: whether a prediction exists, log p50, log expected duration, log(p90 / p50) (the spread), log CPU,
-    /// log memory and the priority, each scaled to about [0, 1].
+    /// log memory, the priority and log of the jobs already queued, each scaled to about [0, 1].
     /// </summary>
-    public static float[] Encode(JobDemand job)
+    public static float[] Encode(JobDemand job, int queued = 0)
     {
         ArgumentNullException.ThrowIfNull(job);
         var p50 = job.PredictedDuration?.TotalSeconds ?? 0;
@@ -99,6 +101,7 @@ public sealed class DqnPlacementPolicy : IPlacementPolicy
             Scale(Math.Log(1 + Math.Max(0, job.Request.Cpu)), 4),
             Scale(Math.Log(1 + Math.Max(0, job.Request.MemoryMb / 1024.0)), 6),
             Scale(job.Priority, 10),
+            Scale(Math.Log(1 + Math.Max(0, queued)), 10),
         ];
     }
 

@@ -191,7 +191,7 @@ public sealed partial class PoolScheduler
             throw new InvalidOperationException($"Job '{job.JobId}' is already queued.");
         }
 
-        _ready.Enqueue(job.JobId, job, job.Priority, enqueuedAt, Policy.OrderingDelay(job));
+        _ready.Enqueue(job.JobId, job, job.Priority, enqueuedAt, Policy.OrderingDelay(job, _ready.Count));
         _readyFloor.Add(job.Request);
     }
 

@@ -1,5 +1,6 @@
 using Foresight.Scheduling.Jobs;
 using Foresight.Scheduling.Placement;
+using Foresight.Scheduling.Placement.Dqn;
 using Foresight.Scheduling.Queueing;
 
 namespace Foresight.Scheduling;
@@ -43,10 +44,16 @@ public sealed record SchedulingSettings
     /// <summary>Predicted duration assumed for a job that has no prediction.</summary>
     public TimeSpan UnknownDuration { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The <c>dqn</c> placement's trained network and gate verdict (null: none, and <c>dqn</c> cannot be created). Only
+    /// the simulator trains one (<c>foresight simulate --placement dqn</c>); the server has none.
+    /// </summary>
+    public DqnAgent? Dqn { get; init; }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range or the unknown policy.</summary>
     public SchedulingSettings Validate()
     {
-        _ = PlacementPolicies.FromName(Placement);
+        _ = PlacementPolicies.FromName(Placement, this);
         Check(AgingInterval > TimeSpan.Zero, nameof(AgingInterval), "positive");
         Check(Retry is not null, nameof(Retry), "set");
         Check(!string.IsNullOrWhiteSpace(Estimator), nameof(Estimator), "a name");

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using Foresight.Forecasting.Durations;
+using Foresight.Neural.Dqn;
 using Foresight.Scheduling;
 using Foresight.Scheduling.Placement;
+using Foresight.Scheduling.Placement.Dqn;
 using Foresight.Simulation.Baselines;
 using Foresight.Simulation.Engine;
 using Foresight.Simulation.Metrics;
@@ -26,7 +28,8 @@ internal static class PlacementComparison
         var scheduling = settings.Options.Scheduling;
         try
         {
-            scheduling.Validate();
+            // dqn's network is trained once the trace is loaded (TrainDqn); the rest of the settings are checked now.
+            (IsDqn(scheduling.Placement) ? scheduling with { Placement = FifoPolicy.PolicyName } : scheduling).Validate();
         }
         catch (ArgumentException e)
         {
@@ -45,7 +48,7 @@ internal static class PlacementComparison
             throw new ArgumentException($"--estimator: {e.Message}", e);
         }
 
-        foreach (var name in settings.Placements ?? [])
+        foreach (var name in (settings.Placements ?? []).Where(n => !IsDqn(n)))
         {
             try
             {
@@ -63,8 +66,37 @@ internal static class PlacementComparison
         }
     }
 
+    /// <summary>True for the placement that needs a network trained on the trace first.</summary>
+    public static bool IsDqn(string? name) => string.Equals(name?.Trim(), DqnPlacementPolicy.PolicyName, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Trains <c>dqn</c> on the first <c>--train-share</c> of the trace and judges it on the rest against the best
+    /// heuristic; prints the <c>gate=dqn</c> line. Returns the scheduling settings carrying the network — with the gate
+    /// overridden, so a network that did not pass still replays for comparison (and says so).
+    /// </summary>
+    public static SchedulingSettings TrainDqn(SimulateSettings settings, JobTrace trace, SimulationOptions options, string autoscaler)
+    {
+        var watch = Stopwatch.StartNew();
+        var trainer = new DqnTrainer(options, autoscaler, settings.Autoscaler, settings.MinWorkers, new DqnOptions { TrainShare = settings.TrainShare, Seed = options.Seed + 17 });
+        var gate = trainer.Train(trace);
+        var o = trainer.Options;
+        Console.WriteLine(Inv($"dqn: trained {o.Epochs} replays of the {gate.TrainingJobs} jobs before {gate.Split:O} (ε {o.EpsilonStart}→{o.EpsilonEnd}, {o.StepsPerEpoch} steps each, {gate.Transitions} transitions, {o.Threads} torch thread) and judged on the rest in {watch.Elapsed.TotalSeconds:0.0} s"));
+        Console.WriteLine(gate.ToString());
+        if (!gate.Passed)
+        {
+            Console.WriteLine($"dqn is not selectable for this trace (it did not beat {gate.BestHeuristic} on the held-out part); its full-trace figures below are shown for comparison only.");
+        }
+
+        return options.Scheduling with { Dqn = gate.Agent(evaluate: true) };
+    }
+
     public static int Run(SimulateSettings settings, JobTrace trace, SimulationOptions options, string autoscaler)
     {
+        if (settings.Placements!.Any(IsDqn))
+        {
+            options = options with { Scheduling = TrainDqn(settings, trace, options, autoscaler) };
+        }
+
         var results = new List<(string Name, SimulationResult Result)>();
         foreach (var name in settings.Placements!)
         {
@@ -81,7 +113,9 @@ internal static class PlacementComparison
         }
 
         var fifo = results.FirstOrDefault(r => r.Name.Equals(FifoPolicy.PolicyName, StringComparison.OrdinalIgnoreCase) || r.Name.Equals(FirstFitPolicy.PolicyName, StringComparison.OrdinalIgnoreCase));
-        var best = results.MinBy(r => r.Result.Metrics.CompletionMean);
+        // A dqn that did not pass its gate replays for comparison only: it cannot be the verdict's best.
+        var selectable = results.Where(r => !IsDqn(r.Name) || options.Scheduling.Dqn?.PassedGate == true).ToList();
+        var best = (selectable.Count > 0 ? selectable : results).MinBy(r => r.Result.Metrics.CompletionMean);
         if (fifo.Result is null)
         {
             Console.WriteLine(Inv($"best={best.Name} jct_mean_s={best.Result.Metrics.CompletionMean:0.#} (no fifo run to compare with)"));

@@ -49,6 +49,17 @@ internal sealed class SimulateRunner(SimulateSettings settings)
 
             return PlacementComparison.Run(settings, jobTrace, options, settings.Specs[0]);
         }
+
+        if (PlacementComparison.IsDqn(options.Scheduling.Placement))
+        {
+            if (settings.Specs.Count != 1 || settings.Specs[0].Equals("qlearning", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ArgumentException("--placement dqn trains under one --autoscaler (not --compare, not qlearning).");
+            }
+
+            options = options with { Scheduling = PlacementComparison.TrainDqn(settings, jobTrace, options, settings.Specs[0]) };
+        }
+
         var ours = settings.Specs.Concat(settings.Frontier ?? []).Any(AutoscalerPolicies.IsForecasting);
         if (settings.Online is not null && (!ours || settings.Forecaster.Trim().Equals("perfect", StringComparison.OrdinalIgnoreCase)))
         {

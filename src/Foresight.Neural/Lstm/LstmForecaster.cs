@@ -14,8 +14,6 @@ namespace Foresight.Neural.Lstm;
 /// </summary>
 public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecaster
 {
-    private static readonly object TorchGate = new();
-
     /// <summary>The options in force.</summary>
     public LstmOptions Options { get; } = options ?? new LstmOptions();
 
@@ -125,7 +123,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         var random = new Random(o.Seed);
         var x = new float[o.BatchSize * w * f];
         var y = new float[o.BatchSize * h];
-        lock (TorchGate)
+        lock (TorchRuntime.Gate)
         {
             torch.set_num_threads(o.Threads);
             torch.manual_seed(o.Seed);

@@ -22,4 +22,10 @@ public interface IPlacementPolicy
     /// the policy may hold a job back for others). None by default: priority with aging, FIFO within a priority.
     /// </summary>
     TimeSpan OrderingDelay(JobDemand job) => TimeSpan.Zero;
+
+    /// <summary>
+    /// <see cref="OrderingDelay(JobDemand)"/> told how many jobs are already ready in the queue (what
+    /// <see cref="PoolScheduler.Enqueue"/> calls); only <c>dqn</c> reads the count.
+    /// </summary>
+    TimeSpan OrderingDelay(JobDemand job, int queued) => OrderingDelay(job);
 }

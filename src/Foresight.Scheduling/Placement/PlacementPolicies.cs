@@ -1,3 +1,5 @@
+using Foresight.Scheduling.Placement.Dqn;
+
 namespace Foresight.Scheduling.Placement;
 
 /// <summary>
@@ -10,13 +12,15 @@ public static class PlacementPolicies
     public static IReadOnlyList<string> Names { get; } =
     [
         FirstFitPolicy.PolicyName, LeastLoadedPolicy.PolicyName, FifoPolicy.PolicyName, ShortestJobFirstPolicy.PolicyName,
-        PackingPolicy.PolicyName, ExpectedCompletionPolicy.PolicyName,
+        PackingPolicy.PolicyName, ExpectedCompletionPolicy.PolicyName, DqnPlacementPolicy.PolicyName,
     ];
 
     /// <summary>Returns the policy called <paramref name="name"/> (case-insensitive, surrounding spaces ignored).</summary>
     /// <param name="name">Policy name.</param>
-    /// <param name="settings">Settings of the learning policies (sjf, packing, distribution); defaults when null.</param>
-    /// <exception cref="ArgumentException">The name is unknown; the message lists the valid names.</exception>
+    /// <param name="settings">Settings of the learning policies (sjf, packing, distribution, dqn); defaults when null.</param>
+    /// <exception cref="ArgumentException">
+    /// The name is unknown (the message lists the valid names), or <c>dqn</c> without a trained network that passed its gate.
+    /// </exception>
     public static IPlacementPolicy FromName(string name, SchedulingSettings? settings = null)
     {
         switch (name?.Trim().ToLowerInvariant())
@@ -33,6 +37,8 @@ public static class PlacementPolicies
                 return new PackingPolicy(settings ?? new SchedulingSettings());
             case ExpectedCompletionPolicy.PolicyName:
                 return new ExpectedCompletionPolicy(settings ?? new SchedulingSettings());
+            case DqnPlacementPolicy.PolicyName:
+                return DqnPlacementPolicy.Create(settings ?? new SchedulingSettings());
             default:
                 throw new ArgumentException(
                     $"Unknown placement policy '{name}'. Valid names: {string.Join(", ", Names)}.", nameof(name));

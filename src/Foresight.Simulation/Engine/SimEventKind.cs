@@ -5,4 +5,7 @@ internal enum SimEventKind
 {
     Completion = 0,
     WorkerReady = 1,
+
+    /// <summary>A held retry's back-off ends (the dispatch that follows promotes it).</summary>
+    RetryDue = 2,
 }

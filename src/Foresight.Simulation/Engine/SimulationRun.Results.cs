@@ -57,7 +57,8 @@ internal sealed partial class SimulationRun
                 _workerOf[j],
                 _starts[j],
                 _completions[j],
-                _rejectReason[j]);
+                _rejectReason[j],
+                _failedBecause?[j]);
         }
 
         var metrics = MetricsCalculator.Compute(new MetricsInput(

@@ -121,13 +121,16 @@ internal sealed partial class SimulationRun
             while (_events.TryPeek(out var ev, out key) && key.Ticks == _now)
             {
                 _events.Dequeue();
-                if (ev.Kind == SimEventKind.Completion)
+                switch (ev.Kind)
                 {
-                    Complete(ev.Job, ev.Worker);
-                }
-                else
-                {
-                    BecomeReady(ev.Worker);
+                    case SimEventKind.Completion:
+                        Complete(ev.Job, ev.Worker!);
+                        break;
+                    case SimEventKind.WorkerReady:
+                        BecomeReady(ev.Worker!);
+                        break;
+                    default:
+                        break; // RetryDue: the Dispatch below promotes the retry
                 }
             }
 
@@ -193,7 +196,7 @@ internal sealed partial class SimulationRun
             Math.Max(job.Request.Cpu, capacity.Cpu / slots),
             Math.Max(job.Request.MemoryMb, capacity.MemoryMb / slots));
         _reserved[j] = reserved;
-        _scheduler.Enqueue(WithPrediction(j, new JobDemand(j.ToString(CultureInfo.InvariantCulture), job.Labels, reserved)), At(_now));
+        _scheduler.Enqueue(Demand(j), At(_now));
         PredictStart(j);
         _queued++;
         _queuedCpu += job.Request.Cpu;
@@ -243,24 +246,29 @@ internal sealed partial class SimulationRun
 
             RefreshRoom(w);
 
-            _events.Enqueue(new SimEvent(SimEventKind.Completion, j, w), new EventKey(_now + job.Duration.Ticks, SimEventKind.Completion, _sequence++));
+            _events.Enqueue(new SimEvent(SimEventKind.Completion, j, w), new EventKey(_now + AttemptDuration(j).Ticks, SimEventKind.Completion, _sequence++));
         }
     }
 
     private void Complete(int j, SimWorker w)
     {
         var job = _trace.Jobs[j];
+        var ran = AttemptDuration(j);
         _scheduler.Release(w.Id, _reserved[j]);
-        _end[j] = _now;
-        _completions[j]++;
-        Finished(j);
         _running--;
-        _recentCompletions++;
-        _recentDurations.Add(job.Duration);
-        _demand.Add(-1, -(long)Math.Round(job.Request.Cpu * 1000), -job.Request.MemoryMb);
         var capacity = _o.Pool.WorkerCapacity;
         var share = Math.Max(_reserved[j].Cpu / capacity.Cpu, _reserved[j].MemoryMb / (double)capacity.MemoryMb);
-        _busyWorkerSeconds += job.Duration.TotalSeconds * Math.Min(1, share);
+        _busyWorkerSeconds += ran.TotalSeconds * Math.Min(1, share);
+        if (!AttemptFailed(j))
+        {
+            _end[j] = _now;
+            _completions[j]++;
+            Finished(j);
+            _recentCompletions++;
+            _recentDurations.Add(job.Duration);
+            _demand.Add(-1, -(long)Math.Round(job.Request.Cpu * 1000), -job.Request.MemoryMb);
+        }
+
         RefreshRoom(w);
         if (w.View.RunningJobs == 0)
         {

@@ -1,6 +1,9 @@
 namespace Foresight.Simulation.Metrics;
 
-/// <summary>What happened to one job of the trace (by position), with how often it started and completed.</summary>
+/// <summary>
+/// What happened to one job of the trace (by position), with how often it started (attempts) and completed, and why it
+/// failed when its last failed attempt was not retried.
+/// </summary>
 public readonly record struct JobOutcome(
     int Index,
     DateTimeOffset SubmitAt,
@@ -9,4 +12,5 @@ public readonly record struct JobOutcome(
     string? WorkerId,
     int Starts,
     int Completions,
-    string? RejectedBecause);
+    string? RejectedBecause,
+    string? FailedBecause = null);

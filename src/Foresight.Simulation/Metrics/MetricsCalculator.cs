@@ -11,7 +11,7 @@ public static class MetricsCalculator
         var waits = new List<double>(input.Outcomes.Count);
         var completions = new List<double>(input.Outcomes.Count);
         double slowdownSum = 0;
-        int rejected = 0, unfinished = 0, late = 0;
+        int rejected = 0, unfinished = 0, late = 0, failed = 0, retries = 0;
         var target = input.Options.WaitTarget.TotalSeconds;
         foreach (var o in input.Outcomes)
         {
@@ -28,6 +28,7 @@ public static class MetricsCalculator
                 continue;
             }
 
+            retries += Math.Max(0, o.Starts - 1);
             var wait = (started - o.SubmitAt).TotalSeconds;
             waits.Add(wait);
             if (wait > target)
@@ -40,6 +41,10 @@ public static class MetricsCalculator
                 var run = input.Jobs[o.Index].Duration.TotalSeconds;
                 completions.Add((done - o.SubmitAt).TotalSeconds);
                 slowdownSum += Math.Max(1, (wait + run) / Math.Max(run, SlowdownBoundSeconds));
+            }
+            else if (o.FailedBecause is not null)
+            {
+                failed++;
             }
             else
             {
@@ -59,6 +64,8 @@ public static class MetricsCalculator
             Completed = completions.Count,
             Rejected = rejected,
             Unfinished = unfinished,
+            Failed = failed,
+            Retries = retries,
             WaitP50 = Percentiles.NearestRank(waits, 0.50),
             WaitP95 = Percentiles.NearestRank(waits, 0.95),
             WaitP99 = Percentiles.NearestRank(waits, 0.99),

@@ -15,6 +15,12 @@ public sealed record SimulationMetrics
     /// <summary>Jobs still queued or running when the run stopped.</summary>
     public int Unfinished { get; init; }
 
+    /// <summary>Jobs whose last failed attempt the retry policy did not retry.</summary>
+    public int Failed { get; init; }
+
+    /// <summary>Attempts after the first, over every job (retries of failed attempts).</summary>
+    public int Retries { get; init; }
+
     /// <summary>Queue wait percentiles and maximum over started jobs.</summary>
     public double WaitP50 { get; init; }
 

@@ -111,6 +111,40 @@ public sealed class CliSchedulingTests : IDisposable
         Assert.Contains("tune needs history", run.Output + run.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Simulate_compare_placement_with_dqn_trains_it_prints_its_gate_and_replays_it()
+    {
+        var run = await Foresight("simulate", "--trace", "csv", "--data", WriteTrace(), "--autoscaler", "static:8", "--compare-placement", "fifo,distribution,dqn", "--estimator", "median");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Output.Split('\n');
+        var gate = lines.Single(l => l.StartsWith("gate=dqn ", StringComparison.Ordinal));
+        Assert.Contains(Field(gate, "best_heuristic"), new[] { "sjf", "packing", "distribution" });
+        var dqn = double.Parse(Field(gate, "dqn_jct_mean_s"), CultureInfo.InvariantCulture);
+        var best = double.Parse(Field(gate, "best_jct_mean_s"), CultureInfo.InvariantCulture);
+        Assert.Equal(dqn < best ? "yes" : "no", Field(gate, "selectable").Trim());
+        if (dqn >= best)
+        {
+            Assert.Contains(lines, l => l.StartsWith("dqn is not selectable for this trace", StringComparison.Ordinal));
+        }
+
+        var placements = lines.Where(l => l.StartsWith("placement=", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["fifo", "distribution", "dqn"], placements.Select(l => Field(l, "placement")));
+        Assert.Equal("800", Field(placements[2], "completed"));
+    }
+
+    [Fact]
+    public async Task Simulate_placement_dqn_without_history_fails_loudly()
+    {
+        var few = Path.Combine(_cwd, "few.csv");
+        await File.WriteAllTextAsync(few, "submit_ts,duration_s,cpu,memory,labels\n1700000000,10,1,512,\n1700000060,10,1,512,\n1700000120,10,1,512,\n");
+
+        var run = await Foresight("simulate", "--trace", "csv", "--data", few, "--autoscaler", "static:2", "--placement", "dqn");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("dqn needs history", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>800 jobs, one every 25 s: 30 % "build" (about 600 s), the rest "lint" (about 10 s); same request.</summary>
     private string WriteTrace()
     {

@@ -77,15 +77,18 @@ public class LearningPolicyTests
     /// overtaken by a job queued more than MaxOrderingDelay after it, so its wait is at most the longest run (the one in
     /// progress) plus the run times of the jobs queued no later than MaxOrderingDelay after it.
     /// </summary>
-    [Fact]
-    public void Sjf_bounds_every_wait_by_the_cap_whatever_the_predictions()
+    [Theory]
+    [InlineData("sjf")]
+    [InlineData("dqn")]
+    public void Sjf_bounds_every_wait_by_the_cap_whatever_the_predictions(string policy)
     {
         var job = Gen.Select(Gen.Int[0, 120], Gen.Int[1, 300], Gen.Int[0, 100_000]); // gap to previous arrival, true run, predicted run
         Gen.Select(job.Array[1, 60], Gen.Int[0, 600]).Sample(t =>
         {
             var (jobs, capSeconds) = t;
-            var settings = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromSeconds(capSeconds) };
-            var scheduler = new PoolScheduler(PlacementPolicies.FromName("sjf", settings), settings.AgingInterval);
+            // dqn: a random network, so its weights (any action, any job) are arbitrary too.
+            var settings = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromSeconds(capSeconds), Dqn = new(DqnPlacementTests.RandomNetwork(capSeconds), PassedGate: true) };
+            var scheduler = new PoolScheduler(PlacementPolicies.FromName(policy, settings), settings.AgingInterval);
             scheduler.UpsertWorker(Worker("w", cpu: 1));
             var arrivals = new double[jobs.Length];
             for (var i = 0; i < jobs.Length; i++)

@@ -1,4 +1,5 @@
 using Foresight.Forecasting;
+using Foresight.Forecasting.Federated;
 using Foresight.Forecasting.Intervals;
 using Foresight.Forecasting.Quality;
 using TorchSharp;
@@ -40,6 +41,57 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
             throw new ForecastInputException("At least one series is required.");
         }
 
+        var data = Prepare(histories);
+        var training = Train(data, null);
+        return Fitted(data, LstmParameters.ToWeights(training.Parameters, data.Encoder.Features, Options.Hidden, Options.Horizon));
+    }
+
+    /// <summary>
+    /// Trains one network on all <paramref name="histories"/> for <see cref="LstmOptions.TrainingSteps"/> steps,
+    /// starting from <paramref name="start"/> when given (e.g. the global weights of a federated round; checked against
+    /// this network's shapes) or from a seeded random initialisation. Returns the parameters and the number of
+    /// training windows (forecast origins) the series offer, FedAvg's sample count. No calibration, no fitted models.
+    /// </summary>
+    public LstmTraining Train(IReadOnlyList<SeriesHistory> histories, ModelParameters? start = null) => Train(Prepare(histories), start);
+
+    /// <summary>
+    /// Fitted models for <paramref name="histories"/> from given <paramref name="parameters"/>, without training: the
+    /// split-conformal calibration runs on each series' last origins with the managed forward pass, so no libtorch
+    /// call is made. A parameter of the wrong name or shape is refused naming it (see <see cref="LstmParameters.Check"/>).
+    /// </summary>
+    public IReadOnlyList<LstmFittedForecaster> FromParameters(IReadOnlyList<SeriesHistory> histories, ModelParameters parameters)
+    {
+        var data = Prepare(histories);
+        return Fitted(data, LstmParameters.ToWeights(parameters, data.Encoder.Features, Options.Hidden, Options.Horizon));
+    }
+
+    /// <summary>Features per time step the network reads for series with <paramref name="seasonalPeriods"/>: the value, and sin/cos per period.</summary>
+    public static int FeaturesFor(IReadOnlyList<int> seasonalPeriods) => 1 + (2 * seasonalPeriods.Count);
+
+    private IReadOnlyList<LstmFittedForecaster> Fitted(Prepared data, LstmWeights weights)
+    {
+        var (series, phases, calibration, encoder) = data;
+        var scores = Calibrate(series, phases, calibration, encoder, weights);
+        var fitted = new List<LstmFittedForecaster>(series.Length);
+        for (var s = 0; s < series.Length; s++)
+        {
+            var n = series[s].Length;
+            var tail = series[s][(n - encoder.Window)..];
+            var phase = phases[s] + n - encoder.Window;
+            fitted.Add(new LstmFittedForecaster(Name, weights, encoder, tail, phase, scores));
+        }
+
+        return fitted;
+    }
+
+    private Prepared Prepare(IReadOnlyList<SeriesHistory> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        if (histories.Count == 0)
+        {
+            throw new ForecastInputException("At least one series is required.");
+        }
+
         var o = Options;
         ArgumentOutOfRangeException.ThrowIfLessThan(o.Horizon, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(o.Hidden, 1);
@@ -69,19 +121,11 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         var encoder = new LstmWindowEncoder(window, periods, series.All(y => y.All(v => v > 0)));
         series = [.. series.Select(encoder.ToWorking)];
         var phases = histories.Select(LstmWindowEncoder.PhaseOffset).ToArray();
-        var weights = Train(series, phases, calibration, encoder);
-        var scores = Calibrate(series, phases, calibration, encoder, weights);
-        var fitted = new List<LstmFittedForecaster>(series.Length);
-        for (var s = 0; s < series.Length; s++)
-        {
-            var n = series[s].Length;
-            var tail = series[s][(n - encoder.Window)..];
-            var phase = phases[s] + n - encoder.Window;
-            fitted.Add(new LstmFittedForecaster(Name, weights, encoder, tail, phase, scores));
-        }
-
-        return fitted;
+        return new Prepared(series, phases, calibration, encoder);
     }
+
+    /// <summary>The input window these options use for series with <paramref name="seasonalPeriods"/>.</summary>
+    public int WindowLength(IReadOnlyList<int> seasonalPeriods) => WindowFor(seasonalPeriods);
 
     private int WindowFor(IReadOnlyList<int> periods)
     {
@@ -106,8 +150,9 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         return values;
     }
 
-    private LstmWeights Train(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder)
+    private LstmTraining Train(Prepared data, ModelParameters? start)
     {
+        var (series, phases, calibration, encoder) = data;
         var o = Options;
         var w = encoder.Window;
         var f = encoder.Features;
@@ -130,6 +175,11 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
             torch.set_num_threads(o.Threads);
             torch.manual_seed(o.Seed);
             using var net = new LstmNetwork(f, o.Hidden, h);
+            if (start is not null)
+            {
+                net.Load(start, f, o.Hidden, h);
+            }
+
             using var optimizer = torch.optim.Adam(net.parameters(), o.LearningRate);
             for (var step = 0; step < o.TrainingSteps; step++)
             {
@@ -162,7 +212,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
                 optimizer.step();
             }
 
-            return net.Export(f, o.Hidden, h);
+            return new LstmTraining(net.ExportParameters(), total);
         }
     }
 
@@ -193,4 +243,9 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
 
         return ConformalCalibration.FromErrors(windows);
     }
+
+    private sealed record Prepared(double[][] Series, long[] Phases, int[] Calibration, LstmWindowEncoder Encoder);
 }
+
+/// <summary>What one training run produced: the network's parameters and its sample count (training windows offered).</summary>
+public sealed record LstmTraining(ModelParameters Parameters, long Samples);

@@ -79,4 +79,28 @@ public sealed class FederatedLstmTests(ITestOutputHelper output)
             }
         }
     }
+
+    [Fact]
+    public void A_trainer_keeps_its_optimiser_between_runs_and_one_run_equals_Train()
+    {
+        SeriesHistory[] histories = [SyntheticSeries.History(SyntheticSeries.Seasonal(300, seed: 8))];
+        var forecaster = new LstmForecaster(Fast);
+        var once = forecaster.Train(histories);
+        using (var trainer = forecaster.StartTraining(histories))
+        {
+            var run = trainer.Run(null, Fast.TrainingSteps);
+            Assert.Equal(once.Samples, run.Samples);
+            Assert.All(once.Parameters.Tensors, t => Assert.Equal(t.Values, run.Parameters.Find(t.Name)!.Values));
+        }
+
+        // Two runs of 20 on one trainer continue where the first stopped: the same as one run of 40.
+        using var split = forecaster.StartTraining(histories);
+        var first = split.Run(null, 20);
+        var second = split.Run(first.Parameters, 20);
+        Assert.All(once.Parameters.Tensors, t => Assert.Equal(t.Values, second.Parameters.Find(t.Name)!.Values));
+
+        // The federated rounds with kept optimisers run as well, one participant being plain training in rounds.
+        var global = FederatedLstm.Train(Fast with { TrainingSteps = 20 }, [histories], rounds: 2, keepOptimizerState: true);
+        Assert.All(once.Parameters.Tensors, t => Assert.Equal(t.Values, global.Find(t.Name)!.Values));
+    }
 }

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Foresight.Server.Tests.Support;
+using Xunit.Abstractions;
 
 namespace Foresight.Server.Tests;
 
@@ -14,7 +15,7 @@ namespace Foresight.Server.Tests;
 /// <c>POST /api/models/federated</c> (admin), which averages them (FedAvg) and adopts the result only through the
 /// promotion gate.
 /// </summary>
-public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clusters) : IClassFixture<FederatedExchangeTests.Clusters>
+public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clusters, ITestOutputHelper output) : IClassFixture<FederatedExchangeTests.Clusters>
 {
     public const string Pool = "fed-linux";
     private const string ReaderToken = "federated-test-reader-token-0123456789";
@@ -113,6 +114,7 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
         var mergedMase = merge.GetProperty("mergedMase").GetDouble();
         var localMase = merge.GetProperty("localMase").GetDouble();
         var adopted = merge.GetProperty("adopted").GetBoolean();
+        output.WriteLine(body);
         Assert.Equal(mergedMase < localMase, adopted);
         Assert.Contains("FedAvg", merge.GetProperty("note").GetString(), StringComparison.Ordinal);
 

@@ -30,16 +30,17 @@ internal static class EvaluateFederatedCommand
         var split = new Option<string>("--split") { Description = "contiguous (cluster c holds the c-th block of series ids) or round-robin (series i goes to cluster i mod N)", DefaultValueFactory = _ => "contiguous" };
         var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds", DefaultValueFactory = _ => 10 };
         var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 200 };
+        var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch sampling", DefaultValueFactory = _ => 42 };
         var command = new Command("federated", "M4 Hourly split between clusters: OWA of local-only LSTMs, a FedAvg LSTM and a pooled LSTM.")
         {
-            data, clusters, series, split, rounds, localSteps, seed,
+            data, clusters, series, split, rounds, localSteps, optimizer, seed,
         };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(seed));
+                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(seed));
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
@@ -57,8 +58,13 @@ internal static class EvaluateFederatedCommand
         _ => throw new ArgumentException($"--split: unknown split '{split}'; use contiguous or round-robin."),
     };
 
-    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, int seed)
+    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, int seed)
     {
+        if (optimizer is not ("keep" or "reset"))
+        {
+            throw new ArgumentException($"--optimizer: must be keep or reset, not '{optimizer}'.");
+        }
+
         if (clusterCount is < 2 or > 16)
         {
             throw new ArgumentException($"--clusters: must be between 2 and 16, not {clusterCount}.");
@@ -122,7 +128,8 @@ internal static class EvaluateFederatedCommand
             options with { TrainingSteps = localSteps },
             [.. members.Select(m => (IReadOnlyList<SeriesHistory>)[.. m.Select(i => histories[i])])],
             rounds,
-            (round, trained) => Console.WriteLine(Inv($"  round {round + 1}/{rounds}: samples {string.Join('/', trained.Select(t => t.Samples))}, {clock.Elapsed.TotalSeconds:F0} s")));
+            (round, trained) => Console.WriteLine(Inv($"  round {round + 1}/{rounds}: samples {string.Join('/', trained.Select(t => t.Samples))}, {clock.Elapsed.TotalSeconds:F0} s")),
+            keepOptimizerState: optimizer == "keep");
         var federated = new Dictionary<string, (double SMape, double Mase)>();
         foreach (var m in members)
         {
@@ -151,7 +158,7 @@ internal static class EvaluateFederatedCommand
         double Owa(Dictionary<string, (double SMape, double Mase)> s) => EvaluateM4Command.Aggregate("x", "foresight", s, naive2).Owa;
         var (lo, fo, po) = (Owa(local), Owa(federated), Owa(pooled));
         Console.WriteLine(Inv($"federated closer to pooled than local: {(Math.Abs(fo - po) < Math.Abs(lo - po) ? "yes" : "no")} (|federated - pooled| {Math.Abs(fo - po):F3}, |local - pooled| {Math.Abs(lo - po):F3})"));
-        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
+        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
         return 0;
     }
 

@@ -8,7 +8,9 @@ namespace Foresight.Neural.Federated;
 /// Federated training of the LSTM by FedAvg: every round, each participant trains from the current global parameters
 /// on its own series only (<see cref="LstmOptions.TrainingSteps"/> mini-batches), and the global parameters become
 /// the participants' parameters averaged weighted by their sample counts (<see cref="FedAvg"/>). Only parameters
-/// cross between participants. Round 0 starts every participant from the same seeded initialisation.
+/// cross between participants. Round 0 starts every participant from the same seeded initialisation. With
+/// <c>keepOptimizerState</c> each participant keeps its Adam optimiser (and its batch sampling) from round to round
+/// and only loads the global parameters; without it every round starts a fresh optimiser.
 /// </summary>
 public static class FederatedLstm
 {
@@ -20,7 +22,8 @@ public static class FederatedLstm
         LstmOptions options,
         IReadOnlyList<IReadOnlyList<SeriesHistory>> participants,
         int rounds,
-        Action<int, IReadOnlyList<LstmTraining>>? roundDone = null)
+        Action<int, IReadOnlyList<LstmTraining>>? roundDone = null,
+        bool keepOptimizerState = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(participants);
@@ -28,6 +31,27 @@ public static class FederatedLstm
         if (participants.Count == 0 || participants.Any(p => p is null || p.Count == 0))
         {
             throw new ArgumentException("Every participant needs at least one series.", nameof(participants));
+        }
+
+        if (keepOptimizerState)
+        {
+            var trainers = participants.Select(series => new LstmForecaster(options).StartTraining(series)).ToList();
+            try
+            {
+                ModelParameters? shared = null;
+                for (var round = 0; round < rounds; round++)
+                {
+                    var trained = trainers.Select(t => t.Run(shared, options.TrainingSteps)).ToList();
+                    shared = FedAvg.Average([.. trained.Select(t => (t.Parameters, t.Samples))]);
+                    roundDone?.Invoke(round, trained);
+                }
+
+                return shared!;
+            }
+            finally
+            {
+                trainers.ForEach(t => t.Dispose());
+            }
         }
 
         ModelParameters? global = null;

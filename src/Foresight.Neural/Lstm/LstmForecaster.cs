@@ -2,8 +2,6 @@ using Foresight.Forecasting;
 using Foresight.Forecasting.Federated;
 using Foresight.Forecasting.Intervals;
 using Foresight.Forecasting.Quality;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Foresight.Neural.Lstm;
 
@@ -15,7 +13,8 @@ namespace Foresight.Neural.Lstm;
 /// </summary>
 public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecaster
 {
-    private static readonly object TorchGate = new();
+    /// <summary>Torch's random generator and thread count are process-wide: one training at a time.</summary>
+    internal static readonly object TorchGate = new();
 
     /// <summary>The options in force.</summary>
     public LstmOptions Options { get; } = options ?? new LstmOptions();
@@ -84,7 +83,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         return fitted;
     }
 
-    private Prepared Prepare(IReadOnlyList<SeriesHistory> histories)
+    internal Prepared Prepare(IReadOnlyList<SeriesHistory> histories)
     {
         ArgumentNullException.ThrowIfNull(histories);
         if (histories.Count == 0)
@@ -152,69 +151,15 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
 
     private LstmTraining Train(Prepared data, ModelParameters? start)
     {
-        var (series, phases, calibration, encoder) = data;
-        var o = Options;
-        var w = encoder.Window;
-        var f = encoder.Features;
-        var h = o.Horizon;
-
-        // Training origins of series s: w .. n - 2h - cal + 1 (inclusive), so targets never reach calibration targets.
-        var counts = new long[series.Length];
-        long total = 0;
-        for (var s = 0; s < series.Length; s++)
-        {
-            counts[s] = series[s].Length - (2 * h) - calibration[s] + 1 - w + 1;
-            total += counts[s];
-        }
-
-        var random = new Random(o.Seed);
-        var x = new float[o.BatchSize * w * f];
-        var y = new float[o.BatchSize * h];
-        lock (TorchGate)
-        {
-            torch.set_num_threads(o.Threads);
-            torch.manual_seed(o.Seed);
-            using var net = new LstmNetwork(f, o.Hidden, h);
-            if (start is not null)
-            {
-                net.Load(start, f, o.Hidden, h);
-            }
-
-            using var optimizer = torch.optim.Adam(net.parameters(), o.LearningRate);
-            for (var step = 0; step < o.TrainingSteps; step++)
-            {
-                using var scope = torch.NewDisposeScope();
-                for (var b = 0; b < o.BatchSize; b++)
-                {
-                    var pick = random.NextInt64(total);
-                    var s = 0;
-                    while (pick >= counts[s])
-                    {
-                        pick -= counts[s];
-                        s++;
-                    }
-
-                    var origin = w + (int)pick;
-                    var (mean, scale) = encoder.Stats(series[s], origin);
-                    encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
-                    for (var k = 0; k < h; k++)
-                    {
-                        y[(b * h) + k] = (float)((series[s][origin + k] - encoder.Baseline(series[s], origin, k)) / scale);
-                    }
-                }
-
-                var input = torch.tensor(x, [o.BatchSize, w, f]);
-                var target = torch.tensor(y, [o.BatchSize, h]);
-                optimizer.zero_grad();
-                var loss = (net.call(input) - target).abs().mean();
-                loss.backward();
-                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0);
-                optimizer.step();
-            }
-
-            return new LstmTraining(net.ExportParameters(), total);
-        }
+        using var trainer = new LstmTrainer(Options, data);
+        return trainer.Run(start, Options.TrainingSteps);
     }
+
+    /// <summary>
+    /// A network and its Adam optimiser kept between runs on <paramref name="histories"/>: each
+    /// <see cref="LstmTrainer.Run"/> may load given parameters (the optimiser's moments stay) and trains on.
+    /// </summary>
+    public LstmTrainer StartTraining(IReadOnlyList<SeriesHistory> histories) => new(Options, Prepare(histories));
 
     private ConformalCalibration Calibrate(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder, LstmWeights weights)
     {
@@ -244,7 +189,7 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         return ConformalCalibration.FromErrors(windows);
     }
 
-    private sealed record Prepared(double[][] Series, long[] Phases, int[] Calibration, LstmWindowEncoder Encoder);
+    internal sealed record Prepared(double[][] Series, long[] Phases, int[] Calibration, LstmWindowEncoder Encoder);
 }
 
 /// <summary>What one training run produced: the network's parameters and its sample count (training windows offered).</summary>

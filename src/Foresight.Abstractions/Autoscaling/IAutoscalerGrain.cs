@@ -97,4 +97,19 @@ public interface IModelGrain : IGrainWithStringKey
     /// signal retrains at once) and steps the candidate's rollout.
     /// </summary>
     Task<LiveScoreView> Score();
+
+    /// <summary>
+    /// The pool's federated model parameters (trained on the pool's own history first if there are none or the
+    /// history's shape changed); null when no federated model kind is registered in this host.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The history is too short to train on.</exception>
+    Task<FederatedModelDocument?> ExportFederated();
+
+    /// <summary>
+    /// Averages <paramref name="received"/> with the pool's own parameters (FedAvg, weighted by sample counts) and adopts
+    /// the result only if it passes the promotion gate (a lower backtest MASE than the pool's own parameters on the same
+    /// history). A document of the wrong kind or shape is refused (<see cref="FederatedMergeView.RefusedField"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The history is too short to train on.</exception>
+    Task<FederatedMergeView> MergeFederated(FederatedModelDocument received);
 }

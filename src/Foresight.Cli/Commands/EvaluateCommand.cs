@@ -12,6 +12,7 @@ internal static class EvaluateCommand
         command.Subcommands.Add(EvaluateSeriesCommand.Create());
         command.Subcommands.Add(EvaluateDurationsCommand.Create());
         command.Subcommands.Add(EvaluateOnlineCommand.Create());
+        command.Subcommands.Add(EvaluateFederatedCommand.Create());
         return command;
     }
 }

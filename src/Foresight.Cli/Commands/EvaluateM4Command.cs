@@ -216,7 +216,7 @@ internal static class EvaluateM4Command
         return (row, series);
     }
 
-    private static EvaluateModelScore Aggregate(string name, string source, Dictionary<string, (double SMape, double Mase)> series, Dictionary<string, (double SMape, double Mase)> naive2)
+    internal static EvaluateModelScore Aggregate(string name, string source, Dictionary<string, (double SMape, double Mase)> series, Dictionary<string, (double SMape, double Mase)> naive2)
     {
         double s = series.Values.Average(v => v.SMape);
         double m = series.Values.Average(v => v.Mase);

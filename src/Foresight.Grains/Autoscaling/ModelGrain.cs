@@ -1,6 +1,8 @@
 using System.Globalization;
 using Foresight.Abstractions.Autoscaling;
+using Foresight.Forecasting;
 using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Federated;
 using Foresight.Forecasting.Online;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
@@ -24,6 +26,7 @@ public sealed partial class ModelGrain(
     [PersistentState("model", "models")] IPersistentState<ModelState> state,
     IOptions<AutoscalingOptions> options,
     ForecasterCatalog catalog,
+    IEnumerable<IFederatedModelKind> federatedKinds,
     ForesightClock clock,
     ILogger<ModelGrain> logger) : Grain, IModelGrain, IRemindable
 {
@@ -79,27 +82,10 @@ public sealed partial class ModelGrain(
     private async Task<ModelVersionView> TrainCore(string name, bool shadow, string why)
     {
         var candidate = catalog.Create(name);
-        var history = await GrainFactory.GetGrain<IAutoscalerGrain>(Pool).GetHistory();
         var forecast = options.Value.Forecast;
-        if (history.Counts.Length < forecast.MinHistoryBuckets)
-        {
-            throw new InvalidOperationException(string.Create(
-                CultureInfo.InvariantCulture, $"{Pool}: history of {history.Counts.Length} buckets is shorter than the {forecast.MinHistoryBuckets} a model needs"));
-        }
-
-        if (history.Counts.Length > forecast.MaxHistoryBuckets)
-        {
-            history = history with { Start = history.Start + (history.Bucket * (history.Counts.Length - forecast.MaxHistoryBuckets)), Counts = history.Counts[^forecast.MaxHistoryBuckets..] };
-        }
-
-        var series = ForecastCache.Series(history);
+        var series = await HistorySeriesAsync();
         var promoted = Promoted();
-        var backtest = BacktestOptions.For(series);
-        if (backtest.Horizon * 2 > series.Values.Count)
-        {
-            backtest = new BacktestOptions(Math.Max(1, series.Values.Count / 4), Math.Max(1, series.Values.Count / 4), 2);
-        }
-
+        var backtest = BacktestFor(series);
         var (mine, theirs) = await Task.Run(() => (
             RollingOriginBacktest.Run(candidate, series, backtest, [forecast.Level]),
             promoted is null ? null : RollingOriginBacktest.Run(catalog.Create(promoted.Forecaster), series, backtest, [forecast.Level])));
@@ -113,7 +99,7 @@ public sealed partial class ModelGrain(
             ? Inv($"{why}backtest MASE {mase:0.###} vs promoted v{promoted!.Version} {t:0.###} on the same {series.Values.Count} buckets: {outcome}")
             : Inv($"{why}backtest MASE {mase:0.###} on {series.Values.Count} buckets: promoted (no model before)");
         var view = new ModelVersionView(
-            version, name, toShadow ? ModelStages.Shadow : wins ? "promoted" : "rejected", clock.Now, series.Values.Count, history.Bucket,
+            version, name, toShadow ? ModelStages.Shadow : wins ? "promoted" : "rejected", clock.Now, series.Values.Count, series.Frequency,
             series.SeasonalPeriods, forecast.Level, mase, Coverage(mine), theirMase, note);
         state.State.Versions.Add(view);
         if (toShadow)
@@ -129,6 +115,34 @@ public sealed partial class ModelGrain(
         await state.WriteStateAsync();
         AutoscalingMetrics.ModelPromoted(Pool, Promoted());
         return Describe(state.State.Versions.First(v => v.Version == version));
+    }
+
+    /// <summary>The pool's arrival history as a series (the last MaxHistoryBuckets); too short for a model → <see cref="InvalidOperationException"/>.</summary>
+    private async Task<SeriesHistory> HistorySeriesAsync()
+    {
+        var history = await GrainFactory.GetGrain<IAutoscalerGrain>(Pool).GetHistory();
+        var forecast = options.Value.Forecast;
+        if (history.Counts.Length < forecast.MinHistoryBuckets)
+        {
+            throw new InvalidOperationException(string.Create(
+                CultureInfo.InvariantCulture, $"{Pool}: history of {history.Counts.Length} buckets is shorter than the {forecast.MinHistoryBuckets} a model needs"));
+        }
+
+        if (history.Counts.Length > forecast.MaxHistoryBuckets)
+        {
+            history = history with { Start = history.Start + (history.Bucket * (history.Counts.Length - forecast.MaxHistoryBuckets)), Counts = history.Counts[^forecast.MaxHistoryBuckets..] };
+        }
+
+        return ForecastCache.Series(history);
+    }
+
+    /// <summary>The rolling-origin backtest every candidate and the model it challenges are scored with on <paramref name="series"/>.</summary>
+    private static BacktestOptions BacktestFor(SeriesHistory series)
+    {
+        var backtest = BacktestOptions.For(series);
+        return backtest.Horizon * 2 > series.Values.Count
+            ? new BacktestOptions(Math.Max(1, series.Values.Count / 4), Math.Max(1, series.Values.Count / 4), 2)
+            : backtest;
     }
 
     public Task<ModelsView> GetModels() => Task.FromResult(new ModelsView(
@@ -301,6 +315,9 @@ public sealed class ModelState
 
     /// <summary>The champion before the current one (what <c>rollback</c> without a version goes back to).</summary>
     [Id(66)] public int? PreviousChampion { get; set; }
+
+    /// <summary>The pool's federated model parameters (ModelGrain.Federated.cs), if trained; one set, bounded by the kind's sizes.</summary>
+    [Id(67)] public FederatedRecord? Federated { get; set; }
 }
 
 /// <summary>A persisted <see cref="ScoredError"/> of a model version.</summary>

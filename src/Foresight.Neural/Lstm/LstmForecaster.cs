@@ -1,8 +1,7 @@
 using Foresight.Forecasting;
+using Foresight.Forecasting.Federated;
 using Foresight.Forecasting.Intervals;
 using Foresight.Forecasting.Quality;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Foresight.Neural.Lstm;
 
@@ -31,6 +30,57 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
 
     /// <summary>Trains one network on all <paramref name="histories"/> and returns a fitted model per series, in order.</summary>
     public IReadOnlyList<LstmFittedForecaster> FitMany(IReadOnlyList<SeriesHistory> histories)
+    {
+        ArgumentNullException.ThrowIfNull(histories);
+        if (histories.Count == 0)
+        {
+            throw new ForecastInputException("At least one series is required.");
+        }
+
+        var data = Prepare(histories);
+        var training = Train(data, null);
+        return Fitted(data, LstmParameters.ToWeights(training.Parameters, data.Encoder.Features, Options.Hidden, Options.Horizon));
+    }
+
+    /// <summary>
+    /// Trains one network on all <paramref name="histories"/> for <see cref="LstmOptions.TrainingSteps"/> steps,
+    /// starting from <paramref name="start"/> when given (e.g. the global weights of a federated round; checked against
+    /// this network's shapes) or from a seeded random initialisation. Returns the parameters and the number of
+    /// training windows (forecast origins) the series offer, FedAvg's sample count. No calibration, no fitted models.
+    /// </summary>
+    public LstmTraining Train(IReadOnlyList<SeriesHistory> histories, ModelParameters? start = null) => Train(Prepare(histories), start);
+
+    /// <summary>
+    /// Fitted models for <paramref name="histories"/> from given <paramref name="parameters"/>, without training: the
+    /// split-conformal calibration runs on each series' last origins with the managed forward pass, so no libtorch
+    /// call is made. A parameter of the wrong name or shape is refused naming it (see <see cref="LstmParameters.Check"/>).
+    /// </summary>
+    public IReadOnlyList<LstmFittedForecaster> FromParameters(IReadOnlyList<SeriesHistory> histories, ModelParameters parameters)
+    {
+        var data = Prepare(histories);
+        return Fitted(data, LstmParameters.ToWeights(parameters, data.Encoder.Features, Options.Hidden, Options.Horizon));
+    }
+
+    /// <summary>Features per time step the network reads for series with <paramref name="seasonalPeriods"/>: the value, and sin/cos per period.</summary>
+    public static int FeaturesFor(IReadOnlyList<int> seasonalPeriods) => 1 + (2 * seasonalPeriods.Count);
+
+    private IReadOnlyList<LstmFittedForecaster> Fitted(Prepared data, LstmWeights weights)
+    {
+        var (series, phases, calibration, encoder) = data;
+        var scores = Calibrate(series, phases, calibration, encoder, weights);
+        var fitted = new List<LstmFittedForecaster>(series.Length);
+        for (var s = 0; s < series.Length; s++)
+        {
+            var n = series[s].Length;
+            var tail = series[s][(n - encoder.Window)..];
+            var phase = phases[s] + n - encoder.Window;
+            fitted.Add(new LstmFittedForecaster(Name, weights, encoder, tail, phase, scores));
+        }
+
+        return fitted;
+    }
+
+    internal Prepared Prepare(IReadOnlyList<SeriesHistory> histories)
     {
         ArgumentNullException.ThrowIfNull(histories);
         if (histories.Count == 0)
@@ -67,19 +117,11 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         var encoder = new LstmWindowEncoder(window, periods, series.All(y => y.All(v => v > 0)));
         series = [.. series.Select(encoder.ToWorking)];
         var phases = histories.Select(LstmWindowEncoder.PhaseOffset).ToArray();
-        var weights = Train(series, phases, calibration, encoder);
-        var scores = Calibrate(series, phases, calibration, encoder, weights);
-        var fitted = new List<LstmFittedForecaster>(series.Length);
-        for (var s = 0; s < series.Length; s++)
-        {
-            var n = series[s].Length;
-            var tail = series[s][(n - encoder.Window)..];
-            var phase = phases[s] + n - encoder.Window;
-            fitted.Add(new LstmFittedForecaster(Name, weights, encoder, tail, phase, scores));
-        }
-
-        return fitted;
+        return new Prepared(series, phases, calibration, encoder);
     }
+
+    /// <summary>The input window these options use for series with <paramref name="seasonalPeriods"/>.</summary>
+    public int WindowLength(IReadOnlyList<int> seasonalPeriods) => WindowFor(seasonalPeriods);
 
     private int WindowFor(IReadOnlyList<int> periods)
     {
@@ -104,65 +146,17 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
         return values;
     }
 
-    private LstmWeights Train(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder)
+    private LstmTraining Train(Prepared data, ModelParameters? start)
     {
-        var o = Options;
-        var w = encoder.Window;
-        var f = encoder.Features;
-        var h = o.Horizon;
-
-        // Training origins of series s: w .. n - 2h - cal + 1 (inclusive), so targets never reach calibration targets.
-        var counts = new long[series.Length];
-        long total = 0;
-        for (var s = 0; s < series.Length; s++)
-        {
-            counts[s] = series[s].Length - (2 * h) - calibration[s] + 1 - w + 1;
-            total += counts[s];
-        }
-
-        var random = new Random(o.Seed);
-        var x = new float[o.BatchSize * w * f];
-        var y = new float[o.BatchSize * h];
-        lock (TorchRuntime.Gate)
-        {
-            torch.set_num_threads(o.Threads);
-            torch.manual_seed(o.Seed);
-            using var net = new LstmNetwork(f, o.Hidden, h);
-            using var optimizer = torch.optim.Adam(net.parameters(), o.LearningRate);
-            for (var step = 0; step < o.TrainingSteps; step++)
-            {
-                using var scope = torch.NewDisposeScope();
-                for (var b = 0; b < o.BatchSize; b++)
-                {
-                    var pick = random.NextInt64(total);
-                    var s = 0;
-                    while (pick >= counts[s])
-                    {
-                        pick -= counts[s];
-                        s++;
-                    }
-
-                    var origin = w + (int)pick;
-                    var (mean, scale) = encoder.Stats(series[s], origin);
-                    encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
-                    for (var k = 0; k < h; k++)
-                    {
-                        y[(b * h) + k] = (float)((series[s][origin + k] - encoder.Baseline(series[s], origin, k)) / scale);
-                    }
-                }
-
-                var input = torch.tensor(x, [o.BatchSize, w, f]);
-                var target = torch.tensor(y, [o.BatchSize, h]);
-                optimizer.zero_grad();
-                var loss = (net.call(input) - target).abs().mean();
-                loss.backward();
-                torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0);
-                optimizer.step();
-            }
-
-            return net.Export(f, o.Hidden, h);
-        }
+        using var trainer = new LstmTrainer(Options, data);
+        return trainer.Run(start, Options.TrainingSteps);
     }
+
+    /// <summary>
+    /// A network and its Adam optimiser kept between runs on <paramref name="histories"/>: each
+    /// <see cref="LstmTrainer.Run"/> may load given parameters (the optimiser's moments stay) and trains on.
+    /// </summary>
+    public LstmTrainer StartTraining(IReadOnlyList<SeriesHistory> histories) => new(Options, Prepare(histories));
 
     private ConformalCalibration Calibrate(double[][] series, long[] phases, int[] calibration, LstmWindowEncoder encoder, LstmWeights weights)
     {
@@ -191,4 +185,9 @@ public sealed class LstmForecaster(LstmOptions? options = null) : IGlobalForecas
 
         return ConformalCalibration.FromErrors(windows);
     }
+
+    internal sealed record Prepared(double[][] Series, long[] Phases, int[] Calibration, LstmWindowEncoder Encoder);
 }
+
+/// <summary>What one training run produced: the network's parameters and its sample count (training windows offered).</summary>
+public sealed record LstmTraining(ModelParameters Parameters, long Samples);

@@ -1,3 +1,4 @@
+using Foresight.Forecasting.Federated;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,20 +24,26 @@ internal sealed class LstmNetwork : nn.Module<Tensor, Tensor>
         return head.call(output.select(1, -1));
     }
 
-    /// <summary>Copies the trained parameters into managed arrays.</summary>
-    public LstmWeights Export(int features, int hidden, int outputs)
+    /// <summary>The parameters by name, copied out of torch (see <see cref="LstmParameters"/>).</summary>
+    public ModelParameters ExportParameters() =>
+        new(named_parameters().Select(x => new ParameterTensor(
+            x.name,
+            [.. x.parameter.shape.Select(d => (int)d)],
+            x.parameter.detach().cpu().data<float>().ToArray())));
+
+    /// <summary>Copies the trained parameters into the managed forward pass.</summary>
+    public LstmWeights Export(int features, int hidden, int outputs) => LstmParameters.ToWeights(ExportParameters(), features, hidden, outputs);
+
+    /// <summary>Overwrites the parameters with <paramref name="parameters"/> (checked against this network's shapes first).</summary>
+    public void Load(ModelParameters parameters, int features, int hidden, int outputs)
     {
-        var p = named_parameters().ToDictionary(x => x.name, x => x.parameter);
-        float[] Get(string name) => p[name].detach().cpu().data<float>().ToArray();
-        return new LstmWeights(
-            features,
-            hidden,
-            outputs,
-            Get("lstm.weight_ih_l0"),
-            Get("lstm.weight_hh_l0"),
-            Get("lstm.bias_ih_l0"),
-            Get("lstm.bias_hh_l0"),
-            Get("head.weight"),
-            Get("head.bias"));
+        LstmParameters.Check(parameters, features, hidden, outputs);
+        using var noGrad = torch.no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            var t = parameters.Find(name)!;
+            using var source = torch.tensor(t.Values, [.. t.Shape.Select(d => (long)d)]);
+            parameter.copy_(source);
+        }
     }
 }

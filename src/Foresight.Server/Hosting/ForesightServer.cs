@@ -90,6 +90,9 @@ public static class ForesightServer
         builder.Services.AddSingleton<RepositoryWorkflows>();
         builder.Services.AddSingleton<WebhookReplayGuard>();
         builder.Services.AddSingleton<DeclaredPools>();
+        // Federated learning (ModelGrain.Federated.cs, /api/models/federated): the pools' LSTM, whose parameters average.
+        builder.Services.AddSingleton<Foresight.Forecasting.Federated.IFederatedModelKind>(
+            new Foresight.Neural.Federated.LstmFederatedModel(Foresight.Neural.Federated.LstmFederatedModel.PoolOptions));
         builder.AddForesightGrpc();
         builder.AddForesightTracing();
 
@@ -138,6 +141,7 @@ public static class ForesightServer
         app.MapGitHubWebhook();
         app.MapAgentEndpoints();
         app.MapArrivalEndpoints();
+        app.MapFederatedEndpoints();
         app.MapForesightUi();
         return app;
     }

@@ -57,17 +57,17 @@ public sealed class CliReportOutputTests : IDisposable
         Assert.True(File.Exists(Path.Combine(_cwd, "mine", "m4-hourly.md")), named.ToString());
     }
 
-    /// <summary>414 short hourly series in the M4 wide format (id, then values): a daily cycle plus a trend.</summary>
-    private static string WriteM4Data(string folder)
+    /// <summary><paramref name="count"/> (414) short hourly series of <paramref name="length"/> (96) training points in the M4 wide format (id, then values): a daily cycle plus a trend.</summary>
+    internal static string WriteM4Data(string folder, int count = 414, int length = 96)
     {
         Directory.CreateDirectory(folder);
         var train = new StringBuilder("\"V1\",\"V2\"\n");
         var test = new StringBuilder("\"V1\",\"V2\"\n");
-        for (var s = 1; s <= 414; s++)
+        for (var s = 1; s <= count; s++)
         {
             double Value(int t) => 100 + s + (0.1 * t) + (10 * Math.Sin(2 * Math.PI * t / 24));
-            train.Append(CultureInfo.InvariantCulture, $"\"H{s}\",").AppendJoin(',', Enumerable.Range(0, 96).Select(t => Value(t).ToString("F2", CultureInfo.InvariantCulture))).Append('\n');
-            test.Append(CultureInfo.InvariantCulture, $"\"H{s}\",").AppendJoin(',', Enumerable.Range(96, 48).Select(t => Value(t).ToString("F2", CultureInfo.InvariantCulture))).Append('\n');
+            train.Append(CultureInfo.InvariantCulture, $"\"H{s}\",").AppendJoin(',', Enumerable.Range(0, length).Select(t => Value(t).ToString("F2", CultureInfo.InvariantCulture))).Append('\n');
+            test.Append(CultureInfo.InvariantCulture, $"\"H{s}\",").AppendJoin(',', Enumerable.Range(length, 48).Select(t => Value(t).ToString("F2", CultureInfo.InvariantCulture))).Append('\n');
         }
 
         File.WriteAllText(Path.Combine(folder, "M4_Hourly-train.csv"), train.ToString());

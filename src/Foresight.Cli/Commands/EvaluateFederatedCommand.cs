@@ -1,0 +1,180 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Foresight.Forecasting;
+using Foresight.Forecasting.Metrics;
+using Foresight.Forecasting.Models;
+using Foresight.Neural.Federated;
+using Foresight.Neural.Lstm;
+
+namespace Foresight.Cli.Commands;
+
+/// <summary>
+/// <c>foresight evaluate federated</c>: splits the M4 Hourly series between N clusters and scores, on the official test
+/// horizon (h = 48, m = 24, OWA relative to Naive2), (a) one LSTM per cluster trained on its own series only, (b) one
+/// LSTM trained by FedAvg across the clusters (only parameters are exchanged) and (c) one LSTM trained on all series.
+/// Every cluster spends the same optimiser steps in (a) and (b) (<c>--rounds</c> × <c>--local-steps</c>), and the
+/// pooled model as many again.
+/// </summary>
+internal static class EvaluateFederatedCommand
+{
+    private const int Horizon = 48;
+    private const int Period = 24;
+    private static readonly double[] Levels = [];
+
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "Folder with M4_Hourly-train.csv and M4_Hourly-test.csv", DefaultValueFactory = _ => "../shared/data/m4" };
+        var clusters = new Option<int>("--clusters") { Description = "Clusters the series are split between (2..16)", DefaultValueFactory = _ => 2 };
+        var series = new Option<int>("--series") { Description = "Only the first N series (0 = all 414)", DefaultValueFactory = _ => 0 };
+        var split = new Option<string>("--split") { Description = "contiguous (cluster c holds the c-th block of series ids) or round-robin (series i goes to cluster i mod N)", DefaultValueFactory = _ => "contiguous" };
+        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds", DefaultValueFactory = _ => 10 };
+        var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 200 };
+        var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch sampling", DefaultValueFactory = _ => 42 };
+        var command = new Command("federated", "M4 Hourly split between clusters: OWA of local-only LSTMs, a FedAvg LSTM and a pooled LSTM.")
+        {
+            data, clusters, series, split, rounds, localSteps, optimizer, seed,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(seed));
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException)
+            {
+                return ClientCommands.Fail(e.Message);
+            }
+        });
+        return command;
+    }
+
+    /// <summary>The cluster of each series: contiguous blocks of near-equal size, or round-robin.</summary>
+    internal static int[] Split(int count, int clusters, string split) => split switch
+    {
+        "contiguous" => [.. Enumerable.Range(0, count).Select(i => (int)((long)i * clusters / count))],
+        "round-robin" => [.. Enumerable.Range(0, count).Select(i => i % clusters)],
+        _ => throw new ArgumentException($"--split: unknown split '{split}'; use contiguous or round-robin."),
+    };
+
+    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, int seed)
+    {
+        if (optimizer is not ("keep" or "reset"))
+        {
+            throw new ArgumentException($"--optimizer: must be keep or reset, not '{optimizer}'.");
+        }
+
+        if (clusterCount is < 2 or > 16)
+        {
+            throw new ArgumentException($"--clusters: must be between 2 and 16, not {clusterCount}.");
+        }
+
+        if (rounds is < 1 or > 1000 || localSteps is < 1 or > 100_000)
+        {
+            throw new ArgumentException("--rounds must be 1..1000 and --local-steps 1..100000.");
+        }
+
+        if (!ForecasterRegistry.LibTorchInstalled)
+        {
+            throw new ArgumentException($"The federated evaluation trains the LSTM: {ForecasterRegistry.NoLibTorch}");
+        }
+
+        var train = EvaluateM4Data.ReadWide(Path.Combine(dataDir, "M4_Hourly-train.csv"));
+        var test = EvaluateM4Data.ReadWide(Path.Combine(dataDir, "M4_Hourly-test.csv")).ToDictionary(r => r.Id, r => r.Values);
+        if (limit > 0)
+        {
+            train = [.. train.Take(limit)];
+        }
+
+        if (train.Count < clusterCount)
+        {
+            throw new ArgumentException($"--series: {train.Count} series cannot be split between {clusterCount} clusters.");
+        }
+
+        var cluster = Split(train.Count, clusterCount, split);
+        var histories = train.Select(s => new SeriesHistory(s.Values, [Period])).ToList();
+        var members = Enumerable.Range(0, clusterCount).Select(c => Enumerable.Range(0, train.Count).Where(i => cluster[i] == c).ToList()).ToList();
+        var steps = rounds * localSteps;
+        var options = new LstmOptions { Seed = seed, Threads = 1, TrainingSteps = steps };
+        Console.WriteLine(Inv($"M4 Hourly: {train.Count} series, h={Horizon}, m={Period}; clusters={clusterCount} ({string.Join('/', members.Select(m => m.Count))} series, split {split}); LSTM window 48, 1 torch thread"));
+
+        // Naive2, the OWA reference.
+        var naive2 = new Dictionary<string, (double SMape, double Mase)>();
+        for (var i = 0; i < train.Count; i++)
+        {
+            naive2[train[i].Id] = Score(i, new Naive2Forecaster().Fit(histories[i]), train, test);
+        }
+
+        var clock = Stopwatch.StartNew();
+
+        // (a) local only: each cluster trains on its own series and forecasts them.
+        var local = new Dictionary<string, (double SMape, double Mase)>();
+        foreach (var m in members)
+        {
+            var fitted = new LstmForecaster(options).FitMany([.. m.Select(i => histories[i])]);
+            for (var k = 0; k < m.Count; k++)
+            {
+                local[train[m[k]].Id] = Score(m[k], fitted[k], train, test);
+            }
+        }
+
+        var localSeconds = clock.Elapsed.TotalSeconds;
+        Report("local", local, members, train, naive2, localSeconds);
+
+        // (b) federated: FedAvg rounds, the clusters exchange parameters only.
+        clock.Restart();
+        var global = FederatedLstm.Train(
+            options with { TrainingSteps = localSteps },
+            [.. members.Select(m => (IReadOnlyList<SeriesHistory>)[.. m.Select(i => histories[i])])],
+            rounds,
+            (round, trained) => Console.WriteLine(Inv($"  round {round + 1}/{rounds}: samples {string.Join('/', trained.Select(t => t.Samples))}, {clock.Elapsed.TotalSeconds:F0} s")),
+            keepOptimizerState: optimizer == "keep");
+        var federated = new Dictionary<string, (double SMape, double Mase)>();
+        foreach (var m in members)
+        {
+            // Each cluster calibrates and forecasts its own series with the global parameters.
+            var fitted = new LstmForecaster(options).FromParameters([.. m.Select(i => histories[i])], global);
+            for (var k = 0; k < m.Count; k++)
+            {
+                federated[train[m[k]].Id] = Score(m[k], fitted[k], train, test);
+            }
+        }
+
+        var federatedSeconds = clock.Elapsed.TotalSeconds;
+        Report("federated", federated, members, train, naive2, federatedSeconds);
+
+        // (c) pooled: one model on every series.
+        clock.Restart();
+        var pooledFitted = new LstmForecaster(options).FitMany(histories);
+        var pooled = new Dictionary<string, (double SMape, double Mase)>();
+        for (var i = 0; i < train.Count; i++)
+        {
+            pooled[train[i].Id] = Score(i, pooledFitted[i], train, test);
+        }
+
+        Report("pooled", pooled, members, train, naive2, clock.Elapsed.TotalSeconds);
+
+        double Owa(Dictionary<string, (double SMape, double Mase)> s) => EvaluateM4Command.Aggregate("x", "foresight", s, naive2).Owa;
+        var (lo, fo, po) = (Owa(local), Owa(federated), Owa(pooled));
+        Console.WriteLine(Inv($"federated closer to pooled than local: {(Math.Abs(fo - po) < Math.Abs(lo - po) ? "yes" : "no")} (|federated - pooled| {Math.Abs(fo - po):F3}, |local - pooled| {Math.Abs(lo - po):F3})"));
+        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
+        return 0;
+    }
+
+    private static (double SMape, double Mase) Score(int i, IFittedForecaster fitted, List<(string Id, double[] Values)> train, Dictionary<string, double[]> test)
+    {
+        var actual = test[train[i].Id];
+        var forecast = fitted.Predict(Horizon, Levels);
+        return (ForecastMetrics.SMape(actual, forecast.Mean), ForecastMetrics.Mase(actual, forecast.Mean, train[i].Values, Period));
+    }
+
+    private static void Report(string name, Dictionary<string, (double SMape, double Mase)> scores, List<List<int>> members, List<(string Id, double[] Values)> train, Dictionary<string, (double SMape, double Mase)> naive2, double seconds)
+    {
+        var all = EvaluateM4Command.Aggregate(name, "foresight", scores, naive2);
+        var perCluster = members.Select((m, c) => EvaluateM4Command.Aggregate(name, "foresight", m.ToDictionary(i => train[i].Id, i => scores[train[i].Id]), naive2).Owa);
+        Console.WriteLine(Inv($"{name,-10} sMAPE {all.SMape,7:F3}  MASE {all.Mase,6:F3}  OWA {all.Owa,6:F3}  per cluster OWA {string.Join(' ', perCluster.Select(o => o.ToString("F3", CultureInfo.InvariantCulture)))}  {seconds,6:F1} s"));
+    }
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

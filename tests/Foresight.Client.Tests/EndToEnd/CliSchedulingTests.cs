@@ -162,8 +162,7 @@ public sealed class CliSchedulingTests : IDisposable
         return path;
     }
 
-    private static string Field(string line, string key) =>
-        line.Split(' ').Select(p => p.Split('=', 2)).Where(p => p.Length == 2 && p[0] == key).Select(p => p[1]).Single();
+    private static string Field(string line, string key) => MachineLine.Field(line, key);
 
     private Task<CliResult> Foresight(params string[] args) =>
         CliProcess.RunInAsync(_cwd, new Dictionary<string, string?> { ["HOME"] = _cwd }, args);

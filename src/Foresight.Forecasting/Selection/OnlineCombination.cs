@@ -1,134 +1,159 @@
 namespace Foresight.Forecasting.Selection;
 
 /// <summary>
-/// Walk-forward combination of a few forecasts of the same series (the chosen model and the daily and weekly seasonal
-/// naive): the weight of member j at step k is ∝ 1 / MAE²_{j,k}, the mean absolute error of that member over the newest
-/// <c>window</c> errors observed at step k (neighbouring steps pooled until <c>minPool</c> errors), so a member that
-/// has been losing lately — e.g. a model that stopped beating "same time last week" after the selection — loses its
-/// weight, and one that recovers gets it back. Members whose forecast is missing (NaN: a season not yet observed)
-/// are left out of that step. Only errors observed before an origin reach the weights.
+/// Walk-forward choice among a few fixed combinations of the chosen model (member 0) and the daily and weekly seasonal
+/// naive (members 1, 2): the model alone, each naive alone, and the equal-weight mean of the model and each naive. At
+/// step k the option with the lowest mean absolute error over the newest <c>window</c> outcomes observed at step k
+/// (neighbouring steps pooled until <c>minPool</c> outcomes) is used — the model alone on ties and before any outcome —
+/// so a model that keeps losing to "same time last week" after the selection hands over to it (or to its mean with
+/// it), and gets the step back when it recovers. Members' signed errors are kept per outcome, so any option's error is
+/// the weighted sum of them. Only outcomes observed before an origin are used.
 /// </summary>
 public sealed class OnlineCombination
 {
-    private readonly Queue<double>[][] _errors;
+    private readonly Queue<double[]>[] _errors;
+    private readonly int _members;
     private readonly int _window;
     private readonly int _minPool;
-    private readonly double _power;
+    private readonly double[][] _options;
 
-    /// <param name="members">Number of combined forecasts (at least 1).</param>
+    /// <param name="members">Number of combined forecasts (at least 1); member 0 is the model.</param>
     /// <param name="horizon">Steps per forecast (at least 1).</param>
-    /// <param name="window">Newest absolute errors kept per member and step.</param>
-    /// <param name="minPool">Errors pooled from neighbouring steps before a mean is taken.</param>
-    /// <param name="power">Weights ∝ MAE^−power (2 by default, as the backtest-weighted ensemble).</param>
-    public OnlineCombination(int members, int horizon, int window = 200, int minPool = 30, double power = 2)
+    /// <param name="window">Newest outcomes kept per step.</param>
+    /// <param name="minPool">Outcomes pooled from neighbouring steps before the options are compared.</param>
+    public OnlineCombination(int members, int horizon, int window = 96, int minPool = 200)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
-        _errors = Enumerable.Range(0, members).Select(_ => Enumerable.Range(0, horizon).Select(_ => new Queue<double>()).ToArray()).ToArray();
+        _errors = Enumerable.Range(0, horizon).Select(_ => new Queue<double[]>()).ToArray();
+        _members = members;
         _window = window;
         _minPool = Math.Max(1, minPool);
-        _power = power;
+        var options = new List<double[]>();
+        for (int j = 0; j < members; j++)
+        {
+            var w = new double[members];
+            w[j] = 1;
+            options.Add(w);
+        }
+
+        for (int j = 1; j < members; j++)
+        {
+            var w = new double[members];
+            w[0] = 0.5;
+            w[j] = 0.5;
+            options.Add(w);
+        }
+
+        _options = [.. options];
     }
 
-    /// <summary>An observed error (actual − forecast) of member <paramref name="member"/> at <paramref name="step"/> (0-based); non-finite errors are ignored.</summary>
-    public void Observe(int member, int step, double error)
+    /// <summary>The weights of every option (model alone first).</summary>
+    public IReadOnlyList<double[]> Options => _options;
+
+    /// <summary>An observed outcome at <paramref name="step"/> (0-based): every member's error (actual − forecast; NaN when the member had no forecast).</summary>
+    public void Observe(int step, IReadOnlyList<double> errors)
     {
-        if (member < 0 || member >= _errors.Length || step < 0 || step >= _errors[member].Length || !double.IsFinite(error))
+        ArgumentNullException.ThrowIfNull(errors);
+        if (step < 0 || step >= _errors.Length || errors.Count != _members || !double.IsFinite(errors[0]))
         {
             return;
         }
 
-        var q = _errors[member][step];
-        q.Enqueue(Math.Abs(error));
+        var q = _errors[step];
+        q.Enqueue([.. errors]);
         while (q.Count > _window)
         {
             q.Dequeue();
         }
     }
 
-    /// <summary>The weights at <paramref name="step"/> (0-based), summing to 1 over the members whose forecast is available; equal weights until errors are observed.</summary>
+    /// <summary>The weights in force at <paramref name="step"/> (0-based) given which members have a forecast.</summary>
     public double[] Weights(int step, IReadOnlyList<bool> available)
     {
         ArgumentNullException.ThrowIfNull(available);
-        var w = new double[_errors.Length];
-        for (int j = 0; j < _errors.Length; j++)
+        int s = Math.Clamp(step, 0, _errors.Length - 1);
+        var pool = new List<double[]>(_errors[s]);
+        for (int band = 1; pool.Count < _minPool && band < _errors.Length; band++)
         {
-            if (!available[j])
+            if (s - band >= 0)
+            {
+                pool.AddRange(_errors[s - band]);
+            }
+
+            if (s + band < _errors.Length)
+            {
+                pool.AddRange(_errors[s + band]);
+            }
+        }
+
+        int best = 0;
+        double bestMae = double.PositiveInfinity;
+        for (int o = 0; o < _options.Length; o++)
+        {
+            var w = _options[o];
+            if (Enumerable.Range(0, _members).Any(j => w[j] > 0 && !available[j]))
             {
                 continue;
             }
 
-            double mae = Mae(j, Math.Min(step, _errors[j].Length - 1));
-            w[j] = double.IsNaN(mae) ? 1 : 1.0 / Math.Max(Math.Pow(mae, _power), 1e-300);
+            double sum = 0;
+            int n = 0;
+            foreach (var e in pool)
+            {
+                double combined = 0;
+                for (int j = 0; j < _members; j++)
+                {
+                    combined += w[j] > 0 ? w[j] * e[j] : 0;
+                }
+
+                if (double.IsFinite(combined))
+                {
+                    sum += Math.Abs(combined);
+                    n++;
+                }
+            }
+
+            double mae = n == 0 ? double.PositiveInfinity : sum / n;
+            if (mae < bestMae)
+            {
+                (best, bestMae) = (o, mae);
+            }
         }
 
-        if (w.Any(v => double.IsPositiveInfinity(v)))
-        {
-            w = w.Select(v => double.IsPositiveInfinity(v) ? 1.0 : 0.0).ToArray();
-        }
-
-        double sum = w.Sum();
-        return sum > 0 ? w.Select(v => v / sum).ToArray() : w;
+        return bestMae < double.PositiveInfinity ? [.. _options[best]] : [.. _options[0]];
     }
 
-    /// <summary>The combined forecast: at each step the weighted mean of the available members' forecasts (NaN = not available).</summary>
+    /// <summary>The combined forecast: at each step the option in force (<see cref="Weights"/>) applied to the members' forecasts (NaN = not available).</summary>
     public double[] Combine(IReadOnlyList<double[]> forecasts)
     {
         ArgumentNullException.ThrowIfNull(forecasts);
-        if (forecasts.Count != _errors.Length)
+        if (forecasts.Count != _members)
         {
-            throw new ArgumentException($"Expected {_errors.Length} member forecasts, got {forecasts.Count}.", nameof(forecasts));
+            throw new ArgumentException($"Expected {_members} member forecasts, got {forecasts.Count}.", nameof(forecasts));
         }
 
         int h = forecasts.Min(f => f.Length);
         var result = new double[h];
-        var available = new bool[forecasts.Count];
+        var available = new bool[_members];
         for (int k = 0; k < h; k++)
         {
-            for (int j = 0; j < forecasts.Count; j++)
+            for (int j = 0; j < _members; j++)
             {
                 available[j] = double.IsFinite(forecasts[j][k]);
             }
 
             var w = Weights(k, available);
             double s = 0;
-            bool any = false;
-            for (int j = 0; j < forecasts.Count; j++)
+            for (int j = 0; j < _members; j++)
             {
-                if (available[j] && w[j] > 0)
-                {
-                    s += w[j] * forecasts[j][k];
-                    any = true;
-                }
+                s += w[j] > 0 ? w[j] * forecasts[j][k] : 0;
             }
 
-            result[k] = any ? s : double.NaN;
+            result[k] = s;
         }
 
         return result;
-    }
-
-    private double Mae(int member, int step)
-    {
-        var rows = _errors[member];
-        double sum = 0;
-        int n = 0;
-        for (int band = 0; band < rows.Length && (n < _minPool || band == 0); band++)
-        {
-            foreach (int s in band == 0 ? new[] { step } : new[] { step - band, step + band })
-            {
-                if (s >= 0 && s < rows.Length)
-                {
-                    foreach (var e in rows[s])
-                    {
-                        sum += e;
-                        n++;
-                    }
-                }
-            }
-        }
-
-        return n == 0 ? double.NaN : sum / n;
     }
 }

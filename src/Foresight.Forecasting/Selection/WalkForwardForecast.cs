@@ -5,8 +5,8 @@ namespace Foresight.Forecasting.Selection;
 
 /// <summary>
 /// The forecast a walk-forward evaluation (or a live forecaster) issues from successive origins of one series once a
-/// model is chosen: the chosen model's point forecast, optionally combined (<see cref="OnlineCombination"/>) with the
-/// daily and weekly seasonal naive by their recent errors, and 95 % intervals from <see cref="OnlineConformal"/>
+/// model is chosen: the chosen model's point forecast, or — with combining on — the option among the model, the daily
+/// and weekly seasonal naive and the model's mean with either that has the lowest recent error (<see cref="OnlineCombination"/>), and 95 % intervals from <see cref="OnlineConformal"/>
 /// (normalized by the local scale, level adapted to the coverage seen so far) — or the split-conformal band it is given.
 /// Both start from the selection backtest (the winner's and the seasonal naives' errors on the training part) and
 /// learn only from outcomes before the current origin: <see cref="ObserveUpTo"/> releases the errors of earlier
@@ -77,12 +77,9 @@ public sealed class WalkForwardForecast
             int h = Math.Min(horizon, w.Actual.Length);
             var members = new[] { w.Forecast.Mean[..h], walk.Naive(origin, h, walk._daily), walk.Naive(origin, h, walk._weekly) };
             seeds.Add((origin, members, w.Actual[..h]));
-            for (int j = 0; j < members.Length; j++)
+            for (int k = 0; k < h; k++)
             {
-                for (int k = 0; k < h; k++)
-                {
-                    walk._combination.Observe(j, k, w.Actual[k] - members[j][k]);
-                }
+                walk._combination.Observe(k, [.. members.Select(m => w.Actual[k] - m[k])]);
             }
         }
 
@@ -113,10 +110,7 @@ public sealed class WalkForwardForecast
             for (int k = p.Released; k < p.Mean.Length && p.Origin + k < origin; k++)
             {
                 double actual = _y[p.Origin + k];
-                for (int j = 0; j < p.Members.Length; j++)
-                {
-                    _combination.Observe(j, k, actual - p.Members[j][k]);
-                }
+                _combination.Observe(k, [.. p.Members.Select(m => actual - m[k])]);
 
                 bool covered = actual >= p.Lower[k] && actual <= p.Upper[k];
                 _conformal.Observe(k, actual - p.Mean[k], p.Scale, covered);

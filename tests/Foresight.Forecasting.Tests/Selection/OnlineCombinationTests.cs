@@ -8,34 +8,38 @@ namespace Foresight.Forecasting.Tests.Selection;
 public class OnlineCombinationTests
 {
     [Fact]
-    public void The_member_that_has_been_losing_lately_loses_its_weight_and_gets_it_back()
+    public void The_model_hands_over_to_the_naive_that_has_been_beating_it_and_gets_the_step_back()
     {
         var c = new OnlineCombination(members: 2, horizon: 1, window: 20, minPool: 1);
+        Assert.Equal([1.0, 0], c.Weights(0, [true, true])); // the model alone before any outcome
         for (int i = 0; i < 20; i++)
         {
-            c.Observe(0, 0, 1);
-            c.Observe(1, 0, 3);
+            c.Observe(0, [3, 1]);
         }
 
-        var w = c.Weights(0, [true, true]);
-        Assert.Equal(0.9, w[0], 9); // 1/1² : 1/3² = 9 : 1
+        Assert.Equal([0.0, 1], c.Weights(0, [true, true]));
         for (int i = 0; i < 20; i++)
         {
-            c.Observe(0, 0, 3);
-            c.Observe(1, 0, -1);
+            c.Observe(0, [0.5, 2]);
         }
 
-        Assert.Equal(0.1, c.Weights(0, [true, true])[0], 9);
+        Assert.Equal([1.0, 0], c.Weights(0, [true, true]));
     }
 
     [Fact]
-    public void A_missing_member_is_left_out_and_equal_weights_hold_before_any_error()
+    public void The_mean_of_model_and_naive_wins_when_their_errors_cancel()
     {
-        var c = new OnlineCombination(members: 3, horizon: 2);
-        Assert.Equal([0.5, 0.5, 0], c.Weights(0, [true, true, false]));
-        var f = c.Combine([[2.0, 2.0], [4.0, 4.0], [double.NaN, 100]]);
-        Assert.Equal(3, f[0], 9);
-        Assert.Equal(106.0 / 3, f[1], 9);
+        var c = new OnlineCombination(members: 3, horizon: 2, minPool: 1);
+        for (int i = 0; i < 10; i++)
+        {
+            c.Observe(0, [2, -2, 5]);
+            c.Observe(1, [2, -2, 5]);
+        }
+
+        Assert.Equal([0.5, 0.5, 0], c.Weights(0, [true, true, true]));
+        Assert.Equal([1.0, 0, 0], c.Weights(0, [true, false, true])); // the daily naive has no forecast: the model alone is next best
+        Assert.Equal([3.0, 3.0], c.Combine([[2.0, 2.0], [4.0, 4.0], [double.NaN, 9]]));
+        Assert.Equal([2.0], c.Combine([[2.0], [double.NaN], [9.0]]));
         Assert.Throws<ArgumentException>(() => c.Combine([[1.0]]));
     }
 

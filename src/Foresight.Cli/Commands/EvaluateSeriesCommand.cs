@@ -35,8 +35,11 @@ internal static class EvaluateSeriesCommand
         var trace = new Option<string?>("--from-trace") { Description = "Build the arrivals count series from a trace: alibaba2017 (batch_task CSV)" };
         var window = new Option<int>("--window") { Description = "Weeks of history each fit sees (0: all)", DefaultValueFactory = _ => 12 };
         var refit = new Option<int>("--refit") { Description = "Steps between full refits of a refreshable model (0: one day)", DefaultValueFactory = _ => 0 };
+        var intervals = new Option<string>("--intervals") { Description = "95 % intervals: online (walk-forward normalized adaptive conformal) or split (selection backtest only; the model's own for the GBM)", DefaultValueFactory = _ => "online" };
+        var combine = new Option<string>("--combine") { Description = "Forecast: naive (the chosen model combined online with the daily and weekly seasonal naive by recent error) or none (the chosen model alone)", DefaultValueFactory = _ => "naive" };
+        var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows })
         {
             command.Options.Add(o);
         }
@@ -51,11 +54,14 @@ internal static class EvaluateSeriesCommand
             parse.GetValue(clip),
             parse.GetValue(trace),
             Math.Max(0, parse.GetValue(window)),
-            Math.Max(0, parse.GetValue(refit))));
+            Math.Max(0, parse.GetValue(refit)),
+            ParseChoice(parse.GetValue(intervals)!, "--intervals", "online", "split") == "online",
+            ParseChoice(parse.GetValue(combine)!, "--combine", "naive", "none") == "naive",
+            Math.Clamp(parse.GetValue(selectWindows), 1, 50)));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -92,16 +98,19 @@ internal static class EvaluateSeriesCommand
         var auto = new AutoSelectForecaster(StatisticalForecasters.SingleSeriesCandidates(), null);
         // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
         int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
-        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, 3));
+        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, selectWindows));
         double scale = Foresight.Forecasting.Metrics.ForecastMetrics.MaseScale(y[..trainEnd], Math.Min(daily, trainEnd - 1));
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
         var errDay = horizons.ToDictionary(h => h, _ => new List<double>());
         var errWeek = horizons.ToDictionary(h => h, _ => new List<double>());
         int inside = 0, scored = 0, fellBack = 0, fits = 0;
+        double floor = y.Min() >= 0 ? 0 : double.NegativeInfinity;
+        var walk = WalkForwardForecast.Start(selection, y, Math.Max(0, trainEnd - window), daily, weekly, hMax, online, combineNaive, floor);
         IFittedForecaster? fitted = null;
         int fittedAt = int.MinValue;
         for (int origin = trainEnd; origin + 1 <= n - 1; origin += step)
         {
+            walk.ObserveUpTo(origin);
             var hist = Recent(origin);
             if (fitted is IRefreshableFitted refreshable && origin - fittedAt < refitEvery)
             {
@@ -117,9 +126,10 @@ internal static class EvaluateSeriesCommand
             int h = Math.Min(hMax, n - origin);
             var point = fitted.Predict(h, [95.0]);
             fellBack += point.FellBack ? 1 : 0;
-            var band = fitted is IRefreshableFitted && point.Intervals.Count > 0
+            var split = fitted is IRefreshableFitted && point.Intervals.Count > 0
                 ? point.Intervals[0]
                 : selection.Calibration.Intervals(point.Mean, [95.0])[0];
+            var (mean, band) = walk.Forecast(origin, point.Mean, split);
             for (int k = 0; k < h; k++)
             {
                 int target = origin + k;
@@ -128,12 +138,12 @@ internal static class EvaluateSeriesCommand
                     continue;
                 }
 
-                double lo = Math.Max(y.Min() >= 0 ? 0 : double.NegativeInfinity, band.Lower[k]);
+                double lo = Math.Max(floor, band.Lower[k]);
                 inside += y[target] >= lo && y[target] <= band.Upper[k] ? 1 : 0;
                 scored++;
                 if (errModel.TryGetValue(k + 1, out var list))
                 {
-                    list.Add(Math.Abs(y[target] - point.Mean[k]) / scale);
+                    list.Add(Math.Abs(y[target] - mean[k]) / scale);
                     Add(errDay[k + 1], y, origin, k + 1, daily, scale);
                     Add(errWeek[k + 1], y, origin, k + 1, weekly, scale);
                 }
@@ -150,9 +160,10 @@ internal static class EvaluateSeriesCommand
         AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {fits} fits"));
         AnsiConsole.MarkupLine(Markup.Escape("selection scores (backtest MASE on the training part): " + string.Join(", ", selection.Scores.OrderBy(k => k.Value).Select(k => $"{k.Key} {k.Value:F3}"))));
         AnsiConsole.Write(table);
+        Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {selectWindows}"));
         double coverage = scored == 0 ? double.NaN : (double)inside / scored;
         Console.WriteLine(string.Create(inv, $"coverage95={coverage:F3} over {scored} scored points (nominal 0.95); guard fallbacks {fellBack}; {watch.Elapsed.TotalSeconds:F1} s"));
-        Console.WriteLine(string.Create(inv, $"series={seriesName} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} snaive_day_hmax={Avg(errDay[hMax]):F3} snaive_week_hmax={Avg(errWeek[hMax]):F3} coverage95={coverage:F3} model={selection.Winner} seconds={watch.Elapsed.TotalSeconds:F1} cpu_seconds={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));
+        Console.WriteLine(string.Create(inv, $"series={seriesName} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} snaive_day_hmax={Avg(errDay[hMax]):F3} snaive_week_hmax={Avg(errWeek[hMax]):F3} coverage95={coverage:F3} model={selection.Winner}{(combineNaive ? "+naive" : string.Empty)} seconds={watch.Elapsed.TotalSeconds:F1} cpu_seconds={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));
         return 0;
     }
 
@@ -165,6 +176,11 @@ internal static class EvaluateSeriesCommand
             into.Add(Math.Abs(y[origin + k - 1] - forecast) / scale);
         }
     }
+
+    private static string ParseChoice(string value, string option, params string[] allowed) =>
+        allowed.Contains(value, StringComparer.OrdinalIgnoreCase)
+            ? value.ToLowerInvariant()
+            : throw new ArgumentException($"{option} must be one of {string.Join(", ", allowed)} (got '{value}').");
 
     private static string FormatFrequency(TimeSpan f) =>
         f.TotalHours >= 1 && f.TotalHours % 1 == 0 ? $"{f.TotalHours:0}h" : f.TotalMinutes >= 1 ? $"{f.TotalMinutes:0}min" : $"{f.TotalSeconds:0}s";

@@ -90,7 +90,7 @@ public sealed class AutoSelectForecaster(
                 ? new MedianEnsembleForecaster(candidates)
                 : new WeightedEnsembleForecaster(candidates, options, fixedWeights: weights);
         var scores = scored.ToDictionary(r => r.Model, Score);
-        return new SelectionResult(scored[best].Model, winner, scores, ConformalCalibration.FromErrors(scored[best].Errors), best < candidates.Count);
+        return new SelectionResult(scored[best].Model, winner, scores, ConformalCalibration.FromErrors(scored[best].Errors), best < candidates.Count, scored);
     }
 
     /// <summary>True when the history holds the backtest windows plus two seasons of training before the first origin.</summary>

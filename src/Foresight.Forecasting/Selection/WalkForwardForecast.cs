@@ -1,0 +1,188 @@
+using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Intervals;
+
+namespace Foresight.Forecasting.Selection;
+
+/// <summary>
+/// The forecast a walk-forward evaluation (or a live forecaster) issues from successive origins of one series once a
+/// model is chosen: the chosen model's point forecast, or — with combining on — the option among the model, the daily
+/// and weekly seasonal naive and the model's mean with either that has the lowest recent error (<see cref="OnlineCombination"/>), and 95 % intervals from <see cref="OnlineConformal"/>
+/// (normalized by the local scale, level adapted to the coverage seen so far) — or the split-conformal band it is given.
+/// Both start from the selection backtest (the winner's and the seasonal naives' errors on the training part) and
+/// learn only from outcomes before the current origin: <see cref="ObserveUpTo"/> releases the errors of earlier
+/// forecasts whose targets lie before it, and nothing at or after the origin is read.
+/// </summary>
+public sealed class WalkForwardForecast
+{
+    private const double Level = 95;
+    private readonly IReadOnlyList<double> _y;
+    private readonly int _daily;
+    private readonly int _weekly;
+    private readonly int _horizon;
+    private readonly bool _online;
+    private readonly bool _combine;
+    private readonly double _floor;
+    private readonly OnlineCombination _combination;
+    private readonly OnlineConformal _conformal;
+    private readonly List<Pending> _pending = [];
+    private int _observedTo;
+
+    private WalkForwardForecast(IReadOnlyList<double> y, int daily, int weekly, int horizon, bool online, bool combine, double floor)
+    {
+        _y = y;
+        _daily = Math.Max(1, daily);
+        _weekly = Math.Max(1, weekly);
+        _horizon = horizon;
+        _online = online;
+        _combine = combine;
+        _floor = floor;
+        _combination = new OnlineCombination(3, horizon);
+        _conformal = new OnlineConformal(horizon, Level);
+    }
+
+    /// <summary>The level (percent) the next online interval is taken at.</summary>
+    public double CurrentLevel => _conformal.CurrentLevel;
+
+    /// <summary>
+    /// Starts from a selection made on the history <c>y[historyStart..]</c> up to the first origin: the winner's and the
+    /// daily and weekly seasonal naives' backtest errors seed the combination, and the combination's backtest errors
+    /// (normalized by the local scale at each backtest origin) seed the conformal scores.
+    /// </summary>
+    /// <param name="selection">The selection (with its backtests).</param>
+    /// <param name="y">The whole series; only values before each origin are read.</param>
+    /// <param name="historyStart">Index in <paramref name="y"/> of the first value of the history the selection saw.</param>
+    /// <param name="daily">Daily period in steps.</param>
+    /// <param name="weekly">Weekly period in steps.</param>
+    /// <param name="horizon">Steps per forecast.</param>
+    /// <param name="online">Online conformal intervals (else the band passed to <see cref="Forecast"/>).</param>
+    /// <param name="combine">Combine with the seasonal naives (else the model's forecast alone).</param>
+    /// <param name="floor">Lower bound of the intervals (0 for non-negative series).</param>
+    public static WalkForwardForecast Start(SelectionResult selection, IReadOnlyList<double> y, int historyStart, int daily, int weekly, int horizon, bool online, bool combine, double floor = double.NegativeInfinity)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
+        var walk = new WalkForwardForecast(y, daily, weekly, horizon, online, combine, floor);
+        var winner = selection.Backtests?.FirstOrDefault(b => b.Model == selection.Winner);
+        if (winner is null)
+        {
+            return walk;
+        }
+
+        // Seed windows: member forecasts = the winner's backtest forecast and the seasonal naives from the same origin.
+        var seeds = new List<(int Origin, double[][] Members, double[] Actual)>();
+        foreach (var w in winner.Windows)
+        {
+            int origin = historyStart + w.Origin;
+            int h = Math.Min(horizon, w.Actual.Length);
+            var members = new[] { w.Forecast.Mean[..h], walk.Naive(origin, h, walk._daily), walk.Naive(origin, h, walk._weekly) };
+            seeds.Add((origin, members, w.Actual[..h]));
+            for (int k = 0; k < h; k++)
+            {
+                walk._combination.Observe(k, [.. members.Select(m => w.Actual[k] - m[k])]);
+            }
+        }
+
+        var errors = new List<double[]>();
+        var scales = new List<double>();
+        foreach (var (origin, members, actual) in seeds)
+        {
+            var mean = walk._combine ? walk._combination.Combine(members) : members[0];
+            errors.Add([.. actual.Select((a, k) => a - (double.IsFinite(mean[k]) ? mean[k] : members[0][k]))]);
+            scales.Add(OnlineConformal.LocalScale(y, origin, walk._daily));
+        }
+
+        walk._conformal.Seed(errors, scales);
+        return walk;
+    }
+
+    /// <summary>Releases the errors of earlier forecasts whose targets lie before <paramref name="origin"/> (each target once).</summary>
+    public void ObserveUpTo(int origin)
+    {
+        origin = Math.Min(origin, _y.Count);
+        if (origin <= _observedTo)
+        {
+            return;
+        }
+
+        foreach (var p in _pending)
+        {
+            for (int k = p.Released; k < p.Mean.Length && p.Origin + k < origin; k++)
+            {
+                double actual = _y[p.Origin + k];
+                _combination.Observe(k, [.. p.Members.Select(m => actual - m[k])]);
+
+                bool covered = actual >= p.Lower[k] && actual <= p.Upper[k];
+                _conformal.Observe(k, actual - p.Mean[k], p.Scale, covered);
+                p.Released = k + 1;
+            }
+        }
+
+        _pending.RemoveAll(p => p.Released >= p.Mean.Length);
+        _observedTo = origin;
+    }
+
+    /// <summary>The forecast issued at <paramref name="origin"/>: the point forecast and its 95 % interval.</summary>
+    /// <param name="origin">Index of the first forecast target (values before it are observed).</param>
+    /// <param name="modelMean">The chosen model's point forecast from that origin.</param>
+    /// <param name="band">The split-conformal (or model's own) 95 % interval, used when intervals are not online.</param>
+    public (double[] Mean, PredictionInterval Band) Forecast(int origin, double[] modelMean, PredictionInterval band)
+    {
+        ArgumentNullException.ThrowIfNull(modelMean);
+        ArgumentNullException.ThrowIfNull(band);
+        int h = Math.Min(modelMean.Length, _horizon);
+        var members = new[] { modelMean[..h], Naive(origin, h, _daily), Naive(origin, h, _weekly) };
+        var mean = modelMean.ToArray();
+        if (_combine)
+        {
+            var combined = _combination.Combine(members);
+            for (int k = 0; k < h; k++)
+            {
+                mean[k] = double.IsFinite(combined[k]) ? combined[k] : modelMean[k];
+            }
+        }
+
+        double scale = OnlineConformal.LocalScale(_y, origin, _daily);
+        PredictionInterval issued;
+        if (_online)
+        {
+            issued = _conformal.Interval(mean, scale, _floor);
+        }
+        else if (_combine)
+        {
+            // The split band re-centred on the combined forecast.
+            issued = band with
+            {
+                Lower = [.. mean.Select((m, k) => Math.Max(_floor, m - (modelMean[k] - band.Lower[k])))],
+                Upper = [.. mean.Select((m, k) => m + (band.Upper[k] - modelMean[k]))],
+            };
+        }
+        else
+        {
+            issued = band;
+        }
+
+        _pending.Add(new Pending(origin, members, mean[..h], issued.Lower[..h], issued.Upper[..h], scale));
+        return (mean, issued);
+    }
+
+    private double[] Naive(int origin, int h, int period) =>
+        [.. Enumerable.Range(1, h).Select(k => SeasonalNaiveBaseline.Forecast(_y, origin, k, period))];
+
+    private sealed class Pending(int origin, double[][] members, double[] mean, double[] lower, double[] upper, double scale)
+    {
+        public int Origin { get; } = origin;
+
+        public double[][] Members { get; } = members;
+
+        public double[] Mean { get; } = mean;
+
+        public double[] Lower { get; } = lower;
+
+        public double[] Upper { get; } = upper;
+
+        public double Scale { get; } = scale;
+
+        public int Released { get; set; }
+    }
+}

@@ -1,0 +1,97 @@
+using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Intervals;
+using Foresight.Forecasting.Models;
+using Foresight.Forecasting.Selection;
+
+namespace Foresight.Forecasting.Tests.Selection;
+
+public class OnlineCombinationTests
+{
+    [Fact]
+    public void The_model_hands_over_to_the_naive_that_has_been_beating_it_and_gets_the_step_back()
+    {
+        var c = new OnlineCombination(members: 2, horizon: 1, window: 20, minPool: 1);
+        Assert.Equal([1.0, 0], c.Weights(0, [true, true])); // the model alone before any outcome
+        for (int i = 0; i < 20; i++)
+        {
+            c.Observe(0, [3, 1]);
+        }
+
+        Assert.Equal([0.0, 1], c.Weights(0, [true, true]));
+        for (int i = 0; i < 20; i++)
+        {
+            c.Observe(0, [0.5, 2]);
+        }
+
+        Assert.Equal([1.0, 0], c.Weights(0, [true, true]));
+    }
+
+    [Fact]
+    public void The_mean_of_model_and_naive_wins_when_their_errors_cancel()
+    {
+        var c = new OnlineCombination(members: 3, horizon: 2, minPool: 1);
+        for (int i = 0; i < 10; i++)
+        {
+            c.Observe(0, [2, -2, 5]);
+            c.Observe(1, [2, -2, 5]);
+        }
+
+        Assert.Equal([0.5, 0.5, 0], c.Weights(0, [true, true, true]));
+        Assert.Equal([1.0, 0, 0], c.Weights(0, [true, false, true])); // the daily naive has no forecast: the model alone is next best
+        Assert.Equal([3.0, 3.0], c.Combine([[2.0, 2.0], [4.0, 4.0], [double.NaN, 9]]));
+        Assert.Equal([2.0], c.Combine([[2.0], [double.NaN], [9.0]]));
+        Assert.Throws<ArgumentException>(() => c.Combine([[1.0]]));
+    }
+
+    [Fact]
+    public void Walk_forward_forecast_moves_to_the_weekly_naive_when_the_chosen_model_keeps_losing_to_it()
+    {
+        // An exact weekly cycle (24 × 7): the "model" forecasts a flat line, the weekly naive is perfect.
+        int daily = 24, weekly = 168, n = weekly * 4;
+        var y = Enumerable.Range(0, n).Select(t => (double)((t % weekly) < 120 ? 10 + (t % daily) : 2)).ToArray();
+        int trainEnd = weekly * 2;
+        var window = new BacktestWindow(trainEnd - 48, y[(trainEnd - 48)..trainEnd], new ForecastResult(Enumerable.Repeat(8.0, 48).ToArray(), []), 1);
+        var selection = new SelectionResult("Flat", new NaiveForecaster(), new Dictionary<string, double> { ["Flat"] = 1 }, ConformalCalibration.FromErrors([new double[48]]), true, [new BacktestResult("Flat", [window])]);
+        var walk = WalkForwardForecast.Start(selection, y, 0, daily, weekly, 48, online: true, combine: true, floor: 0);
+        double lastError = double.NaN;
+        for (int origin = trainEnd; origin + 48 <= n; origin += 12)
+        {
+            walk.ObserveUpTo(origin);
+            var flat = Enumerable.Repeat(8.0, 48).ToArray();
+            var (mean, band) = walk.Forecast(origin, flat, new PredictionInterval(95, flat, flat));
+            lastError = Enumerable.Range(0, 48).Average(k => Math.Abs(y[origin + k] - mean[k]));
+            Assert.All(band.Lower, v => Assert.True(v >= 0));
+        }
+
+        double flatError = Enumerable.Range(n - 48, 48).Average(t => Math.Abs(y[t] - 8));
+        Assert.True(lastError < 0.01 * flatError, $"combined {lastError:F4} vs model alone {flatError:F4}");
+    }
+
+    [Fact]
+    public void Walk_forward_forecast_never_reads_values_at_or_after_the_origin()
+    {
+        int daily = 24, weekly = 168, n = weekly * 3;
+        var y = Synthetic.Seasonal(n, daily, 50, 10, 2, seed: 9, weekly: weekly, weeklyAmplitude: 5);
+        int trainEnd = weekly * 2;
+        var bt = new BacktestResult("M", [new BacktestWindow(trainEnd - 48, y[(trainEnd - 48)..trainEnd], new ForecastResult(y[(trainEnd - 72)..(trainEnd - 24)], []), 1)]);
+        var selection = new SelectionResult("M", new NaiveForecaster(), new Dictionary<string, double> { ["M"] = 1 }, ConformalCalibration.FromErrors([new double[48]]), true, [bt]);
+        var full = WalkForwardForecast.Start(selection, y, 0, daily, weekly, 48, true, true);
+        int origin = trainEnd + 60;
+        var hidden = y.Select((v, t) => t >= origin ? double.NaN : v).ToArray();
+        var blind = WalkForwardForecast.Start(selection, hidden, 0, daily, weekly, 48, true, true);
+        var model = y[(origin - 48)..origin];
+        var band = new PredictionInterval(95, model, model);
+        foreach (var (walk, o) in new[] { (full, trainEnd), (blind, trainEnd) })
+        {
+            walk.ObserveUpTo(o);
+            walk.Forecast(o, model, band);
+        }
+
+        full.ObserveUpTo(origin);
+        blind.ObserveUpTo(origin);
+        var a = full.Forecast(origin, model, band);
+        var b = blind.Forecast(origin, model, band);
+        Assert.Equal(a.Mean, b.Mean);
+        Assert.Equal(a.Band.Upper, b.Band.Upper);
+    }
+}

@@ -126,6 +126,26 @@ public sealed class OnlineLearningTests(ITestOutputHelper output)
         Assert.Equal(drift.At, view.Versions.Single(v => v.Version == 2).TrainedAt);
     }
 
+    [Fact]
+    public async Task Forecasts_waiting_for_their_bucket_survive_a_deactivation_of_the_model_grain_and_are_scored_after_it()
+    {
+        var clock = new FakeTimeProvider(Day0.AddDays(2));
+        await using var cluster = await StartAsync(clock);
+        var (autoscaler, models) = await SeedAsync(cluster, clock, "persist-pool", "SeasonalNaive");
+        await autoscaler.DecideNow();
+        var waiting = 0;
+        await Eventually.HoldsAsync(async () => (waiting = (await models.Score()).Pending) > 0, TimeSpan.FromSeconds(30), () => "the served forecast recorded");
+
+        // The grain goes away (as an idle activation is collected) and comes back on the next call.
+        await models.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+        Assert.Equal(waiting, (await models.Score()).Pending);
+
+        // Its bucket completes: the forecasts served before the deactivation are scored.
+        await CompleteBucketAsync(autoscaler, models, clock);
+        var live = (await models.GetModels()).Versions.Single(v => v.Version == 1).Live;
+        Assert.True(live?.Overall.Count > 0, "the champion's live figures count the restored forecasts");
+    }
+
     /// <summary>A jagged daily shape that repeats exactly, plus one on odd days: 10..22 arrivals per bucket.</summary>
     private static double Arrivals(long bucket) => 10 + (bucket % 288 * 7919 % 13) + (bucket / 288 % 2);
 

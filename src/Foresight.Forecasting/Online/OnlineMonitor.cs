@@ -14,12 +14,16 @@ public sealed record ScoreOutcome(int Scored, int Dropped, int Pending, int Pair
 public sealed class OnlineMonitor
 {
     public const int MaxPending = 20_000;
+
+    /// <summary>Most values fed to the detector since its last signal kept to rebuild it (<see cref="DetectorValues"/>).</summary>
+    public const int MaxDetectorValues = 5_000;
     public const int MaxVersions = 4;
 
     private readonly OnlineLearningSettings _settings;
     private readonly SortedDictionary<(long Target, int Horizon, int Version), (double Mean, double Lower, double Upper)> _pending = new();
     private readonly Dictionary<int, LiveAccuracy> _accuracy = new();
     private IDriftDetector? _detector;
+    private readonly List<double> _fed = [];
 
     public OnlineMonitor(OnlineLearningSettings settings)
     {
@@ -89,7 +93,16 @@ public sealed class OnlineMonitor
             scored++;
             if (version == champion && horizon == 1 && _detector is not null)
             {
-                drift |= _detector.Add(double.IsFinite(point.ScaledError) ? point.ScaledError : point.AbsoluteError);
+                var value = double.IsFinite(point.ScaledError) ? point.ScaledError : point.AbsoluteError;
+                if (_detector.Add(value))
+                {
+                    drift = true;
+                    _fed.Clear();
+                }
+                else
+                {
+                    Fed(value);
+                }
             }
 
             if (horizon <= _settings.PairHorizon)
@@ -149,11 +162,63 @@ public sealed class OnlineMonitor
         }
     }
 
+    /// <summary>The forecasts waiting for their bucket, newest targets last (to persist).</summary>
+    public IEnumerable<PendingForecast> PendingForecasts =>
+        _pending.Select(kv => new PendingForecast(kv.Key.Version, kv.Key.Target, kv.Key.Horizon, kv.Value.Mean, kv.Value.Lower, kv.Value.Upper));
+
+    /// <summary>
+    /// The values fed to the drift detector since it started or last signalled, at most <see cref="MaxDetectorValues"/>
+    /// (to persist): fed again to a fresh detector they rebuild it — exactly for Page-Hinkley, which starts afresh at a
+    /// signal; ADWIN's window after a cut is rebuilt from the values after the signal only.
+    /// </summary>
+    public IReadOnlyList<double> DetectorValues => _fed;
+
+    /// <summary>Puts persisted waiting forecasts back and rebuilds the detector from its persisted values (after an activation).</summary>
+    public void RestoreLive(IEnumerable<PendingForecast> pending, IEnumerable<double> detectorValues)
+    {
+        ArgumentNullException.ThrowIfNull(pending);
+        ArgumentNullException.ThrowIfNull(detectorValues);
+        foreach (var p in pending)
+        {
+            Record(p.Version, p.Target, p.Horizon, p.Mean, p.Lower, p.Upper);
+        }
+
+        if (_detector is null)
+        {
+            return;
+        }
+
+        foreach (var value in detectorValues)
+        {
+            if (_detector.Add(value))
+            {
+                _fed.Clear();
+            }
+            else
+            {
+                Fed(value);
+            }
+        }
+    }
+
     /// <summary>Starts a new comparison (a new candidate, or none).</summary>
     public void ResetPairs() => Pairs = new ErrorPairs(_settings.MaxPairs);
 
     /// <summary>Starts the drift detector afresh (a new champion).</summary>
-    public void ResetDetector() => _detector = string.IsNullOrEmpty(_settings.Detector) ? null : DriftDetectors.Create(_settings.Detector, _settings.Drift);
+    public void ResetDetector()
+    {
+        _detector = string.IsNullOrEmpty(_settings.Detector) ? null : DriftDetectors.Create(_settings.Detector, _settings.Drift);
+        _fed.Clear();
+    }
+
+    private void Fed(double value)
+    {
+        _fed.Add(value);
+        if (_fed.Count > MaxDetectorValues)
+        {
+            _fed.RemoveRange(0, _fed.Count - MaxDetectorValues);
+        }
+    }
 
     /// <summary>Drops the accuracies of versions that are neither champion nor candidate while more than <see cref="MaxVersions"/> are kept.</summary>
     private void Forget(int? champion, int? candidate)
@@ -169,3 +234,6 @@ public sealed class OnlineMonitor
         }
     }
 }
+
+/// <summary>A forecast point waiting for its bucket: which version forecast what for which bucket, how far ahead.</summary>
+public sealed record PendingForecast(int Version, long Target, int Horizon, double Mean, double Lower, double Upper);

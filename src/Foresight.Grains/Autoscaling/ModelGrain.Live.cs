@@ -8,10 +8,11 @@ namespace Foresight.Grains.Autoscaling;
 
 /// <summary>
 /// The live side of the ModelGrain, thin over <see cref="OnlineMonitor"/> and <see cref="RolloutPolicy"/>: forecasts
-/// the PredictionGrains serve are recorded (in memory: a deactivation drops those not yet scored) and scored once
-/// their bucket is complete against the AutoscalerGrain's history; the live points and the candidate's error pairs
-/// are persisted (bounded). A drift signal on the champion's errors retrains at once; each scoring pass steps the
-/// candidate's rollout and records what it decided with the figures.
+/// the PredictionGrains serve are recorded and scored once their bucket is complete against the AutoscalerGrain's
+/// history; the live points, the candidate's error pairs, the forecasts still waiting and the drift detector's values
+/// are persisted (bounded) with every scoring pass and when the grain deactivates, and put back when it activates. A
+/// drift signal on the champion's errors retrains at once; each scoring pass steps the candidate's rollout and records
+/// what it decided with the figures.
 /// </summary>
 public sealed partial class ModelGrain
 {
@@ -25,7 +26,38 @@ public sealed partial class ModelGrain
         _monitor.Restore(
             state.State.Scored.Select(r => (r.Version, new ScoredError(r.Target, r.Horizon, r.AbsoluteError, r.ScaledError, r.Hit))),
             state.State.Pairs.Select(p => (p.Candidate, p.Champion)));
+        _monitor.RestoreLive(
+            state.State.Pending.Select(p => new PendingForecast(p.Version, p.Target, p.Horizon, p.Mean, p.Lower, p.Upper)),
+            state.State.DetectorValues);
         return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The forecasts still waiting for their bucket and the detector's values outlive the activation.
+        if (_monitor is { } monitor && (monitor.Pending > 0 || monitor.DetectorValues.Count > 0 || state.State.Pending.Count > 0))
+        {
+            try
+            {
+                KeepLive(monitor);
+                await state.WriteStateAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogScoringFailed(logger, e, this.GetPrimaryKeyString());
+            }
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <summary>Most waiting forecasts persisted (the newest targets).</summary>
+    private const int PendingKept = 4096;
+
+    private void KeepLive(OnlineMonitor monitor)
+    {
+        state.State.Pending = [.. monitor.PendingForecasts.TakeLast(PendingKept).Select(p => new PendingForecastRecord(p.Version, p.Target, p.Horizon, p.Mean, p.Lower, p.Upper))];
+        state.State.DetectorValues = [.. monitor.DetectorValues];
     }
 
     public async Task RecordServed(ArrivalForecastView champion, ArrivalForecastView? candidate)
@@ -85,6 +117,7 @@ public sealed partial class ModelGrain
         StepRollout();
         state.State.Scored = [.. monitor.Retained.Select(p => new ScoredPointRecord(p.Version, p.Point.Target, p.Point.Horizon, p.Point.AbsoluteError, p.Point.ScaledError, p.Point.Hit))];
         state.State.Pairs = [.. monitor.Pairs.Items.Select(p => new ErrorPairRecord(p.Candidate, p.Champion))];
+        KeepLive(monitor);
         await state.WriteStateAsync();
         return new LiveScoreView(outcome.Scored, outcome.Pending, monitor.Pairs.Count, outcome.Drift, _lastRollout);
     }

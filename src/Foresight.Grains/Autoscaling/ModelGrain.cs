@@ -318,7 +318,23 @@ public sealed class ModelState
 
     /// <summary>The pool's federated model parameters (ModelGrain.Federated.cs), if trained; one set, bounded by the kind's sizes.</summary>
     [Id(67)] public FederatedRecord? Federated { get; set; }
+
+    /// <summary>Served forecasts not scored yet (their bucket was not complete), newest targets kept, at most 4,096.</summary>
+    [Id(68)] public List<PendingForecastRecord> Pending { get; set; } = [];
+
+    /// <summary>The values fed to the drift detector since it last signalled (bounded), to rebuild it on activation.</summary>
+    [Id(69)] public List<double> DetectorValues { get; set; } = [];
 }
+
+/// <summary>A persisted <see cref="PendingForecast"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record PendingForecastRecord(
+    [property: Id(0)] int Version,
+    [property: Id(1)] long Target,
+    [property: Id(2)] int Horizon,
+    [property: Id(3)] double Mean,
+    [property: Id(4)] double Lower,
+    [property: Id(5)] double Upper);
 
 /// <summary>A persisted <see cref="ScoredError"/> of a model version.</summary>
 [GenerateSerializer, Immutable]

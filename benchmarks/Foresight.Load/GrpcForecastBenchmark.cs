@@ -26,9 +26,17 @@ internal static class GrpcForecastBenchmark
 {
     public const string Pool = "default";
 
-    public sealed record Figures(double P50Ms, double P95Ms, double P99Ms, double PerSecond);
+    /// <summary>Latency percentiles, calls per second, and (with h2load, whose work is in its own process) this process's CPU time per call.</summary>
+    public sealed record Figures(double P50Ms, double P95Ms, double P99Ms, double PerSecond, double? CpuMicrosecondsPerCall = null);
 
-    public static async Task<(Figures Ours, Figures Ceiling, string Source)> RunAsync(int calls, int concurrency, int warmup)
+    /// <summary>Who makes the calls: this process's Grpc.Net.Client, or nghttp2's <c>h2load</c> as a separate process.</summary>
+    public enum Client
+    {
+        Dotnet,
+        H2load,
+    }
+
+    public static async Task<(Figures Ours, Figures Ceiling, string Source)> RunAsync(int calls, int concurrency, int warmup, Client caller = Client.Dotnet)
     {
         var token = "bench-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var grpcPort = Foresight.Testing.FreePorts.Next();
@@ -60,14 +68,16 @@ internal static class GrpcForecastBenchmark
         var request = new LoadForecastRequest { Pool = Pool, HorizonSeconds = 900 };
         var first = await client.GetLoadForecastAsync(request);
         Console.WriteLine($"grpc: first answer {first.Source}, {first.PredictedJobs:0.#} jobs in 15 min [{first.PredictedJobsInterval.Lower:0.#}, {first.PredictedJobsInterval.Upper:0.#}]");
-        var ours = await MeasureAsync(client, request, calls, concurrency, warmup);
+        var ours = caller == Client.H2load
+            ? await H2Load.MeasureAsync(grpcPort, token, request, first, calls, concurrency, warmup)
+            : await MeasureAsync(client, request, calls, concurrency, warmup);
         await app.StopAsync();
         if (Directory.Exists(dataDirectory))
         {
             Directory.Delete(dataDirectory, recursive: true);
         }
 
-        var ceiling = await CeilingAsync(first, request, calls, concurrency, warmup);
+        var ceiling = await CeilingAsync(first, request, calls, concurrency, warmup, caller);
         return (ours, ceiling, first.Source);
     }
 
@@ -81,7 +91,7 @@ internal static class GrpcForecastBenchmark
         return new Figures(Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), perSecond);
     }
 
-    private static async Task<Figures> CeilingAsync(LoadForecastResponse answer, LoadForecastRequest request, int calls, int concurrency, int warmup)
+    private static async Task<Figures> CeilingAsync(LoadForecastResponse answer, LoadForecastRequest request, int calls, int concurrency, int warmup, Client caller)
     {
         var port = Foresight.Testing.FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
@@ -93,7 +103,9 @@ internal static class GrpcForecastBenchmark
         bare.MapGrpcService<ConstantForecastService>();
         await bare.StartAsync();
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var figures = await MeasureAsync(new ForecastService.ForecastServiceClient(channel), request, calls, concurrency, warmup);
+        var figures = caller == Client.H2load
+            ? await H2Load.MeasureAsync(port, null, request, answer, calls, concurrency, warmup)
+            : await MeasureAsync(new ForecastService.ForecastServiceClient(channel), request, calls, concurrency, warmup);
         await bare.StopAsync();
         return figures;
     }

@@ -130,19 +130,31 @@ httpCommand.SetAction(async parse =>
 var calls = new Option<int>("--calls") { Description = "GetLoadForecast calls to measure", DefaultValueFactory = _ => 20_000 };
 var inFlight = new Option<int>("--concurrency") { Description = "Calls in flight at once", DefaultValueFactory = _ => 100 };
 var grpcWarmup = new Option<int>("--warmup") { Description = "Calls before measuring", DefaultValueFactory = _ => 2_000 };
+var grpcClient = new Option<GrpcForecastBenchmark.Client>("--client")
+{
+    Description = "Who calls: dotnet (Grpc.Net.Client in this process) or h2load (nghttp2's load generator, its own process)",
+    DefaultValueFactory = _ => GrpcForecastBenchmark.Client.Dotnet,
+};
 var grpcCommand = new Command("grpc-forecast", "GetLoadForecast through the server's gRPC port (bearer token, trained model), in-process server on loopback.");
-foreach (var option in new Option[] { calls, inFlight, grpcWarmup })
+foreach (var option in new Option[] { calls, inFlight, grpcWarmup, grpcClient })
 {
     grpcCommand.Options.Add(option);
 }
 
 grpcCommand.SetAction(async parse =>
 {
-    var (ours, ceiling, source) = await GrpcForecastBenchmark.RunAsync(parse.GetValue(calls), parse.GetValue(inFlight), parse.GetValue(grpcWarmup));
+    var (ours, ceiling, source) = await GrpcForecastBenchmark.RunAsync(parse.GetValue(calls), parse.GetValue(inFlight), parse.GetValue(grpcWarmup), parse.GetValue(grpcClient));
     Console.WriteLine($"grpc: answered by {source}");
-    Console.WriteLine($"ceiling (bare gRPC host, constant answer): calls_per_second={Format(ceiling.PerSecond)} p50_ms={Format(ceiling.P50Ms)} p95_ms={Format(ceiling.P95Ms)} p99_ms={Format(ceiling.P99Ms)}");
+    Console.WriteLine($"ceiling (bare gRPC host, constant answer): calls_per_second={Format(ceiling.PerSecond)} p50_ms={Format(ceiling.P50Ms)} p95_ms={Format(ceiling.P95Ms)} p99_ms={Format(ceiling.P99Ms)}{Cpu(ceiling)}");
+    if (ours.CpuMicrosecondsPerCall is not null)
+    {
+        Console.WriteLine($"server cpu per call: ours{Cpu(ours)} ceiling{Cpu(ceiling)}");
+    }
+
     Console.WriteLine($"calls_per_second={Format(ours.PerSecond)} p50_ms={Format(ours.P50Ms)} p95_ms={Format(ours.P95Ms)} p99_ms={Format(ours.P99Ms)} ceiling_p95_ms={Format(ceiling.P95Ms)} throughput_ratio_to_ceiling={Format(ours.PerSecond / ceiling.PerSecond)}");
     return 0;
+
+    static string Cpu(GrpcForecastBenchmark.Figures f) => f.CpuMicrosecondsPerCall is { } us ? $" cpu_us_per_call={Format(us)}" : "";
 });
 
 var uiRuns = new Option<int>("--runs") { Description = "Runs stored before measuring", DefaultValueFactory = _ => 10_000 };

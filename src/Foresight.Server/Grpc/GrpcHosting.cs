@@ -83,9 +83,10 @@ public static class GrpcHosting
     /// <summary>
     /// Requests to the gRPC port take their own pipeline, placed before the API's: gateway metrics, then only gRPC
     /// requests (<c>application/grpc</c>; anything else is 404 — no API route answers on this port), the request
-    /// trace, routing, authentication (the rate limiter's partition is the token), the rate limiter, authorization and
-    /// the endpoint. The API's browser-facing steps (exception and status pages, UI assets, the cross-origin write
-    /// guard) do not apply to gRPC. Tokens and scopes are checked by <see cref="GrpcTokenInterceptor"/>.
+    /// trace, routing, the token (<see cref="GrpcTokenAuthentication"/>: the rate limiter's partition), the rate limiter and
+    /// the endpoint.
+    /// The API's browser-facing steps (exception and status pages, UI assets, the cross-origin write guard) and its
+    /// route authorization do not apply to gRPC. Tokens and scopes are checked by <see cref="GrpcTokenInterceptor"/>.
     /// </summary>
     public static WebApplication UseForesightGrpcPort(this WebApplication app)
     {
@@ -111,12 +112,12 @@ public static class GrpcHosting
             });
             grpc.UseForesightRequestTrace();
             grpc.UseRouting();
-            grpc.UseAuthentication();
+            grpc.UseGrpcTokenAuthentication();
             grpc.UseRateLimiter();
-            grpc.UseAuthorization();
             grpc.UseEndpoints(endpoints =>
             {
-                // Anonymous to the route authorization (whose fallback asks for admin): the interceptor answers gRPC statuses.
+                // No route authorization on this port (its fallback would ask for admin): the interceptor checks the
+                // token's scope on every call and answers gRPC statuses.
                 endpoints.MapGrpcService<ExternalScalerService>().AllowAnonymous();
                 endpoints.MapGrpcService<ForecastGrpcService>().AllowAnonymous();
             });

@@ -8,8 +8,9 @@ using Microsoft.AspNetCore.Authentication;
 namespace Foresight.Server.Grpc;
 
 /// <summary>
-/// The API's tokens for gRPC: <c>authorization: Bearer &lt;token&gt;</c> metadata, checked by the same handler as the
-/// HTTP API. Every RPC needs the <c>read</c> scope (admin includes it): no or a bad token → <c>Unauthenticated</c>,
+/// The API's tokens for gRPC: <c>authorization: Bearer &lt;token&gt;</c> metadata, found by
+/// <see cref="GrpcTokenAuthentication"/> in the API's token registry (a request it left anonymous is asked again of the
+/// HTTP API's handler, for its reason). Every RPC needs the <c>read</c> scope (admin includes it): no or a bad token → <c>Unauthenticated</c>,
 /// a token without the scope → <c>PermissionDenied</c> naming it.
 /// </summary>
 public sealed class GrpcTokenInterceptor : Interceptor
@@ -36,15 +37,21 @@ public sealed class GrpcTokenInterceptor : Interceptor
     private static async Task AuthorizeAsync(ServerCallContext context)
     {
         var http = context.GetHttpContext();
-        var result = await http.AuthenticateAsync(TokenAuthenticationHandler.SchemeName);
-        if (!result.Succeeded || result.Principal is null)
+        var user = http.User;
+        if (user.Identity is not { IsAuthenticated: true, AuthenticationType: TokenAuthenticationHandler.SchemeName })
         {
-            throw new RpcException(new Status(
-                StatusCode.Unauthenticated,
-                result.Failure?.Message ?? "a bearer token is required (metadata 'authorization: Bearer <token>')"));
+            // The port's authentication middleware found no valid token (or did not run): ask the handler for its reason.
+            var result = await http.AuthenticateAsync(TokenAuthenticationHandler.SchemeName);
+            if (!result.Succeeded || result.Principal is null)
+            {
+                throw new RpcException(new Status(
+                    StatusCode.Unauthenticated,
+                    result.Failure?.Message ?? "a bearer token is required (metadata 'authorization: Bearer <token>')"));
+            }
+
+            user = result.Principal;
         }
 
-        var user = result.Principal;
         if (!user.HasClaim(Scopes.ClaimType, RequiredScope) && !user.HasClaim(Scopes.ClaimType, Scopes.Admin))
         {
             var held = string.Join(", ", user.FindAll(Scopes.ClaimType).Select(c => c.Value));

@@ -57,11 +57,17 @@ public sealed class TokenAuthenticationHandler(
             return Task.FromResult(AuthenticateResult.Fail("the token is not valid"));
         }
 
+        Context.Items[typeof(ApiToken)] = token;
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(PrincipalOf(token), SchemeName)));
+    }
+
+    /// <summary>The user a token stands for: its name and one claim per scope, authenticated by this scheme.</summary>
+    public static ClaimsPrincipal PrincipalOf(ApiToken token)
+    {
+        ArgumentNullException.ThrowIfNull(token);
         var claims = new List<Claim> { new(ClaimTypes.Name, token.Name) };
         claims.AddRange(token.Scopes.Select(s => new Claim(Scopes.ClaimType, s)));
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
-        Context.Items[typeof(ApiToken)] = token;
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Foresight.Server.Webhooks;
@@ -14,12 +15,25 @@ public static class GatewayMetrics
     /// <summary>The route label of requests that matched no endpoint.</summary>
     public const string Unmatched = "unmatched";
 
+    // Per-request metrics carry no exemplars: recording one costs a clock read and a copy on every request.
     private static readonly Counter Requests = Metrics.CreateCounter(
-        "foresight_http_requests_total", "HTTP requests the gateway answered, by route template, method and status code", "route", "method", "status");
+        "foresight_http_requests_total", "HTTP requests the gateway answered, by route template, method and status code",
+        new CounterConfiguration { LabelNames = ["route", "method", "status"], ExemplarBehavior = ExemplarBehavior.NoExemplars() });
 
     private static readonly Histogram Duration = Metrics.CreateHistogram(
         "foresight_http_request_duration_seconds", "Time the gateway took to answer an HTTP request, by route template and method",
-        new HistogramConfiguration { LabelNames = ["route", "method"], Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
+        new HistogramConfiguration
+        {
+            LabelNames = ["route", "method"],
+            Buckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+            ExemplarBehavior = ExemplarBehavior.NoExemplars(),
+        });
+
+    /// <summary>Most (endpoint, method, status) series whose children are kept; past it each request looks its labels up.</summary>
+    private const int MaxCachedSeries = 4096;
+
+    // The two children of each (endpoint, method, status), so a request neither builds its route label nor looks labels up.
+    private static readonly ConcurrentDictionary<(Endpoint? Endpoint, string Method, int Status), (Counter.Child Count, Histogram.Child Time, bool Webhook)> Series = new();
 
     private static readonly Counter Webhooks = Metrics.CreateCounter(
         "foresight_webhook_deliveries_total",
@@ -73,12 +87,23 @@ public static class GatewayMetrics
 
     private static void Record(HttpContext context, TimeSpan elapsed)
     {
-        var route = RouteOf(context);
-        var method = KnownMethods.Contains(context.Request.Method) ? context.Request.Method : "other";
+        var endpoint = context.GetEndpoint();
+        var method = KnownMethods.TryGetValue(context.Request.Method, out var known) ? known : "other";
         var status = context.Response.StatusCode;
-        Requests.WithLabels(route, method, status.ToString(CultureInfo.InvariantCulture)).Inc();
-        Duration.WithLabels(route, method).Observe(elapsed.TotalSeconds);
-        if (route == GitHubWebhookEndpoint.Path)
+        var key = (endpoint, method, status);
+        if (!Series.TryGetValue(key, out var series))
+        {
+            var route = RouteOf(context);
+            series = (Requests.WithLabels(route, method, status.ToString(CultureInfo.InvariantCulture)), Duration.WithLabels(route, method), route == GitHubWebhookEndpoint.Path);
+            if (Series.Count < MaxCachedSeries)
+            {
+                Series.TryAdd(key, series);
+            }
+        }
+
+        series.Count.Inc();
+        series.Time.Observe(elapsed.TotalSeconds);
+        if (series.Webhook)
         {
             Webhooks.WithLabels(WebhookResult(status)).Inc();
         }

@@ -327,4 +327,51 @@ public sealed class GrpcServiceTests(GrpcServerFixture fixture)
         var spec = await new ExternalScaler.ExternalScalerClient(channel).GetMetricSpecAsync(Ref(GrpcServerFixture.IdlePool));
         Assert.Single(spec.MetricSpecs);
     }
+
+    [Fact]
+    public async Task Each_token_has_its_own_rate_limit_bucket_on_the_grpc_port()
+    {
+        // A server of its own: a bucket of 3 calls refilled once an hour, so the fourth call of a token is refused.
+        const string First = "grpc-rate-first-token-0123456789abcdef";
+        const string Second = "grpc-rate-second-token-0123456789abcde";
+        var port = Foresight.Testing.FreePorts.Next();
+        await using var server = await ServerProcess.StartAsync(
+            0,
+            "--grpc-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Foresight:Gateway:RateLimit:Burst=3",
+            "--Foresight:Gateway:RateLimit:PermitsPerPeriod=1",
+            "--Foresight:Gateway:RateLimit:Period=01:00:00",
+            $"--Foresight:Gateway:Tokens:first:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(First)))}",
+            "--Foresight:Gateway:Tokens:first:Scopes=read",
+            $"--Foresight:Gateway:Tokens:second:Sha256={Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Second)))}",
+            "--Foresight:Gateway:Tokens:second:Scopes=read");
+
+        GrpcChannel ChannelOf(string token) => GrpcChannel.ForAddress($"http://127.0.0.1:{port}", new GrpcChannelOptions
+        {
+            Credentials = ChannelCredentials.Create(ChannelCredentials.Insecure, CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            })),
+            UnsafeUseInsecureChannelCallCredentials = true,
+        });
+
+        using var first = ChannelOf(First);
+        var scaler = new ExternalScaler.ExternalScalerClient(first);
+        var reference = new ScaledObjectRef { Name = "agents", Namespace = "ci" };
+        reference.ScalerMetadata["pool"] = "default";
+        for (var call = 0; call < 3; call++)
+        {
+            Assert.Single((await scaler.GetMetricSpecAsync(reference)).MetricSpecs);
+        }
+
+        // The gateway answers 429, which a gRPC client sees as Unavailable.
+        var refused = await Assert.ThrowsAsync<RpcException>(() => scaler.GetMetricSpecAsync(reference).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Contains("429", refused.Status.Detail, StringComparison.Ordinal);
+
+        // The other token's bucket is untouched.
+        using var second = ChannelOf(Second);
+        Assert.Single((await new ExternalScaler.ExternalScalerClient(second).GetMetricSpecAsync(reference)).MetricSpecs);
+    }
 }

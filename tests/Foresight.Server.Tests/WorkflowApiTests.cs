@@ -200,6 +200,12 @@ public sealed class WorkflowApiTests(GatewayFixture fixture)
         Assert.Equal(".github/workflows/deeper.yml", problem.GetProperty("path").GetString());
         Assert.Contains("job 'deeper' (.github/workflows/greet.yml, line", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
 
+        // Called files that call each other: the run is refused naming the chain.
+        var cycle = Greet.Replace("  hello:", "  again:\n    uses: ./.github/workflows/back.yml\n  hello:", StringComparison.Ordinal);
+        using var cycleBody = Upload(("workflow", CallingWorkflow), (".github/workflows/greet.yml", cycle), (".github/workflows/back.yml", "on: workflow_call\njobs:\n  forth:\n    uses: ./.github/workflows/greet.yml\n"));
+        problem = await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), cycleBody), HttpStatusCode.BadRequest, "workflow");
+        Assert.Contains("reusable workflows call each other in a cycle: .github/workflows/greet.yml -> .github/workflows/back.yml -> .github/workflows/greet.yml", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
         using var badName = Upload(("workflow", CallingWorkflow), ("scripts/greet.yml", Greet));
         await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), badName), HttpStatusCode.BadRequest, "files[scripts/greet.yml]");
 

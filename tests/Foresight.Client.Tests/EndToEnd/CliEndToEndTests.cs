@@ -81,7 +81,7 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
     }
 
     [Fact]
-    public async Task Submit_sends_the_reusable_workflows_a_file_calls_from_its_repository_and_a_missing_one_is_refused_naming_its_path()
+    public async Task Submit_sends_the_reusable_workflows_a_file_calls_logs_shows_the_masked_step_summary_and_a_missing_call_is_refused_naming_its_path()
     {
         // A working copy: .git marks the repository root the calls are read from.
         var repository = Directory.CreateDirectory(Path.Combine(_files, "repo")).FullName;
@@ -110,7 +110,11 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
                 needs: call
                 runs-on: linux
                 steps:
-                  - run: echo "got ${{ needs.call.outputs.word }}"
+                  - run: |
+                      echo "got ${{ needs.call.outputs.word }}"
+                      echo "::add-mask::s3cr3t-value"
+                      echo "### shipped ${{ needs.call.outputs.word }}" >> "$GITHUB_STEP_SUMMARY"
+                      echo "token s3cr3t-value" >> "$GITHUB_STEP_SUMMARY"
             """);
 
         var result = await Foresight("submit", ci);
@@ -119,6 +123,11 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
         var runId = RunLine().Match(result.Output).Groups["id"].Value;
         var logs = await Foresight("logs", $"{runId}/after");
         Assert.Contains("got from-the-called-file", logs.Output, StringComparison.Ordinal);
+        // The job's step summary (GITHUB_STEP_SUMMARY, from the API's job view) follows its log, masked.
+        var summary = logs.Output[logs.Output.IndexOf("##[summary]", StringComparison.Ordinal)..];
+        Assert.Contains("### shipped from-the-called-file", summary, StringComparison.Ordinal);
+        Assert.Contains("token ***", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-value", logs.Output, StringComparison.Ordinal);
 
         System.IO.File.Delete(Path.Combine(workflows, "lib.yml"));
         var refused = await Foresight("submit", ci);

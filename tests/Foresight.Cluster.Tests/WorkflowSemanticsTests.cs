@@ -40,6 +40,18 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
 
     private Task<WorkflowRecord> WaitForEndAsync(string runId) => WaitAsync(runId, r => r.FinishedAt is not null);
 
+    /// <summary>Runs <paramref name="yaml"/> calling the reusable workflow <c>.github/workflows/lib.yml</c> (given
+    /// without its <c>on:</c>, which declares the string input <c>n</c>) to its end.</summary>
+    private async Task<WorkflowRecord> RunCallingLibAsync(string yaml, string lib, string runId)
+    {
+        var files = new Dictionary<string, string>
+        {
+            [".github/workflows/lib.yml"] = "on:\n  workflow_call:\n    inputs: { n: { type: string, required: true } }\n" + lib,
+        };
+        await Run(runId).Start(Compile(yaml, runId, files));
+        return await WaitForEndAsync(runId);
+    }
+
     private static string Marker() => Path.Combine(Path.GetTempPath(), $"foresight-sem-{Guid.NewGuid():n}");
 
     [Fact]
@@ -590,5 +602,86 @@ public sealed class WorkflowSemanticsTests(ShellClusterFixture fixture) : IClass
         var lines = await File.ReadAllLinesAsync(marker);
         Assert.Equal(["called fan edge", "called fan lts", "called needs-output stable"], lines[..3].Order(StringComparer.Ordinal));
         Assert.Equal("got hello needs-output", lines[3]);
+    }
+
+    [Fact]
+    public async Task Fail_fast_on_a_matrix_of_calls_cancels_the_other_calls_once_one_call_failed()
+    {
+        var run = await RunCallingLibAsync(
+            """
+            on: push
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              fan:
+                strategy:
+                  matrix:
+                    n: [1, 2, 3]
+                uses: ./.github/workflows/lib.yml
+                with: { n: "${{ matrix.n }}" }
+              after:
+                needs: fan
+                if: always()
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            """
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              work:
+                runs-on: linux
+                steps:
+                  - run: if [ ${{ inputs.n }} = 1 ]; then sleep 0.5; exit 1; else sleep 60; fi
+              next:
+                needs: work
+                runs-on: linux
+                steps: [{ run: 'true' }]
+            """,
+            "sem-call-failfast");
+
+        Assert.True(run.Status == WorkflowStatus.Failed, string.Join(", ", run.JobStates.Select(s => $"{s.Key}={s.Value} {run.JobReasons.GetValueOrDefault(s.Key)}")));
+        Assert.Equal(JobState.Failed, run.JobStates["fan (1) / work"]);
+        Assert.Equal(JobState.Failed, run.JobStates["fan (1)"]);
+        foreach (var n in new[] { 2, 3 })
+        {
+            Assert.Equal(JobState.Cancelled, run.JobStates[$"fan ({n}) / work"]);
+            Assert.Equal("cancelled: fail-fast (a job of matrix 'fan' failed)", run.JobReasons[$"fan ({n}) / work"]);
+            Assert.Equal(JobState.Cancelled, run.JobStates[$"fan ({n}) / next"]);
+            Assert.Equal("cancelled: fail-fast (a job of matrix 'fan' failed)", run.JobReasons[$"fan ({n}) / next"]);
+            Assert.Equal(JobState.Cancelled, run.JobStates[$"fan ({n})"]);
+            Assert.Equal(JobState.Cancelled, (await _cluster.Job($"sem-call-failfast/fan ({n}) / work").GetState()).State);
+        }
+
+        Assert.Equal(JobState.Succeeded, run.JobStates["after"]);
+        Assert.True(run.FinishedAt - run.StartedAt < TimeSpan.FromSeconds(40), "the sleeping calls were not stopped");
+    }
+
+    [Fact]
+    public async Task Max_parallel_on_a_matrix_of_calls_runs_one_call_after_the_other()
+    {
+        var marker = Marker();
+        var run = await RunCallingLibAsync(
+            """
+            on: push
+            jobs:
+              fan:
+                strategy: { fail-fast: false, max-parallel: 1, matrix: { n: [a, b, c] } }
+                uses: ./.github/workflows/lib.yml
+                with: { n: "${{ matrix.n }}" }
+            """,
+            $$$"""
+            x-foresight: { pool: shell, memory: 64 }
+            jobs:
+              first:
+                runs-on: linux
+                steps: [{ run: 'echo "${{ inputs.n }} first" >> {{{marker}}}; sleep 0.2' }]
+              second:
+                needs: first
+                runs-on: linux
+                steps: [{ run: 'sleep 0.2; echo "${{ inputs.n }} second" >> {{{marker}}}' }]
+            """,
+            "sem-call-maxparallel");
+
+        Assert.Equal(WorkflowStatus.Succeeded, run.Status);
+        Assert.Equal(["a first", "a second", "b first", "b second", "c first", "c second"], await File.ReadAllLinesAsync(marker));
     }
 }

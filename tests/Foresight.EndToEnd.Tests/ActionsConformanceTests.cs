@@ -111,6 +111,60 @@ public sealed partial class ActionsConformanceTests
         }
     }
 
+    [Fact]
+    public async Task Foresight_run_applies_fail_fast_across_a_matrix_of_calls_and_refuses_a_workflow_call_cycle()
+    {
+        var workdir = Directory.CreateTempSubdirectory("foresight-run-calls-").FullName;
+        try
+        {
+            var workflows = Directory.CreateDirectory(Path.Combine(workdir, ".github", "workflows")).FullName;
+            await File.WriteAllTextAsync(Path.Combine(workflows, "lib.yml"), """
+                on:
+                  workflow_call:
+                    inputs: { n: { type: string, required: true } }
+                jobs:
+                  work:
+                    runs-on: linux
+                    steps:
+                      - run: if [ "${{ inputs.n }}" = 1 ]; then exit 3; else sleep 120; fi
+                """);
+            var workflow = Path.Combine(workflows, "ci.yml");
+            await File.WriteAllTextAsync(workflow, """
+                on: push
+                jobs:
+                  fan:
+                    strategy:
+                      matrix:
+                        n: [1, 2]
+                    uses: ./.github/workflows/lib.yml
+                    with: { n: "${{ matrix.n }}" }
+                """);
+            var started = DateTime.UtcNow;
+
+            var (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["run", workflow, "--workdir", workdir], null, TimeSpan.FromMinutes(2));
+
+            Assert.True(exitCode == 1, output);
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(100), "the sleeping call was not cancelled");
+            Assert.Contains("cancelled: fail-fast (a job of matrix 'fan' failed)", output, StringComparison.Ordinal);
+            Assert.Matches(@"workflow=\S+ci\.yml result=failure jobs=4 failed=(?=.*fan \(1\) / work)(?=.*fan \(2\) / work)", output);
+
+            // a.yml calls b.yml, which calls a.yml: refused before anything runs, naming the chain.
+            await File.WriteAllTextAsync(Path.Combine(workflows, "a.yml"), "on: workflow_call\njobs:\n  again:\n    uses: ./.github/workflows/b.yml\n");
+            await File.WriteAllTextAsync(Path.Combine(workflows, "b.yml"), "on: workflow_call\njobs:\n  back:\n    uses: ./.github/workflows/a.yml\n");
+            await File.WriteAllTextAsync(workflow, "on: push\njobs:\n  start:\n    uses: ./.github/workflows/a.yml\n");
+
+            (exitCode, output) = await ChildProcess.RunAsync("foresight.dll", ["run", workflow, "--workdir", workdir], null, TimeSpan.FromMinutes(2));
+
+            Assert.True(exitCode == 2, output);
+            Assert.Contains("reusable workflows call each other in a cycle: .github/workflows/a.yml -> .github/workflows/b.yml -> .github/workflows/a.yml", output, StringComparison.Ordinal);
+            Assert.Contains($"workflow={workflow} result=failure jobs=0 failed=-", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(workdir, recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"^case=(?<case>\S+) event=\S+ expected=\S+ (?<verdict>pass|FAIL):", RegexOptions.Multiline)]
     private static partial Regex CaseLine();
 }

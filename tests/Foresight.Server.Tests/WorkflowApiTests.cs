@@ -116,6 +116,114 @@ public sealed class WorkflowApiTests(GatewayFixture fixture)
         });
     }
 
+    private const string CallingWorkflow = """
+        on: workflow_dispatch
+        jobs:
+          greet:
+            uses: ./.github/workflows/greet.yml
+            with: { who: api }
+          release:
+            uses: octo/tools/.github/workflows/release.yml@v1
+          report:
+            needs: [greet, release]
+            runs-on: linux
+            steps:
+              - run: echo "got ${{ needs.greet.outputs.line }} and ${{ needs.release.outputs.tag }}"
+        """;
+
+    private const string Greet = """
+        on:
+          workflow_call:
+            inputs: { who: { type: string, required: true } }
+            outputs:
+              line: { value: "${{ jobs.hello.outputs.line }}" }
+        jobs:
+          hello:
+            runs-on: linux
+            outputs: { line: "${{ steps.s.outputs.line }}" }
+            steps:
+              - id: s
+                run: echo "line=hello ${{ inputs.who }}" >> "$GITHUB_OUTPUT"
+        """;
+
+    /// <summary>A multipart/form-data body of named parts.</summary>
+    private static MultipartFormDataContent Upload(params (string Name, string Text)[] parts)
+    {
+        var content = new MultipartFormDataContent();
+        foreach (var (name, text) in parts)
+        {
+            content.Add(new StringContent(text, Encoding.UTF8, "application/yaml"), name, Path.GetFileName(name));
+        }
+
+        return content;
+    }
+
+    [Fact]
+    public async Task A_workflow_sent_with_the_workflows_it_calls_runs_them_and_another_repositorys_comes_from_the_action_cache()
+    {
+        using var body = Upload(("workflow", CallingWorkflow), (".github/workflows/greet.yml", Greet));
+        using var created = await fixture.User.PostAsync(new Uri("/api/workflows?id=api-calls-1", UriKind.Relative), body);
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var done = await WaitForRunAsync(fixture.User, "api-calls-1");
+        Assert.Equal("Succeeded", done.GetProperty("status").GetString());
+        var keys = done.GetProperty("jobs").EnumerateArray().Select(j => j.GetProperty("key").GetString()).ToList();
+        Assert.Contains("greet / hello", keys);
+        Assert.Contains("release / tag", keys);
+        var report = await JobApiTests.WaitForJobAsync(fixture.User, "api-calls-1/report", j => j.GetProperty("isTerminal").GetBoolean());
+        Assert.Contains("got hello api and v1-from-cache", report.GetProperty("outputTail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_called_workflow_neither_sent_nor_cached_and_bad_parts_are_400_naming_the_field_and_the_path()
+    {
+        // The file alone: the call has nothing to read.
+        using var alone = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), new StringContent(CallingWorkflow, Encoding.UTF8, "application/yaml"));
+        var problem = await Problem.AssertAsync(alone, HttpStatusCode.BadRequest, "files");
+        Assert.Equal(".github/workflows/greet.yml", problem.GetProperty("path").GetString());
+        Assert.Contains("job 'greet' (request, line 4, column 11) calls ./.github/workflows/greet.yml: the request has no file '.github/workflows/greet.yml'", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Another repository's workflow that the action cache does not hold: the path looked for.
+        var missingRemote = CallingWorkflow.Replace("release.yml@v1", "release.yml@v9", StringComparison.Ordinal);
+        using var remote = Upload(("workflow", missingRemote), (".github/workflows/greet.yml", Greet));
+        using var notCached = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), remote);
+        problem = await Problem.AssertAsync(notCached, HttpStatusCode.BadRequest, "files");
+        var cached = Path.Combine(fixture.ActionCache, "octo", "tools", "v9", ".github", "workflows", "release.yml");
+        Assert.Equal(cached, problem.GetProperty("path").GetString());
+        Assert.Contains($"the request has no file 'octo/tools/.github/workflows/release.yml@v9' and the action cache has none: {cached} does not exist", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // A call inside a sent file whose own call is missing names that file.
+        var nested = Greet.Replace("  hello:", "  deeper:\n    uses: ./.github/workflows/deeper.yml\n  hello:", StringComparison.Ordinal);
+        using var nestedBody = Upload(("workflow", CallingWorkflow), (".github/workflows/greet.yml", nested));
+        using var nestedMissing = await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), nestedBody);
+        problem = await Problem.AssertAsync(nestedMissing, HttpStatusCode.BadRequest, "files");
+        Assert.Equal(".github/workflows/deeper.yml", problem.GetProperty("path").GetString());
+        Assert.Contains("job 'deeper' (.github/workflows/greet.yml, line", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        // Called files that call each other: the run is refused naming the chain.
+        var cycle = Greet.Replace("  hello:", "  again:\n    uses: ./.github/workflows/back.yml\n  hello:", StringComparison.Ordinal);
+        using var cycleBody = Upload(("workflow", CallingWorkflow), (".github/workflows/greet.yml", cycle), (".github/workflows/back.yml", "on: workflow_call\njobs:\n  forth:\n    uses: ./.github/workflows/greet.yml\n"));
+        problem = await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), cycleBody), HttpStatusCode.BadRequest, "workflow");
+        Assert.Contains("reusable workflows call each other in a cycle: .github/workflows/greet.yml -> .github/workflows/back.yml -> .github/workflows/greet.yml", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        using var badName = Upload(("workflow", CallingWorkflow), ("scripts/greet.yml", Greet));
+        await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), badName), HttpStatusCode.BadRequest, "files[scripts/greet.yml]");
+
+        using var noWorkflow = Upload((".github/workflows/greet.yml", Greet));
+        await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), noWorkflow), HttpStatusCode.BadRequest, "workflow");
+
+        using var twice = Upload(("workflow", CallingWorkflow), (".github/workflows/greet.yml", Greet), (".github/workflows/greet.yml", Greet));
+        await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), twice), HttpStatusCode.BadRequest, "files[.github/workflows/greet.yml]");
+
+        using var tooMany = Upload([("workflow", CallingWorkflow), .. Enumerable.Range(0, 21).Select(i => ($".github/workflows/w{i}.yml", Greet))]);
+        problem = await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), tooMany), HttpStatusCode.BadRequest, "files");
+        Assert.Contains("at most 20 called files", problem.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+        using var noBoundary = new StringContent("x", Encoding.UTF8);
+        noBoundary.Headers.ContentType = new("multipart/form-data");
+        await Problem.AssertAsync(await fixture.User.PostAsync(new Uri("/api/workflows", UriKind.Relative), noBoundary), HttpStatusCode.BadRequest, "Content-Type");
+    }
+
     [Fact]
     public async Task Invalid_utf8_wrong_media_types_and_bad_query_values_are_400_or_415()
     {

@@ -208,11 +208,40 @@ public sealed class ReusableWorkflowTests
     }
 
     [Fact]
+    public void The_calls_whose_file_cannot_be_read_are_listed_with_the_key_asked_for_and_the_cache_path_looked_for()
+    {
+        var cache = Path.Combine(Path.GetTempPath(), $"foresight-no-cache-{Guid.NewGuid():n}");
+        var files = new Dictionary<string, string>
+        {
+            [".github/workflows/lib.yml"] = "on: workflow_call\njobs:\n  inner:\n    uses: ./.github/workflows/gone.yml\n",
+        };
+
+        var result = WorkflowParser.Parse(
+            "on: push\njobs:\n  a:\n    uses: ./.github/workflows/lib.yml\n  b:\n    uses: octo/tools/.github/workflows/x.yml@v2\n",
+            "ci.yml",
+            path => files.GetValueOrDefault(path),
+            cache);
+
+        Assert.Null(result.Definition);
+        Assert.Equal(
+            [
+                new UnresolvedCall(".github/workflows/lib.yml", "inner", "./.github/workflows/gone.yml", ".github/workflows/gone.yml", null, 4, 11),
+                new UnresolvedCall("ci.yml", "b", "octo/tools/.github/workflows/x.yml@v2", "octo/tools/.github/workflows/x.yml@v2", Path.Combine(cache, "octo", "tools", "v2", ".github", "workflows", "x.yml"), 6, 11),
+            ],
+            result.UnresolvedCalls);
+        Assert.True(WorkflowParser.IsCalledWorkflowKey(".github/workflows/x.yaml"));
+        Assert.True(WorkflowParser.IsCalledWorkflowKey("octo/tools/.github/workflows/x.yml@v2"));
+        Assert.False(WorkflowParser.IsCalledWorkflowKey("octo/tools/.github/workflows/x.yml@.."));
+        Assert.False(WorkflowParser.IsCalledWorkflowKey(".github/workflows/sub/x.yml"));
+        Assert.False(WorkflowParser.IsCalledWorkflowKey("workflow"));
+    }
+
+    [Fact]
     public void Without_the_repository_s_files_a_call_is_unsupported_and_says_where_it_runs()
     {
         var result = WorkflowParser.Parse("on: push\njobs:\n  b:\n    uses: ./.github/workflows/build.yml\n", "ci.yml");
 
-        Assert.Equal(["4:5: unsupported: job 'b' calls a reusable workflow (uses: ./.github/workflows/build.yml), which is read from the repository's files: run it with foresight run, workflows check or a webhook of a configured repository"], Problems(result));
+        Assert.Equal(["4:5: unsupported: job 'b' calls a reusable workflow (uses: ./.github/workflows/build.yml), which is read from the repository's files: run it with foresight run, workflows check, a webhook of a configured repository, or POST /api/workflows as multipart/form-data with the called files"], Problems(result));
     }
 
     [Fact]

@@ -233,6 +233,66 @@ public sealed class WorkflowProgressTests
         Assert.Equal(["t (3)", "t (4)"], Next(jobs, ("setup", JobState.Succeeded), ("t (1)", JobState.Failed), ("t (2)", JobState.TimedOut), ("other (1)", JobState.Running)).Start);
     }
 
+    /// <summary>A job <c>c</c> calling a reusable workflow (jobs <c>build</c> then <c>test</c>) with a matrix of three:
+    /// the calling jobs <c>c (n)</c> form the matrix group, each needing its called jobs.</summary>
+    private static RunJob[] CallMatrix(bool failFast, int? maxParallel = null) =>
+    [
+        .. new[] { "1", "2", "3" }.SelectMany(n => new RunJob[]
+        {
+            new($"c ({n}) / build", []),
+            new($"c ({n}) / test", [$"c ({n}) / build"]),
+            new($"c ({n})", [$"c ({n}) / build", $"c ({n}) / test"], "always()", MatrixGroup: "c", FailFast: failFast, MaxParallel: maxParallel) { Call = true },
+        }),
+        new("after", ["c (1)", "c (2)", "c (3)"], "always()"),
+    ];
+
+    [Fact]
+    public void Fail_fast_on_a_matrix_of_calls_cancels_the_other_calls_once_one_call_failed()
+    {
+        var jobs = CallMatrix(failFast: true);
+        // c (1)'s build failed, so its test is skipped and its caller's job is released (the run ends it, failed); the
+        // other calls go on until then.
+        var inside = Next(jobs, ("c (1) / build", JobState.Failed), ("c (2) / build", JobState.Running), ("c (3) / build", JobState.Succeeded));
+        Assert.Equal(["c (1) / test"], inside.Skip);
+        Assert.Equal(["c (1)", "c (3) / test"], inside.Start);
+        Assert.Empty(inside.CancelRunning);
+
+        var step = Next(jobs, ("c (1) / build", JobState.Failed), ("c (1) / test", JobState.Cancelled), ("c (1)", JobState.Failed),
+            ("c (2) / build", JobState.Running), ("c (3) / build", JobState.Succeeded), ("c (3) / test", JobState.Queued));
+
+        Assert.Equal(["c (2) / test"], step.CancelPending);
+        Assert.Equal(["c (2) / build", "c (3) / test"], step.CancelRunning);
+        Assert.DoesNotContain("c (2)", step.CancelRunning);
+        Assert.All(step.CancelPending.Concat(step.CancelRunning), k => Assert.Equal("c", step.FailFastGroups[k]));
+        Assert.Empty(step.Start);
+
+        // A call that had not started yet ends whole, its caller's job too.
+        var unstarted = Next(CallMatrix(failFast: true, maxParallel: 1), ("c (1) / build", JobState.Failed), ("c (1) / test", JobState.Cancelled), ("c (1)", JobState.Failed));
+        Assert.Equal(["c (2)", "c (2) / build", "c (2) / test", "c (3)", "c (3) / build", "c (3) / test"], unstarted.CancelPending);
+        Assert.Equal(["after"], unstarted.Start);
+
+        var tolerant = Next(CallMatrix(failFast: false), ("c (1) / build", JobState.Failed), ("c (1) / test", JobState.Cancelled), ("c (1)", JobState.Failed),
+            ("c (2) / build", JobState.Running), ("c (3) / build", JobState.Succeeded), ("c (3) / test", JobState.Queued));
+        Assert.Empty(tolerant.CancelPending);
+        Assert.Empty(tolerant.CancelRunning);
+    }
+
+    [Fact]
+    public void Max_parallel_on_a_matrix_of_calls_runs_at_most_n_calls_at_once()
+    {
+        var jobs = CallMatrix(failFast: false, maxParallel: 2);
+
+        Assert.Equal(["c (1) / build", "c (2) / build"], Next(jobs).Start);
+        // A call in flight goes on releasing its own jobs; a third waits until a call has ended.
+        Assert.Equal(["c (1) / test"], Next(jobs, ("c (1) / build", JobState.Succeeded), ("c (2) / build", JobState.Running)).Start);
+        Assert.Equal(["c (1)"], Next(jobs, ("c (1) / build", JobState.Succeeded), ("c (1) / test", JobState.Succeeded), ("c (2) / build", JobState.Running)).Start);
+        Assert.Equal(["c (3) / build"], Next(jobs, ("c (1) / build", JobState.Succeeded), ("c (1) / test", JobState.Succeeded), ("c (1)", JobState.Succeeded), ("c (2) / build", JobState.Running)).Start);
+
+        var one = CallMatrix(failFast: false, maxParallel: 1);
+        Assert.Equal(["c (1) / build"], Next(one).Start);
+        Assert.Equal(["c (1)"], Next(one, ("c (1) / build", JobState.Failed), ("c (1) / test", JobState.Cancelled)).Start);
+    }
+
     [Fact]
     public void Skipped_matrix_jobs_do_not_take_a_max_parallel_slot()
     {

@@ -27,7 +27,8 @@ internal static class SubmitCommand
 
             var options = new WorkflowRunOptions(parse.GetValue(gitRef), parse.GetValue(sha), parse.GetValue(eventName));
             var yaml = WorkflowFile.Read(path.FullName);
-            var run = await client.SubmitWorkflowAsync(yaml, options, ct);
+            // The reusable workflows it calls from its repository go with it (the server has no repository to read).
+            var run = await client.SubmitWorkflowAsync(yaml, WorkflowFile.CalledFiles(path.FullName, yaml), options, ct);
             if (parse.GetValue(noWatch))
             {
                 Console.Out.WriteLine(run.RunId);

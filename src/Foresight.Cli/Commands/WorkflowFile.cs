@@ -11,6 +11,27 @@ namespace Foresight.Cli.Commands;
 /// </summary>
 internal static class WorkflowFile
 {
+    /// <summary>The reusable workflows <paramref name="text"/> (the file at <paramref name="path"/>) calls from its
+    /// repository, nested calls included, by the path the calls read (<c>.github/workflows/x.yml</c>): the server has
+    /// no repository, so <c>submit</c> sends them with the workflow. A call whose file is not there is left for the
+    /// server to report (another repository's may be in its action cache).</summary>
+    public static IReadOnlyDictionary<string, string> CalledFiles(string path, string text)
+    {
+        var read = CompositeActions.FileReader(CompositeActions.RepositoryRoot(path, Directory.GetCurrentDirectory()));
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        WorkflowParser.Parse(text, Path.GetFileName(path), key =>
+        {
+            var found = read(key);
+            if (found is not null && files.Count < WorkflowParser.MaxCalledWorkflows)
+            {
+                files[key] = found;
+            }
+
+            return found;
+        });
+        return files;
+    }
+
     /// <summary>The text to submit. The repository root is the nearest folder above the file holding <c>.git</c>,
     /// else the current directory.</summary>
     public static string Read(string path)

@@ -146,7 +146,50 @@ public sealed class ForesightClient : IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a run of the workflow file at <paramref name="path"/>; see <see cref="SubmitWorkflowAsync"/>.</summary>
+    /// <summary>
+    /// Starts a run of a workflow together with the reusable workflows it calls (<c>POST /api/workflows</c> as
+    /// <c>multipart/form-data</c>: the part <c>workflow</c>, and one part per called file named by its path), since the
+    /// server has no repository to read <c>uses: ./.github/workflows/x.yml</c> from. Without called files it sends the
+    /// workflow alone, as <see cref="SubmitWorkflowAsync(string, WorkflowRunOptions?, CancellationToken)"/>.
+    /// </summary>
+    /// <param name="yaml">The workflow file's text (YAML, or JSON).</param>
+    /// <param name="calledFiles">The called files by the path the call reads: <c>.github/workflows/x.yml</c>, or
+    /// <c>owner/repo/.github/workflows/x.yml@ref</c> for another repository's (else the server's action cache is read).
+    /// At most 20.</param>
+    /// <param name="options">The git ref, commit and event the run is for, its id, its secret scope; null for none.</param>
+    /// <param name="cancellationToken">Stops waiting (the run may have started already).</param>
+    /// <returns>The run (new, or the one already started with that id).</returns>
+    /// <exception cref="ForesightApiException">The server refused the files (400 naming the field, e.g. <c>files</c> with
+    /// the path of a called workflow it could not find).</exception>
+    /// <exception cref="HttpRequestException">The server could not be reached, even after the retries.</exception>
+    public async Task<WorkflowRunView> SubmitWorkflowAsync(string yaml, IReadOnlyDictionary<string, string> calledFiles, WorkflowRunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentNullException.ThrowIfNull(calledFiles);
+        if (calledFiles.Count == 0)
+        {
+            return await SubmitWorkflowAsync(yaml, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var path = "api/workflows" + (options ?? new WorkflowRunOptions()).ToQuery(options?.RunId ?? Guid.NewGuid().ToString("n"));
+        return await SendAsync<WorkflowRunView>(
+            () =>
+            {
+                var content = new MultipartFormDataContent
+                {
+                    { new StringContent(yaml, Encoding.UTF8, "application/yaml"), "workflow", "workflow.yml" },
+                };
+                foreach (var (name, text) in calledFiles)
+                {
+                    content.Add(new StringContent(text, Encoding.UTF8, "application/yaml"), name, Path.GetFileName(name));
+                }
+
+                return new HttpRequestMessage(HttpMethod.Post, Relative(path)) { Content = content };
+            },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Starts a run of the workflow file at <paramref name="path"/>; see <see cref="SubmitWorkflowAsync(string, WorkflowRunOptions?, CancellationToken)"/>.</summary>
     /// <param name="path">The workflow file, e.g. <c>.github/workflows/ci.yml</c>.</param>
     /// <param name="options">The git ref, commit and event the run is for, its id, its secret scope; null for none.</param>
     /// <param name="cancellationToken">Stops reading or waiting.</param>

@@ -272,7 +272,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
 
             foreach (var key in step.CancelRunning)
             {
-                if (Run.JobReasons.TryAdd(key, FailFastReason(key)))
+                if (Run.JobReasons.TryAdd(key, FailFastReason(step, key)))
                 {
                     toCancel.Add((key, Run.JobReasons[key]));
                 }
@@ -310,7 +310,7 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         foreach (var key in step.CancelPending)
         {
             Run.JobStates[key] = JobState.Cancelled;
-            Run.JobReasons[key] = FailFastReason(key);
+            Run.JobReasons[key] = FailFastReason(step, key);
         }
 
         return step;
@@ -449,7 +449,8 @@ public sealed partial class WorkflowGrain : Grain, IWorkflowGrain
         _reconcile = null;
     }
 
-    private string FailFastReason(string key) => $"cancelled: fail-fast (a job of matrix '{Spec(key).MatrixGroup}' failed)";
+    private string FailFastReason(WorkflowStep step, string key) =>
+        $"cancelled: fail-fast (a job of matrix '{step.FailFastGroups.GetValueOrDefault(key) ?? Spec(key).MatrixGroup}' failed)";
 
     private WorkflowJobSpec Spec(string key) => Run.Spec!.Jobs.First(j => j.Key == key);
 

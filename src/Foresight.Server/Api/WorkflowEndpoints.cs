@@ -21,7 +21,7 @@ public static class WorkflowEndpoints
         var workflows = app.MapGroup("/api/workflows").WithTags("workflows");
         workflows.MapPost("", SubmitAsync)
             .RequireAuthorization(GatewaySecurity.SubmitPolicy)
-            .DocumentTextBody("A workflow file (the GitHub Actions subset of docs/workflows.md)", [.. MediaTypes])
+            .DocumentTextBody("A workflow file (the GitHub Actions subset of docs/workflows.md); as multipart/form-data, the part 'workflow' and the reusable workflows it calls, each a part named by its path (.github/workflows/x.yml)", [.. MediaTypes, WorkflowUpload.MediaType])
             .Produces<WorkflowRunView>(StatusCodes.Status201Created)
             .Produces<WorkflowRunView>(StatusCodes.Status200OK)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -57,9 +57,9 @@ public static class WorkflowEndpoints
         string? secretScope)
     {
         var media = RequestBody.MediaType(context.Request);
-        if (media is not null && !MediaTypes.Contains(media))
+        if (media is not null && !MediaTypes.Contains(media) && media != WorkflowUpload.MediaType)
         {
-            return RequestBody.UnsupportedMediaType(media, string.Join(", ", MediaTypes));
+            return RequestBody.UnsupportedMediaType(media, string.Join(", ", MediaTypes.Append(WorkflowUpload.MediaType)));
         }
 
         if (id is not null && !JobIdRules.IsValidRunId(id))
@@ -86,13 +86,29 @@ public static class WorkflowEndpoints
             return tooLarge;
         }
 
-        var (text, notText) = RequestBody.DecodeUtf8(bytes!);
-        if (notText is not null)
+        string? text;
+        IReadOnlyDictionary<string, string>? files = null;
+        if (media == WorkflowUpload.MediaType)
         {
-            return notText;
+            // The workflow with the reusable workflows it calls, each a part named by its path.
+            (text, files, var badUpload) = await WorkflowUpload.ReadAsync(context.Request.ContentType, bytes!);
+            if (badUpload is not null)
+            {
+                return badUpload;
+            }
+        }
+        else
+        {
+            (text, var notText) = RequestBody.DecodeUtf8(bytes!);
+            if (notText is not null)
+            {
+                return notText;
+            }
         }
 
-        var (definition, invalid) = WorkflowLauncher.Parse(text!, "request");
+        // A call of another repository's workflow not in the request is read from the action cache of the server's local workers.
+        var actionCache = context.RequestServices.GetRequiredService<IConfiguration>()["Foresight:Actions:CacheDirectory"] is { Length: > 0 } cache ? Path.GetFullPath(cache) : null;
+        var (definition, invalid) = WorkflowLauncher.Parse(text!, "request", files, actionCache);
         if (invalid is not null)
         {
             return invalid;

@@ -14,12 +14,42 @@ public sealed class WorkflowLauncher(IGrainFactory grains)
 {
     /// <summary>The definition, or a problem listing every diagnostic: 400 when the file is invalid, 422 when it is
     /// valid GitHub Actions syntax that Foresight does not run.</summary>
-    public static (WorkflowDefinition? Definition, IResult? Problem) Parse(string text, string source)
+    public static (WorkflowDefinition? Definition, IResult? Problem) Parse(string text, string source) => Parse(text, source, null, null);
+
+    /// <summary>
+    /// Like <see cref="Parse(string, string)"/>, and a job that calls a reusable workflow reads it from
+    /// <paramref name="files"/> (keyed <c>.github/workflows/x.yml</c>, or <c>owner/repo/.github/workflows/x.yml@ref</c>
+    /// for another repository's), else, for another repository's, from the action cache <paramref name="actionCache"/>.
+    /// A call that neither has is a 400 naming the field <c>files</c> and the path looked for.
+    /// </summary>
+    public static (WorkflowDefinition? Definition, IResult? Problem) Parse(string text, string source, IReadOnlyDictionary<string, string>? files, string? actionCache)
     {
-        var parsed = WorkflowParser.Parse(text, source);
+        var parsed = WorkflowParser.Parse(text, source, path => files?.GetValueOrDefault(path), actionCache);
         if (parsed.Definition is not null && parsed.Diagnostics.Count == 0)
         {
             return (parsed.Definition, null);
+        }
+
+        if (parsed.UnresolvedCalls.Count > 0)
+        {
+            var call = parsed.UnresolvedCalls[0];
+            var where = call.LookedFor is { } cached
+                ? $"and the action cache has none: {cached} does not exist"
+                : call.Key.Contains('@', StringComparison.Ordinal) ? "and the server has no action cache (Foresight:Actions:CacheDirectory)" : "";
+            return (null, Problems.Of(
+                StatusCodes.Status400BadRequest,
+                "reusable workflow not found",
+                "files",
+                $"job '{call.Job}' ({call.File}, line {call.Line}, column {call.Column}) calls {call.Uses}: the request has no file '{call.Key}'"
+                    + (where.Length > 0 ? $" {where}" : "")
+                    + $"; send the workflow as multipart/form-data with the part 'workflow' and the called file as the part '{call.Key}'"
+                    + (parsed.UnresolvedCalls.Count > 1 ? $" (and {parsed.UnresolvedCalls.Count - 1} more)" : ""),
+                new Dictionary<string, object?>
+                {
+                    ["path"] = call.LookedFor ?? call.Key,
+                    ["missing"] = parsed.UnresolvedCalls.Select(c => new { c.File, c.Job, c.Uses, c.Key, c.LookedFor, c.Line, c.Column }).ToList(),
+                    ["diagnostics"] = parsed.Diagnostics.Select(d => new { d.Line, d.Column, d.Kind, d.Message, d.Feature }).ToList(),
+                }));
         }
 
         var diagnostics = parsed.Diagnostics;

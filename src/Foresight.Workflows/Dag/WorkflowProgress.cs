@@ -45,7 +45,12 @@ public sealed record WorkflowStep(
     IReadOnlyList<string> Start,
     IReadOnlyList<string> Skip,
     IReadOnlyList<string> CancelPending,
-    IReadOnlyList<string> CancelRunning);
+    IReadOnlyList<string> CancelRunning)
+{
+    /// <summary>For each job in <see cref="CancelPending"/> and <see cref="CancelRunning"/>, the matrix whose failure
+    /// cancelled it (for a job of a called workflow, the matrix of the calling job).</summary>
+    public IReadOnlyDictionary<string, string> FailFastGroups { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>How a run ended.</summary>
 public enum WorkflowOutcome
@@ -65,8 +70,11 @@ public enum WorkflowOutcome
 /// ancestor failed or timed out without continue-on-error; <c>cancelled()</c> when the run was cancelled;
 /// <c>always()</c> always. A skipped or cancelled ancestor is not a success.</item>
 /// <item>Matrix <c>fail-fast</c>: once a job of the group failed (without continue-on-error), the group's jobs not
-/// yet released end as cancelled and those in flight are cancelled.</item>
-/// <item>Matrix <c>max-parallel</c>: at most that many jobs of a group are released and not ended at once.</item>
+/// yet released end as cancelled and those in flight are cancelled. A matrix of a job that calls a reusable workflow
+/// is a group of calls: once one call failed, the other calls' jobs not yet released end as cancelled and those in
+/// flight are cancelled.</item>
+/// <item>Matrix <c>max-parallel</c>: at most that many jobs of a group are released and not ended at once; for a
+/// group of calls, at most that many calls have a called job released and have not ended.</item>
 /// <item>The run failed if a job failed or timed out without continue-on-error; otherwise it was cancelled if the
 /// run or one of its (not skipped) jobs was cancelled; otherwise it succeeded.</item>
 /// </list>
@@ -82,11 +90,12 @@ public static class WorkflowProgress
         var skip = new List<string>();
         var cancelPending = new List<string>();
         var cancelRunning = new List<string>();
+        var failFastGroups = new Dictionary<string, string>(StringComparer.Ordinal);
         bool changed;
         do
         {
             changed = false;
-            foreach (var group in jobs.Where(j => j is { MatrixGroup: not null, FailFast: true }).GroupBy(j => j.MatrixGroup))
+            foreach (var group in jobs.Where(j => j is { MatrixGroup: not null, FailFast: true }).GroupBy(j => j.MatrixGroup!))
             {
                 if (!group.Any(view.FailedRun))
                 {
@@ -95,16 +104,26 @@ public static class WorkflowProgress
 
                 foreach (var member in group)
                 {
-                    var state = view.States[member.Key];
-                    if (state == JobState.Pending)
+                    // A member that calls a reusable workflow stands for the called jobs too. Not yet started, all of it
+                    // ends; started, its jobs not yet released end and those in flight are cancelled, and the caller's
+                    // job waits for them to end as usual (the run then ends it, cancelled).
+                    var started = member.Call && view.Started(member);
+                    foreach (var key in view.Unit(member))
                     {
-                        view.States[member.Key] = JobState.Cancelled;
-                        cancelPending.Add(member.Key);
-                        changed = true;
-                    }
-                    else if (!JobStateMachine.IsTerminal(state) && !cancelRunning.Contains(member.Key))
-                    {
-                        cancelRunning.Add(member.Key);
+                        var state = view.States[key];
+                        var call = view.IsCall(key);
+                        if (state == JobState.Pending && !(call && started))
+                        {
+                            view.States[key] = JobState.Cancelled;
+                            cancelPending.Add(key);
+                            failFastGroups[key] = group.Key;
+                            changed = true;
+                        }
+                        else if (!call && state != JobState.Pending && !JobStateMachine.IsTerminal(state) && !cancelRunning.Contains(key))
+                        {
+                            cancelRunning.Add(key);
+                            failFastGroups[key] = group.Key;
+                        }
                     }
                 }
             }
@@ -123,7 +142,7 @@ public static class WorkflowProgress
                     skip.Add(job.Key);
                     changed = true;
                 }
-                else if (job.MaxParallel is not { } max || job.MatrixGroup is null || view.InFlight(job.MatrixGroup) < max)
+                else if (view.MayStart(job))
                 {
                     view.States[job.Key] = JobState.Queued;
                     start.Add(job.Key);
@@ -132,7 +151,7 @@ public static class WorkflowProgress
         }
         while (changed);
 
-        return new WorkflowStep(start, skip, cancelPending, cancelRunning);
+        return new WorkflowStep(start, skip, cancelPending, cancelRunning) { FailFastGroups = failFastGroups };
     }
 
     /// <summary>
@@ -196,6 +215,9 @@ public static class WorkflowProgress
         private readonly Dictionary<string, HashSet<string>> _ancestors = new(StringComparer.Ordinal);
         private readonly bool _cancelled;
         private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>>? _outputs;
+        private readonly Dictionary<string, List<RunJob>> _groups;
+        private readonly Dictionary<string, List<string>> _called = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, List<RunJob>> _enclosing = new(StringComparer.Ordinal);
 
         public RunView(IReadOnlyList<RunJob> jobs, RunSnapshot run)
         {
@@ -204,6 +226,19 @@ public static class WorkflowProgress
             Skipped = new HashSet<string>(run.Skipped, StringComparer.Ordinal);
             _cancelled = run.Cancelled;
             _outputs = run.Outputs;
+            _groups = jobs.Where(j => j.MatrixGroup is not null).GroupBy(j => j.MatrixGroup!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
+            // The called jobs of each calling matrix member, and for each job the calling members it is under.
+            foreach (var caller in jobs.Where(j => j is { Call: true, MatrixGroup: not null }))
+            {
+                var prefix = caller.Key + " / ";
+                var called = jobs.Where(j => j.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(j => j.Key).ToList();
+                _called[caller.Key] = called;
+                foreach (var key in called)
+                {
+                    (_enclosing.TryGetValue(key, out var list) ? list : _enclosing[key] = []).Add(caller);
+                }
+            }
         }
 
         public Dictionary<string, JobState> States { get; }
@@ -213,8 +248,38 @@ public static class WorkflowProgress
         /// <summary>Ended in failure that counts: failed or timed out without continue-on-error.</summary>
         public bool FailedRun(RunJob job) => States[job.Key] is JobState.Failed or JobState.TimedOut && !job.ContinueOnError;
 
-        public int InFlight(string group) =>
-            _jobs.Values.Count(j => j.MatrixGroup == group && States[j.Key] is not JobState.Pending && !JobStateMachine.IsTerminal(States[j.Key]));
+        public bool IsCall(string key) => _jobs[key].Call;
+
+        /// <summary>A matrix member and, when it calls a reusable workflow, the called jobs (keyed <c>member / …</c>).</summary>
+        public IReadOnlyList<string> Unit(RunJob member) =>
+            member.Call && _called.TryGetValue(member.Key, out var called) ? [member.Key, .. called] : [member.Key];
+
+        /// <summary>A calling member one of whose called jobs was released (or has ended).</summary>
+        public bool Started(RunJob member) =>
+            _called.TryGetValue(member.Key, out var called) && called.Exists(k => States[k] != JobState.Pending);
+
+        /// <summary>
+        /// Whether <c>max-parallel</c> lets a job whose needs have ended and whose condition holds be released: a member
+        /// of a matrix when fewer than that many of the matrix's members are in flight; a job of a called workflow
+        /// whose calling job is a member of such a matrix when that call is in flight already or there is room for it
+        /// (at every level of calls). A calling job itself is not held: its called jobs have ended.
+        /// </summary>
+        public bool MayStart(RunJob job)
+        {
+            if (!job.Call && job is { MaxParallel: { } max, MatrixGroup: { } group } && InFlight(group) >= max)
+            {
+                return false;
+            }
+
+            return !_enclosing.TryGetValue(job.Key, out var callers)
+                || callers.TrueForAll(c => c.MaxParallel is not { } limit || Active(c) || InFlight(c.MatrixGroup!) < limit);
+        }
+
+        /// <summary>Members of the matrix released (for a calling member: one of its called jobs) and not ended.</summary>
+        public int InFlight(string group) => _groups[group].Count(Active);
+
+        private bool Active(RunJob member) => !JobStateMachine.IsTerminal(States[member.Key])
+            && (member.Call ? Started(member) : States[member.Key] != JobState.Pending);
 
         public JobStatus StatusOf(RunJob job)
         {

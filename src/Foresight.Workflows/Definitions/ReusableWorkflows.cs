@@ -23,26 +23,35 @@ internal sealed class ReusableWorkflows
     private readonly string? _actionCache;
     private readonly IReadOnlyList<string> _chain;
     private readonly Dictionary<string, string> _files;
+    private readonly List<UnresolvedCall> _unresolved;
+
+    /// <summary>The source of the top-level file (null in a called file's reader: its file is the chain's last key).</summary>
+    private readonly string? _source;
 
     /// <summary>The repository of the file being read, <c>owner/repo@ref</c>; null: the caller's own.</summary>
     private readonly RemoteWorkflow? _repository;
 
     public ReusableWorkflows(Func<string, string?> read, string source, string? actionCache = null)
-        : this(read, actionCache, [TopLevelPath(source)], new Dictionary<string, string>(StringComparer.Ordinal), null)
+        : this(read, actionCache, [TopLevelPath(source)], new Dictionary<string, string>(StringComparer.Ordinal), [], null)
     {
+        _source = source;
     }
 
-    private ReusableWorkflows(Func<string, string?> read, string? actionCache, IReadOnlyList<string> chain, Dictionary<string, string> files, RemoteWorkflow? repository)
+    private ReusableWorkflows(Func<string, string?> read, string? actionCache, IReadOnlyList<string> chain, Dictionary<string, string> files, List<UnresolvedCall> unresolved, RemoteWorkflow? repository)
     {
         _read = read;
         _actionCache = actionCache;
         _chain = chain;
         _files = files;
+        _unresolved = unresolved;
         _repository = repository;
     }
 
     /// <summary>The called files read so far, by path in the repository.</summary>
     public IReadOnlyDictionary<string, string> Files => _files;
+
+    /// <summary>The calls whose file could not be read, nested ones included.</summary>
+    public IReadOnlyList<UnresolvedCall> Unresolved => _unresolved;
 
     /// <summary>The definition of the workflow <paramref name="uses"/> names and its path, or null with the problem reported.</summary>
     public (WorkflowDefinition Definition, string Path)? Read(YScalar uses, string jobId, DiagnosticSink diagnostics)
@@ -97,6 +106,7 @@ internal sealed class ReusableWorkflows
             {
                 if (_actionCache is null)
                 {
+                    Unresolve(uses, jobId, path, null);
                     diagnostics.Unsupported(uses, "jobs.<id>.uses (another repository)",
                         $"job '{jobId}' calls {value}, a workflow of another repository, and there is no action cache to read it from (foresight run --actions-cache, Foresight:Actions:CacheDirectory)");
                     return null;
@@ -106,6 +116,7 @@ internal sealed class ReusableWorkflows
                 text = File.Exists(cached) ? File.ReadAllText(cached) : null;
                 if (text is null)
                 {
+                    Unresolve(uses, jobId, path, cached);
                     diagnostics.Error(uses, $"job '{jobId}' calls {value}, which is not in the action cache: {cached} does not exist");
                     return null;
                 }
@@ -113,6 +124,7 @@ internal sealed class ReusableWorkflows
 
             if (text is null)
             {
+                Unresolve(uses, jobId, path, null);
                 diagnostics.Error(uses, $"job '{jobId}' calls {value}, which is not in the repository (no file {path})");
                 return null;
             }
@@ -120,7 +132,7 @@ internal sealed class ReusableWorkflows
             _files[path] = text;
         }
 
-        var parsed = WorkflowParser.Parse(text, path, new ReusableWorkflows(_read, _actionCache, [.. _chain, path], _files, remote ?? _repository));
+        var parsed = WorkflowParser.Parse(text, path, new ReusableWorkflows(_read, _actionCache, [.. _chain, path], _files, _unresolved, remote ?? _repository));
         foreach (var problem in parsed.Diagnostics)
         {
             var message = $"in {value} (line {problem.Line}, column {problem.Column}): {problem.Message}";
@@ -136,6 +148,14 @@ internal sealed class ReusableWorkflows
 
         return parsed.Definition is { } definition ? (definition, path) : null;
     }
+
+    private void Unresolve(YScalar uses, string jobId, string key, string? lookedFor) =>
+        _unresolved.Add(new UnresolvedCall(_chain.Count == 1 && _source is not null ? _source : _chain[^1], jobId, uses.Value.Trim(), key, lookedFor, uses.Line, uses.Column));
+
+    /// <summary>Whether <paramref name="key"/> names a reusable workflow as the file reader is asked for it:
+    /// <c>.github/workflows/x.yml</c> (or <c>.yaml</c>) of the same repository, or
+    /// <c>owner/repo/.github/workflows/x.yml@ref</c> of another one.</summary>
+    public static bool IsKey(string key) => IsWorkflowPath(key) || RemoteWorkflow.Parse(key) is not null;
 
     /// <summary>A .yml or .yaml file directly in .github/workflows.</summary>
     internal static bool IsWorkflowPath(string path) =>

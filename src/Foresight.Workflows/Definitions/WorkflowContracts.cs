@@ -18,7 +18,23 @@ public sealed record WorkflowDiagnostic(string Source, int Line, int Column, str
 }
 
 /// <summary>The outcome of parsing one file: a definition when there are no diagnostics of either kind, and the diagnostics.</summary>
-public sealed record WorkflowParseResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowDiagnostic> Diagnostics);
+public sealed record WorkflowParseResult(WorkflowDefinition? Definition, IReadOnlyList<WorkflowDiagnostic> Diagnostics)
+{
+    /// <summary>The calls of reusable workflows that could not be read (each also has its diagnostic), in the order met.</summary>
+    public IReadOnlyList<UnresolvedCall> UnresolvedCalls { get; init; } = [];
+}
+
+/// <summary>A job's call of a reusable workflow whose file could not be read.</summary>
+/// <param name="File">The workflow file the call is written in (the top-level file's source, or a called file's key).</param>
+/// <param name="Job">The calling job's id.</param>
+/// <param name="Uses">The <c>uses</c> value as written.</param>
+/// <param name="Key">What the file reader was asked for: <c>.github/workflows/x.yml</c>, or
+/// <c>owner/repo/.github/workflows/x.yml@ref</c> for a workflow of another repository.</param>
+/// <param name="LookedFor">For a workflow of another repository, the path in the action cache that does not exist; null
+/// when there is no action cache or the file is one of the same repository.</param>
+/// <param name="Line">The line of the <c>uses</c> value in <paramref name="File"/>.</param>
+/// <param name="Column">Its column.</param>
+public sealed record UnresolvedCall(string File, string Job, string Uses, string Key, string? LookedFor, int Line, int Column);
 
 /// <summary>What started a run, for trigger matching and <c>${{ github.* }}</c>.</summary>
 /// <param name="Event">push, pull_request, workflow_dispatch, or api.</param>

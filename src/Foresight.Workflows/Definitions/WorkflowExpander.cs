@@ -276,7 +276,9 @@ public static class WorkflowExpander
         }
 
         var calledContext = Context(inner);
-        jobs.Add(new ExpandedJob(key, scope.NamePrefix + name, [], [.. children, .. needs], "always()", false, null, false, null, null,
+        // With a matrix, the caller's jobs are a matrix group: fail-fast and max-parallel apply across the calls.
+        jobs.Add(new ExpandedJob(key, scope.NamePrefix + name, [], [.. children, .. needs], "always()", false,
+            combination is null ? null : scope.Prefix + job.Id, job.FailFast, combination is null ? null : job.MaxParallel, null,
             new Dictionary<string, string>(), [], 0, null, null, null, null)
         {
             CallOutputs = contract.Outputs.ToDictionary(o => o.Name, o => o.Value.RenderKnown(calledContext, KnownAtExpansion), StringComparer.Ordinal),

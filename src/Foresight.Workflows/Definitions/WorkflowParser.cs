@@ -8,6 +8,9 @@ public static class WorkflowParser
     /// <summary>Largest file accepted, in characters.</summary>
     public const int MaxChars = 1024 * 1024;
 
+    /// <summary>GitHub's limit on the distinct reusable workflows one workflow file calls, nested ones included.</summary>
+    public const int MaxCalledWorkflows = ReusableWorkflows.MaxWorkflows;
+
     /// <summary>
     /// Never throws on bad input: every problem is a diagnostic with line and column. The definition is returned only
     /// when there is no diagnostic of either kind.
@@ -30,6 +33,10 @@ public static class WorkflowParser
     /// </summary>
     public static WorkflowParseResult Parse(string text, string source, Func<string, string?> readFile, string? actionCache) =>
         Parse(text, source, new ReusableWorkflows(readFile, source ?? "", actionCache));
+
+    /// <summary>Whether <paramref name="key"/> names a reusable workflow as a file reader is asked for it:
+    /// <c>.github/workflows/x.yml</c> of the same repository, or <c>owner/repo/.github/workflows/x.yml@ref</c>.</summary>
+    public static bool IsCalledWorkflowKey(string key) => ReusableWorkflows.IsKey(key);
 
     internal static WorkflowParseResult Parse(string text, string source, ReusableWorkflows? calls)
     {
@@ -67,7 +74,7 @@ public static class WorkflowParser
             definition.Files = calls?.Files ?? new Dictionary<string, string>();
         }
 
-        return new WorkflowParseResult(sorted.Count == 0 ? definition : null, sorted);
+        return new WorkflowParseResult(sorted.Count == 0 ? definition : null, sorted) { UnresolvedCalls = calls?.Unresolved ?? [] };
     }
 }
 

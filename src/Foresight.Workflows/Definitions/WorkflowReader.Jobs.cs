@@ -91,7 +91,7 @@ internal sealed partial class WorkflowReader
             }
 
             _diagnostics.Unsupported(uses, "jobs.<id>.uses (reusable workflow)",
-                $"job '{id.Value}' calls a reusable workflow (uses: {(map["uses"] as YScalar)?.Value}), which is read from the repository's files: run it with foresight run, workflows check or a webhook of a configured repository");
+                $"job '{id.Value}' calls a reusable workflow (uses: {(map["uses"] as YScalar)?.Value}), which is read from the repository's files: run it with foresight run, workflows check, a webhook of a configured repository, or POST /api/workflows as multipart/form-data with the called files");
         }
 
         Template? name = null;

@@ -81,6 +81,63 @@ public sealed partial class CliEndToEndTests(ServerFixture fixture) : IDisposabl
     }
 
     [Fact]
+    public async Task Submit_sends_the_reusable_workflows_a_file_calls_logs_shows_the_masked_step_summary_and_a_missing_call_is_refused_naming_its_path()
+    {
+        // A working copy: .git marks the repository root the calls are read from.
+        var repository = Directory.CreateDirectory(Path.Combine(_files, "repo")).FullName;
+        Directory.CreateDirectory(Path.Combine(repository, ".git"));
+        var workflows = Directory.CreateDirectory(Path.Combine(repository, ".github", "workflows")).FullName;
+        System.IO.File.WriteAllText(Path.Combine(workflows, "lib.yml"), """
+            on:
+              workflow_call:
+                outputs:
+                  word: { value: "${{ jobs.say.outputs.word }}" }
+            jobs:
+              say:
+                runs-on: linux
+                outputs: { word: "${{ steps.w.outputs.word }}" }
+                steps:
+                  - id: w
+                    run: echo "word=from-the-called-file" >> "$GITHUB_OUTPUT"
+            """);
+        var ci = Path.Combine(workflows, "ci.yml");
+        System.IO.File.WriteAllText(ci, """
+            on: push
+            jobs:
+              call:
+                uses: ./.github/workflows/lib.yml
+              after:
+                needs: call
+                runs-on: linux
+                steps:
+                  - run: |
+                      echo "got ${{ needs.call.outputs.word }}"
+                      echo "::add-mask::s3cr3t-value"
+                      echo "### shipped ${{ needs.call.outputs.word }}" >> "$GITHUB_STEP_SUMMARY"
+                      echo "token s3cr3t-value" >> "$GITHUB_STEP_SUMMARY"
+            """);
+
+        var result = await Foresight("submit", ci);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var runId = RunLine().Match(result.Output).Groups["id"].Value;
+        var logs = await Foresight("logs", $"{runId}/after");
+        Assert.Contains("got from-the-called-file", logs.Output, StringComparison.Ordinal);
+        // The job's step summary (GITHUB_STEP_SUMMARY, from the API's job view) follows its log, masked.
+        var summary = logs.Output[logs.Output.IndexOf("##[summary]", StringComparison.Ordinal)..];
+        Assert.Contains("### shipped from-the-called-file", summary, StringComparison.Ordinal);
+        Assert.Contains("token ***", summary, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3cr3t-value", logs.Output, StringComparison.Ordinal);
+
+        System.IO.File.Delete(Path.Combine(workflows, "lib.yml"));
+        var refused = await Foresight("submit", ci);
+
+        Assert.True(refused.ExitCode == 2, refused.ToString());
+        Assert.Contains("files", refused.Error, StringComparison.Ordinal);
+        Assert.Contains("the request has no file '.github/workflows/lib.yml'", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submit_exits_2_with_the_field_when_the_server_refuses_the_file_or_the_token()
     {
         var invalid = await Foresight("submit", File("invalid.yml", Workflows.UnknownNeed));

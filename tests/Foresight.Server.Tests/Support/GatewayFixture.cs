@@ -23,6 +23,10 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>The folder of workflow files registered for Codertocat/Hello-World.</summary>
     public string WorkflowsDirectory { get; } = Path.Combine(Path.GetTempPath(), $"foresight-gw-workflows-{Guid.NewGuid():n}");
 
+    /// <summary>The server's action cache (<c>Foresight:Actions:CacheDirectory</c>); it holds
+    /// <c>octo/tools@v1</c>'s reusable workflow <see cref="TestWorkflows.CachedRelease"/>.</summary>
+    public string ActionCache { get; } = Path.Combine(Path.GetTempPath(), $"foresight-gw-cache-{Guid.NewGuid():n}");
+
     public HttpClient Reader => App.Client(ReadToken);
 
     public HttpClient Submitter => App.Client(SubmitToken);
@@ -39,8 +43,12 @@ public sealed class GatewayFixture : IAsyncLifetime
             await File.WriteAllTextAsync(Path.Combine(WorkflowsDirectory, name), text);
         }
 
+        var cachedWorkflows = Directory.CreateDirectory(Path.Combine(ActionCache, "octo", "tools", "v1", ".github", "workflows")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(cachedWorkflows, "release.yml"), TestWorkflows.CachedRelease);
+
         var settings = new Dictionary<string, string?>
         {
+            ["Foresight:Actions:CacheDirectory"] = ActionCache,
             ["Foresight:Gateway:RateLimit:Burst"] = "1000000",
             ["Foresight:Gateway:RateLimit:PermitsPerPeriod"] = "1000000",
             ["Foresight:Gateway:LogPollInterval"] = "00:00:00.050",
@@ -77,6 +85,7 @@ public sealed class GatewayFixture : IAsyncLifetime
         }
 
         Directory.Delete(WorkflowsDirectory, recursive: true);
+        Directory.Delete(ActionCache, recursive: true);
     }
 }
 

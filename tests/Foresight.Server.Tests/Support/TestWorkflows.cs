@@ -72,6 +72,21 @@ public static class TestWorkflows
               - run: echo "hello ${{ github.actor }}"
         """;
 
+    /// <summary>A reusable workflow of another repository, in the fixture's action cache as octo/tools@v1.</summary>
+    public const string CachedRelease = """
+        on:
+          workflow_call:
+            outputs:
+              tag: { value: "${{ jobs.tag.outputs.tag }}" }
+        jobs:
+          tag:
+            runs-on: linux
+            outputs: { tag: "${{ steps.t.outputs.tag }}" }
+            steps:
+              - id: t
+                run: echo "tag=v1-from-cache" >> "$GITHUB_OUTPUT"
+        """;
+
     public static readonly IReadOnlyList<(string Name, string Text)> RepositoryFiles =
     [
         ("ci.yml", NeedsAndMatrix),

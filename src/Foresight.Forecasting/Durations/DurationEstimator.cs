@@ -72,14 +72,18 @@ public abstract class DurationEstimator
             : _allErrors.Count >= Options.MinCalibration ? _allErrors
             : null;
         var floored = Math.Max(point, FloorSeconds);
+        var max = Options.MaxDuration.TotalSeconds;
+
+        // Clamped: a wide spread times a large past error must not overflow (a TimeSpan of it would throw).
+        double Scaled(double q) => Math.Min(floored * Math.Exp(spread * errors!.Quantile(q)), max);
         return errors is null
-            ? new DurationEstimate(Name, point, floored / 4, point, floored * 4, 0, source, stats?.Count ?? 0, false)
+            ? new DurationEstimate(Name, point, floored / 4, point, Math.Min(floored * 4, max), 0, source, stats?.Count ?? 0, false)
             : new DurationEstimate(
                 Name,
                 point,
-                floored * Math.Exp(spread * errors.Quantile(0.1)),
-                floored * Math.Exp(spread * errors.Quantile(0.5)),
-                floored * Math.Exp(spread * errors.Quantile(0.9)),
+                Scaled(0.1),
+                Scaled(0.5),
+                Scaled(0.9),
                 errors.ShareWithin(WithinFactorTwo / spread),
                 source,
                 stats?.Count ?? 0,

@@ -133,4 +133,28 @@ public class LogNormalHierarchyEstimatorTests
         Assert.Equal(1, estimator.Groups(0));
         Assert.Equal(100, Math.Exp(estimator.LogNormal(Task("q", "key4", 1)).Mu), 6);
     }
+
+    [Fact]
+    public void Quantiles_stay_within_MaxDuration_when_a_steady_key_suddenly_runs_for_days()
+    {
+        // 10 s runs make the key's spread tiny, so a 20-day run is a huge normalized error; an erratic key's estimate
+        // scales those errors back up and must stay finite and at most MaxDuration.
+        var estimator = new LogNormalHierarchyEstimator(new DurationEstimatorOptions { MinCalibration = 5 });
+        var history = new DurationHistory();
+        for (var i = 0; i < 40; i++)
+        {
+            Feed(estimator, history, Task($"s{i}", "steady", 1), 10);
+        }
+
+        for (var i = 0; i < 40; i++)
+        {
+            Feed(estimator, history, Task($"d{i}", "steady", 1), TimeSpan.FromDays(20).TotalSeconds);
+            Feed(estimator, history, Task($"e{i}", "erratic", 1), i % 2 == 0 ? 1 : 100_000);
+        }
+
+        var estimate = estimator.Estimate(Task("q", "erratic", 1), history);
+        Assert.True(estimate.Calibrated);
+        Assert.InRange(estimate.P90Seconds, estimate.P50Seconds, TimeSpan.FromDays(30).TotalSeconds);
+        Assert.True(estimate.P90 <= TimeSpan.FromDays(30));
+    }
 }

@@ -14,7 +14,7 @@ namespace Foresight.Scheduling;
 public sealed record SchedulingSettings
 {
     /// <summary>Default of <see cref="Estimator"/>.</summary>
-    public const string DefaultEstimator = "ensemble";
+    public const string DefaultEstimator = "lognormal";
 
     /// <summary>Placement policy name (<see cref="PlacementPolicies.Names"/>).</summary>
     public string Placement { get; init; } = FirstFitPolicy.PolicyName;
@@ -41,6 +41,14 @@ public sealed record SchedulingSettings
     /// </summary>
     public TimeSpan MaxOrderingDelay { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How much of its uncertainty the <c>distribution</c> placement charges a job: it ranks by
+    /// <c>p50 · exp(UncertaintyWeight · σ² / 2)</c>, σ the log-normal spread through the predicted p50 and p90. 1 is the
+    /// log-normal mean (Smith's rule on the distribution); 0 ranks by the median, like sjf; 0.5 (the default) was the
+    /// best of 0, 0.25, 0.5, 0.75 and 1 on the Alibaba 2017 replay with the <c>lognormal</c> estimator.
+    /// </summary>
+    public double UncertaintyWeight { get; init; } = 0.5;
+
     /// <summary>Predicted duration assumed for a job that has no prediction.</summary>
     public TimeSpan UnknownDuration { get; init; } = TimeSpan.FromMinutes(1);
 
@@ -58,6 +66,7 @@ public sealed record SchedulingSettings
         Check(Retry is not null, nameof(Retry), "set");
         Check(!string.IsNullOrWhiteSpace(Estimator), nameof(Estimator), "a name");
         Check(double.IsFinite(ShortJobWeight) && ShortJobWeight is >= 0 and <= 1000, nameof(ShortJobWeight), "between 0 and 1000");
+        Check(double.IsFinite(UncertaintyWeight) && UncertaintyWeight is >= 0 and <= 10, nameof(UncertaintyWeight), "between 0 and 10");
         Check(MaxOrderingDelay >= TimeSpan.Zero && MaxOrderingDelay <= TimeSpan.FromDays(1), nameof(MaxOrderingDelay), "between 0 and 1 day");
         Check(UnknownDuration >= TimeSpan.Zero && UnknownDuration <= TimeSpan.FromDays(1), nameof(UnknownDuration), "between 0 and 1 day");
         return this;

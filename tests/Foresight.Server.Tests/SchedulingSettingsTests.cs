@@ -9,6 +9,7 @@ public sealed class SchedulingSettingsTests
     [InlineData("--Foresight:Placement=psychic", "Foresight:Placement", "Valid names")]
     [InlineData("--Foresight:ShortJobWeight=-1", "Foresight:ShortJobWeight", "between 0 and 1000")]
     [InlineData("--Foresight:MaxOrderingDelay=3.00:00:00", "Foresight:MaxOrderingDelay", "between 0 and 1 day")]
+    [InlineData("--Foresight:UncertaintyWeight=-1", "Foresight:UncertaintyWeight", "between 0 and 10")]
     public async Task A_bad_scheduling_setting_stops_the_server_naming_the_key(string setting, string key, string rule)
     {
         var (exitCode, log) = await ServerProcess.RefusesToStartAsync(setting);

@@ -36,6 +36,7 @@ internal static class SimulateCommand
         var comparePlacement = new Option<string?>("--compare-placement") { Description = "Comma-separated placement policies to replay under the one --autoscaler, e.g. fifo,sjf,packing,distribution; prints job completion time, slowdown, max wait and start-time prediction accuracy per policy" };
         var estimator = new Option<string>("--estimator") { Description = "Duration estimator the learning placements and start predictions read: " + string.Join(", ", DurationEstimators.Names) + ", or oracle (the trace's true durations: the bound)", DefaultValueFactory = _ => SchedulingSettings.DefaultEstimator };
         var shortJobWeight = new Option<double>("--short-job-weight") { Description = "sjf/packing/distribution rank a job as if enqueued weight × predicted duration later", DefaultValueFactory = _ => new SchedulingSettings().ShortJobWeight };
+        var uncertaintyWeight = new Option<double>("--uncertainty-weight") { Description = "distribution ranks by p50 · exp(weight · σ²/2) of the predicted log-normal (1: its mean, 0: its median)", DefaultValueFactory = _ => new SchedulingSettings().UncertaintyWeight };
         var maxDelay = new Option<double>("--max-ordering-delay-seconds") { Description = "Cap on that delay: no job is held back for shorter ones longer than this", DefaultValueFactory = _ => new SchedulingSettings().MaxOrderingDelay.TotalSeconds };
         var seed = new Option<int>("--seed") { Description = "Random seed (boot jitter, synthetic trace, q-learning exploration)", DefaultValueFactory = _ => 1 };
         var jitter = new Option<double>("--boot-jitter-seconds") { Description = "Extra random boot time, uniform in [0, x)", DefaultValueFactory = _ => 0 };
@@ -57,7 +58,7 @@ internal static class SimulateCommand
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 
         var command = new Command("simulate", "Replay a job trace through autoscalers on virtual time and report queue waits, cost, elasticity and (for ours) forecast accuracy.");
-        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier, online, detector, changeAt })
+        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, uncertaintyWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier, online, detector, changeAt })
         {
             command.Options.Add(option);
         }
@@ -82,6 +83,7 @@ internal static class SimulateCommand
                         Placement = parse.GetValue(placement)!,
                         Estimator = parse.GetValue(estimator)!,
                         ShortJobWeight = parse.GetValue(shortJobWeight),
+                        UncertaintyWeight = parse.GetValue(uncertaintyWeight),
                         MaxOrderingDelay = TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(maxDelay), -1, TimeSpan.FromDays(2).TotalSeconds)),
                     },
                     WaitTarget = TimeSpan.FromSeconds(parse.GetValue(waitTarget)),

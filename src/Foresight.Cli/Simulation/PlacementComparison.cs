@@ -141,6 +141,7 @@ internal static class PlacementComparison
     private static string Option(string? setting) => setting switch
     {
         nameof(SchedulingSettings.ShortJobWeight) => "--short-job-weight",
+        nameof(SchedulingSettings.UncertaintyWeight) => "--uncertainty-weight",
         nameof(SchedulingSettings.MaxOrderingDelay) => "--max-ordering-delay-seconds",
         nameof(SchedulingSettings.Estimator) => "--estimator",
         _ => "--placement",

@@ -13,6 +13,7 @@ public static class DurationEstimators
     public const string RecentTwo = "recent-two";
     public const string Gbm = "gbm";
     public const string Ensemble = "ensemble";
+    public const string LogNormal = "lognormal";
 
     /// <summary>The baseline every other estimator's MdAPE is compared with (mean of the key's history).</summary>
     public const string Baseline = Mean;
@@ -21,7 +22,7 @@ public static class DurationEstimators
     public static IReadOnlyList<string> EnsembleMembers { get; } = [Median, RecentTwo, Ewma, Gbm];
 
     /// <summary>Every name <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Mean, Median, P95, Ewma, RecentTwo, Gbm, Ensemble];
+    public static IReadOnlyList<string> Names { get; } = [Mean, Median, P95, Ewma, RecentTwo, Gbm, Ensemble, LogNormal];
 
     /// <summary>The estimator called <paramref name="name"/> (case-insensitive, surrounding spaces ignored).</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the valid ones.</exception>
@@ -51,6 +52,7 @@ public static class DurationEstimators
             Ewma => new EwmaEstimator(options),
             RecentTwo => new RecentTwoEstimator(options),
             Gbm => new GbmDurationEstimator(options),
+            LogNormal => new LogNormalHierarchyEstimator(options),
             _ => throw new InvalidOperationException($"'{n}' is not a plain estimator."),
         });
 

@@ -20,6 +20,9 @@ public sealed class ForesightOptions
     /// <summary>See <see cref="SchedulingSettings.ShortJobWeight"/>.</summary>
     public double ShortJobWeight { get; set; } = new SchedulingSettings().ShortJobWeight;
 
+    /// <summary>See <see cref="SchedulingSettings.UncertaintyWeight"/>.</summary>
+    public double UncertaintyWeight { get; set; } = new SchedulingSettings().UncertaintyWeight;
+
     /// <summary>See <see cref="SchedulingSettings.MaxOrderingDelay"/>.</summary>
     public TimeSpan MaxOrderingDelay { get; set; } = new SchedulingSettings().MaxOrderingDelay;
 
@@ -30,6 +33,7 @@ public sealed class ForesightOptions
         AgingInterval = AgingInterval,
         Estimator = Estimator,
         ShortJobWeight = ShortJobWeight,
+        UncertaintyWeight = UncertaintyWeight,
         MaxOrderingDelay = MaxOrderingDelay,
     };
 

@@ -22,7 +22,7 @@ public sealed class CliSchedulingTests : IDisposable
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.Output.Split('\n').Where(l => l.StartsWith("estimator=", StringComparison.Ordinal)).ToList();
-        Assert.Equal(["mean", "median", "p95", "ewma", "recent-two", "gbm", "ensemble"], lines.Select(l => Field(l, "estimator")));
+        Assert.Equal(["mean", "median", "p95", "ewma", "recent-two", "gbm", "ensemble", "lognormal"], lines.Select(l => Field(l, "estimator")));
         Assert.All(lines, l => Assert.InRange(double.Parse(Field(l, "p90_coverage"), CultureInfo.InvariantCulture), 0.5, 1.0));
         Assert.Equal("1", Field(lines[0], "vs_mean"));
         var best = run.Output.Split('\n').Single(l => l.StartsWith("best=", StringComparison.Ordinal));

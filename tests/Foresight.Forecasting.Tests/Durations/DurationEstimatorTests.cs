@@ -109,5 +109,6 @@ public class DurationEstimatorTests
         Assert.True(estimate.Calibrated);
         Assert.Equal(0.5, estimate.Confidence, 2);
         Assert.Equal(1000, estimate.P90Seconds, 0);
+        Assert.Equal(100, estimate.P10Seconds, 6); // no per-job spread: the plain conformal quantiles, unscaled
     }
 }

@@ -49,6 +49,26 @@ public class LearningPolicyTests
     }
 
     [Fact]
+    public void Distribution_charges_a_job_the_share_of_its_uncertainty_the_settings_ask_for()
+    {
+        // p50 60 s, p90 600 s: σ = ln 10 / z90 ≈ 1.797, so the mean is 60 · exp(σ²/2) ≈ 301 s.
+        var wide = Predicted("wide", 60, 600);
+        var sigma = Math.Log(10) / 1.2815515655446004;
+        Assert.Equal(60, ExpectedCompletionPolicy.ExpectedDuration(wide, 0)!.Value.TotalSeconds, 6);
+        Assert.Equal(60 * Math.Exp(sigma * sigma / 4), ExpectedCompletionPolicy.ExpectedDuration(wide, 0.5)!.Value.TotalSeconds, 3);
+        Assert.Equal(ExpectedCompletionPolicy.ExpectedDuration(wide)!.Value, ExpectedCompletionPolicy.ExpectedDuration(wide, 1)!.Value);
+        Assert.Equal(60 * Math.Exp(sigma * sigma / 2), ExpectedCompletionPolicy.ExpectedDuration(wide)!.Value.TotalSeconds, 3);
+
+        // A certain 150 s job against the wide one (queued together): at weight 0 the wide one's median (60 s) is
+        // shorter; at the default 0.5 its ≈ 134 s still is; at 1 its ≈ 301 s mean is not.
+        (JobDemand, double)[] jobs = [(Predicted("certain", 150, 150), 0), (wide, 0)];
+        Assert.Equal(["wide", "certain"], DispatchOrder("distribution", new SchedulingSettings { UncertaintyWeight = 0 }, jobs));
+        Assert.Equal(["wide", "certain"], DispatchOrder("distribution", new SchedulingSettings(), jobs));
+        Assert.Equal(["certain", "wide"], DispatchOrder("distribution", new SchedulingSettings { UncertaintyWeight = 1 }, jobs));
+        Assert.Equal(0.5, new SchedulingSettings().UncertaintyWeight);
+    }
+
+    [Fact]
     public void Packing_picks_the_worker_whose_free_resources_align_with_the_request()
     {
         var cpuHeavy = Worker("cpu-left", cpu: 8, memoryMb: 8192);
@@ -69,25 +89,36 @@ public class LearningPolicyTests
         Assert.Contains("Valid names", Assert.Throws<ArgumentException>(() => new SchedulingSettings { Placement = "magic" }.Validate()).Message, StringComparison.Ordinal);
         Assert.Equal(nameof(SchedulingSettings.ShortJobWeight), Assert.Throws<ArgumentException>(() => new SchedulingSettings { ShortJobWeight = double.NaN }.Validate()).ParamName);
         Assert.Equal(nameof(SchedulingSettings.MaxOrderingDelay), Assert.Throws<ArgumentException>(() => new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromDays(3) }.Validate()).ParamName);
+        Assert.Equal(nameof(SchedulingSettings.UncertaintyWeight), Assert.Throws<ArgumentException>(() => new SchedulingSettings { UncertaintyWeight = -0.1 }.Validate()).ParamName);
+        Assert.Equal(nameof(SchedulingSettings.UncertaintyWeight), Assert.Throws<ArgumentException>(() => new SchedulingSettings { UncertaintyWeight = double.PositiveInfinity }.Validate()).ParamName);
         Assert.Equal(nameof(SchedulingSettings.AgingInterval), Assert.Throws<ArgumentException>(() => new SchedulingSettings { AgingInterval = TimeSpan.Zero }.Validate()).ParamName);
     }
 
     /// <summary>
-    /// No starvation under sjf, whatever the arrivals and predictions (even wrong ones): on one worker, a job J is never
+    /// No starvation under sjf, packing, distribution (at any uncertainty weight) and dqn, whatever the arrivals and
+    /// predictions (even wrong ones, with any p90): on one worker, a job J is never
     /// overtaken by a job queued more than MaxOrderingDelay after it, so its wait is at most the longest run (the one in
     /// progress) plus the run times of the jobs queued no later than MaxOrderingDelay after it.
     /// </summary>
     [Theory]
     [InlineData("sjf")]
+    [InlineData("packing")]
+    [InlineData("distribution")]
     [InlineData("dqn")]
     public void Sjf_bounds_every_wait_by_the_cap_whatever_the_predictions(string policy)
     {
-        var job = Gen.Select(Gen.Int[0, 120], Gen.Int[1, 300], Gen.Int[0, 100_000]); // gap to previous arrival, true run, predicted run
-        Gen.Select(job.Array[1, 60], Gen.Int[0, 600]).Sample(t =>
+        // gap to previous arrival, true run, predicted run (p50), predicted p90 above the p50
+        var job = Gen.Select(Gen.Int[0, 120], Gen.Int[1, 300], Gen.Int[0, 100_000], Gen.Int[0, 100_000]);
+        Gen.Select(job.Array[1, 60], Gen.Int[0, 600], Gen.Double[0, 10]).Sample(t =>
         {
-            var (jobs, capSeconds) = t;
+            var (jobs, capSeconds, uncertaintyWeight) = t;
             // dqn: a random network, so its weights (any action, any job) are arbitrary too.
-            var settings = new SchedulingSettings { MaxOrderingDelay = TimeSpan.FromSeconds(capSeconds), Dqn = new(DqnPlacementTests.RandomNetwork(capSeconds), PassedGate: true) };
+            var settings = new SchedulingSettings
+            {
+                MaxOrderingDelay = TimeSpan.FromSeconds(capSeconds),
+                UncertaintyWeight = uncertaintyWeight,
+                Dqn = new(DqnPlacementTests.RandomNetwork(capSeconds), PassedGate: true),
+            };
             var scheduler = new PoolScheduler(PlacementPolicies.FromName(policy, settings), settings.AgingInterval);
             scheduler.UpsertWorker(Worker("w", cpu: 1));
             var arrivals = new double[jobs.Length];
@@ -116,7 +147,7 @@ public class LearningPolicyTests
 
                 while (next < jobs.Length && arrivals[next] == now)
                 {
-                    scheduler.Enqueue(Predicted($"{next}", jobs[next].Item3), T0.AddSeconds(now));
+                    scheduler.Enqueue(Predicted($"{next}", jobs[next].Item3, jobs[next].Item3 + jobs[next].Item4), T0.AddSeconds(now));
                     next++;
                 }
 

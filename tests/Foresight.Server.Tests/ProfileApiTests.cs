@@ -182,6 +182,42 @@ public sealed class ProfileApiTests(ProfileApiTests.Server server) : IClassFixtu
         Assert.True(MetricValue(metrics, "foresight_job_start_predictions_total{pool=\"default\",interval=\"none\"}") >= 1, metrics);
     }
 
+    [Fact]
+    public async Task Durations_the_scheduler_learned_survive_its_deactivation()
+    {
+        // A server of its own: three one-second runs of profile 'quick' teach the default pool's scheduler.
+        await using var app = await StartAsync();
+        var user = app.Client(UserToken);
+        var reader = app.Client(ReadToken);
+        for (var run = 0; run < 3; run++)
+        {
+            using var response = await user.PostAsJsonAsync("/api/jobs", new { id = $"learn-{run}", name = "l", command = "sleep 1", labels = new[] { "linux" }, cpu = 1, profile = "quick" });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            var done = await JobApiTests.WaitForJobAsync(user, $"learn-{run}", j => j.GetProperty("isTerminal").GetBoolean());
+            Assert.Equal("Succeeded", done.GetProperty("state").GetString());
+        }
+
+        // The partition goes away (as when its silo restarts or it idles out) and the next call activates it again.
+        var scheduler = app.Services.GetRequiredService<IGrainFactory>().GetGrain<Foresight.Abstractions.Scheduling.ISchedulerGrain>(
+            Foresight.Abstractions.Scheduling.PoolPartitions.DefaultPool);
+        await scheduler.Cast<Orleans.Core.Internal.IGrainManagementExtension>().DeactivateOnIdle();
+
+        using var blocker = await user.PostAsJsonAsync("/api/jobs", new { id = "learn-blocker", name = "b", command = "sleep 60", labels = new[] { "linux" }, cpu = 1 });
+        Assert.Equal(HttpStatusCode.Accepted, blocker.StatusCode);
+        await JobApiTests.WaitForJobAsync(user, "learn-blocker", j => j.GetProperty("state").GetString() == "Running");
+        using var queued = await user.PostAsJsonAsync("/api/jobs", new { id = "learn-queued", name = "q", command = "true", labels = new[] { "linux" }, cpu = 1, profile = "quick" });
+        Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+
+        // Its predicted run time is what was learned (about a second), not the one-minute prior of a scheduler that knows nothing.
+        var job = await reader.GetFromJsonAsync<JsonElement>(new Uri("/api/jobs/learn-queued", UriKind.Relative));
+        Assert.Equal("Queued", job.GetProperty("state").GetString());
+        var predicted = job.GetProperty("predictedFinishAt").GetDateTimeOffset() - job.GetProperty("predictedStartAt").GetDateTimeOffset();
+        Assert.True(predicted < TimeSpan.FromSeconds(20), $"predicted run time {predicted} after the deactivation");
+
+        using var cancel = await user.PostAsync(new Uri("/api/jobs/learn-blocker/cancel", UriKind.Relative), null);
+        await JobApiTests.WaitForJobAsync(user, "learn-queued", j => j.GetProperty("isTerminal").GetBoolean());
+    }
+
     private static double MetricValue(string exposition, string series) =>
         exposition.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
             .Select(l => double.Parse(l[(series.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture))

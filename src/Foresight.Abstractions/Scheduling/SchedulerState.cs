@@ -28,3 +28,26 @@ public sealed class SchedulerWorkers
 {
     [Id(0)] public Dictionary<string, Workers.WorkerRegistration> Registrations { get; set; } = [];
 }
+
+/// <summary>
+/// The newest runs a scheduler partition learned durations from, stored apart from <see cref="SchedulerState"/> (written
+/// on the reconcile timer and at deactivation, not with every queue write), so its estimator is rebuilt by replaying
+/// them when the partition activates again.
+/// </summary>
+[GenerateSerializer]
+public sealed class SchedulerDurations
+{
+    [Id(0)] public List<LearnedDuration> Runs { get; set; } = [];
+}
+
+/// <summary>One run an estimator learned from: what the job's estimate was made of, and how long it ran.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LearnedDuration(
+    [property: Id(0)] string Key,
+    [property: Id(1)] string Family,
+    [property: Id(2)] DateTimeOffset SubmitAt,
+    [property: Id(3)] double Cpu,
+    [property: Id(4)] double MemoryMb,
+    [property: Id(5)] double Instances,
+    [property: Id(6)] int QueueDepth,
+    [property: Id(7)] double Seconds);

@@ -1,6 +1,7 @@
 using Foresight.Abstractions.Scheduling;
 using Foresight.Forecasting.Durations;
 using Foresight.Grains.Observability;
+using Foresight.Grains.Storage;
 using Foresight.Scheduling;
 using Foresight.Scheduling.Placement;
 
@@ -11,13 +12,24 @@ namespace Foresight.Grains.Scheduling;
 /// <see cref="SchedulingSettings.Estimator"/> estimates each attempt when it is queued (the learning placements order
 /// by it) and learns from the time between placement and release; predictions replay the queue ahead of a job with
 /// <see cref="StartTimeForecast"/> and take their interval from <see cref="StartTimeCalibration"/>, which learns from
-/// the predictions made when jobs were queued (while at most <see cref="MaxCalibratedQueue"/> were). The history
-/// lives as long as the activation; the durable per-key record is the profile grain's.
+/// the predictions made when jobs were queued (while at most <see cref="MaxCalibratedQueue"/> were). The newest
+/// <see cref="MaxLearnedRuns"/> runs learned from are stored (<see cref="SchedulerDurations"/>, on the reconcile timer
+/// and at deactivation) and replayed into a new estimator when the partition activates again, each estimated from the
+/// runs before it, so a restart or a deactivation does not send estimates back to the prior. The durable per-key
+/// record is the profile grain's.
 /// </summary>
 public sealed partial class SchedulerGrain
 {
     /// <summary>Queue depth above which an enqueue makes no prediction for calibration (each costs a queue replay).</summary>
     public const int MaxCalibratedQueue = 500;
+
+    /// <summary>Most learned runs kept to rebuild the estimator from after an activation.</summary>
+    public const int MaxLearnedRuns = 2_000;
+
+    private readonly IPersistentState<SchedulerDurations> _durationsState;
+    private readonly CoalescingWriter _durationsWriter;
+    private readonly Queue<LearnedDuration> _learned = new();
+    private bool _learnedSinceWrite;
 
     private readonly Dictionary<string, (JobFeatures Features, DurationEstimate Estimate)> _estimates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset MadeAt, DateTimeOffset Predicted, (DateTimeOffset From, DateTimeOffset To)? Interval)> _startPredictions = new(StringComparer.Ordinal);
@@ -26,11 +38,41 @@ public sealed partial class SchedulerGrain
     private DurationHistory _history = null!;
     private DurationEstimator _estimator = null!;
 
-    private void SetUpPredictions(SchedulingSettings scheduling)
+    private void SetUpPredictions(SchedulingSettings scheduling, IReadOnlyList<LearnedDuration> learned)
     {
         _scheduling = scheduling;
         _history = new DurationHistory();
         _estimator = DurationEstimators.Create(scheduling.Estimator, _history.Options);
+        var index = 0;
+        foreach (var run in learned.TakeLast(MaxLearnedRuns))
+        {
+            var features = new JobFeatures($"learned#{index++}", run.Key, run.Family, run.SubmitAt, run.Cpu, run.MemoryMb, run.Instances, run.QueueDepth);
+            _estimator.Estimate(features, _history);
+            Learned(features, run.Seconds);
+        }
+
+        _learnedSinceWrite = false;
+    }
+
+    /// <summary>The history and the estimator learn a run, which is kept to be stored.</summary>
+    private void Learned(JobFeatures features, double seconds)
+    {
+        _history.Observe(features, seconds);
+        _estimator.Learn(features, seconds);
+        _learned.Enqueue(new LearnedDuration(features.Key, features.Family, features.SubmitAt, features.Cpu, features.MemoryMb, features.Instances, features.QueueDepth, seconds));
+        while (_learned.Count > MaxLearnedRuns)
+        {
+            _learned.Dequeue();
+        }
+
+        _learnedSinceWrite = true;
+    }
+
+    private Task WriteDurationsAsync()
+    {
+        _durationsState.State = new SchedulerDurations { Runs = [.. _learned] };
+        _learnedSinceWrite = false;
+        return _durationsState.WriteStateAsync();
     }
 
     public Task<StartPrediction?> PredictStart(JobAttempt attempt)
@@ -115,9 +157,7 @@ public sealed partial class SchedulerGrain
     {
         if (_estimates.Remove(placed.Job.JobId, out var known) && known.Features.Id == FeatureId(placed.Job))
         {
-            var seconds = (now - placed.PlacedAt).TotalSeconds;
-            _history.Observe(known.Features, seconds);
-            _estimator.Learn(known.Features, seconds);
+            Learned(known.Features, (now - placed.PlacedAt).TotalSeconds);
         }
     }
 

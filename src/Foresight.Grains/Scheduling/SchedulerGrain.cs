@@ -55,17 +55,20 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     public SchedulerGrain(
         [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
         [PersistentState("scheduler-workers", "jobs")] IPersistentState<SchedulerWorkers> workers,
+        [PersistentState("scheduler-durations", "jobs")] IPersistentState<SchedulerDurations> durations,
         ForesightClock clock,
         IOptions<ForesightOptions> options,
         ILogger<SchedulerGrain> logger)
     {
         _state = state;
         _workersState = workers;
+        _durationsState = durations;
         _clock = clock;
         _options = options.Value;
         _logger = logger;
         _writer = new CoalescingWriter(() => WriteOrRestartAsync(WriteSnapshotAsync));
         _workersWriter = new CoalescingWriter(() => WriteOrRestartAsync(WriteWorkersAsync));
+        _durationsWriter = new CoalescingWriter(() => WriteOrRestartAsync(WriteDurationsAsync));
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -82,7 +85,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         ForesightMetrics.PoolSeen(_poolName);
         var scheduling = _options.Scheduling();
         _pool = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
-        SetUpPredictions(scheduling);
+        SetUpPredictions(scheduling, _durationsState.State.Runs);
         Restore(_state.State, _workersState.State);
         ScheduleRetryTimer();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
@@ -105,6 +108,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
         await _writer.WriteAsync();
         await _workersWriter.WriteAsync();
+        if (_learnedSinceWrite)
+        {
+            await _durationsWriter.WriteAsync();
+        }
     }
 
     public Task Enqueue(IReadOnlyList<QueuedJob> jobs)
@@ -551,6 +558,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             if (changed || _releasedSinceWrite)
             {
                 await _writer.WriteAsync();
+            }
+
+            if (_learnedSinceWrite)
+            {
+                await _durationsWriter.WriteAsync();
             }
         }
         catch (Exception e)

@@ -133,4 +133,22 @@ public sealed class FederatedLstmTests(ITestOutputHelper output)
         var none = FederatedLstm.TrainPersonalised(options, [a, b], rounds: 1, fineTuneSteps: 0, keepOptimizerState: true);
         Assert.All(none.Personal, p => Assert.Same(none.Global, p));
     }
+
+    [Fact]
+    public void FedProx_keeps_a_round_near_the_parameters_it_started_from_and_changes_nothing_without_a_start()
+    {
+        IReadOnlyList<SeriesHistory> a = [SyntheticSeries.History(SyntheticSeries.Seasonal(300, seed: 13))];
+        var start = new LstmForecaster(Fast with { TrainingSteps = 10 }).Train(a).Parameters;
+        double Distance(ModelParameters p) => Math.Sqrt(p.Tensors.Sum(t => t.Values.Zip(start.Find(t.Name)!.Values, (x, y) => (double)(x - y) * (x - y)).Sum()));
+
+        var free = new LstmForecaster(Fast with { Seed = 21 }).Train(a, start).Parameters;
+        var proximal = new LstmForecaster(Fast with { Seed = 21, ProximalMu = 10 }).Train(a, start).Parameters;
+        output.WriteLine($"distance from the start: free {Distance(free):F4}, fedprox mu=10 {Distance(proximal):F4}");
+        Assert.True(Distance(proximal) < 0.5 * Distance(free), $"{Distance(proximal)} vs {Distance(free)}");
+
+        // Without a start there is nothing to stay near: the term is not added.
+        var plain = new LstmForecaster(Fast).Train(a).Parameters;
+        var withMu = new LstmForecaster(Fast with { ProximalMu = 10 }).Train(a).Parameters;
+        Assert.All(plain.Tensors, t => Assert.Equal(t.Values, withMu.Find(t.Name)!.Values));
+    }
 }

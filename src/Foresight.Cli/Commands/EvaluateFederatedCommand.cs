@@ -32,16 +32,17 @@ internal static class EvaluateFederatedCommand
         var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 200 };
         var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
         var fineTune = new Option<double>("--fine-tune") { Description = "Share of each cluster's budget (rounds × local-steps) spent fine-tuning the final global model on its own series (personalised FedAvg); the FedAvg rounds get the rest. 0 = plain FedAvg", DefaultValueFactory = _ => 0.2 };
+        var proxMu = new Option<double>("--prox-mu") { Description = "FedProx μ: in the rounds each cluster's loss adds μ/2·‖w − w_global‖² (0 = none)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch sampling", DefaultValueFactory = _ => 42 };
         var command = new Command("federated", "M4 Hourly split between clusters: OWA of local-only LSTMs, a FedAvg LSTM and a pooled LSTM.")
         {
-            data, clusters, series, split, rounds, localSteps, optimizer, fineTune, seed,
+            data, clusters, series, split, rounds, localSteps, optimizer, fineTune, proxMu, seed,
         };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(fineTune), parse.GetValue(seed));
+                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(fineTune), parse.GetValue(proxMu), parse.GetValue(seed));
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
@@ -59,8 +60,13 @@ internal static class EvaluateFederatedCommand
         _ => throw new ArgumentException($"--split: unknown split '{split}'; use contiguous or round-robin."),
     };
 
-    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, double fineTune, int seed)
+    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, double fineTune, double proxMu, int seed)
     {
+        if (!(proxMu >= 0 && proxMu <= 100))
+        {
+            throw new ArgumentException($"--prox-mu: must be between 0 and 100, not {proxMu.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
         if (!(fineTune >= 0 && fineTune < 1))
         {
             throw new ArgumentException($"--fine-tune: must be at least 0 and below 1, not {fineTune.ToString(CultureInfo.InvariantCulture)}.");
@@ -133,7 +139,7 @@ internal static class EvaluateFederatedCommand
         // global model on its own series for the rest of its budget (personalised FedAvg; none with --fine-tune 0).
         clock.Restart();
         var trainedFederated = FederatedLstm.TrainPersonalised(
-            options with { TrainingSteps = localSteps },
+            options with { TrainingSteps = localSteps, ProximalMu = proxMu },
             [.. members.Select(m => (IReadOnlyList<SeriesHistory>)[.. m.Select(i => histories[i])])],
             federatedRounds,
             fineTuneSteps,
@@ -173,7 +179,7 @@ internal static class EvaluateFederatedCommand
         double Owa(Dictionary<string, (double SMape, double Mase)> s) => EvaluateM4Command.Aggregate("x", "foresight", s, naive2).Owa;
         var (lo, fo, po) = (Owa(local), Owa(federated), Owa(pooled));
         Console.WriteLine(Inv($"federated closer to pooled than local: {(Math.Abs(fo - po) < Math.Abs(lo - po) ? "yes" : "no")} (|federated - pooled| {Math.Abs(fo - po):F3}, |local - pooled| {Math.Abs(lo - po):F3})"));
-        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} fine_tune_steps={fineTuneSteps} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
+        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} fine_tune_steps={fineTuneSteps} prox_mu={proxMu} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
         return 0;
     }
 

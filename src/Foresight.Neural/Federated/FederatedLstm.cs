@@ -10,7 +10,9 @@ namespace Foresight.Neural.Federated;
 /// the participants' parameters averaged weighted by their sample counts (<see cref="FedAvg"/>). Only parameters
 /// cross between participants. Round 0 starts every participant from the same seeded initialisation. With
 /// <c>keepOptimizerState</c> each participant keeps its Adam optimiser (and its batch sampling) from round to round
-/// and only loads the global parameters; without it every round starts a fresh optimiser.
+/// and only loads the global parameters; without it every round starts a fresh optimiser. With
+/// <see cref="LstmOptions.ProximalMu"/> the rounds are FedProx's (a proximal term keeps each participant near the
+/// global parameters it started the round from); fine-tuning never has the term.
 /// <para>
 /// Personalised FedAvg ("FedAvg + fine-tune", <see cref="TrainPersonalised"/>): after the last round each participant
 /// trains the final global parameters on its own series only for a number of further mini-batches, which is what a
@@ -71,7 +73,7 @@ public static class FederatedLstm
                 // Each trainer holds its own participant's series only: fine-tuning never sees another's windows.
                 var personal = fineTuneSteps == 0
                     ? [.. participants.Select(_ => shared!)]
-                    : trainers.Select(t => t.Run(shared, fineTuneSteps).Parameters).ToList();
+                    : trainers.Select(t => t.Run(shared, fineTuneSteps, proximal: false).Parameters).ToList();
                 return new FederatedLstmResult(shared!, personal);
             }
             finally
@@ -91,7 +93,7 @@ public static class FederatedLstm
             roundDone?.Invoke(round, trained);
         }
 
-        var tuner = new LstmForecaster(options with { Seed = options.Seed + rounds, TrainingSteps = fineTuneSteps });
+        var tuner = new LstmForecaster(options with { Seed = options.Seed + rounds, TrainingSteps = fineTuneSteps, ProximalMu = 0 });
         IReadOnlyList<ModelParameters> tuned = fineTuneSteps == 0
             ? [.. participants.Select(_ => global!)]
             : [.. participants.Select(series => tuner.Train(series, global).Parameters)];

@@ -37,6 +37,7 @@ public sealed partial class CliEvaluateFederatedTests : IDisposable
     [InlineData("--split", "random", "--split")]
     [InlineData("--optimizer", "sgd", "--optimizer")]
     [InlineData("--fine-tune", "1", "--fine-tune")]
+    [InlineData("--prox-mu", "-1", "--prox-mu")]
     public async Task A_bad_option_is_refused_naming_it(string option, string value, string named)
     {
         var data = CliReportOutputTests.WriteM4Data(Path.Combine(_cwd, "m4"), count: 6, length: 200);
@@ -48,7 +49,7 @@ public sealed partial class CliEvaluateFederatedTests : IDisposable
         Assert.DoesNotContain("   at ", run.Error, StringComparison.Ordinal);
     }
 
-    [GeneratedRegex(@"^clusters=2 series=6 split=contiguous rounds=2 local_steps=5 optimizer=keep fine_tune_steps=5 steps=10 seed=42 local_owa=(?<local>[0-9.]+) federated_owa=(?<federated>[0-9.]+) pooled_owa=(?<pooled>[0-9.]+)$")]
+    [GeneratedRegex(@"^clusters=2 series=6 split=contiguous rounds=2 local_steps=5 optimizer=keep fine_tune_steps=5 prox_mu=0 steps=10 seed=42 local_owa=(?<local>[0-9.]+) federated_owa=(?<federated>[0-9.]+) pooled_owa=(?<pooled>[0-9.]+)$")]
     private static partial Regex FiguresLine();
 
     private Task<CliResult> Foresight(params string[] args) =>

@@ -28,8 +28,8 @@ internal static class EvaluateFederatedCommand
         var clusters = new Option<int>("--clusters") { Description = "Clusters the series are split between (2..16)", DefaultValueFactory = _ => 2 };
         var series = new Option<int>("--series") { Description = "Only the first N series (0 = all 414)", DefaultValueFactory = _ => 0 };
         var split = new Option<string>("--split") { Description = "contiguous (cluster c holds the c-th block of series ids) or round-robin (series i goes to cluster i mod N)", DefaultValueFactory = _ => "contiguous" };
-        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds", DefaultValueFactory = _ => 10 };
-        var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 200 };
+        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds (of the budget rounds × local-steps; --fine-tune takes its share of them)", DefaultValueFactory = _ => 40 };
+        var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 50 };
         var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
         var fineTune = new Option<double>("--fine-tune") { Description = "Share of each cluster's budget (rounds × local-steps) spent fine-tuning the final global model on its own series (personalised FedAvg); the FedAvg rounds get the rest. 0 = plain FedAvg", DefaultValueFactory = _ => 0.2 };
         var proxMu = new Option<double>("--prox-mu") { Description = "FedProx μ: in the rounds each cluster's loss adds μ/2·‖w − w_global‖² (0 = none)", DefaultValueFactory = _ => 0 };

@@ -12,7 +12,9 @@ namespace Foresight.Cli.Commands;
 /// <summary>
 /// <c>foresight evaluate federated</c>: splits the M4 Hourly series between N clusters and scores, on the official test
 /// horizon (h = 48, m = 24, OWA relative to Naive2), (a) one LSTM per cluster trained on its own series only, (b) one
-/// LSTM trained by FedAvg across the clusters (only parameters are exchanged) and (c) one LSTM trained on all series.
+/// LSTM trained by FedAvg across the clusters (only parameters are exchanged; FedProx with <c>--prox-mu</c>), then
+/// fine-tuned by each cluster on its own series for <c>--fine-tune</c> of the budget (personalised FedAvg), and
+/// (c) one LSTM trained on all series.
 /// Every cluster spends the same optimiser steps in (a) and (b) (<c>--rounds</c> × <c>--local-steps</c>), and the
 /// pooled model as many again.
 /// </summary>

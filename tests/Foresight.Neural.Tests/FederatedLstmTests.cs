@@ -103,4 +103,52 @@ public sealed class FederatedLstmTests(ITestOutputHelper output)
         var global = FederatedLstm.Train(Fast with { TrainingSteps = 20 }, [histories], rounds: 2, keepOptimizerState: true);
         Assert.All(once.Parameters.Tensors, t => Assert.Equal(t.Values, global.Find(t.Name)!.Values));
     }
+
+    [Fact]
+    public void Fine_tuning_trains_the_final_global_model_on_each_participants_own_series_only()
+    {
+        IReadOnlyList<SeriesHistory> a = [SyntheticSeries.History(SyntheticSeries.Seasonal(300, seed: 11))];
+        IReadOnlyList<SeriesHistory> b = [SyntheticSeries.History(SyntheticSeries.Seasonal(320, seed: 12, level: 3000, amplitude: 900, noise: 40))];
+        var options = Fast with { TrainingSteps = 20 };
+
+        // A fresh optimiser per round: participant a's model is the global model trained on a's windows alone, with the
+        // round after the last one's seed — exactly what training a from the global parameters gives.
+        var result = FederatedLstm.TrainPersonalised(options, [a, b], rounds: 2, fineTuneSteps: 15);
+        var global = FederatedLstm.Train(options, [a, b], rounds: 2);
+        Assert.All(global.Tensors, t => Assert.Equal(t.Values, result.Global.Find(t.Name)!.Values));
+        for (var p = 0; p < 2; p++)
+        {
+            var own = new LstmForecaster(options with { Seed = options.Seed + 2, TrainingSteps = 15 }).Train(p == 0 ? a : b, global).Parameters;
+            Assert.All(own.Tensors, t => Assert.Equal(t.Values, result.Personal[p].Find(t.Name)!.Values));
+        }
+
+        Assert.NotEqual(result.Personal[0].Find("head.weight")!.Values, result.Personal[1].Find("head.weight")!.Values);
+
+        // Kept optimisers: one participant alone is plain training, rounds and fine-tuning together (2 × 20 + 15 = 55).
+        var single = FederatedLstm.TrainPersonalised(options, [a], rounds: 2, fineTuneSteps: 15, keepOptimizerState: true);
+        var plain = new LstmForecaster(Fast with { TrainingSteps = 55 }).Train(a).Parameters;
+        Assert.All(plain.Tensors, t => Assert.Equal(t.Values, single.Personal[0].Find(t.Name)!.Values));
+
+        // No fine-tuning: every participant uses the global parameters.
+        var none = FederatedLstm.TrainPersonalised(options, [a, b], rounds: 1, fineTuneSteps: 0, keepOptimizerState: true);
+        Assert.All(none.Personal, p => Assert.Same(none.Global, p));
+    }
+
+    [Fact]
+    public void FedProx_keeps_a_round_near_the_parameters_it_started_from_and_changes_nothing_without_a_start()
+    {
+        IReadOnlyList<SeriesHistory> a = [SyntheticSeries.History(SyntheticSeries.Seasonal(300, seed: 13))];
+        var start = new LstmForecaster(Fast with { TrainingSteps = 10 }).Train(a).Parameters;
+        double Distance(ModelParameters p) => Math.Sqrt(p.Tensors.Sum(t => t.Values.Zip(start.Find(t.Name)!.Values, (x, y) => (double)(x - y) * (x - y)).Sum()));
+
+        var free = new LstmForecaster(Fast with { Seed = 21 }).Train(a, start).Parameters;
+        var proximal = new LstmForecaster(Fast with { Seed = 21, ProximalMu = 10 }).Train(a, start).Parameters;
+        output.WriteLine($"distance from the start: free {Distance(free):F4}, fedprox mu=10 {Distance(proximal):F4}");
+        Assert.True(Distance(proximal) < 0.5 * Distance(free), $"{Distance(proximal)} vs {Distance(free)}");
+
+        // Without a start there is nothing to stay near: the term is not added.
+        var plain = new LstmForecaster(Fast).Train(a).Parameters;
+        var withMu = new LstmForecaster(Fast with { ProximalMu = 10 }).Train(a).Parameters;
+        Assert.All(plain.Tensors, t => Assert.Equal(t.Values, withMu.Find(t.Name)!.Values));
+    }
 }

@@ -104,6 +104,11 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
     {
         var (sent, text) = await ExportAsync(clusters.A);
         var (before, _) = await ExportAsync(clusters.B);
+        // B has a champion trained the usual way, which an adopted merge has to beat at the gate.
+        using (var train = await clusters.B.Http.PostAsync($"/api/pools/{Pool}/models/train", null))
+        {
+            Assert.True(train.IsSuccessStatusCode, await train.Content.ReadAsStringAsync());
+        }
 
         using var response = await clusters.B.Http.PostAsync("/api/models/federated", new StringContent(text, Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
@@ -124,10 +129,12 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
             Assert.Equal(before.GetProperty("round").GetInt32() + 1, after.GetProperty("round").GetInt32());
             Assert.Equal(merge.GetProperty("localSamples").GetInt64() + merge.GetProperty("receivedSamples").GetInt64(), after.GetProperty("samples").GetInt64());
             Assert.NotEqual(Values(before), Values(after));
+            await AdoptedMergeIsAVersionServedAsChampionAsync(merge, mergedMase);
         }
         else
         {
             Assert.Equal(Values(before), Values(after));
+            Assert.Equal(JsonValueKind.Null, merge.GetProperty("version").ValueKind);
         }
 
         // The decision is recorded with its figures among the pool's model events.
@@ -135,6 +142,39 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
         Assert.Contains(
             models.GetProperty("events").EnumerateArray(),
             e => e.GetProperty("kind").GetString() == "federated" && e.GetProperty("note").GetString()!.Contains(adopted ? "adopted" : "rejected", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The adopted merge became a model version (<c>lstm/federated</c>) with its backtest MASE (the merge's) and coverage,
+    /// promoted only if the gate found it better than the champion; once champion (promoted by hand when the gate kept
+    /// it out), the autoscaler's decisions are made on its forecasts.
+    /// </summary>
+    private async Task AdoptedMergeIsAVersionServedAsChampionAsync(JsonElement merge, double mergedMase)
+    {
+        var number = merge.GetProperty("version").GetInt32();
+        var models = await clusters.B.Http.GetFromJsonAsync<JsonElement>($"/api/pools/{Pool}/models");
+        var version = models.GetProperty("versions").EnumerateArray().Single(v => v.GetProperty("version").GetInt32() == number);
+        output.WriteLine(version.ToString());
+        Assert.Equal("lstm/federated", version.GetProperty("forecaster").GetString());
+        Assert.Equal(mergedMase, version.GetProperty("mase").GetDouble(), 9);
+        var coverage = version.GetProperty("coverage").GetDouble();
+        Assert.InRange(coverage, 0, 1);
+        var status = version.GetProperty("status").GetString();
+        Assert.Equal(status, merge.GetProperty("versionStatus").GetString());
+        var beaten = version.GetProperty("promotedMase").GetDouble();
+        Assert.Equal(mergedMase < beaten ? "promoted" : "rejected", status);
+        if (status != "promoted")
+        {
+            using var promote = await clusters.B.Http.PostAsync($"/api/pools/{Pool}/models/{number}/promote", null);
+            Assert.True(promote.IsSuccessStatusCode, await promote.Content.ReadAsStringAsync());
+        }
+
+        var decided = await Eventually.ReturnsAsync(
+            async () => await clusters.B.Http.GetFromJsonAsync<JsonElement>($"/api/pools/{Pool}/autoscaler?decisions=1"),
+            b => b.GetProperty("decisions").EnumerateArray().Any(d => d.GetProperty("forecastSource").GetString()!.Contains($"v{number} (lstm/federated)", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(120),
+            "a decision on the federated champion's forecast");
+        output.WriteLine(decided.GetProperty("decisions")[0].GetProperty("forecastSource").GetString());
     }
 
     private async Task RefusedAsync(string text, Action<JsonNode> change, string field)
@@ -147,7 +187,10 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
 
     private static async Task<(JsonElement Doc, string Text)> ExportAsync(ServerProcess server)
     {
-        using var response = await server.Http.GetAsync($"/api/models/federated/{Pool}");
+        // The first export trains the pool's LSTM, which can outlast the server client's 30 s on a loaded machine.
+        using var patient = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromMinutes(3) };
+        patient.DefaultRequestHeaders.Authorization = server.Http.DefaultRequestHeaders.Authorization;
+        using var response = await patient.GetAsync($"/api/models/federated/{Pool}");
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
         return (JsonDocument.Parse(text).RootElement.Clone(), text);
@@ -171,6 +214,7 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
             [
                 $"--Foresight:Pools:0={Pool}",
                 "--Foresight:Autoscaling:Forecast:Bucket=01:00:00",
+                "--Foresight:Autoscaling:IntervalSeconds=2",
                 $"--Foresight:Gateway:Tokens:reader:Sha256={Sha(ReaderToken)}",
                 "--Foresight:Gateway:Tokens:reader:Scopes=read",
                 $"--Foresight:Gateway:Tokens:submitter:Sha256={Sha(SubmitterToken)}",
@@ -188,7 +232,7 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
             await B.DisposeAsync();
         }
 
-        private static async Task PostArrivalsAsync(ServerProcess server, int days, double level, double amplitude, int seed)
+        internal static async Task PostArrivalsAsync(ServerProcess server, int days, double level, double amplitude, int seed)
         {
             var random = new Random(seed);
             var now = DateTimeOffset.UtcNow;
@@ -204,6 +248,6 @@ public sealed class FederatedExchangeTests(FederatedExchangeTests.Clusters clust
             Assert.True(JsonDocument.Parse(text).RootElement.GetProperty("historyBuckets").GetInt32() >= (days * 24) - 1, text);
         }
 
-        private static string Sha(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+        internal static string Sha(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
     }
 }

@@ -29,7 +29,9 @@ public sealed record FederatedTensor(
 
 /// <summary>
 /// The outcome of a federated merge: whether the merged parameters were adopted (their backtest MASE beat the local
-/// ones' on the same history), the figures, and — when the document was refused — the field at fault and why.
+/// ones' on the same history), the figures, and — when the document was refused — the field at fault and why. An
+/// adopted merge also becomes a model version (<c>{kind}/federated</c>) through the promotion gate: its number and
+/// status (<c>promoted</c>, <c>shadow</c> or <c>rejected</c>).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record FederatedMergeView(
@@ -41,4 +43,6 @@ public sealed record FederatedMergeView(
     [property: Id(5)] double? MergedMase,
     [property: Id(6)] double? LocalMase,
     [property: Id(7)] string Note,
-    [property: Id(8)] string? RefusedField = null);
+    [property: Id(8)] string? RefusedField = null,
+    [property: Id(9)] int? Version = null,
+    [property: Id(10)] string? VersionStatus = null);

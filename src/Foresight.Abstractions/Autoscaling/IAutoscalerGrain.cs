@@ -109,7 +109,11 @@ public interface IModelGrain : IGrainWithStringKey
     /// Averages <paramref name="received"/> with the pool's own parameters (FedAvg, weighted by sample counts) and adopts
     /// the result only if it passes the promotion gate (a lower backtest MASE than the pool's own parameters on the same
     /// history). A document of the wrong kind or shape is refused (<see cref="FederatedMergeView.RefusedField"/>).
+    /// Adopted parameters become a model version that goes through the promotion gate as any candidate does.
     /// </summary>
     /// <exception cref="InvalidOperationException">The history is too short to train on.</exception>
     Task<FederatedMergeView> MergeFederated(FederatedModelDocument received);
+
+    /// <summary>The stored parameters of <paramref name="version"/> (a version serving an adopted federated merge); null for other versions.</summary>
+    Task<FederatedModelDocument?> GetVersionParameters(int version);
 }

@@ -12,7 +12,9 @@ namespace Foresight.Cli.Commands;
 /// <summary>
 /// <c>foresight evaluate federated</c>: splits the M4 Hourly series between N clusters and scores, on the official test
 /// horizon (h = 48, m = 24, OWA relative to Naive2), (a) one LSTM per cluster trained on its own series only, (b) one
-/// LSTM trained by FedAvg across the clusters (only parameters are exchanged) and (c) one LSTM trained on all series.
+/// LSTM trained by FedAvg across the clusters (only parameters are exchanged; FedProx with <c>--prox-mu</c>), then
+/// fine-tuned by each cluster on its own series for <c>--fine-tune</c> of the budget (personalised FedAvg), and
+/// (c) one LSTM trained on all series.
 /// Every cluster spends the same optimiser steps in (a) and (b) (<c>--rounds</c> × <c>--local-steps</c>), and the
 /// pooled model as many again.
 /// </summary>
@@ -28,19 +30,21 @@ internal static class EvaluateFederatedCommand
         var clusters = new Option<int>("--clusters") { Description = "Clusters the series are split between (2..16)", DefaultValueFactory = _ => 2 };
         var series = new Option<int>("--series") { Description = "Only the first N series (0 = all 414)", DefaultValueFactory = _ => 0 };
         var split = new Option<string>("--split") { Description = "contiguous (cluster c holds the c-th block of series ids) or round-robin (series i goes to cluster i mod N)", DefaultValueFactory = _ => "contiguous" };
-        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds", DefaultValueFactory = _ => 10 };
-        var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 200 };
+        var rounds = new Option<int>("--rounds") { Description = "FedAvg rounds (of the budget rounds × local-steps; --fine-tune takes its share of them)", DefaultValueFactory = _ => 40 };
+        var localSteps = new Option<int>("--local-steps") { Description = "Mini-batches each cluster trains per round (the local-only and pooled models train rounds × local-steps)", DefaultValueFactory = _ => 50 };
         var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
+        var fineTune = new Option<double>("--fine-tune") { Description = "Share of each cluster's budget (rounds × local-steps) spent fine-tuning the final global model on its own series (personalised FedAvg); the FedAvg rounds get the rest. 0 = plain FedAvg", DefaultValueFactory = _ => 0.2 };
+        var proxMu = new Option<double>("--prox-mu") { Description = "FedProx μ: in the rounds each cluster's loss adds μ/2·‖w − w_global‖² (0 = none)", DefaultValueFactory = _ => 0 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch sampling", DefaultValueFactory = _ => 42 };
         var command = new Command("federated", "M4 Hourly split between clusters: OWA of local-only LSTMs, a FedAvg LSTM and a pooled LSTM.")
         {
-            data, clusters, series, split, rounds, localSteps, optimizer, seed,
+            data, clusters, series, split, rounds, localSteps, optimizer, fineTune, proxMu, seed,
         };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(seed));
+                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(fineTune), parse.GetValue(proxMu), parse.GetValue(seed));
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
@@ -58,8 +62,18 @@ internal static class EvaluateFederatedCommand
         _ => throw new ArgumentException($"--split: unknown split '{split}'; use contiguous or round-robin."),
     };
 
-    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, int seed)
+    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, double fineTune, double proxMu, int seed)
     {
+        if (!(proxMu >= 0 && proxMu <= 100))
+        {
+            throw new ArgumentException($"--prox-mu: must be between 0 and 100, not {proxMu.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (!(fineTune >= 0 && fineTune < 1))
+        {
+            throw new ArgumentException($"--fine-tune: must be at least 0 and below 1, not {fineTune.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
         if (optimizer is not ("keep" or "reset"))
         {
             throw new ArgumentException($"--optimizer: must be keep or reset, not '{optimizer}'.");
@@ -96,6 +110,7 @@ internal static class EvaluateFederatedCommand
         var histories = train.Select(s => new SeriesHistory(s.Values, [Period])).ToList();
         var members = Enumerable.Range(0, clusterCount).Select(c => Enumerable.Range(0, train.Count).Where(i => cluster[i] == c).ToList()).ToList();
         var steps = rounds * localSteps;
+        var (federatedRounds, fineTuneSteps) = Budget(rounds, localSteps, fineTune);
         var options = new LstmOptions { Seed = seed, Threads = 1, TrainingSteps = steps };
         Console.WriteLine(Inv($"M4 Hourly: {train.Count} series, h={Horizon}, m={Period}; clusters={clusterCount} ({string.Join('/', members.Select(m => m.Count))} series, split {split}); LSTM window 48, 1 torch thread"));
 
@@ -122,19 +137,27 @@ internal static class EvaluateFederatedCommand
         var localSeconds = clock.Elapsed.TotalSeconds;
         Report("local", local, members, train, naive2, localSeconds);
 
-        // (b) federated: FedAvg rounds, the clusters exchange parameters only.
+        // (b) federated: FedAvg rounds, the clusters exchange parameters only; then each cluster fine-tunes the final
+        // global model on its own series for the rest of its budget (personalised FedAvg; none with --fine-tune 0).
         clock.Restart();
-        var global = FederatedLstm.Train(
-            options with { TrainingSteps = localSteps },
+        var trainedFederated = FederatedLstm.TrainPersonalised(
+            options with { TrainingSteps = localSteps, ProximalMu = proxMu },
             [.. members.Select(m => (IReadOnlyList<SeriesHistory>)[.. m.Select(i => histories[i])])],
-            rounds,
-            (round, trained) => Console.WriteLine(Inv($"  round {round + 1}/{rounds}: samples {string.Join('/', trained.Select(t => t.Samples))}, {clock.Elapsed.TotalSeconds:F0} s")),
+            federatedRounds,
+            fineTuneSteps,
+            (round, trained) => Console.WriteLine(Inv($"  round {round + 1}/{federatedRounds}: samples {string.Join('/', trained.Select(t => t.Samples))}, {clock.Elapsed.TotalSeconds:F0} s")),
             keepOptimizerState: optimizer == "keep");
-        var federated = new Dictionary<string, (double SMape, double Mase)>();
-        foreach (var m in members)
+        if (fineTuneSteps > 0)
         {
-            // Each cluster calibrates and forecasts its own series with the global parameters.
-            var fitted = new LstmForecaster(options).FromParameters([.. m.Select(i => histories[i])], global);
+            Console.WriteLine(Inv($"  fine-tuned the global model on each cluster's own series: {fineTuneSteps} mini-batches, {clock.Elapsed.TotalSeconds:F0} s"));
+        }
+
+        var federated = new Dictionary<string, (double SMape, double Mase)>();
+        for (var c = 0; c < members.Count; c++)
+        {
+            // Each cluster calibrates and forecasts its own series with its parameters (the global ones, fine-tuned).
+            var m = members[c];
+            var fitted = new LstmForecaster(options).FromParameters([.. m.Select(i => histories[i])], trainedFederated.Personal[c]);
             for (var k = 0; k < m.Count; k++)
             {
                 federated[train[m[k]].Id] = Score(m[k], fitted[k], train, test);
@@ -158,8 +181,20 @@ internal static class EvaluateFederatedCommand
         double Owa(Dictionary<string, (double SMape, double Mase)> s) => EvaluateM4Command.Aggregate("x", "foresight", s, naive2).Owa;
         var (lo, fo, po) = (Owa(local), Owa(federated), Owa(pooled));
         Console.WriteLine(Inv($"federated closer to pooled than local: {(Math.Abs(fo - po) < Math.Abs(lo - po) ? "yes" : "no")} (|federated - pooled| {Math.Abs(fo - po):F3}, |local - pooled| {Math.Abs(lo - po):F3})"));
-        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
+        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} fine_tune_steps={fineTuneSteps} prox_mu={proxMu} steps={steps} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
         return 0;
+    }
+
+    /// <summary>
+    /// Splits a cluster's budget of <paramref name="rounds"/> × <paramref name="localSteps"/> mini-batches between
+    /// whole FedAvg rounds (at least one) and fine-tuning, which takes about <paramref name="fineTune"/> of it and
+    /// whatever the whole rounds leave.
+    /// </summary>
+    internal static (int Rounds, int FineTuneSteps) Budget(int rounds, int localSteps, double fineTune)
+    {
+        var budget = rounds * localSteps;
+        var federatedRounds = Math.Max(1, (int)Math.Round((budget - (fineTune * budget)) / localSteps));
+        return (federatedRounds, budget - (federatedRounds * localSteps));
     }
 
     private static (double SMape, double Mase) Score(int i, IFittedForecaster fitted, List<(string Id, double[] Values)> train, Dictionary<string, double[]> test)

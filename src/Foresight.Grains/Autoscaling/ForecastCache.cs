@@ -38,8 +38,11 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
         return true;
     }
 
-    /// <summary>Fits (or falls back) on <paramref name="history"/> and answers; the fit is cached.</summary>
-    public ArrivalForecastView Forecast(string pool, ModelVersionView? promoted, ArrivalHistoryView history, DateTimeOffset now, TimeSpan horizon, string? slot = null)
+    /// <summary>
+    /// Fits (or falls back) on <paramref name="history"/> and answers; the fit is cached. <paramref name="model"/> is the
+    /// version's forecaster when the catalog cannot make it by name (a version serving stored parameters).
+    /// </summary>
+    public ArrivalForecastView Forecast(string pool, ModelVersionView? promoted, ArrivalHistoryView history, DateTimeOffset now, TimeSpan horizon, string? slot = null, IForecaster? model = null)
     {
         ArgumentNullException.ThrowIfNull(history);
         var through = (history.Start.UtcTicks / _bucket) + history.Counts.Length - 1;
@@ -61,7 +64,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
         var entry = _pools.GetOrAdd(Key(pool, slot), _ => new Entry(Breaker()));
         try
         {
-            var fit = entry.Breaker.Execute(() => FitModel(promoted, history, through));
+            var fit = entry.Breaker.Execute(() => FitModel(promoted, model, history, through));
             entry.Fit = fit;
             return Slice(pool, fit, now, horizon);
         }
@@ -90,9 +93,9 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
     public static SeriesHistory Series(ArrivalHistoryView history) =>
         new(history.Counts, Seasons(history.Bucket, history.Counts.Length), history.Start, history.Bucket);
 
-    private Fitted FitModel(ModelVersionView version, ArrivalHistoryView history, long through)
+    private Fitted FitModel(ModelVersionView version, IForecaster? model, ArrivalHistoryView history, long through)
     {
-        var fitted = catalog.Create(version.Forecaster).Fit(Series(Recent(history)));
+        var fitted = (model ?? catalog.Create(version.Forecaster)).Fit(Series(Recent(history)));
         return Predict(fitted, version.Version, $"model v{version.Version} ({version.Forecaster})", history, through, check: true);
     }
 

@@ -55,6 +55,14 @@ public sealed partial class ModelGrain
         }
     }
 
+    public Task<FederatedModelDocument?> GetVersionParameters(int version) => Task.FromResult(
+        state.State.VersionParameters.TryGetValue(version, out var record) ? Document(record) : null);
+
+    /// <summary>
+    /// Loads the pool's parameters and history, lets <see cref="FederatedMerge"/> decide, and stores what it decided.
+    /// Adopted parameters become a version (<c>{kind}/federated</c>) that goes through the promotion gate as any
+    /// candidate does; as champion it is what the PredictionGrain serves.
+    /// </summary>
     private async Task<FederatedMergeView> MergeCoreAsync(FederatedModelDocument received)
     {
         if (FederatedKind is not { } kind)
@@ -69,57 +77,57 @@ public sealed partial class ModelGrain
 
         var series = await HistorySeriesAsync();
         var local = await LocalFederatedAsync(kind, series);
-        foreach (var (key, value) in local.Config)
-        {
-            if (!received.Config.TryGetValue(key, out var theirs) || theirs != value)
-            {
-                return Refused($"config.{key}", local.Samples, received.Samples, Inv($"must be {value}, as this pool's {kind.Kind} has (got {(received.Config.TryGetValue(key, out var t) ? t.ToString(System.Globalization.CultureInfo.InvariantCulture) : "none")})"));
-            }
-        }
-
-        if (received.Config.Keys.FirstOrDefault(k => !local.Config.ContainsKey(k)) is { } extra)
-        {
-            return Refused($"config.{extra}", local.Samples, received.Samples, $"is not a size of the {kind.Kind}");
-        }
-
-        ModelParameters theirParameters;
-        try
-        {
-            theirParameters = new ModelParameters(received.Parameters.Select(t => new ParameterTensor(t.Name, t.Shape, t.Values)));
-            kind.Check(theirParameters, local.Config);
-        }
-        catch (ArgumentException e)
-        {
-            return Refused($"parameters.{e.ParamName}", local.Samples, received.Samples, e.Message);
-        }
-
-        var ours = Parameters(local);
-        var merged = FedAvg.Average([(ours, local.Samples), (theirParameters, received.Samples)]);
         var backtest = BacktestFor(series);
         var level = options.Value.Forecast.Level;
-        var (mergedResult, localResult) = await Task.Run(() => (
-            RollingOriginBacktest.Run(kind.Fixed(merged), series, backtest, [level]),
-            RollingOriginBacktest.Run(kind.Fixed(ours), series, backtest, [level])));
-        var mergedMase = Finite(mergedResult.MeanMase);
-        var localMase = Finite(localResult.MeanMase);
-        var adopted = mergedMase < localMase;
-        var round = adopted ? local.Round + 1 : local.Round;
-        var note = Inv($"FedAvg of this pool's {kind.Kind} ({local.Samples} samples) and {received.Pool}'s ({received.Samples} samples): backtest MASE {mergedMase:0.###} vs this pool's {localMase:0.###} on the same {series.Values.Count} buckets: {(adopted ? "adopted" : "rejected, not better")}");
-        if (adopted)
+        var decision = await Task.Run(() => FederatedMerge.Decide(
+            kind,
+            new FederatedSide(local.Config, Parameters(local), local.Samples),
+            new FederatedReceived(received.Kind, received.Pool, received.Config, received.Samples, [.. received.Parameters.Select(t => (t.Name, t.Shape, t.Values))]),
+            series,
+            backtest,
+            level));
+        if (decision.RefusedField is { } field)
         {
-            state.State.Federated = new FederatedRecord
-            {
-                Kind = kind.Kind,
-                Config = new Dictionary<string, int>(local.Config),
-                Samples = local.Samples + received.Samples,
-                Round = round,
-                Tensors = [.. merged.Tensors.Select(t => new FederatedTensor(t.Name, t.Shape, t.Values))],
-            };
+            return Refused(field, local.Samples, received.Samples, decision.Note);
         }
 
-        Record("federated", state.State.Promoted ?? 0, note);
-        await state.WriteStateAsync();
-        return new FederatedMergeView(Pool, adopted, round, local.Samples, received.Samples, mergedMase, localMase, note);
+        var round = decision.Adopted ? local.Round + 1 : local.Round;
+        Record("federated", state.State.Promoted ?? 0, decision.Note);
+        if (!decision.Adopted)
+        {
+            await state.WriteStateAsync();
+            return new FederatedMergeView(Pool, false, round, local.Samples, received.Samples, decision.MergedMase, decision.LocalMase, decision.Note);
+        }
+
+        var record = new FederatedRecord
+        {
+            Kind = kind.Kind,
+            Config = new Dictionary<string, int>(local.Config),
+            Samples = decision.MergedSamples,
+            Round = round,
+            Tensors = [.. decision.Merged!.Tensors.Select(t => new FederatedTensor(t.Name, t.Shape, t.Values))],
+        };
+        state.State.Federated = record;
+        var version = await OneAtATime(() => GateAsync(
+            FederatedForecasterName(kind), kind.Fixed(decision.Merged!), series, shadow: false, Inv($"federated merge round {round}: "), decision.MergedBacktest, record));
+        var note = Inv($"{decision.Note}; as v{version.Version} ({version.Forecaster}): {version.Note}");
+        return new FederatedMergeView(Pool, true, round, local.Samples, received.Samples, decision.MergedMase, decision.LocalMase, note, null, version.Version, version.Status);
+    }
+
+    /// <summary>The forecaster name of a version serving merged parameters of <paramref name="kind"/>, e.g. <c>lstm/federated</c>.</summary>
+    internal static string FederatedForecasterName(IFederatedModelKind kind) => kind.Kind + FederatedVersions.Suffix;
+
+    /// <summary>What a backtest of <paramref name="version"/> runs: its stored parameters when it has them, else the catalog's forecaster of its name.</summary>
+    private IForecaster ForecasterOf(ModelVersionView version)
+    {
+        if (state.State.VersionParameters.TryGetValue(version.Version, out var record))
+        {
+            return FederatedVersions.Forecaster(federatedKinds, Document(record));
+        }
+
+        return FederatedVersions.IsFederated(version.Forecaster)
+            ? throw new InvalidOperationException(Inv($"{Pool}: v{version.Version} ({version.Forecaster}): its parameters are no longer kept"))
+            : catalog.Create(version.Forecaster);
     }
 
     /// <summary>The pool's parameters; trained on <paramref name="series"/> when there are none or their sizes no longer fit it.</summary>

@@ -32,6 +32,7 @@ public sealed partial class ModelGrain(
 {
     private const int VersionsKept = 50;
     private const int EventsKept = 100;
+    private const int FederatedVersionsKept = 8;
     private Task? _training;
 
     private string Pool => this.GetPrimaryKeyString().Split('/', 2) is [_, var pool] ? pool : this.GetPrimaryKeyString();
@@ -66,29 +67,46 @@ public sealed partial class ModelGrain(
 
     public Task<ModelVersionView> Shadow(string? forecaster = null) => TrainOnce(forecaster, shadow: true, "");
 
-    private async Task<ModelVersionView> TrainOnce(string? forecaster, bool shadow, string why)
+    private Task<ModelVersionView> TrainOnce(string? forecaster, bool shadow, string why) =>
+        OneAtATime(() => TrainCore(forecaster ?? options.Value.Forecaster, shadow, why));
+
+    /// <summary>Runs <paramref name="work"/> (a training or a federated version through the gate) after any running one; reads interleave with it.</summary>
+    private async Task<ModelVersionView> OneAtATime(Func<Task<ModelVersionView>> work)
     {
-        // One training at a time; reads interleave with it.
         while (_training is { IsCompleted: false } running)
         {
             await running;
         }
 
-        var work = TrainCore(forecaster ?? options.Value.Forecaster, shadow, why);
-        _training = work;
-        return await work;
+        var task = work();
+        _training = task;
+        return await task;
     }
 
     private async Task<ModelVersionView> TrainCore(string name, bool shadow, string why)
     {
         var candidate = catalog.Create(name);
-        var forecast = options.Value.Forecast;
         var series = await HistorySeriesAsync();
+        return await GateAsync(name, candidate, series, shadow, why, null, null);
+    }
+
+    /// <summary>
+    /// The promotion gate every candidate passes: <paramref name="candidate"/> (called <paramref name="name"/>) and the
+    /// promoted version are backtested on the same <paramref name="series"/>; the candidate becomes a version, promoted
+    /// if its MASE is lower (to shadow instead when asked, or when better and <see cref="OnlineLearningSettings.Gradual"/>),
+    /// else kept as rejected. <paramref name="candidateBacktest"/> is the candidate's backtest when already run on
+    /// <paramref name="series"/>; <paramref name="parameters"/> are kept with the version when it serves stored parameters.
+    /// </summary>
+    private async Task<ModelVersionView> GateAsync(
+        string name, IForecaster candidate, SeriesHistory series, bool shadow, string why, BacktestResult? candidateBacktest, FederatedRecord? parameters)
+    {
+        var forecast = options.Value.Forecast;
         var promoted = Promoted();
+        var promotedModel = promoted is null ? null : ForecasterOf(promoted);
         var backtest = BacktestFor(series);
         var (mine, theirs) = await Task.Run(() => (
-            RollingOriginBacktest.Run(candidate, series, backtest, [forecast.Level]),
-            promoted is null ? null : RollingOriginBacktest.Run(catalog.Create(promoted.Forecaster), series, backtest, [forecast.Level])));
+            candidateBacktest ?? RollingOriginBacktest.Run(candidate, series, backtest, [forecast.Level]),
+            promotedModel is null ? null : RollingOriginBacktest.Run(promotedModel, series, backtest, [forecast.Level])));
         var mase = Finite(mine.MeanMase);
         double? theirMase = theirs is null ? null : Finite(theirs.MeanMase);
         var wins = theirMase is null || mase < theirMase;
@@ -102,6 +120,11 @@ public sealed partial class ModelGrain(
             version, name, toShadow ? ModelStages.Shadow : wins ? "promoted" : "rejected", clock.Now, series.Values.Count, series.Frequency,
             series.SeasonalPeriods, forecast.Level, mase, Coverage(mine), theirMase, note);
         state.State.Versions.Add(view);
+        if (parameters is not null)
+        {
+            state.State.VersionParameters[version] = parameters;
+        }
+
         if (toShadow)
         {
             StartCandidate(version, note);
@@ -255,6 +278,20 @@ public sealed partial class ModelGrain(
             var oldest = versions.Where(v => v.Version != state.State.Promoted && v.Version != state.State.Candidate).MinBy(v => v.Version);
             versions.Remove(oldest!);
         }
+
+        // Stored parameters: of kept versions only, and of at most FederatedVersionsKept (the champion, the candidate and
+        // the previous champion always among them); an older federated version without them can no longer be served.
+        var kept = state.State.VersionParameters;
+        foreach (var gone in kept.Keys.Where(k => versions.All(v => v.Version != k)).ToList())
+        {
+            kept.Remove(gone);
+        }
+
+        while (kept.Count > FederatedVersionsKept
+            && kept.Keys.Where(k => k != state.State.Promoted && k != state.State.Candidate && k != state.State.PreviousChampion).Order().FirstOrDefault() is var oldest and > 0)
+        {
+            kept.Remove(oldest);
+        }
     }
 
     /// <summary>Share of the backtest's actual values inside the forecast's interval.</summary>
@@ -318,6 +355,9 @@ public sealed class ModelState
 
     /// <summary>The pool's federated model parameters (ModelGrain.Federated.cs), if trained; one set, bounded by the kind's sizes.</summary>
     [Id(67)] public FederatedRecord? Federated { get; set; }
+
+    /// <summary>The parameters of versions that serve stored parameters (federated merges), by version; bounded by the versions kept.</summary>
+    [Id(70)] public Dictionary<int, FederatedRecord> VersionParameters { get; set; } = [];
 
     /// <summary>Served forecasts not scored yet (their bucket was not complete), newest targets kept, at most 4,096.</summary>
     [Id(68)] public List<PendingForecastRecord> Pending { get; set; } = [];

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Foresight.Abstractions.Autoscaling;
+using Foresight.Forecasting;
+using Foresight.Forecasting.Federated;
 using Foresight.Forecasting.Online;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
@@ -19,7 +21,7 @@ namespace Foresight.Grains.Autoscaling;
 /// </summary>
 [StatelessWorker]
 [Reentrant]
-public sealed class PredictionGrain(ForecastCache cache, ForesightClock clock) : Grain, IPredictionGrain
+public sealed class PredictionGrain(ForecastCache cache, ForesightClock clock, IEnumerable<IFederatedModelKind> federatedKinds) : Grain, IPredictionGrain
 {
     private const string CandidateSlot = "candidate";
 
@@ -35,13 +37,13 @@ public sealed class PredictionGrain(ForecastCache cache, ForesightClock clock) :
 
         var answer = cache.TryCached(pool, routing.Champion?.Version, now, horizon, out var cached)
             ? cached
-            : cache.Forecast(pool, routing.Champion, await History(), now, horizon);
+            : cache.Forecast(pool, routing.Champion, await History(), now, horizon, model: await StoredModelAsync(models, routing.Champion));
         ArrivalForecastView? candidate = null;
         if (routing.Candidate is { } c)
         {
             candidate = cache.TryCached(pool, c.Version, now, horizon, out var cachedCandidate, CandidateSlot)
                 ? cachedCandidate
-                : cache.Forecast(pool, c, await History(), now, horizon, CandidateSlot);
+                : cache.Forecast(pool, c, await History(), now, horizon, CandidateSlot, await StoredModelAsync(models, c));
         }
 
         if (answer.ModelVersion is not null || candidate?.ModelVersion is not null)
@@ -57,5 +59,27 @@ public sealed class PredictionGrain(ForecastCache cache, ForesightClock clock) :
 
         AutoscalingMetrics.Predicted(pool, answer, Stopwatch.GetElapsedTime(started));
         return answer;
+    }
+
+    /// <summary>
+    /// The forecaster of a version serving stored parameters (an adopted federated merge), read from the ModelGrain
+    /// when the cache has no fit of it; null for versions the catalog makes by name (and when the parameters are gone,
+    /// so the cache falls back saying why).
+    /// </summary>
+    private async Task<IForecaster?> StoredModelAsync(IModelGrain models, ModelVersionView? version)
+    {
+        if (version is null || !FederatedVersions.IsFederated(version.Forecaster))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await models.GetVersionParameters(version.Version) is { } document ? FederatedVersions.Forecaster(federatedKinds, document) : null;
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 }

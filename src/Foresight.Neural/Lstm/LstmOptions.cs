@@ -21,6 +21,12 @@ public sealed record LstmOptions
     /// <summary>Adam learning rate.</summary>
     public double LearningRate { get; init; } = 0.005;
 
+    /// <summary>
+    /// FedProx's μ (Li et al. 2020): a run that starts from given parameters adds μ/2 · ‖w − w_start‖² to its loss, so a
+    /// participant's model stays near the global one it started the round from. 0 (the default) adds nothing.
+    /// </summary>
+    public double ProximalMu { get; init; }
+
     /// <summary>Seed for weight initialisation and batch sampling.</summary>
     public int Seed { get; init; } = 42;
 

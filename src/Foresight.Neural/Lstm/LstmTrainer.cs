@@ -48,18 +48,15 @@ public sealed class LstmTrainer : IDisposable
 
     /// <summary>
     /// Loads <paramref name="start"/> into the network when given (checked against its shapes; the optimiser's state is
-    /// kept), trains <paramref name="steps"/> mini-batches and returns the parameters.
+    /// kept), trains <paramref name="steps"/> mini-batches and returns the parameters. With <see cref="LstmOptions.ProximalMu"/>
+    /// set and <paramref name="proximal"/>, the loss adds FedProx's term anchored at <paramref name="start"/>.
     /// </summary>
-    public LstmTraining Run(ModelParameters? start, int steps)
+    public LstmTraining Run(ModelParameters? start, int steps, bool proximal = true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(steps, 0);
-        var (series, phases, _, encoder) = _data;
         var o = _options;
-        var w = encoder.Window;
-        var f = encoder.Features;
+        var f = _data.Encoder.Features;
         var h = o.Horizon;
-        var x = new float[o.BatchSize * w * f];
-        var y = new float[o.BatchSize * h];
         lock (TorchRuntime.Gate)
         {
             torch.set_num_threads(o.Threads);
@@ -68,38 +65,75 @@ public sealed class LstmTrainer : IDisposable
                 _net.Load(start, f, o.Hidden, h);
             }
 
-            for (var step = 0; step < steps; step++)
+            // FedProx: the parameters this run started from, the anchor of the proximal term.
+            var anchor = proximal && start is not null && o.ProximalMu > 0 ? _net.parameters().Select(Snapshot).ToList() : null;
+            try
             {
-                using var scope = torch.NewDisposeScope();
-                for (var b = 0; b < o.BatchSize; b++)
-                {
-                    var pick = _random.NextInt64(Samples);
-                    var s = 0;
-                    while (pick >= _counts[s])
-                    {
-                        pick -= _counts[s];
-                        s++;
-                    }
-
-                    var origin = w + (int)pick;
-                    var (mean, scale) = encoder.Stats(series[s], origin);
-                    encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
-                    for (var k = 0; k < h; k++)
-                    {
-                        y[(b * h) + k] = (float)((series[s][origin + k] - encoder.Baseline(series[s], origin, k)) / scale);
-                    }
-                }
-
-                var input = torch.tensor(x, [o.BatchSize, w, f]);
-                var target = torch.tensor(y, [o.BatchSize, h]);
-                _optimizer.zero_grad();
-                var loss = (_net.call(input) - target).abs().mean();
-                loss.backward();
-                torch.nn.utils.clip_grad_norm_(_net.parameters(), 1.0);
-                _optimizer.step();
+                Steps(steps, anchor);
+            }
+            finally
+            {
+                anchor?.ForEach(a => a.Dispose());
             }
 
             return new LstmTraining(_net.ExportParameters(), Samples);
+        }
+    }
+
+    private static torch.Tensor Snapshot(torch.Tensor parameter)
+    {
+        using var detached = parameter.detach();
+        return detached.clone();
+    }
+
+    /// <summary>Trains <paramref name="steps"/> mini-batches (under the torch gate), with FedProx's term when <paramref name="anchor"/> is given.</summary>
+    private void Steps(int steps, List<torch.Tensor>? anchor)
+    {
+        var (series, phases, _, encoder) = _data;
+        var o = _options;
+        var w = encoder.Window;
+        var f = encoder.Features;
+        var h = o.Horizon;
+        var x = new float[o.BatchSize * w * f];
+        var y = new float[o.BatchSize * h];
+        for (var step = 0; step < steps; step++)
+        {
+            using var scope = torch.NewDisposeScope();
+            for (var b = 0; b < o.BatchSize; b++)
+            {
+                var pick = _random.NextInt64(Samples);
+                var s = 0;
+                while (pick >= _counts[s])
+                {
+                    pick -= _counts[s];
+                    s++;
+                }
+
+                var origin = w + (int)pick;
+                var (mean, scale) = encoder.Stats(series[s], origin);
+                encoder.Encode(series[s], origin, phases[s], mean, scale, x.AsSpan(b * w * f, w * f));
+                for (var k = 0; k < h; k++)
+                {
+                    y[(b * h) + k] = (float)((series[s][origin + k] - encoder.Baseline(series[s], origin, k)) / scale);
+                }
+            }
+
+            var input = torch.tensor(x, [o.BatchSize, w, f]);
+            var target = torch.tensor(y, [o.BatchSize, h]);
+            _optimizer.zero_grad();
+            var loss = (_net.call(input) - target).abs().mean();
+            if (anchor is not null)
+            {
+                var parameters = _net.parameters().ToList();
+                for (var i = 0; i < parameters.Count; i++)
+                {
+                    loss = loss + ((o.ProximalMu / 2) * (parameters[i] - anchor[i]).pow(2).sum());
+                }
+            }
+
+            loss.backward();
+            torch.nn.utils.clip_grad_norm_(_net.parameters(), 1.0);
+            _optimizer.step();
         }
     }
 

@@ -65,11 +65,15 @@ public static class FederatedEndpoints
     private static async Task<IResult> MergeAsync(HttpContext context, IGrainFactory grains, DeclaredPools pools)
     {
         var (document, bad) = await RequestBody.ReadJsonAsync<FederatedModelDocument>(context);
-        if (bad is not null)
-        {
-            return bad;
-        }
+        return bad ?? await MergeDocumentAsync(document, grains, pools);
+    }
 
+    /// <summary>
+    /// The merge path <c>POST /api/models/federated</c> and the scheduled exchange (<see cref="FederatedExchangeService"/>)
+    /// share: the document's form, its pool, then the pool's ModelGrain. Answers the merge (200) or problem+json.
+    /// </summary>
+    internal static async Task<IResult> MergeDocumentAsync(FederatedModelDocument? document, IGrainFactory grains, DeclaredPools pools)
+    {
         if (Check(document) is { } problem)
         {
             return problem;

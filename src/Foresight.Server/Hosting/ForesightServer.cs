@@ -2,6 +2,7 @@ using Foresight.Grains.Autoscaling;
 using Foresight.Grains.Hosting;
 using Foresight.Server.Autoscaling;
 using Foresight.Server.Api;
+using Foresight.Server.Federated;
 using Foresight.Server.Gateway;
 using Foresight.Server.Grpc;
 using Foresight.Server.LocalWorkers;
@@ -93,6 +94,15 @@ public static class ForesightServer
         // Federated learning (ModelGrain.Federated.cs, /api/models/federated): the pools' LSTM, whose parameters average.
         builder.Services.AddSingleton<Foresight.Forecasting.Federated.IFederatedModelKind>(
             new Foresight.Neural.Federated.LstmFederatedModel(Foresight.Neural.Federated.LstmFederatedModel.PoolOptions));
+        // The scheduled exchange with peer clusters (Foresight:Models:Federated), validated here naming the bad key.
+        var federatedExchange = configuration.GetSection(FederatedExchangeOptions.Section).Get<FederatedExchangeOptions>() ?? new FederatedExchangeOptions();
+        if (federatedExchange.Validate() is { Count: > 0 } federatedProblems)
+        {
+            throw new InvalidOperationException(string.Join("; ", federatedProblems));
+        }
+
+        builder.Services.AddSingleton(federatedExchange);
+        builder.Services.AddHostedService<FederatedExchangeService>();
         builder.AddForesightGrpc();
         builder.AddForesightTracing();
 

@@ -41,7 +41,7 @@ internal static partial class H2Load
             using var self = Process.GetCurrentProcess();
             var cpuBefore = self.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
-            await RunAsync(url, token, body, log, calls, concurrency, 5 + answer.CalculateSize());
+            var rate = await RunAsync(url, token, body, log, calls, concurrency, 5 + answer.CalculateSize());
             var elapsed = clock.Elapsed.TotalSeconds;
             self.Refresh();
             var cpuPerCall = (self.TotalProcessorTime - cpuBefore).TotalMicroseconds / calls;
@@ -57,7 +57,7 @@ internal static partial class H2Load
 
             // The wall clock includes starting h2load; its own figure of requests per second is over the calls only.
             return new GrpcForecastBenchmark.Figures(
-                Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), LastRate ?? calls / elapsed, cpuPerCall);
+                Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 95), Percentiles.Of(latencies, 99), rate ?? calls / elapsed, cpuPerCall);
         }
         finally
         {
@@ -66,10 +66,8 @@ internal static partial class H2Load
         }
     }
 
-    /// <summary>Requests per second of the last measured run, as h2load printed it.</summary>
-    private static double? LastRate { get; set; }
-
-    private static async Task RunAsync(string url, string? token, string body, string? log, int calls, int concurrency, int answerBytes)
+    /// <summary>Runs h2load and checks every call answered; returns its requests per second as it printed them.</summary>
+    private static async Task<double?> RunAsync(string url, string? token, string body, string? log, int calls, int concurrency, int answerBytes)
     {
         var start = new ProcessStartInfo(Executable)
         {
@@ -137,7 +135,7 @@ internal static partial class H2Load
             }
 
             var rate = RateLine().Match(text);
-            LastRate = rate.Success ? double.Parse(rate.Groups["rate"].Value, CultureInfo.InvariantCulture) : null;
+            return rate.Success ? double.Parse(rate.Groups["rate"].Value, CultureInfo.InvariantCulture) : null;
         }
     }
 

@@ -14,9 +14,9 @@ namespace Foresight.Grains.Scheduling;
 /// <see cref="StartTimeForecast"/> and take their interval from <see cref="StartTimeCalibration"/>, which learns from
 /// the predictions made when jobs were queued (while at most <see cref="MaxCalibratedQueue"/> were). The newest
 /// <see cref="MaxLearnedRuns"/> runs learned from are stored (<see cref="SchedulerDurations"/>, on the reconcile timer
-/// and at deactivation) and replayed into a new estimator when the partition activates again, each estimated from the
-/// runs before it, so a restart or a deactivation does not send estimates back to the prior. The durable per-key
-/// record is the profile grain's.
+/// and at deactivation) and replayed into a new <see cref="DurationLearner"/> when the partition activates again, so
+/// a restart or a deactivation does not send estimates back to the prior. The durable per-key record is the profile
+/// grain's.
 /// </summary>
 public sealed partial class SchedulerGrain
 {
@@ -28,50 +28,28 @@ public sealed partial class SchedulerGrain
 
     private readonly IPersistentState<SchedulerDurations> _durationsState;
     private readonly CoalescingWriter _durationsWriter;
-    private readonly Queue<LearnedDuration> _learned = new();
-    private bool _learnedSinceWrite;
 
     private readonly Dictionary<string, (JobFeatures Features, DurationEstimate Estimate)> _estimates = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset MadeAt, DateTimeOffset Predicted, (DateTimeOffset From, DateTimeOffset To)? Interval)> _startPredictions = new(StringComparer.Ordinal);
     private readonly StartTimeCalibration _startCalibration = new();
     private SchedulingSettings _scheduling = null!;
-    private DurationHistory _history = null!;
-    private DurationEstimator _estimator = null!;
+    private DurationLearner _durations = null!;
 
     private void SetUpPredictions(SchedulingSettings scheduling, IReadOnlyList<LearnedDuration> learned)
     {
         _scheduling = scheduling;
-        _history = new DurationHistory();
-        _estimator = DurationEstimators.Create(scheduling.Estimator, _history.Options);
-        var index = 0;
-        foreach (var run in learned.TakeLast(MaxLearnedRuns))
-        {
-            var features = new JobFeatures($"learned#{index++}", run.Key, run.Family, run.SubmitAt, run.Cpu, run.MemoryMb, run.Instances, run.QueueDepth);
-            _estimator.Estimate(features, _history);
-            Learned(features, run.Seconds);
-        }
-
-        _learnedSinceWrite = false;
-    }
-
-    /// <summary>The history and the estimator learn a run, which is kept to be stored.</summary>
-    private void Learned(JobFeatures features, double seconds)
-    {
-        _history.Observe(features, seconds);
-        _estimator.Learn(features, seconds);
-        _learned.Enqueue(new LearnedDuration(features.Key, features.Family, features.SubmitAt, features.Cpu, features.MemoryMb, features.Instances, features.QueueDepth, seconds));
-        while (_learned.Count > MaxLearnedRuns)
-        {
-            _learned.Dequeue();
-        }
-
-        _learnedSinceWrite = true;
+        _durations = new DurationLearner(
+            scheduling.Estimator,
+            MaxLearnedRuns,
+            learned.Select((run, i) => (new JobFeatures($"learned#{i}", run.Key, run.Family, run.SubmitAt, run.Cpu, run.MemoryMb, run.Instances, run.QueueDepth), run.Seconds)));
     }
 
     private Task WriteDurationsAsync()
     {
-        _durationsState.State = new SchedulerDurations { Runs = [.. _learned] };
-        _learnedSinceWrite = false;
+        _durationsState.State = new SchedulerDurations
+        {
+            Runs = [.. _durations.TakeRuns().Select(r => new LearnedDuration(r.Features.Key, r.Features.Family, r.Features.SubmitAt, r.Features.Cpu, r.Features.MemoryMb, r.Features.Instances, r.Features.QueueDepth, r.Seconds))],
+        };
         return _durationsState.WriteStateAsync();
     }
 
@@ -103,7 +81,7 @@ public sealed partial class SchedulerGrain
             (interval?.From ?? start.At) + p10,
             (interval?.To ?? start.At) + p90,
             start.Ahead,
-            _estimator.Name));
+            _durations.Estimator.Name));
     }
 
     /// <summary>The job's demand with its predicted p50 and p90, estimated once per attempt.</summary>
@@ -113,7 +91,7 @@ public sealed partial class SchedulerGrain
         {
             if (known.Features is { } superseded)
             {
-                _estimator.Forget(superseded.Id);
+                _durations.Estimator.Forget(superseded.Id);
             }
 
             var features = new JobFeatures(
@@ -124,7 +102,7 @@ public sealed partial class SchedulerGrain
                 job.Cpu,
                 job.MemoryMb,
                 QueueDepth: _pool.QueueDepth);
-            known = (features, _estimator.Estimate(features, _history));
+            known = (features, _durations.Estimate(features));
             _estimates[job.JobId] = known;
         }
 
@@ -157,7 +135,7 @@ public sealed partial class SchedulerGrain
     {
         if (_estimates.Remove(placed.Job.JobId, out var known) && known.Features.Id == FeatureId(placed.Job))
         {
-            Learned(known.Features, (now - placed.PlacedAt).TotalSeconds);
+            _durations.Learn(known.Features, (now - placed.PlacedAt).TotalSeconds);
         }
     }
 
@@ -166,7 +144,7 @@ public sealed partial class SchedulerGrain
     {
         if (_estimates.Remove(jobId, out var known))
         {
-            _estimator.Forget(known.Features.Id);
+            _durations.Estimator.Forget(known.Features.Id);
         }
 
         _startPredictions.Remove(jobId);

@@ -108,7 +108,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
         await _writer.WriteAsync();
         await _workersWriter.WriteAsync();
-        if (_learnedSinceWrite)
+        if (_durations.Changed)
         {
             await _durationsWriter.WriteAsync();
         }
@@ -560,7 +560,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 await _writer.WriteAsync();
             }
 
-            if (_learnedSinceWrite)
+            if (_durations.Changed)
             {
                 await _durationsWriter.WriteAsync();
             }

@@ -160,6 +160,39 @@ public sealed class AutoscalerTests
         Assert.Contains("Foresight:Autoscaling:Pools:gpu:Min (5) is larger than Foresight:Autoscaling:Pools:gpu:Max (2)", Flatten(error), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_pools_holiday_calendar_lowers_its_forecast_for_a_holiday_like_the_one_before()
+    {
+        // Bursts at 10:00 every day but the holiday Day0 + 1; Day0 + 3 is a holiday too, in holiday-pool's calendar only.
+        var clock = new FakeTimeProvider(Day0.AddDays(3).AddHours(9).AddMinutes(55));
+        var holidays = new[] { Day0.AddDays(1), Day0.AddDays(3) }.Select(d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        await using var cluster = await StartAsync(clock, "predictive", autoscaling: o => o.Pools["holiday-pool"] = new AutoscalingPoolOptions { Holidays = holidays });
+        int Arrivals(long bucket) => bucket / 288 == (Day0.UtcTicks / Bucket.Ticks / 288) + 1 ? 1 : BurstAtTen(bucket);
+        var at10 = Day0.AddDays(3).AddHours(10);
+        var forecasts = new Dictionary<string, ForecastPointView>();
+        foreach (var pool in new[] { "holiday-pool", "plain-pool" })
+        {
+            var arrivals = await PublishAsync(cluster, pool, Day0, clock.GetUtcNow(), Arrivals);
+            await WaitForHistoryAsync(cluster, pool, (3 * 288) + (9 * 12) + 11, arrivals);
+            Assert.Equal("promoted", (await cluster.Client.GetGrain<IModelGrain>(IModelGrain.LoadKey(pool)).Train("SeasonalNaive")).Status);
+            var forecast = await cluster.Client.GetGrain<IPredictionGrain>(0).Forecast(pool, TimeSpan.FromMinutes(30));
+            Assert.StartsWith("model v1", forecast.Source, StringComparison.Ordinal);
+            forecasts[pool] = forecast.Arrivals.Single(p => p.At == at10);
+        }
+
+        // Per second: 30 arrivals in the 10:00 bucket the day before, 1 on the holiday before.
+        Assert.Equal(30.0 / 300, forecasts["plain-pool"].Mean, 6);
+        Assert.True(forecasts["holiday-pool"].Mean < 0.3 * forecasts["plain-pool"].Mean, $"holiday-pool {forecasts["holiday-pool"].Mean}, plain-pool {forecasts["plain-pool"].Mean} arrivals/s at 10:00");
+    }
+
+    [Fact]
+    public async Task A_bad_holiday_date_stops_the_silo_naming_the_key()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => StartAsync(
+            new FakeTimeProvider(Day0), "hybrid", autoscaling: o => o.Pools["gpu"] = new AutoscalingPoolOptions { Holidays = ["2026-12-25", "xmas"] }));
+        Assert.Contains("Foresight:Autoscaling:Pools:gpu:Holidays[1]: 'xmas' is not a date", Flatten(error), StringComparison.Ordinal);
+    }
+
     /// <summary>A burst of 30 arrivals in each of the three buckets from 10:00, one arrival in every other bucket.</summary>
     private static int BurstAtTen(long bucket)
     {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Foresight.Forecasting;
 using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Calendar;
 using Foresight.Forecasting.Quality;
 using Foresight.Forecasting.Selection;
 using Spectre.Console;
@@ -37,9 +38,10 @@ internal static class EvaluateSeriesCommand
         var refit = new Option<int>("--refit") { Description = "Steps between full refits of a refreshable model (0: one day)", DefaultValueFactory = _ => 0 };
         var intervals = new Option<string>("--intervals") { Description = "95 % intervals: online (walk-forward normalized adaptive conformal) or split (selection backtest only; the model's own for the GBM)", DefaultValueFactory = _ => "online" };
         var combine = new Option<string>("--combine") { Description = "Forecast: naive (the chosen model combined online with the daily and weekly seasonal naive by recent error) or none (the chosen model alone)", DefaultValueFactory = _ => "naive" };
+        var holidays = new Option<string?>("--holidays") { Description = "Holiday calendar: a file of dates (yyyy-MM-dd or yyyy-MM-dd..yyyy-MM-dd, one a line) or a Prophet holidays CSV; every candidate then estimates the holidays' effect and applies it to holidays ahead" };
         var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, holidays })
         {
             command.Options.Add(o);
         }
@@ -57,11 +59,12 @@ internal static class EvaluateSeriesCommand
             Math.Max(0, parse.GetValue(refit)),
             ParseChoice(parse.GetValue(intervals)!, "--intervals", "online", "split") == "online",
             ParseChoice(parse.GetValue(combine)!, "--combine", "naive", "none") == "naive",
-            Math.Clamp(parse.GetValue(selectWindows), 1, 50)));
+            Math.Clamp(parse.GetValue(selectWindows), 1, 50),
+            parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : []));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, IReadOnlyList<DateOnly> holidays)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -92,10 +95,11 @@ internal static class EvaluateSeriesCommand
         SeriesHistory Recent(int origin)
         {
             int from = Math.Max(0, origin - window);
-            return new SeriesHistory(y[from..origin], periods, prepared.History.Start + (frequency * from), frequency);
+            return new SeriesHistory(y[from..origin], periods, prepared.History.Start + (frequency * from), frequency, holidays.Count > 0 ? holidays : null);
         }
 
-        var auto = new AutoSelectForecaster(StatisticalForecasters.SingleSeriesCandidates(), null);
+        var candidates = StatisticalForecasters.SingleSeriesCandidates();
+        var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null);
         // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
         int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
         var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, selectWindows));

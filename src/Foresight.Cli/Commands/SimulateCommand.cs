@@ -3,6 +3,7 @@ using Foresight.Autoscaling;
 using Foresight.Autoscaling.Cost;
 using Foresight.Autoscaling.Observations;
 using Foresight.Cli.Simulation;
+using Foresight.Forecasting.Calendar;
 using Foresight.Forecasting.Durations;
 using Foresight.Scheduling.Placement;
 using Foresight.Scheduling;
@@ -55,10 +56,11 @@ internal static class SimulateCommand
         var online = new Option<bool>("--online") { Description = "Learn online: a drift detector on the forecasts' live errors refits the model at once on the arrivals since the change; prints the drift figures and the same replay without online learning" };
         var detector = new Option<string>("--detector") { Description = "--online: drift detector, " + string.Join(" or ", Foresight.Forecasting.Online.DriftDetectors.Names), DefaultValueFactory = _ => Foresight.Forecasting.Online.DriftDetectors.PageHinkley };
         var changeAt = new Option<DateTimeOffset?>("--change-at") { Description = "--online: the trace's true change point (ISO 8601), to score detection delay and false alarms against" };
+        var holidays = new Option<string?>("--holidays") { Description = "The pool's holiday calendar for the arrival forecasts: a file of dates (yyyy-MM-dd or yyyy-MM-dd..yyyy-MM-dd, one a line) or a Prophet holidays CSV (holiday,ds,lower_window,upper_window)" };
         var frontier = new Option<string?>("--frontier") { Description = "Extra settings to run for the wait-vs-cost frontier plot, e.g. hpa:50,hpa:90,cost:0.01,cost:1" };
 
         var command = new Command("simulate", "Replay a job trace through autoscalers on virtual time and report queue waits, cost, elasticity and (for ours) forecast accuracy.");
-        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, uncertaintyWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier, online, detector, changeAt })
+        foreach (var option in new Option[] { trace, data, autoscaler, compare, boot, minWorkers, maxWorkers, cpu, memory, slots, labels, waitTarget, placement, comparePlacement, estimator, shortJobWeight, uncertaintyWeight, maxDelay, seed, jitter, jobsPerUnit, jobSeconds, machineMemory, output, forecaster, bucket, refit, level, priceWorker, priceWait, trainShare, epochs, frontier, online, detector, changeAt, holidays })
         {
             command.Options.Add(option);
         }
@@ -113,6 +115,7 @@ internal static class SimulateCommand
                         Bucket = TimeSpan.FromMinutes(parse.GetValue(bucket)),
                         RefitEvery = TimeSpan.FromMinutes(parse.GetValue(refit)),
                         Level = parse.GetValue(level),
+                        Holidays = parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : [],
                     },
                     autoscalerSettings,
                     fromTrace,
@@ -126,7 +129,7 @@ internal static class SimulateCommand
                     parse.GetValue(changeAt));
                 return new SimulateRunner(settings).Run();
             }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidOperationException or FormatException)
             {
                 AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e.Message}");
                 return 2;

@@ -3,6 +3,7 @@ using Foresight.Abstractions.Autoscaling;
 using Foresight.Abstractions.Jobs;
 using Foresight.Autoscaling;
 using Foresight.Autoscaling.Observations;
+using Foresight.Forecasting.Calendar;
 using Foresight.Forecasting.Online;
 using Foresight.Scheduling;
 using Foresight.Simulation.Forecasts;
@@ -31,6 +32,13 @@ public class AutoscalingPoolOptions
 
     /// <summary>How often the autoscaler decides (the policy's own interval when unset).</summary>
     public double? IntervalSeconds { get; set; }
+
+    /// <summary>
+    /// The pool's holiday calendar: ISO dates (<c>2026-12-25</c>) or inclusive ranges (<c>2026-12-24..2026-12-26</c>).
+    /// Arrival forecasts for the pool estimate the holidays' effect from its history and apply it to holidays ahead
+    /// (<see cref="Foresight.Forecasting.Calendar.HolidayAdjustedForecaster"/>). A pool's list replaces the default list.
+    /// </summary>
+    public List<string>? Holidays { get; set; }
 }
 
 /// <summary>
@@ -98,7 +106,9 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
             },
             Predictive = interval is { } i ? settings.Predictive with { Interval = i } : settings.Predictive,
         };
-        return new PoolAutoscaling(pool, policy, new PoolLimits(min, max, new Resources(1, 1024)), settings, interval, Provisioner);
+        var calendar = p.Holidays ?? Holidays;
+        var holidays = calendar is null ? [] : HolidayCalendar.Parse(calendar, HolidaysKey(pool));
+        return new PoolAutoscaling(pool, policy, new PoolLimits(min, max, new Resources(1, 1024)), settings, interval, Provisioner) { Holidays = holidays };
     }
 
     /// <summary>Checks every pool's settings with the policy registry; returns the first problem naming its key.</summary>
@@ -117,6 +127,18 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
             if (o.IntervalSeconds is <= 0)
             {
                 return Inv($"{key}:IntervalSeconds must be positive (was {o.IntervalSeconds})");
+            }
+
+            if (o.Holidays is { } holidays)
+            {
+                try
+                {
+                    HolidayCalendar.Parse(holidays, $"{key}:Holidays");
+                }
+                catch (FormatException e)
+                {
+                    return e.Message;
+                }
             }
         }
 
@@ -184,6 +206,9 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
         };
     }
 
+    private string HolidaysKey(string pool) =>
+        Pools.TryGetValue(pool, out var o) && o.Holidays is not null ? $"{Section}:Pools:{pool}:Holidays" : $"{Section}:Holidays";
+
     // A pool name the validator never accepts, so the defaults are checked under their own key.
     private const string PoolKeyForDefaults = " defaults ";
 
@@ -200,6 +225,9 @@ public sealed class AutoscalingOptions : AutoscalingPoolOptions
 public sealed record PoolAutoscaling(
     string Pool, string Policy, PoolLimits Limits, AutoscalerSettings Settings, TimeSpan? Interval, string Provisioner)
 {
+    /// <summary>The pool's holiday dates (empty: no calendar).</summary>
+    public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
+
     /// <summary>A fresh policy from the registry (validates the settings and the pool bounds).</summary>
     public IAutoscalerPolicy CreatePolicy()
     {

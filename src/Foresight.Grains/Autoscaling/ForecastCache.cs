@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Foresight.Abstractions.Autoscaling;
 using Foresight.Forecasting;
+using Foresight.Forecasting.Calendar;
 using Foresight.Forecasting.Models;
 using Polly;
 using Polly.CircuitBreaker;
@@ -64,7 +65,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
         var entry = _pools.GetOrAdd(Key(pool, slot), _ => new Entry(Breaker()));
         try
         {
-            var fit = entry.Breaker.Execute(() => FitModel(promoted, model, history, through));
+            var fit = entry.Breaker.Execute(() => FitModel(pool, promoted, model, history, through));
             entry.Fit = fit;
             return Slice(pool, fit, now, horizon);
         }
@@ -89,13 +90,13 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
         return daily > 1 && length >= 2 * daily ? [daily] : [];
     }
 
-    /// <summary>The history as a series for the forecasting library.</summary>
-    public static SeriesHistory Series(ArrivalHistoryView history) =>
-        new(history.Counts, Seasons(history.Bucket, history.Counts.Length), history.Start, history.Bucket);
+    /// <summary>The history as a series for the forecasting library, with the pool's holiday calendar.</summary>
+    public static SeriesHistory Series(ArrivalHistoryView history, IReadOnlyList<DateOnly> holidays) =>
+        new(history.Counts, Seasons(history.Bucket, history.Counts.Length), history.Start, history.Bucket, holidays.Count > 0 ? holidays : null);
 
-    private Fitted FitModel(ModelVersionView version, IForecaster? model, ArrivalHistoryView history, long through)
+    private Fitted FitModel(string pool, ModelVersionView version, IForecaster? model, ArrivalHistoryView history, long through)
     {
-        var fitted = (model ?? catalog.Create(version.Forecaster)).Fit(Series(Recent(history)));
+        var fitted = (model ?? catalog.Create(version.Forecaster)).Fit(Series(Recent(history), Holidays(pool)));
         return Predict(fitted, version.Version, $"model v{version.Version} ({version.Forecaster})", history, through, check: true);
     }
 
@@ -119,7 +120,7 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
     {
         try
         {
-            var fitted = new SeasonalNaiveForecaster().Fit(Series(Recent(history)));
+            var fitted = new HolidayAdjustedForecaster(new SeasonalNaiveForecaster()).Fit(Series(Recent(history), Holidays(pool)));
             var fit = Predict(fitted, 0, $"fallback: {why}", history, through, check: false);
             return Slice(pool, fit, now, horizon) with { ModelVersion = null };
         }
@@ -128,6 +129,8 @@ public sealed class ForecastCache(AutoscalingOptions options, ForecasterCatalog 
             return Missing(pool, history, $"fallback: {why}; the rules failed too ({e.GetType().Name})");
         }
     }
+
+    private IReadOnlyList<DateOnly> Holidays(string pool) => options.For(pool).Holidays;
 
     private ArrivalHistoryView Recent(ArrivalHistoryView history)
     {

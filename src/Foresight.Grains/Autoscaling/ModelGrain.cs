@@ -156,7 +156,7 @@ public sealed partial class ModelGrain(
             history = history with { Start = history.Start + (history.Bucket * (history.Counts.Length - forecast.MaxHistoryBuckets)), Counts = history.Counts[^forecast.MaxHistoryBuckets..] };
         }
 
-        return ForecastCache.Series(history);
+        return ForecastCache.Series(history, options.Value.For(Pool).Holidays);
     }
 
     /// <summary>The rolling-origin backtest every candidate and the model it challenges are scored with on <paramref name="series"/>.</summary>

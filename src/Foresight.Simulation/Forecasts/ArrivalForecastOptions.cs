@@ -31,6 +31,9 @@ public sealed record ArrivalForecastOptions
     /// </summary>
     public OnlineForecastOptions? Online { get; init; }
 
+    /// <summary>The pool's holiday calendar (<see cref="Foresight.Forecasting.Calendar.HolidayCalendar"/>): forecasts fitted on its history get the holidays' effects.</summary>
+    public IReadOnlyList<DateOnly> Holidays { get; init; } = [];
+
     /// <summary>Checks the settings; throws naming the bad one.</summary>
     public void Validate()
     {

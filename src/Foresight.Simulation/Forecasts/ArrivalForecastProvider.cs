@@ -261,7 +261,7 @@ public sealed class ArrivalForecastProvider : IForecastProvider
         var values = History(complete, first);
         var steps = (int)Math.Ceiling((Options.RefitEvery + Options.MaxHorizon).Ticks / (double)_bucket) + 2;
         var from = complete - values.Length;
-        var history = new SeriesHistory(values, _seasons(values.Length), new DateTimeOffset(_origin + (from * _bucket), TimeSpan.Zero), Options.Bucket);
+        var history = new SeriesHistory(values, _seasons(values.Length), new DateTimeOffset(_origin + (from * _bucket), TimeSpan.Zero), Options.Bucket, Options.Holidays.Count > 0 ? Options.Holidays : null);
         ForecastResult result;
         string model;
         try

@@ -1,5 +1,6 @@
 using Foresight.Autoscaling.Observations;
 using Foresight.Forecasting;
+using Foresight.Forecasting.Calendar;
 using Foresight.Forecasting.Selection;
 using Foresight.Simulation.Traces;
 
@@ -8,7 +9,8 @@ namespace Foresight.Simulation.Forecasts;
 /// <summary>
 /// The forecasters <c>--forecaster</c> accepts: <c>auto</c> (per-refit automatic selection among the statistical
 /// candidates by rolling-origin backtest), <c>perfect</c> (the true future, for comparison) or any statistical model by
-/// name (case-insensitive).
+/// name (case-insensitive). Each model takes the history's holiday calendar into account when it has one
+/// (<see cref="HolidayAdjustedForecaster"/>).
 /// </summary>
 public static class SimulationForecasters
 {
@@ -24,11 +26,12 @@ public static class SimulationForecasters
         var n = name.Trim();
         if (n.Equals("auto", StringComparison.OrdinalIgnoreCase))
         {
-            return new AutoSelectForecaster(StatisticalForecasters.SelectionCandidates(), null);
+            return new HolidayAdjustedForecaster(new AutoSelectForecaster(StatisticalForecasters.SelectionCandidates(), null));
         }
 
-        return StatisticalForecasters.All().FirstOrDefault(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase))
-            ?? throw new ArgumentException($"Unknown forecaster '{name}'. Valid: {string.Join(", ", Names)}.", nameof(name));
+        return StatisticalForecasters.All().FirstOrDefault(f => f.Name.Equals(n, StringComparison.OrdinalIgnoreCase)) is { } model
+            ? new HolidayAdjustedForecaster(model)
+            : throw new ArgumentException($"Unknown forecaster '{name}'. Valid: {string.Join(", ", Names)}.", nameof(name));
     }
 
     /// <summary>The forecast provider for <paramref name="name"/> on <paramref name="trace"/>.</summary>

@@ -1,3 +1,4 @@
+using Foresight.Autoscaling.Observations;
 using Foresight.Autoscaling.Predictive;
 using Foresight.Forecasting;
 using Foresight.Forecasting.Models;
@@ -51,6 +52,27 @@ public class ArrivalForecastProviderTests
         Assert.All(forecast.Arrivals, a => Assert.Equal(1 / 30.0, a.Mean, 6));
         Assert.All(forecast.Points, p => Assert.Equal(45 / 30.0, p.Mean, 6)); // rate × mean run time
         Assert.Equal("SES", forecast.Model);
+    }
+
+    [Fact]
+    public void A_holiday_calendar_lowers_the_forecast_for_a_holiday_like_the_one_before()
+    {
+        // A job a minute and ten more a minute from 10:00 to 11:00 on 1970-01-01 and 1970-01-03, not on the holiday
+        // 1970-01-02; 1970-01-04 is a holiday too. The forecast is made at 09:55 on it.
+        var seconds = Enumerable.Range(0, 4 * 1440).Select(m => m * 60.0)
+            .Concat(new[] { 0, 2 }.SelectMany(day => Enumerable.Range(0, 600).Select(i => (day * 86_400) + 36_000 + (i * 6.0))));
+        var jobs = seconds.Order().Select((s, i) => new TraceJob(i.ToString(System.Globalization.CultureInfo.InvariantCulture), T0.AddSeconds(s), TimeSpan.FromSeconds(45), new Resources(1, 1024), [])).ToList();
+        var trace = JobTrace.Create("holidays", jobs, new TraceDiagnostics());
+        var options = new ArrivalForecastOptions { RefitEvery = TimeSpan.FromMinutes(10) };
+        var at = T0.AddDays(3).AddHours(10).AddMinutes(-5);
+
+        var plain = new ArrivalForecastProvider(trace, SimulationForecasters.Model("SeasonalNaive"), options).Forecast(at, TimeSpan.FromMinutes(30))!;
+        var calendar = new ArrivalForecastProvider(trace, SimulationForecasters.Model("SeasonalNaive"), options with { Holidays = [new DateOnly(1970, 1, 2), new DateOnly(1970, 1, 4)] }).Forecast(at, TimeSpan.FromMinutes(30))!;
+
+        double At(LoadForecast f, int minute) => f.Arrivals.Single(p => p.At == at.AddMinutes(minute)).Mean;
+        Assert.Equal(11 / 60.0, At(plain, 5), 6);
+        Assert.True(At(calendar, 5) < 0.3 * At(plain, 5), $"{At(calendar, 5)} with the calendar, {At(plain, 5)} without");
+        Assert.Equal(At(plain, 0), At(calendar, 0), 6);
     }
 
     [Fact]

@@ -162,9 +162,9 @@ internal sealed class SimulateRunner(SimulateSettings settings)
             AnsiConsole.MarkupLineInterpolated($"[yellow]{result.Policy}: {result.Unfinished} jobs unfinished when the run stopped{(result.Aborted ? " (aborted)" : string.Empty)}[/]");
         }
 
-        var figures = AutoscalerPolicies.IsForecasting(spec)
-            ? [.. forecastFigures, ("prewarm_success", PrewarmSuccess.Share(result.Series))]
-            : Array.Empty<(string, double)>();
+        // Pre-warm success is printed for every policy, so ours can be read against the baselines' (and the oracle's).
+        var prewarm = ("prewarm_success", PrewarmSuccess.Share(result.Series));
+        (string, double)[] figures = AutoscalerPolicies.IsForecasting(spec) ? [.. forecastFigures, prewarm] : [prewarm];
         return new PolicyRun(spec, result, elapsed, note) { Extra = figures };
     }
 

@@ -270,27 +270,17 @@ public sealed partial class ModelGrain(
         }
     }
 
+    /// <summary>Applies <see cref="VersionRetention"/>: at most VersionsKept versions and the parameters of at most FederatedVersionsKept; a federated version leaves the list with its parameters.</summary>
     private void Trim()
     {
-        var versions = state.State.Versions;
-        while (versions.Count > VersionsKept)
+        var s = state.State;
+        var plan = VersionRetention.Plan(
+            [.. s.Versions.Select(v => new RetainedVersion(v.Version, FederatedVersions.IsFederated(v.Forecaster)))],
+            s.VersionParameters.Keys, s.Promoted, s.Candidate, s.PreviousChampion, VersionsKept, FederatedVersionsKept);
+        s.Versions.RemoveAll(v => plan.DropVersions.Contains(v.Version));
+        foreach (var gone in plan.DropParameters)
         {
-            var oldest = versions.Where(v => v.Version != state.State.Promoted && v.Version != state.State.Candidate).MinBy(v => v.Version);
-            versions.Remove(oldest!);
-        }
-
-        // Stored parameters: of kept versions only, and of at most FederatedVersionsKept (the champion, the candidate and
-        // the previous champion always among them); an older federated version without them can no longer be served.
-        var kept = state.State.VersionParameters;
-        foreach (var gone in kept.Keys.Where(k => versions.All(v => v.Version != k)).ToList())
-        {
-            kept.Remove(gone);
-        }
-
-        while (kept.Count > FederatedVersionsKept
-            && kept.Keys.Where(k => k != state.State.Promoted && k != state.State.Candidate && k != state.State.PreviousChampion).Order().FirstOrDefault() is var oldest and > 0)
-        {
-            kept.Remove(oldest);
+            s.VersionParameters.Remove(gone);
         }
     }
 

@@ -4,6 +4,7 @@ using System.Globalization;
 using Foresight.Forecasting;
 using Foresight.Forecasting.Backtesting;
 using Foresight.Forecasting.Calendar;
+using Foresight.Forecasting.Models.Gbm;
 using Foresight.Forecasting.Quality;
 using Foresight.Forecasting.Selection;
 using Spectre.Console;
@@ -38,10 +39,11 @@ internal static class EvaluateSeriesCommand
         var refit = new Option<int>("--refit") { Description = "Steps between full refits of a refreshable model (0: one day)", DefaultValueFactory = _ => 0 };
         var intervals = new Option<string>("--intervals") { Description = "95 % intervals: online (walk-forward normalized adaptive conformal) or split (selection backtest only; the model's own for the GBM)", DefaultValueFactory = _ => "online" };
         var combine = new Option<string>("--combine") { Description = "Forecast: naive (the chosen model combined online with the daily and weekly seasonal naive by recent error) or none (the chosen model alone)", DefaultValueFactory = _ => "naive" };
+        var gbmObjective = new Option<string>("--gbm-objective") { Description = "Loss of the GBM-direct candidate: l2 (ML.NET's LightGbm) or l1 (the median, LightGBM's C API)", DefaultValueFactory = _ => "l2" };
         var holidays = new Option<string?>("--holidays") { Description = "Holiday calendar: a file of dates (yyyy-MM-dd or yyyy-MM-dd..yyyy-MM-dd, one a line) or a Prophet holidays CSV; every candidate then estimates the holidays' effect and applies it to holidays ahead" };
         var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, holidays })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, holidays, gbmObjective })
         {
             command.Options.Add(o);
         }
@@ -60,11 +62,12 @@ internal static class EvaluateSeriesCommand
             ParseChoice(parse.GetValue(intervals)!, "--intervals", "online", "split") == "online",
             ParseChoice(parse.GetValue(combine)!, "--combine", "naive", "none") == "naive",
             Math.Clamp(parse.GetValue(selectWindows), 1, 50),
-            parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : []));
+            parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : [],
+            ParseChoice(parse.GetValue(gbmObjective)!, "--gbm-objective", "l2", "l1") == "l1" ? GbmObjective.AbsoluteError : GbmObjective.SquaredError));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, IReadOnlyList<DateOnly> holidays)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, IReadOnlyList<DateOnly> holidays, GbmObjective objective)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -98,7 +101,7 @@ internal static class EvaluateSeriesCommand
             return new SeriesHistory(y[from..origin], periods, prepared.History.Start + (frequency * from), frequency, holidays.Count > 0 ? holidays : null);
         }
 
-        var candidates = StatisticalForecasters.SingleSeriesCandidates();
+        var candidates = StatisticalForecasters.SingleSeriesCandidates(new ArrivalGbmOptions { Objective = objective });
         var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null);
         // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
         int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);

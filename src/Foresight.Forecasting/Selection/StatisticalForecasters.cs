@@ -21,7 +21,7 @@ public static class StatisticalForecasters
     /// Candidates automatic selection chooses among for one long series (arrivals, utilization): the
     /// <see cref="SelectionCandidates"/> plus the single-series direct multi-horizon GBM.
     /// </summary>
-    public static IReadOnlyList<IForecaster> SingleSeriesCandidates() => [.. SelectionCandidates(), new ArrivalGbmForecaster()];
+    public static IReadOnlyList<IForecaster> SingleSeriesCandidates(ArrivalGbmOptions? gbm = null) => [.. SelectionCandidates(), new ArrivalGbmForecaster(gbm)];
 
     /// <summary>Every statistical model, benchmarks first, then the automatic ones.</summary>
     public static IReadOnlyList<IForecaster> All()

@@ -36,7 +36,7 @@ public sealed class ArrivalGbmForecaster(ArrivalGbmOptions? options = null) : IF
     public ArrivalGbmOptions Options { get; } = options ?? new ArrivalGbmOptions();
 
     /// <inheritdoc />
-    public string Name => "GBM-direct";
+    public string Name => Options.Objective == GbmObjective.AbsoluteError ? "GBM-direct-L1" : "GBM-direct";
 
     /// <inheritdoc />
     public IFittedForecaster Fit(SeriesHistory history)
@@ -70,7 +70,7 @@ public sealed class ArrivalGbmForecaster(ArrivalGbmOptions? options = null) : IF
         var lastCalibration = y.Length - h;
         var firstCalibration = lastCalibration - ((calibrationCount - 1) * spacing);
         var lastTrain = firstCalibration - h;
-        var trees = new GbmTrees(Train(zc, calendar, offset, features, lastTrain));
+        var trees = Train(zc, calendar, offset, features, lastTrain);
 
         // Locally weighted conformal scores from the held-out origins.
         var predicted = new List<double>();
@@ -144,7 +144,7 @@ public sealed class ArrivalGbmForecaster(ArrivalGbmOptions? options = null) : IF
         return n >= enough ? (daily, season, season) : null;
     }
 
-    private RegressionTreeEnsemble Train(double[] z, GbmCalendar calendar, int offset, GbmFeatures features, int lastOrigin)
+    private GbmTrees Train(double[] z, GbmCalendar calendar, int offset, GbmFeatures features, int lastOrigin)
     {
         var o = Options;
         var steps = StepGrid.Where(k => k < o.Horizon).Append(o.Horizon).Distinct().ToArray();
@@ -166,7 +166,10 @@ public sealed class ArrivalGbmForecaster(ArrivalGbmOptions? options = null) : IF
             }
         }
 
-        return GbmLearner.Grow(rows, features.Count, new GbmLearnerSettings(o.Trainer, o.Trees, o.Leaves, o.MinRowsPerLeaf, o.LearningRate, o.Threads, o.Seed)).Ensemble;
+        var settings = new GbmLearnerSettings(o.Trainer, o.Trees, o.Leaves, o.MinRowsPerLeaf, o.LearningRate, o.Threads, o.Seed);
+        return o.Objective == GbmObjective.AbsoluteError
+            ? LightGbmNative.Grow(rows, features.Count, settings, "objective=l1")
+            : new GbmTrees(GbmLearner.Grow(rows, features.Count, settings).Ensemble);
     }
 }
 

@@ -39,6 +39,12 @@ public sealed record ArrivalGbmOptions
     /// <summary>Trainer threads; fixed so results are reproducible.</summary>
     public int Threads { get; init; } = 1;
 
-    /// <summary>Which ML.NET trainer grows the trees.</summary>
+    /// <summary>Which ML.NET trainer grows the trees (with the squared-error objective).</summary>
     public GbmTrainer Trainer { get; init; } = GbmTrainer.LightGbm;
+
+    /// <summary>
+    /// The loss the trees minimise on the working scale: <see cref="GbmObjective.SquaredError"/> (ML.NET's trainers)
+    /// or <see cref="GbmObjective.AbsoluteError"/> (the median, grown by LightGBM's C API).
+    /// </summary>
+    public GbmObjective Objective { get; init; } = GbmObjective.SquaredError;
 }

@@ -9,3 +9,13 @@ public enum GbmTrainer
     /// <summary>ML.NET FastTree (managed).</summary>
     FastTree,
 }
+
+/// <summary>The loss a GBM forecaster's trees minimise.</summary>
+public enum GbmObjective
+{
+    /// <summary>L2: the mean (ML.NET's LightGbm or FastTree regression).</summary>
+    SquaredError,
+
+    /// <summary>L1: the median (LightGBM's <c>objective=l1</c> through its C API).</summary>
+    AbsoluteError,
+}

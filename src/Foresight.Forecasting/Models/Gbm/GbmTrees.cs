@@ -46,6 +46,15 @@ internal sealed class GbmTrees
         _leaves = [.. leaves];
     }
 
+    private GbmTrees(Node[] nodes, double[] leaves, int[] nodeStart, int[] leafStart, double bias)
+    {
+        _nodes = nodes;
+        _leaves = leaves;
+        _nodeStart = nodeStart;
+        _leafStart = leafStart;
+        _bias = bias;
+    }
+
     public int Count => _leafStart.Length;
 
     public double Score(ReadOnlySpan<float> row)
@@ -105,4 +114,23 @@ internal sealed class GbmTrees
     }
 
     private readonly record struct Node(int Feature, float Threshold, int Left, int Right);
+
+    /// <summary>Collects trees given as node lists (children: a node index, or ~leaf index for a leaf) and leaf values.</summary>
+    internal sealed class Builder
+    {
+        private readonly List<Node> _nodes = [];
+        private readonly List<double> _leaves = [];
+        private readonly List<int> _nodeStart = [];
+        private readonly List<int> _leafStart = [];
+
+        public void AddTree(IReadOnlyList<(int Feature, float Threshold, int Left, int Right)> nodes, IReadOnlyList<double> leaves)
+        {
+            _nodeStart.Add(nodes.Count > 0 ? _nodes.Count : -1);
+            _leafStart.Add(_leaves.Count);
+            _nodes.AddRange(nodes.Select(n => new Node(n.Feature, n.Threshold, n.Left, n.Right)));
+            _leaves.AddRange(leaves);
+        }
+
+        public GbmTrees Build() => new([.. _nodes], [.. _leaves], [.. _nodeStart], [.. _leafStart], 0);
+    }
 }

@@ -34,12 +34,28 @@ public sealed class CliEvaluateSeriesTests : IDisposable
     [Theory]
     [InlineData("--intervals", "bayes")]
     [InlineData("--combine", "all")]
+    [InlineData("--gbm-objective", "huber")]
     public async Task Evaluate_series_refuses_an_unknown_choice_naming_the_option(string option, string value)
     {
         var run = await Foresight("evaluate", "series", "--data", WriteSeries(), "--freq", "1h", option, value);
 
         Assert.True(run.ExitCode != 0, run.ToString());
         Assert.Contains(option, run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_series_takes_a_holiday_calendar_and_refuses_a_bad_one_naming_its_line()
+    {
+        var calendar = Path.Combine(_cwd, "holidays.txt");
+        File.WriteAllLines(calendar, ["# company holidays", "2026-01-19", "2026-01-26..2026-01-27"]);
+        var run = await Foresight("evaluate", "series", "--data", WriteSeries(), "--freq", "1h", "--horizons", "1,24", "--step", "12", "--holidays", calendar);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("series=", StringComparison.Ordinal));
+
+        File.WriteAllLines(calendar, ["2026-01-19", "Jan 26"]);
+        run = await Foresight("evaluate", "series", "--data", WriteSeries(), "--freq", "1h", "--holidays", calendar);
+        Assert.True(run.ExitCode != 0, run.ToString());
+        Assert.Contains($"{calendar}:2: 'Jan 26' is not a date", run.Output + run.Error, StringComparison.Ordinal);
     }
 
     private string WriteSeries()

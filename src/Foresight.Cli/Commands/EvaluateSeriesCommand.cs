@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Foresight.Forecasting;
 using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Models.Gbm;
 using Foresight.Forecasting.Quality;
 using Foresight.Forecasting.Selection;
 using Spectre.Console;
@@ -103,30 +104,18 @@ internal static class EvaluateSeriesCommand
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
         var errDay = horizons.ToDictionary(h => h, _ => new List<double>());
         var errWeek = horizons.ToDictionary(h => h, _ => new List<double>());
-        int inside = 0, scored = 0, fellBack = 0, fits = 0;
+        int inside = 0, scored = 0, fellBack = 0;
         double floor = y.Min() >= 0 ? 0 : double.NegativeInfinity;
         var walk = WalkForwardForecast.Start(selection, y, Math.Max(0, trainEnd - window), daily, weekly, hMax, online, combineNaive, floor);
-        IFittedForecaster? fitted = null;
-        int fittedAt = int.MinValue;
+        var schedule = new ScheduledRefit(selection.Forecaster, refitEvery);
         for (int origin = trainEnd; origin + 1 <= n - 1; origin += step)
         {
             walk.ObserveUpTo(origin);
-            var hist = Recent(origin);
-            if (fitted is IRefreshableFitted refreshable && origin - fittedAt < refitEvery)
-            {
-                fitted = refreshable.Refresh(hist);
-            }
-            else
-            {
-                fitted = selection.Forecaster.Fit(hist);
-                fittedAt = origin;
-                fits++;
-            }
-
+            var fitted = schedule.At(origin, Recent(origin));
             int h = Math.Min(hMax, n - origin);
             var point = fitted.Predict(h, [95.0]);
             fellBack += point.FellBack ? 1 : 0;
-            var split = fitted is IRefreshableFitted && point.Intervals.Count > 0
+            var split = fitted is ArrivalGbmFitted && point.Intervals.Count > 0
                 ? point.Intervals[0]
                 : selection.Calibration.Intervals(point.Mean, [95.0])[0];
             var (mean, band) = walk.Forecast(origin, point.Mean, split);
@@ -157,7 +146,7 @@ internal static class EvaluateSeriesCommand
             table.AddRow(h.ToString(inv), Avg(errModel[h]).ToString("F3", inv), Avg(errDay[h]).ToString("F3", inv), Avg(errWeek[h]).ToString("F3", inv), errModel[h].Count.ToString(inv));
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {fits} fits"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {schedule.Fits} fits, {schedule.Refreshes} refreshes (refit every {refitEvery} steps)"));
         AnsiConsole.MarkupLine(Markup.Escape("selection scores (backtest MASE on the training part): " + string.Join(", ", selection.Scores.OrderBy(k => k.Value).Select(k => $"{k.Key} {k.Value:F3}"))));
         AnsiConsole.Write(table);
         Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {selectWindows}"));

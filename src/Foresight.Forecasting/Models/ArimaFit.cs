@@ -255,7 +255,8 @@ internal sealed class ArimaFit
     private static double Residuals(double[] w, double mu, List<(int Lag, double Coef)> ar, List<(int Lag, double Coef)> ma, int start, double[] e)
     {
         double css = 0;
-        Array.Clear(e);
+        // Only the residuals before the first one computed are read before being written: clear those.
+        Array.Clear(e, 0, Math.Min(start, e.Length));
         // Spans over the lists: the same terms in the same order as enumerating them, without the enumerator's checks.
         var arTerms = CollectionsMarshal.AsSpan(ar);
         var maTerms = CollectionsMarshal.AsSpan(ma);

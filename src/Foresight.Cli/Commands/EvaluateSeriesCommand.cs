@@ -16,9 +16,10 @@ namespace Foresight.Cli.Commands;
 /// trace, <c>--from-trace alibaba2017</c>, counted per <c>--freq</c> bucket). The first <c>--train</c> share (default
 /// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE);
 /// the rest is walked forward in origins every <c>--step</c> steps. Every fit sees only the last <c>--window</c>
-/// weeks before its origin (default 12). The chosen model is refitted at each origin, except a model whose fit can be
-/// refreshed (<see cref="IRefreshableFitted"/>, the GBM): it is refitted every <c>--refit</c> steps (default one day)
-/// and conditioned on the newest data at every origin. Intervals are the model's own when it calibrates them on
+/// weeks before its origin (default 12). The chosen model is fitted every <c>--refit</c> steps (default one day) and,
+/// at the origins in between, refreshed (<see cref="ScheduledRefit"/>: its parameters kept and conditioned on the newest
+/// data — the GBM, ARIMA, ETS, Theta, MSTL and their ensembles; other models are refitted at every origin). The refit
+/// periods are independent and run <c>--parallel</c> at a time (default one per core). Intervals are the model's own when it calibrates them on
 /// held-out origins (the GBM), otherwise split-conformal from the selection backtest. MASE per horizon uses the
 /// in-sample seasonal-naive (daily) scale; the daily and weekly seasonal naive are forecast from the same origins and
 /// scored on the same points. Targets inside labelled anomaly windows or long gaps are not scored.
@@ -42,8 +43,9 @@ internal static class EvaluateSeriesCommand
         var gbmObjective = new Option<string>("--gbm-objective") { Description = "Loss of the GBM-direct candidate: l2 (ML.NET's LightGbm) or l1 (the median, LightGBM's C API)", DefaultValueFactory = _ => "l2" };
         var holidays = new Option<string?>("--holidays") { Description = "Holiday calendar: a file of dates (yyyy-MM-dd or yyyy-MM-dd..yyyy-MM-dd, one a line) or a Prophet holidays CSV; every candidate then estimates the holidays' effect and applies it to holidays ahead" };
         var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
+        var parallelism = new Option<int>("--parallel") { Description = "Refit periods evaluated at once (0: one per core)", DefaultValueFactory = _ => 0 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, holidays, gbmObjective })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, parallelism, holidays, gbmObjective })
         {
             command.Options.Add(o);
         }
@@ -62,12 +64,13 @@ internal static class EvaluateSeriesCommand
             ParseChoice(parse.GetValue(intervals)!, "--intervals", "online", "split") == "online",
             ParseChoice(parse.GetValue(combine)!, "--combine", "naive", "none") == "naive",
             Math.Clamp(parse.GetValue(selectWindows), 1, 50),
+            parse.GetValue(parallelism) is > 0 and var p ? p : Environment.ProcessorCount,
             parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : [],
             ParseChoice(parse.GetValue(gbmObjective)!, "--gbm-objective", "l2", "l1") == "l1" ? GbmObjective.AbsoluteError : GbmObjective.SquaredError));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, IReadOnlyList<DateOnly> holidays, GbmObjective objective)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, int parallel, IReadOnlyList<DateOnly> holidays, GbmObjective objective)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -110,30 +113,47 @@ internal static class EvaluateSeriesCommand
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
         var errDay = horizons.ToDictionary(h => h, _ => new List<double>());
         var errWeek = horizons.ToDictionary(h => h, _ => new List<double>());
-        int inside = 0, scored = 0, fellBack = 0, fits = 0;
+        int inside = 0, scored = 0, fellBack = 0;
         double floor = y.Min() >= 0 ? 0 : double.NegativeInfinity;
         var walk = WalkForwardForecast.Start(selection, y, Math.Max(0, trainEnd - window), daily, weekly, hMax, online, combineNaive, floor);
-        IFittedForecaster? fitted = null;
-        int fittedAt = int.MinValue;
+        var origins = new List<int>();
         for (int origin = trainEnd; origin + 1 <= n - 1; origin += step)
         {
-            walk.ObserveUpTo(origin);
-            var hist = Recent(origin);
-            if (fitted is IRefreshableFitted refreshable && origin - fittedAt < refitEvery)
-            {
-                fitted = refreshable.Refresh(hist);
-            }
-            else
-            {
-                fitted = selection.Forecaster.Fit(hist);
-                fittedAt = origin;
-                fits++;
-            }
+            origins.Add(origin);
+        }
 
+        // Each refit period (a fit and the refreshes after it) depends on no other, so the periods run in parallel;
+        // the walk forward below then consumes their forecasts in origin order.
+        var segments = new List<(int From, int To)>();
+        for (int i = 1, from = 0; i <= origins.Count; i++)
+        {
+            if (i == origins.Count || origins[i] - origins[from] >= refitEvery)
+            {
+                segments.Add((from, i));
+                from = i;
+            }
+        }
+
+        var forecasts = new (ForecastResult Point, bool OwnIntervals)[origins.Count];
+        var schedules = new ScheduledRefit[segments.Count];
+        Parallel.For(0, segments.Count, new ParallelOptions { MaxDegreeOfParallelism = parallel }, s =>
+        {
+            var schedule = schedules[s] = new ScheduledRefit(selection.Forecaster, refitEvery);
+            for (int i = segments[s].From; i < segments[s].To; i++)
+            {
+                var fitted = schedule.At(origins[i], Recent(origins[i]));
+                forecasts[i] = (fitted.Predict(Math.Min(hMax, n - origins[i]), [95.0]), fitted is ArrivalGbmFitted);
+            }
+        });
+
+        for (int i = 0; i < origins.Count; i++)
+        {
+            int origin = origins[i];
+            walk.ObserveUpTo(origin);
             int h = Math.Min(hMax, n - origin);
-            var point = fitted.Predict(h, [95.0]);
+            var point = forecasts[i].Point;
             fellBack += point.FellBack ? 1 : 0;
-            var split = fitted is IRefreshableFitted && point.Intervals.Count > 0
+            var split = forecasts[i].OwnIntervals && point.Intervals.Count > 0
                 ? point.Intervals[0]
                 : selection.Calibration.Intervals(point.Mean, [95.0])[0];
             var (mean, band) = walk.Forecast(origin, point.Mean, split);
@@ -164,7 +184,7 @@ internal static class EvaluateSeriesCommand
             table.AddRow(h.ToString(inv), Avg(errModel[h]).ToString("F3", inv), Avg(errDay[h]).ToString("F3", inv), Avg(errWeek[h]).ToString("F3", inv), errModel[h].Count.ToString(inv));
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {fits} fits"));
+        AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {schedules.Sum(x => x.Fits)} fits, {schedules.Sum(x => x.Refreshes)} refreshes (refit every {refitEvery} steps, {parallel} in parallel)"));
         AnsiConsole.MarkupLine(Markup.Escape("selection scores (backtest MASE on the training part): " + string.Join(", ", selection.Scores.OrderBy(k => k.Value).Select(k => $"{k.Key} {k.Value:F3}"))));
         AnsiConsole.Write(table);
         Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {selectWindows}"));

@@ -28,9 +28,20 @@ public sealed class HolidayAdjustedForecaster(IForecaster inner) : IForecaster
         return effects.Compared == 0 ? fitted : new Fitted(fitted, effects, history.Values.Count);
     }
 
-    private sealed class Fitted(IFittedForecaster inner, HolidayEffects effects, int length) : IFittedForecaster
+    // Refreshable when the inner fit is: the effects are estimated again on the newer history and the inner model is
+    // refreshed on its cleaned values.
+    private sealed class Fitted(IFittedForecaster inner, HolidayEffects effects, int length) : IRefreshableFitted
     {
         public string Name => inner.Name;
+
+        public bool CanRefresh => inner is IRefreshableFitted { CanRefresh: true };
+
+        public IFittedForecaster Refresh(SeriesHistory history)
+        {
+            var newer = HolidayEffects.Estimate(history);
+            var refreshed = ((IRefreshableFitted)inner).Refresh(history with { Values = newer.Cleaned, Holidays = null });
+            return newer.Compared == 0 ? refreshed : new Fitted(refreshed, newer, history.Values.Count);
+        }
 
         public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
         {

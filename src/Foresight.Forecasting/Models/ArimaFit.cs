@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Foresight.Forecasting.Numerics;
 
 namespace Foresight.Forecasting.Models;
@@ -91,6 +92,18 @@ internal sealed class ArimaFit
         {
             ArCoefficients = best.Take(o.P).ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The same order and coefficients (constant, σ², AICc kept) conditioned on <paramref name="y"/>: the differenced
+    /// series and its conditional residuals are recomputed, nothing is re-estimated.
+    /// </summary>
+    public ArimaFit Refresh(double[] y)
+    {
+        var w = Difference(y, _delta);
+        var e = new double[w.Length];
+        Residuals(w, _mu, [.. _ar], [.. _ma], Order.P + (Order.Period * Order.SeasonalP), e);
+        return new ArimaFit(Order, y, w, e, _ar, _ma, _delta, _mu, Sigma2, Aicc) { ArCoefficients = ArCoefficients };
     }
 
     public double[] Forecast(int h)
@@ -242,16 +255,20 @@ internal sealed class ArimaFit
     private static double Residuals(double[] w, double mu, List<(int Lag, double Coef)> ar, List<(int Lag, double Coef)> ma, int start, double[] e)
     {
         double css = 0;
-        Array.Clear(e);
+        // Only the residuals before the first one computed are read before being written: clear those.
+        Array.Clear(e, 0, Math.Min(start, e.Length));
+        // Spans over the lists: the same terms in the same order as enumerating them, without the enumerator's checks.
+        var arTerms = CollectionsMarshal.AsSpan(ar);
+        var maTerms = CollectionsMarshal.AsSpan(ma);
         for (int t = start; t < w.Length; t++)
         {
             double v = w[t] - mu;
-            foreach (var (lag, c) in ar)
+            foreach (var (lag, c) in arTerms)
             {
                 v -= c * (w[t - lag] - mu);
             }
 
-            foreach (var (lag, c) in ma)
+            foreach (var (lag, c) in maTerms)
             {
                 if (t - lag >= 0)
                 {

@@ -24,15 +24,20 @@ public sealed class AutoArimaForecaster(int maxSeasons = 30, bool? seasonalDiffe
     protected override IFittedForecaster FitCore(SeriesHistory history, double[] y)
     {
         int m = PrimaryPeriod(history);
-        var tail = y.Length > maxSeasons * Math.Max(m, 24) ? y[^(maxSeasons * Math.Max(m, 24))..] : y;
-        var best = Search(tail, m, seasonalDifference);
+        var best = Search(Tail(y, m), m, seasonalDifference);
         if (best is null)
         {
             return SeasonalNaiveForecaster.FitValues(y, m, Name);
         }
 
-        return new FittedModel($"{Name}:{best.Order}", best.Forecast, (h, _) => best.ForecastSd(h), NaiveSigma(y));
+        return Build(best, y);
     }
+
+    /// <summary>The fitted model; refreshing keeps the order and coefficients and conditions them on the newer tail.</summary>
+    private IFittedForecaster Build(ArimaFit fit, double[] y) =>
+        new FittedModel($"{Name}:{fit.Order}", fit.Forecast, (h, _) => fit.ForecastSd(h), NaiveSigma(y), (history, values) => Build(fit.Refresh(Tail(values, PrimaryPeriod(history))), values));
+
+    private double[] Tail(double[] y, int m) => y.Length > maxSeasons * Math.Max(m, 24) ? y[^(maxSeasons * Math.Max(m, 24))..] : y;
 
     internal static ArimaFit? Search(double[] y, int m, bool? seasonalDifference = null)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Foresight.Forecasting.Numerics;
 
 namespace Foresight.Forecasting.Models;
@@ -119,6 +120,31 @@ internal sealed class EtsFit
         return new EtsFit(spec, par, lEnd, bEnd, finalSeason, Math.Sqrt(mse), aicc, n);
     }
 
+    /// <summary>
+    /// The same form and parameters with the recursions continued over <paramref name="added"/>, the observations that
+    /// follow the fitted ones (a state update, nothing re-estimated); null when the multiplicative recursions break down.
+    /// </summary>
+    public EtsFit? Extend(ReadOnlySpan<double> added)
+    {
+        double l = Level, b = Trend;
+        var season = (double[])_season.Clone();
+        int m = season.Length;
+        for (int i = 0; i < added.Length; i++)
+        {
+            double lb = l + Phi * b;
+            int si = (Length + i) % m;
+            double s = season[si];
+            double yhat = Spec.Season switch { 'A' => lb + s, 'M' => lb * s, _ => lb };
+            double e = added[i] - yhat;
+            if ((Spec.MultiplicativeError && yhat <= 0) || !Update(Spec.Season, Alpha, Beta, Gamma, Phi, lb, s, e, ref l, ref b, ref season[si]) || !double.IsFinite(l))
+            {
+                return null;
+            }
+        }
+
+        return new EtsFit(Spec, [Alpha, Beta, Gamma, Phi], l, b, season, Sigma, Aicc, Length + added.Length);
+    }
+
     /// <summary>Point forecast h steps ahead (h ≥ 1).</summary>
     public double Forecast(int h)
     {
@@ -214,30 +240,7 @@ internal sealed class EtsFit
                 sse += e * e;
             }
 
-            switch (spec.Season)
-            {
-                case 'M':
-                    if (s <= 0 || lb <= 0)
-                    {
-                        return double.PositiveInfinity;
-                    }
-
-                    l = lb + alpha * e / s;
-                    b = phi * b + beta * e / s;
-                    season[si] = s + gamma * e / lb;
-                    break;
-                case 'A':
-                    l = lb + alpha * e;
-                    b = phi * b + beta * e;
-                    season[si] = s + gamma * e;
-                    break;
-                default:
-                    l = lb + alpha * e;
-                    b = phi * b + beta * e;
-                    break;
-            }
-
-            if (!double.IsFinite(l))
+            if (!Update(spec.Season, alpha, beta, gamma, phi, lb, s, e, ref l, ref b, ref season[si]) || !double.IsFinite(l))
             {
                 return double.PositiveInfinity;
             }
@@ -252,6 +255,36 @@ internal sealed class EtsFit
         }
 
         return n * Math.Log(mse) + 2 * logSum;
+    }
+
+    /// <summary>One step of the state recursions from the error <paramref name="e"/>; false when a multiplicative season breaks down.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Update(char season, double alpha, double beta, double gamma, double phi, double lb, double s, double e, ref double l, ref double b, ref double slot)
+    {
+        switch (season)
+        {
+            case 'M':
+                if (s <= 0 || lb <= 0)
+                {
+                    return false;
+                }
+
+                l = lb + alpha * e / s;
+                b = phi * b + beta * e / s;
+                slot = s + gamma * e / lb;
+                break;
+            case 'A':
+                l = lb + alpha * e;
+                b = phi * b + beta * e;
+                slot = s + gamma * e;
+                break;
+            default:
+                l = lb + alpha * e;
+                b = phi * b + beta * e;
+                break;
+        }
+
+        return true;
     }
 
     private static double[] InitialSeason(IReadOnlyList<double> y, EtsSpec spec, int m)

@@ -23,12 +23,21 @@ public sealed class EtsForecaster : Forecaster
             return NaiveForecaster.FitValues(y, Name);
         }
 
-        return new FittedModel(
-            $"{Name}:{best.Spec}",
-            h => Enumerable.Range(1, h).Select(best.Forecast).ToArray(),
-            (h, mu) => Enumerable.Range(1, h).Select(i => best.ForecastSd(i, mu[i - 1])).ToArray(),
-            NaiveSigma(y));
+        return Build(best, history, y);
     }
+
+    /// <summary>The fitted form; refreshing continues its recursions over the newer observations (refit when they do not align).</summary>
+    private IFittedForecaster Build(EtsFit fit, SeriesHistory history, double[] y) => new FittedModel(
+        $"{Name}:{fit.Spec}",
+        h => Enumerable.Range(1, h).Select(fit.Forecast).ToArray(),
+        (h, mu) => Enumerable.Range(1, h).Select(i => fit.ForecastSd(i, mu[i - 1])).ToArray(),
+        NaiveSigma(y),
+        (newer, values) =>
+        {
+            int added = StepsAfter(history, y.Length, newer, values.Length);
+            var extended = added >= 0 ? fit.Extend(values.AsSpan(values.Length - added)) : null;
+            return extended is null ? FitCore(newer, values) : Build(extended, newer, values);
+        });
 
     /// <summary>Fits every admissible form and returns the one with the lowest AICc (null if none fits).</summary>
     internal static EtsFit? SelectForm(double[] y, int m)

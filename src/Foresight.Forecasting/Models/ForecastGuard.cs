@@ -1,11 +1,14 @@
+using Foresight.Forecasting.Quality;
+
 namespace Foresight.Forecasting.Models;
 
 /// <summary>
 /// Wraps a fitted model: checks the arguments, and replaces a forecast that is non-finite or leaves the band
 /// [min − 3·range, max + 3·range] of the history with a seasonal-naive one (flagged <c>FellBack</c>). Histories that
-/// never go negative get non-negative forecasts and lower bounds (load cannot be negative).
+/// never go negative get non-negative forecasts and lower bounds (load cannot be negative). Refreshing (when the
+/// wrapped model can be refreshed) wraps the refreshed model in a guard on the newer history.
 /// </summary>
-internal sealed class ForecastGuard : IFittedForecaster
+internal sealed class ForecastGuard : IRefreshableFitted
 {
     private readonly IFittedForecaster _inner;
     private readonly SeriesHistory _history;
@@ -33,6 +36,20 @@ internal sealed class ForecastGuard : IFittedForecaster
     public string Name { get; }
 
     public IFittedForecaster Inner => _inner;
+
+    public bool CanRefresh => _inner is IRefreshableFitted { CanRefresh: true };
+
+    public IFittedForecaster Refresh(SeriesHistory history)
+    {
+        var y = SeriesValidator.Validate(history);
+        var inner = _inner switch
+        {
+            FittedModel { CanRefresh: true } model => model.Refresh(history, y),
+            IRefreshableFitted { CanRefresh: true } refreshable => refreshable.Refresh(history),
+            _ => throw new InvalidOperationException($"{Name} cannot be refreshed; refit it."),
+        };
+        return new ForecastGuard(Name, inner, history, y, _note);
+    }
 
     public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
     {

@@ -68,6 +68,29 @@ public abstract class Forecaster : IForecaster
         return y.Length >= 3 ? SesForecaster.FitValues(y, "SES") : NaiveForecaster.FitValues(y, "Naive");
     }
 
+    /// <summary>
+    /// How many steps <paramref name="newer"/> (<paramref name="newerCount"/> values) reaches past the end of
+    /// <paramref name="fitted"/> (<paramref name="fittedCount"/> values) of the same series; −1 when the two cannot be
+    /// aligned (no or different frequency, an earlier end, or more new steps than the newer history holds).
+    /// </summary>
+    internal static int StepsAfter(SeriesHistory fitted, int fittedCount, SeriesHistory newer, int newerCount)
+    {
+        var f = fitted.Frequency;
+        if (f <= TimeSpan.Zero || newer.Frequency != f)
+        {
+            return -1;
+        }
+
+        var gap = (newer.Start + (f * newerCount)) - (fitted.Start + (f * fittedCount));
+        if (gap.Ticks % f.Ticks != 0)
+        {
+            return -1;
+        }
+
+        long steps = gap.Ticks / f.Ticks;
+        return steps >= 0 && steps <= newerCount ? (int)steps : -1;
+    }
+
     /// <summary>Standard deviation of first differences: the spread a naive forecast would have one step ahead.</summary>
     internal static double NaiveSigma(double[] y)
     {

@@ -2,7 +2,10 @@ using Foresight.Forecasting.Numerics;
 
 namespace Foresight.Forecasting.Models;
 
-/// <summary>Median combination: the per-step median of the members' forecasts (and of their interval bounds).</summary>
+/// <summary>
+/// Median combination: the per-step median of the members' forecasts (and of their interval bounds). Refreshing
+/// refreshes each member that can be refreshed and refits the others.
+/// </summary>
 public sealed class MedianEnsembleForecaster(IReadOnlyList<IForecaster> members, string name = "Ensemble-median") : IForecaster
 {
     /// <inheritdoc/>
@@ -17,12 +20,15 @@ public sealed class MedianEnsembleForecaster(IReadOnlyList<IForecaster> members,
         }
 
         var fitted = members.Select(m => m.Fit(history)).ToArray();
-        return new Fitted(name, fitted);
+        return new Fitted(name, fitted, members);
     }
 
-    private sealed class Fitted(string name, IFittedForecaster[] members) : IFittedForecaster
+    private sealed class Fitted(string name, IFittedForecaster[] members, IReadOnlyList<IForecaster> forecasters) : IRefreshableFitted
     {
         public string Name => name;
+
+        public IFittedForecaster Refresh(SeriesHistory history) =>
+            new Fitted(name, members.Select((m, i) => ScheduledRefit.RefreshOrFit(forecasters[i], m, history)).ToArray(), forecasters);
 
         public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
         {

@@ -47,6 +47,15 @@ public sealed class MstlForecaster(int cycles = 4, bool logTransform = false, st
             return SeasonalNaiveForecaster.FitValues(y, PrimaryPeriod(history), Name);
         }
 
+        return Build(best, profiles, periods, log, n, history, y);
+    }
+
+    /// <summary>
+    /// The fitted decomposition; refreshing keeps the profiles and the ETS parameters and continues the ETS recursion
+    /// over the newer observations, seasonally adjusted (refit when they do not align).
+    /// </summary>
+    private IFittedForecaster Build(EtsFit best, double[][] profiles, int[] periods, bool log, int n, SeriesHistory history, double[] y)
+    {
         double[] Mean(int h)
         {
             var f = new double[h];
@@ -71,7 +80,26 @@ public sealed class MstlForecaster(int cycles = 4, bool logTransform = false, st
             return s;
         }
 
-        return new FittedModel($"{Name}:{string.Join('+', periods)}:{best.Spec}", Mean, Sd, NaiveSigma(y));
+        IFittedForecaster Refresh(SeriesHistory newer, double[] values)
+        {
+            int added = StepsAfter(history, y.Length, newer, values.Length);
+            if (added < 0 || (log && values.Any(v => v <= 0)))
+            {
+                return FitCore(newer, values);
+            }
+
+            var adjusted = new double[added];
+            for (int i = 0; i < added; i++)
+            {
+                double v = values[values.Length - added + i];
+                adjusted[i] = (log ? Math.Log(v) : v) - SeasonalAt(profiles, periods, n + i);
+            }
+
+            var extended = best.Extend(adjusted);
+            return extended is null ? FitCore(newer, values) : Build(extended, profiles, periods, log, n + added, newer, values);
+        }
+
+        return new FittedModel($"{Name}:{string.Join('+', periods)}:{best.Spec}", Mean, Sd, NaiveSigma(y), Refresh);
     }
 
     internal static double[][] Decompose(double[] z, int[] periods, int cycles)

@@ -22,8 +22,8 @@ internal static class SeasonalAdjustment
         return (adj, dec);
     }
 
-    /// <summary>Re-seasonalises a path forecast from the adjusted series (and its standard deviations, if any).</summary>
-    public static IFittedForecaster Wrap(string name, ClassicalDecomposition dec, int n, Func<int, double[]> mean, Func<int, double[], double[]>? sd, double naiveSigma)
+    /// <summary>Re-seasonalises a path forecast from the adjusted series (and its standard deviations, if any); <paramref name="refresh"/> as in <see cref="FittedModel"/>.</summary>
+    public static IFittedForecaster Wrap(string name, ClassicalDecomposition dec, int n, Func<int, double[]> mean, Func<int, double[], double[]>? sd, double naiveSigma, Func<SeriesHistory, double[], IFittedForecaster>? refresh = null)
     {
         double[] Mean(int h)
         {
@@ -46,7 +46,7 @@ internal static class SeasonalAdjustment
 
             return s;
         };
-        return new FittedModel(name, Mean, Sd, naiveSigma);
+        return new FittedModel(name, Mean, Sd, naiveSigma, refresh);
     }
 
     /// <summary>Fits an ETS form on the M4-adjusted series; null when the form does not fit.</summary>

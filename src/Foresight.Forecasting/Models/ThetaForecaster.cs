@@ -25,8 +25,17 @@ public sealed class ThetaForecaster : Forecaster
         }
 
         double halfSlope = Statistics.LinearFit(adj).Slope / 2;
+        return Build(ses, dec, halfSlope, history, y);
+    }
+
+    /// <summary>
+    /// The fitted Theta; refreshing keeps the decomposition, α and the slope and continues the SES recursion over the
+    /// newer observations, seasonally adjusted (refit when they do not align).
+    /// </summary>
+    private IFittedForecaster Build(EtsFit ses, ClassicalDecomposition dec, double halfSlope, SeriesHistory history, double[] y)
+    {
         double alpha = ses.Alpha;
-        int n = adj.Length;
+        int n = ses.Length;
         double offset = (1 - Math.Pow(1 - alpha, n)) / alpha;
         return SeasonalAdjustment.Wrap(
             Name,
@@ -34,6 +43,23 @@ public sealed class ThetaForecaster : Forecaster
             n,
             h => Enumerable.Range(0, h).Select(i => ses.Forecast(i + 1) + halfSlope * (i + offset)).ToArray(),
             (h, _) => Enumerable.Range(1, h).Select(i => ses.ForecastSd(i, ses.Forecast(i))).ToArray(),
-            NaiveSigma(y));
+            NaiveSigma(y),
+            (newer, values) =>
+            {
+                int added = StepsAfter(history, y.Length, newer, values.Length);
+                if (added < 0)
+                {
+                    return FitCore(newer, values);
+                }
+
+                var adj = new double[added];
+                for (int i = 0; i < added; i++)
+                {
+                    adj[i] = values[values.Length - added + i] / dec.Factor(n + i);
+                }
+
+                var extended = ses.Extend(adj);
+                return extended is null ? FitCore(newer, values) : Build(extended, dec, halfSlope, newer, values);
+            });
     }
 }

@@ -40,6 +40,6 @@ public sealed class WeightedEnsembleForecaster(IReadOnlyList<IForecaster> member
         }
 
         var fitted = members.Select((m, i) => weights[i] > 0 ? m.Fit(history) : null).ToArray();
-        return new WeightedFitted(name, fitted, weights, calibration);
+        return new WeightedFitted(name, fitted, weights, calibration, members);
     }
 }

@@ -2,10 +2,16 @@ using Foresight.Forecasting.Intervals;
 
 namespace Foresight.Forecasting.Selection;
 
-/// <summary>A fitted weighted combination (members with weight zero are not fitted).</summary>
-internal sealed class WeightedFitted(string name, IFittedForecaster?[] members, double[] weights, ConformalCalibration? calibration) : IFittedForecaster
+/// <summary>
+/// A fitted weighted combination (members with weight zero are not fitted). Refreshing refreshes each member that
+/// can be refreshed and refits the others (<paramref name="forecasters"/>); weights and calibration are kept.
+/// </summary>
+internal sealed class WeightedFitted(string name, IFittedForecaster?[] members, double[] weights, ConformalCalibration? calibration, IReadOnlyList<IForecaster> forecasters) : IRefreshableFitted
 {
     public string Name => name;
+
+    public IFittedForecaster Refresh(SeriesHistory history) =>
+        new WeightedFitted(name, members.Select((m, i) => m is null ? null : ScheduledRefit.RefreshOrFit(forecasters[i], m, history)).ToArray(), weights, calibration, forecasters);
 
     public ForecastResult Predict(int horizon, IReadOnlyList<double> levels)
     {

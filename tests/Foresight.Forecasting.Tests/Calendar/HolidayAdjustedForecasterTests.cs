@@ -56,6 +56,25 @@ public sealed class HolidayAdjustedForecasterTests
     }
 
     [Fact]
+    public void A_refreshable_fit_stays_refreshable_and_a_refresh_on_newer_data_forecasts_like_a_fit_on_it()
+    {
+        DateOnly[] calendar = [.. PastHolidays, new DateOnly(2026, 3, 2)];
+        var full = Arrivals(56, PastHolidays, calendar);
+        var older = full with { Values = [.. full.Values.Take(49 * 24)] };
+        var model = new HolidayAdjustedForecaster(new EtsForecaster());
+
+        var fitted = model.Fit(older);
+        var refreshable = Assert.IsAssignableFrom<IRefreshableFitted>(fitted);
+        Assert.True(refreshable.CanRefresh);
+        var refreshed = refreshable.Refresh(full).Predict(48, []);
+
+        var fitted2 = model.Fit(full).Predict(48, []);
+        Assert.True(refreshed.Mean[12] < 0.3 * refreshed.Mean[36], $"holiday noon {refreshed.Mean[12]}, next noon {refreshed.Mean[36]}");
+        Assert.InRange(refreshed.Mean[12], 0.8 * fitted2.Mean[12], 1.25 * fitted2.Mean[12]);
+        Assert.InRange(refreshed.Mean[36], 0.8 * fitted2.Mean[36], 1.25 * fitted2.Mean[36]);
+    }
+
+    [Fact]
     public void Without_a_calendar_the_inner_model_answers_unchanged()
     {
         var history = Arrivals(28, PastHolidays, null);

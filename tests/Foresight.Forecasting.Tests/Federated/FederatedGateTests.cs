@@ -1,0 +1,48 @@
+using Foresight.Forecasting.Backtesting;
+using Foresight.Forecasting.Federated;
+
+namespace Foresight.Forecasting.Tests.Federated;
+
+/// <summary>The promotion gate's rule on many series: the mean backtest MASE over series decides, strictly lower only, non-finite never wins.</summary>
+public sealed class FederatedGateTests
+{
+    [Fact]
+    public void A_candidate_with_a_lower_mean_MASE_over_the_series_is_adopted_even_when_worse_on_one()
+    {
+        // Candidate 0.5 and 1.3 (mean 0.9) against local 1.0 and 1.0: worse on the second series, better on the mean.
+        var decision = FederatedGate.Decide([Backtest(0.5), Backtest(1.3)], [Backtest(1.0), Backtest(1.0)]);
+
+        Assert.True(decision.Adopted);
+        Assert.Equal(0.9, decision.CandidateMase, 9);
+        Assert.Equal(1.0, decision.LocalMase, 9);
+    }
+
+    [Fact]
+    public void A_candidate_no_better_than_the_local_model_is_not_adopted()
+    {
+        Assert.False(FederatedGate.Decide([Backtest(0.8), Backtest(1.2)], [Backtest(1.0), Backtest(1.0)]).Adopted);
+        Assert.False(FederatedGate.Decide([Backtest(1.1)], [Backtest(1.0)]).Adopted);
+    }
+
+    [Fact]
+    public void A_series_without_a_finite_MASE_makes_its_side_the_worst()
+    {
+        // A backtest without windows has an infinite MASE: the candidate cannot win, and it beats such a local model.
+        var none = new BacktestResult("m", []);
+
+        Assert.False(FederatedGate.Decide([Backtest(0.1), none], [Backtest(1.0), Backtest(1.0)]).Adopted);
+        Assert.True(FederatedGate.Decide([Backtest(5.0)], [none]).Adopted);
+        Assert.False(FederatedGate.Adopts(double.NaN, double.NaN));
+    }
+
+    [Fact]
+    public void Backtests_must_pair_up_one_per_series()
+    {
+        Assert.Equal("local", Assert.Throws<ArgumentException>(() => FederatedGate.Decide([Backtest(1)], [Backtest(1), Backtest(1)])).ParamName);
+        Assert.Equal("candidate", Assert.Throws<ArgumentException>(() => FederatedGate.Decide([], [])).ParamName);
+    }
+
+    /// <summary>A one-window backtest whose MASE is <paramref name="mase"/>: forecast 0 against actuals of <paramref name="mase"/>, scale 1.</summary>
+    private static BacktestResult Backtest(double mase) =>
+        new("m", [new BacktestWindow(100, [mase, mase], new ForecastResult([0, 0], []), 1)]);
+}

@@ -39,17 +39,18 @@ internal static class EvaluateFederatedCommand
         var optimizer = new Option<string>("--optimizer") { Description = "keep: each cluster keeps its Adam state between rounds; reset: a fresh optimiser every round", DefaultValueFactory = _ => "keep" };
         var fineTune = new Option<double>("--fine-tune") { Description = "Share of each cluster's budget (rounds × local-steps) spent fine-tuning the final global model on its own series (personalised FedAvg); the FedAvg rounds get the rest. 0 = plain FedAvg", DefaultValueFactory = _ => 0.2 };
         var proxMu = new Option<double>("--prox-mu") { Description = "FedProx μ: in the rounds each cluster's loss adds μ/2·‖w − w_global‖² (0 = none)", DefaultValueFactory = _ => 0 };
-        var gate = new Option<string>("--gate") { Description = "Which model each cluster serves: cluster (it adopts the federated model only if its mean validation MASE over the cluster's series is lower than its local model's, else keeps the local one), series (that rule per series, as each pool decides for itself) or none (the federated model everywhere)", DefaultValueFactory = _ => "cluster" };
+        var gate = new Option<string>("--gate") { Description = "Which model each cluster serves: series (each series gets the federated model only if its validation figure is lower than the local model's, else the local one — as each pool of a cluster decides for itself), cluster (that rule on the mean over the cluster's series, for all of them) or none (the federated model everywhere)", DefaultValueFactory = _ => "series" };
+        var gateMetric = new Option<string>("--gate-metric") { Description = "What the gate compares on the validation window: mase (the cluster's promotion gate's figure) or owa (sMAPE and MASE relative to Naive2's on the same window, the figure this evaluation reports)", DefaultValueFactory = _ => "mase" };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation and batch sampling", DefaultValueFactory = _ => 42 };
         var command = new Command("federated", "M4 Hourly split between clusters: OWA of local-only LSTMs, a FedAvg LSTM and a pooled LSTM.")
         {
-            data, clusters, series, split, rounds, localSteps, optimizer, fineTune, proxMu, gate, seed,
+            data, clusters, series, split, rounds, localSteps, optimizer, fineTune, proxMu, gate, gateMetric, seed,
         };
         command.SetAction(parse =>
         {
             try
             {
-                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(fineTune), parse.GetValue(proxMu), parse.GetValue(gate)!, parse.GetValue(seed));
+                return Run(parse.GetValue(data)!, parse.GetValue(clusters), parse.GetValue(series), parse.GetValue(split)!, parse.GetValue(rounds), parse.GetValue(localSteps), parse.GetValue(optimizer)!, parse.GetValue(fineTune), parse.GetValue(proxMu), parse.GetValue(gate)!, parse.GetValue(gateMetric)!, parse.GetValue(seed));
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException)
             {
@@ -67,8 +68,13 @@ internal static class EvaluateFederatedCommand
         _ => throw new ArgumentException($"--split: unknown split '{split}'; use contiguous or round-robin."),
     };
 
-    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, double fineTune, double proxMu, string gate, int seed)
+    private static int Run(string dataDir, int clusterCount, int limit, string split, int rounds, int localSteps, string optimizer, double fineTune, double proxMu, string gate, string gateMetric, int seed)
     {
+        if (gateMetric is not ("mase" or "owa"))
+        {
+            throw new ArgumentException($"--gate-metric: must be mase or owa, not '{gateMetric}'.");
+        }
+
         if (gate is not ("cluster" or "series" or "none"))
         {
             throw new ArgumentException($"--gate: must be cluster, series or none, not '{gate}'.");
@@ -185,7 +191,7 @@ internal static class EvaluateFederatedCommand
         clock.Restart();
         var adopt = gate == "none"
             ? [.. train.Select(_ => true)]
-            : Adoptions(gate, members, histories, new LstmFederatedModel(options), localParameters, trainedFederated.Personal);
+            : Adoptions(gate, gateMetric == "owa", members, histories, new LstmFederatedModel(options), localParameters, trainedFederated.Personal);
         var federated = Enumerable.Range(0, train.Count).ToDictionary(i => train[i].Id, i => adopt[i] ? personalised[train[i].Id] : local[train[i].Id]);
         Report("federated", federated, members, train, naive2, clock.Elapsed.TotalSeconds);
 
@@ -203,7 +209,7 @@ internal static class EvaluateFederatedCommand
         double Owa(Dictionary<string, (double SMape, double Mase)> s) => EvaluateM4Command.Aggregate("x", "foresight", s, naive2).Owa;
         var (lo, fo, po) = (Owa(local), Owa(federated), Owa(pooled));
         Console.WriteLine(Inv($"federated closer to pooled than local: {(Math.Abs(fo - po) < Math.Abs(lo - po) ? "yes" : "no")} (|federated - pooled| {Math.Abs(fo - po):F3}, |local - pooled| {Math.Abs(lo - po):F3})"));
-        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} fine_tune_steps={fineTuneSteps} prox_mu={proxMu} steps={steps} gate={gate} adopted={adopt.Count(a => a)}/{train.Count} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
+        Console.WriteLine(Inv($"clusters={clusterCount} series={train.Count} split={split} rounds={rounds} local_steps={localSteps} optimizer={optimizer} fine_tune_steps={fineTuneSteps} prox_mu={proxMu} steps={steps} gate={gate} gate_metric={gateMetric} adopted={adopt.Count(a => a)}/{train.Count} seed={seed} local_owa={lo:F3} federated_owa={fo:F3} pooled_owa={po:F3}"));
         return 0;
     }
 
@@ -215,9 +221,10 @@ internal static class EvaluateFederatedCommand
     /// series' last horizon + calibration − 1 points (its training targets end before the first calibration origin's,
     /// see <see cref="LstmForecaster.Train(IReadOnlyList{SeriesHistory}, ModelParameters?)"/>), so that window is held
     /// out of every arm's training while every arm trains on the same data; the M4 test horizon is never read.
-    /// Per cluster (<c>cluster</c>: the mean MASE over its series decides for all of them) or per series (<c>series</c>).
+    /// Per cluster (<c>cluster</c>: the mean MASE over its series decides for all of them) or per series (<c>series</c>);
+    /// by OWA against Naive2's backtest on the same window with <paramref name="byOwa"/>.
     /// </summary>
-    internal static bool[] Adoptions(string gate, List<List<int>> members, List<SeriesHistory> histories, IFederatedModelKind kind, IReadOnlyList<ModelParameters> local, IReadOnlyList<ModelParameters> federated)
+    internal static bool[] Adoptions(string gate, bool byOwa, List<List<int>> members, List<SeriesHistory> histories, IFederatedModelKind kind, IReadOnlyList<ModelParameters> local, IReadOnlyList<ModelParameters> federated)
     {
         var window = new BacktestOptions(Horizon, Horizon, 1);
         var adopt = new bool[histories.Count];
@@ -226,15 +233,17 @@ internal static class EvaluateFederatedCommand
             var m = members[c];
             var localBacktests = m.Select(i => RollingOriginBacktest.Run(kind.Fixed(local[c]), histories[i], window)).ToList();
             var federatedBacktests = m.Select(i => RollingOriginBacktest.Run(kind.Fixed(federated[c]), histories[i], window)).ToList();
-            var decision = FederatedGate.Decide(federatedBacktests, localBacktests);
+            var naive2Backtests = m.Select(i => RollingOriginBacktest.Run(new Naive2Forecaster(), histories[i], window)).ToList();
+            var decision = FederatedGate.Decide(federatedBacktests, localBacktests, byOwa ? naive2Backtests : null);
+            var owa = FederatedGate.Decide(federatedBacktests, localBacktests, naive2Backtests);
             var adopted = 0;
             for (var k = 0; k < m.Count; k++)
             {
-                adopt[m[k]] = gate == "cluster" ? decision.Adopted : FederatedGate.Decide([federatedBacktests[k]], [localBacktests[k]]).Adopted;
+                adopt[m[k]] = gate == "cluster" ? decision.Adopted : FederatedGate.Decide([federatedBacktests[k]], [localBacktests[k]], byOwa ? [naive2Backtests[k]] : null).Adopted;
                 adopted += adopt[m[k]] ? 1 : 0;
             }
 
-            Console.WriteLine(Inv($"  gate cluster {c + 1}: validation MASE federated {decision.CandidateMase:F3} vs local {decision.LocalMase:F3} (last {Horizon} points of each training series): {(gate == "cluster" ? (decision.Adopted ? "adopted the federated model" : "kept its local model") : $"{adopted}/{m.Count} series adopted the federated model")}"));
+            Console.WriteLine(Inv($"  gate cluster {c + 1}: validation MASE federated {owa.CandidateMase:F3} vs local {owa.LocalMase:F3}, sMAPE {owa.CandidateSMape:F3} vs {owa.LocalSMape:F3}, OWA {owa.CandidateOwa:F3} vs {owa.LocalOwa:F3} (last {Horizon} points of each training series, by {(byOwa ? "OWA" : "MASE")}): {(gate == "cluster" ? (decision.Adopted ? "adopted the federated model" : "kept its local model") : $"{adopted}/{m.Count} series adopted the federated model")}"));
         }
 
         return adopt;

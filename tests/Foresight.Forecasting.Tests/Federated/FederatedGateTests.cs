@@ -36,13 +36,39 @@ public sealed class FederatedGateTests
     }
 
     [Fact]
+    public void Against_a_reference_the_OWA_decides_where_sMAPE_and_MASE_disagree()
+    {
+        // Candidate: forecasts 0 against actuals 1 (MASE 1, sMAPE 200); local: forecasts 0.5 against actuals 2
+        // (MASE 1.5, sMAPE 120). By MASE the candidate wins; against a reference with MASE 1 and sMAPE 100 the OWAs
+        // are 0.5 · (200/100 + 1/1) = 1.5 and 0.5 · (120/100 + 1.5/1) = 1.35: the local model stays.
+        BacktestResult[] candidate = [Backtest(1.0)];
+        BacktestResult[] local = [Backtest([2, 2], [0.5, 0.5])];
+        BacktestResult[] reference = [Backtest([1.5, 1.5], [0.5, 0.5])];
+
+        Assert.True(FederatedGate.Decide(candidate, local).Adopted);
+        var decision = FederatedGate.Decide(candidate, local, reference);
+
+        Assert.False(decision.Adopted);
+        Assert.Equal(1.0, decision.CandidateMase, 9);
+        Assert.Equal(1.5, decision.LocalMase, 9);
+        Assert.Equal(200, decision.CandidateSMape, 9);
+        Assert.Equal(120, decision.LocalSMape, 9);
+        Assert.Equal(1.5, decision.CandidateOwa!.Value, 9);
+        Assert.Equal(1.35, decision.LocalOwa!.Value, 9);
+        Assert.Null(FederatedGate.Decide(candidate, local).CandidateOwa);
+    }
+
+    [Fact]
     public void Backtests_must_pair_up_one_per_series()
     {
         Assert.Equal("local", Assert.Throws<ArgumentException>(() => FederatedGate.Decide([Backtest(1)], [Backtest(1), Backtest(1)])).ParamName);
         Assert.Equal("candidate", Assert.Throws<ArgumentException>(() => FederatedGate.Decide([], [])).ParamName);
+        Assert.Equal("reference", Assert.Throws<ArgumentException>(() => FederatedGate.Decide([Backtest(1)], [Backtest(1)], [])).ParamName);
     }
 
     /// <summary>A one-window backtest whose MASE is <paramref name="mase"/>: forecast 0 against actuals of <paramref name="mase"/>, scale 1.</summary>
-    private static BacktestResult Backtest(double mase) =>
-        new("m", [new BacktestWindow(100, [mase, mase], new ForecastResult([0, 0], []), 1)]);
+    private static BacktestResult Backtest(double mase) => Backtest([mase, mase], [0, 0]);
+
+    private static BacktestResult Backtest(double[] actual, double[] forecast) =>
+        new("m", [new BacktestWindow(100, actual, new ForecastResult(forecast, []), 1)]);
 }

@@ -45,6 +45,30 @@ public sealed class FederatedLstmTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Training_never_reads_a_series_last_horizon_plus_calibration_minus_one_points()
+    {
+        // Horizon 24, 48 calibration origins: training targets end before the first calibration target, so the last
+        // 71 points are neither a training input nor a target (evaluate federated validates on that tail).
+        var values = SyntheticSeries.Seasonal(300, seed: 9);
+        var trained = new LstmForecaster(Fast).Train([SyntheticSeries.History(values)]).Parameters;
+
+        var tailChanged = (double[])values.Clone();
+        for (var i = values.Length - 71; i < values.Length; i++)
+        {
+            tailChanged[i] *= 1.5;
+        }
+
+        var sameTraining = new LstmForecaster(Fast).Train([SyntheticSeries.History(tailChanged)]).Parameters;
+        Assert.All(trained.Tensors, t => Assert.Equal(t.Values, sameTraining.Find(t.Name)!.Values));
+
+        // One point further back is the last training origins' target: training changes.
+        var targetChanged = (double[])values.Clone();
+        targetChanged[values.Length - 72] *= 1.5;
+        var otherTraining = new LstmForecaster(Fast).Train([SyntheticSeries.History(targetChanged)]).Parameters;
+        Assert.NotEqual(trained.Find("head.weight")!.Values, otherTraining.Find("head.weight")!.Values);
+    }
+
+    [Fact]
     public void FedAvg_rounds_average_the_participants_and_the_global_model_forecasts_both()
     {
         const int horizon = 24;

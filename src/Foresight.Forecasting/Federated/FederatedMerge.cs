@@ -7,7 +7,7 @@ namespace Foresight.Forecasting.Federated;
 /// The merge decision of federated learning, pure: received parameters are checked against the local model's kind
 /// and sizes, averaged with the local parameters (<see cref="FedAvg"/>, weighted by sample counts), and the result is
 /// adopted only if its rolling-origin backtest MASE on the local history is lower than the local parameters' on the
-/// same history (the promotion gate's rule). The ModelGrain only loads and stores what this decides.
+/// same history (the promotion gate's rule, <see cref="FederatedGate"/>). The ModelGrain only loads and stores what this decides.
 /// </summary>
 public static class FederatedMerge
 {
@@ -59,16 +59,14 @@ public static class FederatedMerge
         var merged = FedAvg.Average([(local.Parameters, local.Samples), (theirParameters, received.Samples)]);
         var mergedResult = RollingOriginBacktest.Run(kind.Fixed(merged), series, backtest, [level]);
         var localResult = RollingOriginBacktest.Run(kind.Fixed(local.Parameters), series, backtest, [level]);
-        var mergedMase = Finite(mergedResult.MeanMase);
-        var localMase = Finite(localResult.MeanMase);
-        var adopted = mergedMase < localMase;
+        var mergedMase = FederatedGate.Finite(mergedResult.MeanMase);
+        var localMase = FederatedGate.Finite(localResult.MeanMase);
+        var adopted = FederatedGate.Adopts(mergedMase, localMase);
         var note = Inv($"FedAvg of this pool's {kind.Kind} ({local.Samples} samples) and {received.Pool}'s ({received.Samples} samples): backtest MASE {mergedMase:0.###} vs this pool's {localMase:0.###} on the same {series.Values.Count} buckets: {(adopted ? "adopted" : "rejected, not better")}");
         return new FederatedMergeDecision(adopted, merged, local.Samples + received.Samples, mergedMase, localMase, mergedResult, note, null);
     }
 
     private static FederatedMergeDecision Refused(string field, string reason) => new(false, null, 0, null, null, null, reason, field);
-
-    private static double Finite(double value) => double.IsFinite(value) ? value : double.MaxValue;
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

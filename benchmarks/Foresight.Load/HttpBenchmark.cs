@@ -31,8 +31,12 @@ namespace Foresight.Load;
 /// </summary>
 internal static class HttpBenchmark
 {
-    /// <summary>What one measured phase gave: requests and jobs per second, request latency percentiles, failures.</summary>
-    public sealed record Phase(double RequestsPerSecond, double JobsPerSecond, double P50Ms, double P99Ms, int Failed);
+    /// <summary>
+    /// What one measured phase gave: requests and jobs per second, request latency percentiles, failures, and the CPU
+    /// time this whole process (client, gateway, silo and the in-process workers running the jobs) used per request —
+    /// the cost of a submission, which depends far less than the rates on the share of a busy machine the run gets.
+    /// </summary>
+    public sealed record Phase(double RequestsPerSecond, double JobsPerSecond, double P50Ms, double P99Ms, int Failed, double CpuMsPerRequest);
 
     /// <summary>Measures the gateway, then (same process, same silo; single submissions only) the same submissions as
     /// direct grain calls, so the cost of HTTP, authentication and JSON shows apart from the durable job creation.</summary>
@@ -127,11 +131,13 @@ internal static class HttpBenchmark
         await settle();
         Console.WriteLine($"http: measuring {requests} requests to {target.Path}, {concurrency} concurrent");
         var latencies = new List<double>(requests);
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var failed = await SubmitAsync(http, target, "run", requests, concurrency, latencies);
         var perSecond = requests / clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"http: {ThroughputBenchmark.Format(perSecond)} req/s, {ThroughputBenchmark.Format(perSecond * target.JobsPerRequest)} jobs/s");
-        return new Phase(perSecond, perSecond * target.JobsPerRequest, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), failed);
+        var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / requests;
+        Console.WriteLine($"http: {ThroughputBenchmark.Format(perSecond)} req/s, {ThroughputBenchmark.Format(perSecond * target.JobsPerRequest)} jobs/s, {ThroughputBenchmark.Format(cpuMs)} CPU ms per request");
+        return new Phase(perSecond, perSecond * target.JobsPerRequest, Percentiles.Of(latencies, 50), Percentiles.Of(latencies, 99), failed, cpuMs);
     }
 
     /// <summary>Sends <paramref name="count"/> requests from <paramref name="concurrency"/> loops; returns how many were

@@ -107,7 +107,7 @@ httpCommand.SetAction(async parse =>
         Console.Error.WriteLine($"http: {gateway.Failed} requests were not accepted whole");
     }
 
-    var line = $"requests_per_second={Format(gateway.RequestsPerSecond)} p50_ms={Format(gateway.P50Ms)} p99_ms={Format(gateway.P99Ms)}";
+    var line = $"requests_per_second={Format(gateway.RequestsPerSecond)} p50_ms={Format(gateway.P50Ms)} p99_ms={Format(gateway.P99Ms)} cpu_ms_per_request={Format(gateway.CpuMsPerRequest)}";
     if (batch > 0)
     {
         line = $"jobs_per_second={Format(gateway.JobsPerSecond)} batch={batch} " + line;
@@ -119,7 +119,7 @@ httpCommand.SetAction(async parse =>
         {
             var ceiling = await HttpBenchmark.CeilingAsync(n, inFlight, warm);
             Console.WriteLine($"ceiling: {Format(ceiling.RequestsPerSecond)} req/s, p50 {Format(ceiling.P50Ms)} ms, p99 {Format(ceiling.P99Ms)} ms");
-            line += $" ceiling_rps={Format(ceiling.RequestsPerSecond)} ceiling_p99_ms={Format(ceiling.P99Ms)} ratio={Format(gateway.RequestsPerSecond / ceiling.RequestsPerSecond)}";
+            line += $" ceiling_rps={Format(ceiling.RequestsPerSecond)} ceiling_p99_ms={Format(ceiling.P99Ms)} ceiling_cpu_ms_per_request={Format(ceiling.CpuMsPerRequest)} ratio={Format(gateway.RequestsPerSecond / ceiling.RequestsPerSecond)}";
         }
     }
 

@@ -1,4 +1,5 @@
 using Foresight.Abstractions.Jobs;
+using Foresight.Abstractions.Scheduling;
 using Foresight.Cluster.Tests.Support;
 using Foresight.Scheduling.Jobs;
 
@@ -74,6 +75,32 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
         Assert.Equal(JobState.Cancelled, cancelled.State);
         var snapshot = await _cluster.Client.GetGrain<Foresight.Abstractions.Scheduling.ISchedulerGrain>("shell").GetState();
         Assert.DoesNotContain(snapshot.Head, q => q.JobId == "queued-1");
+    }
+
+    [Fact]
+    public async Task A_submission_answers_the_durable_record_with_its_start_prediction_and_a_repeat_adds_nothing()
+    {
+        // The worker's 4 cores are taken, so the next 4-core job waits in the queue behind the running one.
+        await _cluster.Job("busy-1").Submit(Shell("sleep 60") with { Cpu = 4 });
+        await _cluster.WaitForJobAsync("busy-1", j => j.State == JobState.Running);
+
+        var first = await _cluster.Job("waits-1").SubmitAndPredict(Shell("true") with { Cpu = 4 });
+        var again = await _cluster.Job("waits-1").SubmitAndPredict(Shell("true") with { Cpu = 4 });
+
+        Assert.Equal(JobState.Queued, first.Record.State);
+        var prediction = Assert.IsType<StartPrediction>(first.Prediction);
+        Assert.Equal(0, prediction.Ahead);
+        Assert.True(prediction.StartAt > prediction.MadeAt, $"start {prediction.StartAt:O} should wait for the running job (prediction made {prediction.MadeAt:O})");
+        Assert.True(prediction.FinishAt > prediction.StartAt);
+        Assert.True(await _cluster.Client.GetGrain<ISchedulerGrain>("shell").Knows(new JobAttempt("waits-1", 1)));
+        Assert.Single(again.Record.Attempts);
+        Assert.Equal(first.Record.SubmittedAt, again.Record.SubmittedAt);
+        Assert.NotNull(again.Prediction);
+
+        await _cluster.Job("busy-1").Cancel("make room");
+        var ran = await _cluster.WaitForEndAsync("waits-1");
+        Assert.Equal(JobState.Succeeded, ran.State);
+        Assert.Single(ran.Attempts);
     }
 
     [Fact]

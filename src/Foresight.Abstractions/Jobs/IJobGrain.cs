@@ -8,6 +8,13 @@ public interface IJobGrain : IGrainWithStringKey
     /// <summary>Accepts the job and queues it at its pool's scheduler. Idempotent: a second call with the job already known returns its state.</summary>
     Task<JobRecord> Submit(JobSpec spec);
 
+    /// <summary>
+    /// <see cref="Submit"/>, answering also the start prediction <see cref="PredictStart"/> would give right after it
+    /// (made by the scheduler when the attempt is queued and durable; null when the attempt is not waiting there, e.g.
+    /// a retried submit of a job that has moved on, or a hand-off that did not answer in time).
+    /// </summary>
+    Task<SubmittedJob> SubmitAndPredict(JobSpec spec);
+
     /// <summary>Accepts the job durably like <see cref="Submit"/> but leaves handing its attempt to the scheduler to the
     /// caller (a batch submission queues many at once); the job's watchdog hands it over if the caller does not.</summary>
     Task<JobRecord> Accept(JobSpec spec);

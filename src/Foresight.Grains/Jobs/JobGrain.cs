@@ -52,6 +52,12 @@ public sealed partial class JobGrain(
         return Job;
     }
 
+    public async Task<SubmittedJob> SubmitAndPredict(JobSpec spec)
+    {
+        var prediction = await AcceptAsync(spec) is { } waiting ? await EnsureEnqueuedAsync(waiting, predict: true) : null;
+        return new SubmittedJob(Job, prediction);
+    }
+
     public async Task<JobRecord> Accept(JobSpec spec)
     {
         await AcceptAsync(spec);
@@ -413,10 +419,17 @@ public sealed partial class JobGrain(
     /// problem: after <see cref="ForesightOptions.HandOffTimeout"/> a timer keeps trying until the scheduler has it
     /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm).
     /// </summary>
-    private async Task EnsureEnqueuedAsync(AttemptRecord attempt)
+    /// <remarks>With <paramref name="predict"/>, the scheduler also answers the attempt's start prediction in the same
+    /// call (null when the hand-off failed or timed out, or the attempt no longer waits in its queue).</remarks>
+    private async Task<StartPrediction?> EnsureEnqueuedAsync(AttemptRecord attempt, bool predict = false)
     {
         try
         {
+            if (predict)
+            {
+                return await Scheduler().EnqueueAndPredict(JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
+            }
+
             await EnqueueAsync(attempt).WaitAsync(_options.HandOffTimeout);
         }
         catch (Exception e)
@@ -426,6 +439,8 @@ public sealed partial class JobGrain(
                 RetryEnqueueAsync,
                 new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { KeepAlive = true });
         }
+
+        return null;
     }
 
     private async Task RetryEnqueueAsync(CancellationToken cancellation)

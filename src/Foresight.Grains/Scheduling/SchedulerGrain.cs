@@ -143,6 +143,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return _writer.WriteAsync();
     }
 
+    public async Task<StartPrediction?> EnqueueAndPredict(QueuedJob job)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await Enqueue([job]);
+        return await PredictStart(new JobAttempt(job.JobId, job.Attempt));
+    }
+
     public Task<bool> Dequeue(JobAttempt attempt)
     {
         ArgumentNullException.ThrowIfNull(attempt);

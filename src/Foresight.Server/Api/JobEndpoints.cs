@@ -62,9 +62,9 @@ public static class JobEndpoints
 
         try
         {
-            var grain = grains.GetGrain<IJobGrain>(job.Id);
-            var record = await grain.Submit(job.Spec);
-            return Results.Accepted(LocationOf(job.Id), JobView.From(record).WithPrediction(await grain.PredictStart()));
+            // One grain call: the job is durable and queued, and its scheduler's prediction comes with the answer.
+            var submitted = await grains.GetGrain<IJobGrain>(job.Id).SubmitAndPredict(job.Spec);
+            return Results.Accepted(LocationOf(job.Id), JobView.From(submitted.Record).WithPrediction(submitted.Prediction));
         }
         catch (InvalidJobSpecException e)
         {

@@ -54,7 +54,12 @@ public static partial class GatewaySecurity
 
         // One limiter for the process: the middleware takes a permit per request, a batch submission the rest of its
         // jobs' permits from the same bucket (TakeMore).
-        services.AddSingleton(_ => PartitionedRateLimiter.Create<HttpContext, string>(Partition));
+        services.AddSingleton<PartitionedRateLimiter<HttpContext>>(sp =>
+        {
+            var limits = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
+            // Wall-clock time: a test clock that the grains run on must not stall or race the gateway's buckets.
+            return new TokenBuckets(Partition, new TokenBuckets.Limits(limits.Burst, limits.PermitsPerPeriod, limits.Period), TimeProvider.System);
+        });
         services.AddOptions<RateLimiterOptions>().Configure<PartitionedRateLimiter<HttpContext>>((o, limiter) => o.GlobalLimiter = limiter);
         services.AddRateLimiter(o => o.OnRejected = (rejected, _) => new ValueTask(TooManyRequests(rejected.HttpContext, rejected.Lease).ExecuteAsync(rejected.HttpContext)));
         return services;
@@ -109,23 +114,13 @@ public static partial class GatewaySecurity
         return app;
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context)
+    /// <summary>The bucket a request takes its permit from; none for health checks and metrics scrapes.</summary>
+    private static string? Partition(HttpContext context)
     {
         var path = context.Request.Path;
-        if (path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase))
-        {
-            return RateLimitPartition.GetNoLimiter("open");
-        }
-
-        var limits = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.RateLimit;
-        return RateLimitPartition.GetTokenBucketLimiter(PartitionName(context), _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = limits.Burst,
-            TokensPerPeriod = limits.PermitsPerPeriod,
-            ReplenishmentPeriod = limits.Period,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
+        return path.StartsWithSegments("/healthz", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments("/metrics", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : PartitionName(context);
     }
 
     /// <summary>The token's name for a request with a valid token, else the client address (anonymous, or a bad token).</summary>

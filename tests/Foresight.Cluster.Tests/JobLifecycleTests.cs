@@ -152,6 +152,30 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_ended_job_lets_its_activation_go_and_its_record_is_served_from_storage_after()
+    {
+        await _cluster.Job("let-go-1").Submit(Shell("echo stored"));
+        var id = _cluster.Job("let-go-1").GetGrainId();
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+
+        // Not read while it runs (a read would activate it again): the activation is gone once the job has ended.
+        await Eventually.HoldsAsync(
+            async () => !(await management.GetActiveGrains(id.Type)).Contains(id),
+            TimeSpan.FromSeconds(30),
+            () => "the job's activation is still there");
+        var job = await _cluster.Job("let-go-1").GetState();
+        await _cluster.Job("let-go-1").Finish(1, "intruder", new ExecutionResult(AttemptEnd.Failed, 1, TimeSpan.Zero));
+        var after = await _cluster.Job("let-go-1").GetState();
+
+        Assert.Equal(JobState.Succeeded, job.State);
+        var attempt = Assert.Single(job.Attempts);
+        Assert.Contains("stored", attempt.Result!.OutputTail, StringComparison.Ordinal);
+        Assert.Equal(JobState.Succeeded, after.State);
+        Assert.Equal(job.FinishedAt, after.FinishedAt);
+        Assert.Equal("intruder", Assert.Single(after.LateResults).WorkerId);
+    }
+
+    [Fact]
     public void The_state_machine_names_both_states_when_it_refuses_a_transition()
     {
         var error = Assert.Throws<InvalidTransitionException>(() => JobStateMachine.Transition(JobState.Succeeded, JobState.Running));

@@ -353,7 +353,9 @@ public sealed partial class JobGrain(
         try
         {
             var run = new ProfileRunRecord(now, result.Duration.TotalSeconds, result.PeakMemoryMb, result.CpuTime?.TotalSeconds);
-            if (await Profile(Job.Spec!).Observe(run).WaitAsync(_options.HandOffTimeout) is { } ignored)
+            // No timeout of its own (a timer per job): nothing waits on it but the activation's let-go, and Orleans'
+            // response timeout bounds a call that gets no answer.
+            if (await Profile(Job.Spec!).Observe(run) is { } ignored)
             {
                 LogProfileIgnored(logger, Job.JobId, ignored);
             }
@@ -365,7 +367,7 @@ public sealed partial class JobGrain(
     }
 
     private IProfileGrain Profile(JobSpec spec) =>
-        GrainFactory.GetGrain<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
+        GrainFactory.ByKey<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
 
     private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
         new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
@@ -500,7 +502,7 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt) =>
         Scheduler().Enqueue([JobHandOff.ToQueued(Job, attempt)]);
 
-    private ISchedulerGrain Scheduler() => GrainFactory.GetGrain<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
+    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }

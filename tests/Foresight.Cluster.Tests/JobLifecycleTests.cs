@@ -1,6 +1,7 @@
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Cluster.Tests.Support;
+using Foresight.Grains.Hosting;
 using Foresight.Scheduling.Jobs;
 
 namespace Foresight.Cluster.Tests;
@@ -173,6 +174,20 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
         Assert.Equal(JobState.Succeeded, after.State);
         Assert.Equal(job.FinishedAt, after.FinishedAt);
         Assert.Equal("intruder", Assert.Single(after.LateResults).WorkerId);
+    }
+
+    [Fact]
+    public async Task A_reference_made_by_key_reaches_the_same_grain_as_GetGrain()
+    {
+        await _cluster.Job("by-key-1").Submit(Shell("true"));
+
+        var byKey = _cluster.Client.ByKey<IJobGrain>("by-key-1");
+        var scheduler = _cluster.Client.ByKey<ISchedulerGrain>("shell");
+
+        Assert.Equal(_cluster.Job("by-key-1").GetGrainId(), byKey.GetGrainId());
+        Assert.Equal(_cluster.Client.GetGrain<ISchedulerGrain>("shell").GetGrainId(), scheduler.GetGrainId());
+        Assert.Equal("by-key-1", (await byKey.GetState()).JobId);
+        Assert.Equal("shell", (await scheduler.GetState()).Partition);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using System.Globalization;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
 using Foresight.Client.Agents;
+using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,7 +57,7 @@ internal static class ThroughputBenchmark
             var room = inFlight - (submitted - (int)Interlocked.Read(ref succeeded));
             for (var k = 0; k < room && submitted < jobs; k++, submitted++)
             {
-                submitters.Add(grains.GetGrain<IJobGrain>($"{prefix}-{submitted}").Submit(spec));
+                submitters.Add(grains.ByKey<IJobGrain>($"{prefix}-{submitted}").Submit(spec));
             }
 
             await Task.Delay(1);

@@ -58,8 +58,10 @@ internal static class ThroughputCommand
             // Warm-up run (JIT, grain type maps, connection pools) so the measured run is steady state.
             await RunAsync(Math.Min(5_000, n), w, window, s, postgres?.ConnectionString);
             var writesBefore = postgres is null ? 0 : await postgres.RowWritesAsync();
+            var gcBefore = GcCounts.Now();
             var (perMinute, p50, p99) = await RunAsync(n, w, window, s, postgres?.ConnectionString);
             Console.WriteLine($"foresight: {Format(perMinute)} jobs/min, enqueue→assign p50 {Format(p50)} ms, p99 {Format(p99)} ms");
+            Console.WriteLine($"foresight gc (measured run, silo start and stop included): {GcCounts.Now() - gcBefore}");
             // Peak RSS of the process so far: the silo, its 200 agents and both Foresight runs (Hangfire runs after).
             var rssMb = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
             var line = $"jobs_per_minute={Format(perMinute)} assign_p50_ms={Format(p50)} assign_p99_ms={Format(p99)}";
@@ -89,4 +91,17 @@ internal static class ThroughputCommand
         });
         return command;
     }
+}
+
+/// <summary>The process's garbage collections and the time they paused it, to subtract two readings.</summary>
+internal readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Paused, TimeSpan Wall)
+{
+    public static GcCounts Now() =>
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), TimeSpan.FromMilliseconds(Environment.TickCount64));
+
+    public static GcCounts operator -(GcCounts after, GcCounts before) =>
+        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused, after.Wall - before.Wall);
+
+    public override string ToString() =>
+        $"gen0={Gen0} gen1={Gen1} gen2={Gen2} paused_ms={Format(Paused.TotalMilliseconds)} of {Format(Wall.TotalMilliseconds)} ms ({Format(100 * Paused / Wall)} %)";
 }

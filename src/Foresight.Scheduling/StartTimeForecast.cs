@@ -67,7 +67,6 @@ public static class StartTimeForecast
     {
         ArgumentNullException.ThrowIfNull(workers);
         var lanes = new List<DateTimeOffset>();
-        var size = Math.Max(jobCpu, 0.01);
         foreach (var (worker, running) in workers)
         {
             if (!worker.Accepting)
@@ -75,9 +74,7 @@ public static class StartTimeForecast
                 continue;
             }
 
-            var fit = worker.Capacity.Cpu / size;
-            var slots = (int)Math.Clamp(double.IsFinite(fit) ? Math.Floor(fit) : 1, 1, MaxSlotsPerWorker);
-            slots = Math.Max(slots, Math.Min(running.Count, MaxSlotsPerWorker));
+            var slots = Math.Max(SlotsOf(worker, jobCpu), Math.Min(running.Count, MaxSlotsPerWorker));
             for (var s = 0; s < slots; s++)
             {
                 lanes.Add(s < running.Count ? (running[s] < now ? now : running[s]) : now);
@@ -85,5 +82,36 @@ public static class StartTimeForecast
         }
 
         return lanes;
+    }
+
+    /// <summary>
+    /// A lower bound on the lanes <see cref="Lanes"/> gives free at <c>now</c>, without building them: the slots of every
+    /// accepting worker for a job of <paramref name="jobCpu"/> cores, less the <paramref name="running"/> jobs of the
+    /// whole pool (a running job holds at most one lane). When it exceeds the number of jobs ahead, <see cref="Predict"/>
+    /// over those lanes answers <c>now</c>: each job ahead takes one of the lanes free now, and one is still left.
+    /// </summary>
+    /// <param name="workers">The pool's workers.</param>
+    /// <param name="running">Jobs placed on the pool's workers and not yet released.</param>
+    /// <param name="jobCpu">Cores the job asks for (a slot's size).</param>
+    public static int IdleLanesAtLeast(IReadOnlyList<Placement.WorkerView> workers, int running, double jobCpu)
+    {
+        ArgumentNullException.ThrowIfNull(workers);
+        var slots = 0;
+        for (var i = 0; i < workers.Count; i++)
+        {
+            if (workers[i].Accepting)
+            {
+                slots += SlotsOf(workers[i], jobCpu);
+            }
+        }
+
+        return slots - running;
+    }
+
+    /// <summary>Slots a worker offers for jobs of <paramref name="jobCpu"/> cores, before counting what it runs.</summary>
+    private static int SlotsOf(Placement.WorkerView worker, double jobCpu)
+    {
+        var fit = worker.Capacity.Cpu / Math.Max(jobCpu, 0.01);
+        return (int)Math.Clamp(double.IsFinite(fit) ? Math.Floor(fit) : 1, 1, MaxSlotsPerWorker);
     }
 }

@@ -1,6 +1,7 @@
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Cluster.Tests.Support;
+using Foresight.Grains.Hosting;
 using Foresight.Scheduling.Jobs;
 
 namespace Foresight.Cluster.Tests;
@@ -149,6 +150,44 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
         Assert.Equal(done.FinishedAt, after.FinishedAt);
         Assert.Single(after.LateResults);
         Assert.Equal("intruder", after.LateResults[0].WorkerId);
+    }
+
+    [Fact]
+    public async Task An_ended_job_lets_its_activation_go_and_its_record_is_served_from_storage_after()
+    {
+        await _cluster.Job("let-go-1").Submit(Shell("echo stored"));
+        var id = _cluster.Job("let-go-1").GetGrainId();
+        var management = _cluster.Client.GetGrain<IManagementGrain>(0);
+
+        // Not read while it runs (a read would activate it again): the activation is gone once the job has ended.
+        await Eventually.HoldsAsync(
+            async () => !(await management.GetActiveGrains(id.Type)).Contains(id),
+            TimeSpan.FromSeconds(30),
+            () => "the job's activation is still there");
+        var job = await _cluster.Job("let-go-1").GetState();
+        await _cluster.Job("let-go-1").Finish(1, "intruder", new ExecutionResult(AttemptEnd.Failed, 1, TimeSpan.Zero));
+        var after = await _cluster.Job("let-go-1").GetState();
+
+        Assert.Equal(JobState.Succeeded, job.State);
+        var attempt = Assert.Single(job.Attempts);
+        Assert.Contains("stored", attempt.Result!.OutputTail, StringComparison.Ordinal);
+        Assert.Equal(JobState.Succeeded, after.State);
+        Assert.Equal(job.FinishedAt, after.FinishedAt);
+        Assert.Equal("intruder", Assert.Single(after.LateResults).WorkerId);
+    }
+
+    [Fact]
+    public async Task A_reference_made_by_key_reaches_the_same_grain_as_GetGrain()
+    {
+        await _cluster.Job("by-key-1").Submit(Shell("true"));
+
+        var byKey = _cluster.Client.ByKey<IJobGrain>("by-key-1");
+        var scheduler = _cluster.Client.ByKey<ISchedulerGrain>("shell");
+
+        Assert.Equal(_cluster.Job("by-key-1").GetGrainId(), byKey.GetGrainId());
+        Assert.Equal(_cluster.Client.GetGrain<ISchedulerGrain>("shell").GetGrainId(), scheduler.GetGrainId());
+        Assert.Equal("by-key-1", (await byKey.GetState()).JobId);
+        Assert.Equal("shell", (await scheduler.GetState()).Partition);
     }
 
     [Fact]

@@ -11,13 +11,14 @@ namespace Foresight.Testing;
 /// </summary>
 internal sealed class GrainAgentConnection(IGrainFactory grains) : IAgentConnection
 {
-    private string? _workerId;
+    private IWorkerGrain? _worker;
 
-    private IWorkerGrain Worker => grains.GetGrain<IWorkerGrain>(_workerId ?? throw new InvalidOperationException("register first"));
+    /// <summary>The worker's reference, made once at registration (making one costs Orleans a reflection lookup).</summary>
+    private IWorkerGrain Worker => _worker ?? throw new InvalidOperationException("register first");
 
     public Task RegisterAsync(WorkerRegistration registration, CancellationToken cancellation)
     {
-        _workerId = registration.WorkerId;
+        _worker = grains.GetGrain<IWorkerGrain>(registration.WorkerId);
         return Worker.Register(registration).WaitAsync(cancellation);
     }
 

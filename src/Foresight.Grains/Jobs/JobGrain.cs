@@ -16,7 +16,8 @@ namespace Foresight.Grains.Jobs;
 /// <summary>
 /// One job: the state machine and the attempts. A job completes only here and only once: a result for an attempt
 /// that is no longer current is recorded as late and changes nothing. Writes state at the three points durability
-/// needs: accepted (Queued), claimed (Running) and ended.
+/// needs: accepted (Queued), claimed (Running) and ended. Once ended, the activation goes when idle; the record stays
+/// in storage.
 /// </summary>
 public sealed partial class JobGrain(
     [PersistentState("job", "jobs")] IPersistentState<JobRecord> state,
@@ -127,6 +128,7 @@ public sealed partial class JobGrain(
         }
 
         await NotifyWorkflowAsync();
+        LetGoOnceIdle();
         return Job;
     }
 
@@ -164,6 +166,11 @@ public sealed partial class JobGrain(
         {
             RecordLate(attempt, workerId, result, now);
             await state.WriteStateAsync();
+            if (JobStateMachine.IsTerminal(Job.State))
+            {
+                LetGoOnceIdle();
+            }
+
             return;
         }
 
@@ -177,7 +184,7 @@ public sealed partial class JobGrain(
         current!.Result = result;
         current.EndedAt = now;
         current.End = result.End;
-        _ = ObserveProfileAsync(result, now); // not awaited: a slow or failing-over profile never delays a completion
+        var observed = ObserveProfileAsync(result, now); // not awaited: a slow or failing-over profile never delays a completion
         var retry = Decide(attempt, result.End, result.ExitCode);
         if (retry is { Retry: true } decision)
         {
@@ -192,6 +199,7 @@ public sealed partial class JobGrain(
         Job.StatusReason = final == JobState.Succeeded ? null : Describe(result);
         await state.WriteStateAsync();
         await NotifyWorkflowAsync();
+        LetGoOnceIdle(observed);
     }
 
     public async Task WorkerLost(int attempt, string workerId)
@@ -225,6 +233,7 @@ public sealed partial class JobGrain(
         Job.StatusReason = $"worker {workerId} lost on the last of {Job.Spec!.MaxAttempts} attempts";
         await state.WriteStateAsync();
         await NotifyWorkflowAsync();
+        LetGoOnceIdle();
     }
 
     public async Task<StartPrediction?> PredictStart()
@@ -344,7 +353,9 @@ public sealed partial class JobGrain(
         try
         {
             var run = new ProfileRunRecord(now, result.Duration.TotalSeconds, result.PeakMemoryMb, result.CpuTime?.TotalSeconds);
-            if (await Profile(Job.Spec!).Observe(run).WaitAsync(_options.HandOffTimeout) is { } ignored)
+            // No timeout of its own (a timer per job): nothing waits on it but the activation's let-go, and Orleans'
+            // response timeout bounds a call that gets no answer.
+            if (await Profile(Job.Spec!).Observe(run) is { } ignored)
             {
                 LogProfileIgnored(logger, Job.JobId, ignored);
             }
@@ -356,7 +367,7 @@ public sealed partial class JobGrain(
     }
 
     private IProfileGrain Profile(JobSpec spec) =>
-        GrainFactory.GetGrain<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
+        GrainFactory.ByKey<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
 
     private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
         new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
@@ -401,6 +412,32 @@ public sealed partial class JobGrain(
     }
 
     private string PoolName => Job.Spec?.Pool ?? PoolPartitions.DefaultPool;
+
+    /// <summary>
+    /// An ended job's record is written and nothing changes it any more except a late result: its activation is let
+    /// go once idle instead of staying in memory until Orleans' idle collection (15 minutes by default), and a later
+    /// call (a read, a late result, a repeated report) activates it again from storage. Waits for the run's profile
+    /// observation first, which still runs on this activation.
+    /// </summary>
+    private void LetGoOnceIdle(Task? pending = null)
+    {
+        if (pending is null || pending.IsCompleted)
+        {
+            DeactivateOnIdle();
+            return;
+        }
+
+        _ = LetGoAfterAsync(pending);
+    }
+
+    private async Task LetGoAfterAsync(Task pending)
+    {
+        await pending; // ObserveProfileAsync catches and logs its own failures
+        if (JobStateMachine.IsTerminal(Job.State))
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private void RecordLate(int attempt, string workerId, ExecutionResult result, DateTimeOffset now)
     {
@@ -465,7 +502,7 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt) =>
         Scheduler().Enqueue([JobHandOff.ToQueued(Job, attempt)]);
 
-    private ISchedulerGrain Scheduler() => GrainFactory.GetGrain<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
+    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }

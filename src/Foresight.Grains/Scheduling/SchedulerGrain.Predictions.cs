@@ -152,6 +152,24 @@ public sealed partial class SchedulerGrain
 
     private (DateTimeOffset At, int Ahead)? Predict(QueuedJob job, DateTimeOffset now)
     {
+        // While the pool has more idle slots than jobs ahead, the replay below would answer now: skip building it (it
+        // costs a dictionary, the lanes and a priority queue per call, on the partition's only activation).
+        var aheadCount = 0;
+        foreach (var queued in _pool.Queued)
+        {
+            if (queued.JobId == job.JobId)
+            {
+                break;
+            }
+
+            aheadCount++;
+        }
+
+        if (StartTimeForecast.IdleLanesAtLeast(_pool.Workers, _placed.Count, job.Cpu) > aheadCount)
+        {
+            return (now, aheadCount);
+        }
+
         var running = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
         foreach (var placed in _placed.Values)
         {

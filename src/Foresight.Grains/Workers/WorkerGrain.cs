@@ -262,7 +262,7 @@ public sealed partial class WorkerGrain(
         }
 
         // Jobs first: once Finish returns the result is durable; only then is the capacity given back.
-        await Task.WhenAll(reports.Select(r => GrainFactory.GetGrain<IJobGrain>(r.JobId).Finish(r.Attempt, WorkerId, r.Result)));
+        await Task.WhenAll(reports.Select(r => GrainFactory.ByKey<IJobGrain>(r.JobId).Finish(r.Attempt, WorkerId, r.Result)));
         Record.CompletedAttempts += reports.Count;
         await Scheduler().Released(WorkerId, [.. reports.Select(r => new JobAttempt(r.JobId, r.Attempt))]);
         if (Record.Running.Count == 0)
@@ -333,7 +333,7 @@ public sealed partial class WorkerGrain(
         {
             try
             {
-                var spec = await GrainFactory.GetGrain<IJobGrain>(attempt.JobId).Claim(attempt.Attempt, WorkerId);
+                var spec = await GrainFactory.ByKey<IJobGrain>(attempt.JobId).Claim(attempt.Attempt, WorkerId);
                 return spec is null ? new ClaimOutcome.Refused() : new ClaimOutcome.Claimed(spec);
             }
             catch (Exception e) when (tries < ClaimTries)

@@ -4,6 +4,7 @@ using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Logs;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
+using Foresight.Grains.Hosting;
 using Foresight.Server.Security;
 using Microsoft.AspNetCore.Authentication;
 
@@ -52,9 +53,9 @@ public static class AgentEndpoints
             .WithSummary("Claim an attempt placed on this worker: its spec and secrets; 409 = do not run it");
         agent.MapPost("jobs/{job}/attempts/{attempt:int}/logs", LogsAsync).Produces(StatusCodes.Status204NoContent).WithSummary("Append output (chunks with sequence numbers)");
         agent.MapPost("jobs/{job}/attempts/{attempt:int}/result", ResultAsync).Produces(StatusCodes.Status204NoContent).WithSummary("How the attempt ended");
-        agent.MapPost("drain", (string id, IGrainFactory grains) => NoContentAfter(grains.GetGrain<IWorkerGrain>(id).Drain()))
+        agent.MapPost("drain", (string id, IGrainFactory grains) => NoContentAfter(grains.ByKey<IWorkerGrain>(id).Drain()))
             .WithSummary("This agent takes no new work");
-        agent.MapPost("deregister", (string id, IGrainFactory grains) => NoContentAfter(grains.GetGrain<IWorkerGrain>(id).Deregister()))
+        agent.MapPost("deregister", (string id, IGrainFactory grains) => NoContentAfter(grains.ByKey<IWorkerGrain>(id).Deregister()))
             .WithSummary("This agent leaves (after a drain)");
         return app;
     }
@@ -156,7 +157,7 @@ public static class AgentEndpoints
         });
         try
         {
-            await grains.GetGrain<IWorkerGrain>(registration.WorkerId).Register(registration);
+            await grains.ByKey<IWorkerGrain>(registration.WorkerId).Register(registration);
         }
         catch (ArgumentException e)
         {
@@ -174,7 +175,7 @@ public static class AgentEndpoints
             return problem;
         }
 
-        var worker = grains.GetGrain<IWorkerGrain>(id);
+        var worker = grains.ByKey<IWorkerGrain>(id);
         foreach (var running in heartbeat!.Running ?? [])
         {
             if (await NotHeldAsync(worker, id, running.JobId, running.Attempt) is { } refused)
@@ -199,7 +200,7 @@ public static class AgentEndpoints
         }
 
         total = total > AgentProtocol.MaxWait ? AgentProtocol.MaxWait : total;
-        var worker = grains.GetGrain<IWorkerGrain>(id);
+        var worker = grains.ByKey<IWorkerGrain>(id);
         var started = time.GetTimestamp();
         while (true)
         {
@@ -224,7 +225,7 @@ public static class AgentEndpoints
             return Problems.BadRequest("job", "is not a valid job id");
         }
 
-        var answer = await grains.GetGrain<IWorkerGrain>(id).Claim(jobId, attempt);
+        var answer = await grains.ByKey<IWorkerGrain>(id).Claim(jobId, attempt);
         return answer.Status switch
         {
             ClaimStatus.Claimed => Results.Json(answer.Assignment, AgentProtocol.Json),
@@ -252,7 +253,7 @@ public static class AgentEndpoints
             return Problems.BadRequest("body", "every chunk needs a sequence (from 0) and a text");
         }
 
-        if (await NotHeldAsync(grains.GetGrain<IWorkerGrain>(id), id, jobId, attempt) is { } refused)
+        if (await NotHeldAsync(grains.ByKey<IWorkerGrain>(id), id, jobId, attempt) is { } refused)
         {
             return refused;
         }
@@ -274,7 +275,7 @@ public static class AgentEndpoints
             return problem;
         }
 
-        var worker = grains.GetGrain<IWorkerGrain>(id);
+        var worker = grains.ByKey<IWorkerGrain>(id);
         if (await NotHeldAsync(worker, id, jobId, attempt) is { } refused)
         {
             return refused;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Foresight.Abstractions.Api;
 using Foresight.Abstractions.Jobs;
+using Foresight.Grains.Hosting;
 using Foresight.Server.Gateway;
 using Foresight.Server.Security;
 
@@ -63,7 +64,7 @@ public static class JobEndpoints
         try
         {
             // One grain call: the job is durable and queued, and its scheduler's prediction comes with the answer.
-            var submitted = await grains.GetGrain<IJobGrain>(job.Id).SubmitAndPredict(job.Spec);
+            var submitted = await grains.ByKey<IJobGrain>(job.Id).SubmitAndPredict(job.Spec);
             return Results.Accepted(LocationOf(job.Id), JobView.From(submitted.Record).WithPrediction(submitted.Prediction));
         }
         catch (InvalidJobSpecException e)

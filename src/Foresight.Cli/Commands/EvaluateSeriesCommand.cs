@@ -45,9 +45,10 @@ internal static class EvaluateSeriesCommand
         var gbm = new Option<string>("--gbm") { Description = "Gradient-boosted candidates of the selection: median (GBM-median, the direct median model anchored at the recent level), direct (GBM-direct, anchored at seasonal naive) or both", DefaultValueFactory = _ => "median" };
         var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
         var selectDays = new Option<int>("--select-days") { Description = "Days at the end of the training part the selection backtest spans, an origin every hour (at least 3), fitted every --refit steps and refreshed in between as in the walk forward; 0: --select-windows windows one backtest horizon apart, each fitted", DefaultValueFactory = _ => 3 };
+        var combinationMargin = new Option<double>("--combination-margin") { Description = "A single candidate is chosen over the better combination (median, weighted) only when its selection score is lower by more than this share", DefaultValueFactory = _ => 0.03 };
         var parallelism = new Option<int>("--parallel") { Description = "Refit periods evaluated at once (0: one per core)", DefaultValueFactory = _ => 0 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, parallelism, holidays, gbmObjective, gbm, selectDays })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, parallelism, holidays, gbmObjective, gbm, selectDays, combinationMargin })
         {
             command.Options.Add(o);
         }
@@ -70,11 +71,12 @@ internal static class EvaluateSeriesCommand
             parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : [],
             ParseChoice(parse.GetValue(gbmObjective)!, "--gbm-objective", "l2", "l1") == "l1" ? GbmObjective.AbsoluteError : GbmObjective.SquaredError,
             ParseChoice(parse.GetValue(gbm)!, "--gbm", "median", "direct", "both"),
-            Math.Max(0, parse.GetValue(selectDays))));
+            Math.Max(0, parse.GetValue(selectDays)),
+            Math.Clamp(parse.GetValue(combinationMargin), 0, 0.5)));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, int parallel, IReadOnlyList<DateOnly> holidays, GbmObjective objective, string gbm, int selectDays)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, int parallel, IReadOnlyList<DateOnly> holidays, GbmObjective objective, string gbm, int selectDays, double combinationMargin)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -115,7 +117,7 @@ internal static class EvaluateSeriesCommand
             "both" => [.. StatisticalForecasters.SelectionCandidates(), direct, new LevelGbmForecaster()],
             _ => StatisticalForecasters.SingleSeriesCandidates(),
         };
-        var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null);
+        var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null, combinationMargin: combinationMargin);
         // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
         int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
         // The selection backtest spans the last --select-days days of the training part with an origin every hour

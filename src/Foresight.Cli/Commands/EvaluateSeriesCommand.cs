@@ -14,7 +14,9 @@ namespace Foresight.Cli.Commands;
 /// <summary>
 /// <c>foresight evaluate series</c>: rolling-origin accuracy on one timestamp,value file (or on the job arrivals of a
 /// trace, <c>--from-trace alibaba2017</c>, counted per <c>--freq</c> bucket). The first <c>--train</c> share (default
-/// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE);
+/// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE,
+/// an origin every hour over its last <c>--select-days</c> days, refitted and refreshed on the walk forward's schedule;
+/// a single candidate beats the better combination only by more than <c>--combination-margin</c>);
 /// the rest is walked forward in origins every <c>--step</c> steps. Every fit sees only the last <c>--window</c>
 /// weeks before its origin (default 12). The chosen model is fitted every <c>--refit</c> steps (default one day) and,
 /// at the origins in between, refreshed (<see cref="ScheduledRefit"/>: its parameters kept and conditioned on the newest

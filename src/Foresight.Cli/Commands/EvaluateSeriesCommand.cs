@@ -14,7 +14,9 @@ namespace Foresight.Cli.Commands;
 /// <summary>
 /// <c>foresight evaluate series</c>: rolling-origin accuracy on one timestamp,value file (or on the job arrivals of a
 /// trace, <c>--from-trace alibaba2017</c>, counted per <c>--freq</c> bucket). The first <c>--train</c> share (default
-/// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE);
+/// 70 %) chooses the model (backtest selection over <see cref="StatisticalForecasters.SingleSeriesCandidates"/>, MASE,
+/// an origin every hour over its last <c>--select-days</c> days, refitted and refreshed on the walk forward's schedule;
+/// a single candidate beats the better combination only by more than <c>--combination-margin</c>);
 /// the rest is walked forward in origins every <c>--step</c> steps. Every fit sees only the last <c>--window</c>
 /// weeks before its origin (default 12). The chosen model is fitted every <c>--refit</c> steps (default one day) and,
 /// at the origins in between, refreshed (<see cref="ScheduledRefit"/>: its parameters kept and conditioned on the newest
@@ -42,10 +44,13 @@ internal static class EvaluateSeriesCommand
         var combine = new Option<string>("--combine") { Description = "Forecast: naive (the chosen model combined online with the daily and weekly seasonal naive by recent error) or none (the chosen model alone)", DefaultValueFactory = _ => "naive" };
         var gbmObjective = new Option<string>("--gbm-objective") { Description = "Loss of the GBM-direct candidate: l2 (ML.NET's LightGbm) or l1 (the median, LightGBM's C API)", DefaultValueFactory = _ => "l2" };
         var holidays = new Option<string?>("--holidays") { Description = "Holiday calendar: a file of dates (yyyy-MM-dd or yyyy-MM-dd..yyyy-MM-dd, one a line) or a Prophet holidays CSV; every candidate then estimates the holidays' effect and applies it to holidays ahead" };
+        var gbm = new Option<string>("--gbm") { Description = "Gradient-boosted candidates of the selection: median (GBM-median, the direct median model anchored at the recent level), direct (GBM-direct, anchored at seasonal naive) or both", DefaultValueFactory = _ => "median" };
         var selectWindows = new Option<int>("--select-windows") { Description = "Backtest windows of the selection on the training part", DefaultValueFactory = _ => 3 };
+        var selectDays = new Option<int>("--select-days") { Description = "Days at the end of the training part the selection backtest spans, an origin every hour (at least 3), fitted every --refit steps and refreshed in between as in the walk forward; 0: --select-windows windows one backtest horizon apart, each fitted", DefaultValueFactory = _ => 3 };
+        var combinationMargin = new Option<double>("--combination-margin") { Description = "A single candidate is chosen over the better combination (median, weighted) only when its selection score is lower by more than this share", DefaultValueFactory = _ => 0.03 };
         var parallelism = new Option<int>("--parallel") { Description = "Refit periods evaluated at once (0: one per core)", DefaultValueFactory = _ => 0 };
         var command = new Command("series", "Rolling-origin MASE per horizon against daily and weekly seasonal naive, interval coverage and the chosen model for one series.");
-        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, parallelism, holidays, gbmObjective })
+        foreach (var o in new Option[] { data, freq, horizons, windows, step, train, clip, trace, window, refit, intervals, combine, selectWindows, parallelism, holidays, gbmObjective, gbm, selectDays, combinationMargin })
         {
             command.Options.Add(o);
         }
@@ -63,14 +68,17 @@ internal static class EvaluateSeriesCommand
             Math.Max(0, parse.GetValue(refit)),
             ParseChoice(parse.GetValue(intervals)!, "--intervals", "online", "split") == "online",
             ParseChoice(parse.GetValue(combine)!, "--combine", "naive", "none") == "naive",
-            Math.Clamp(parse.GetValue(selectWindows), 1, 50),
+            Math.Clamp(parse.GetValue(selectWindows), 1, 500),
             parse.GetValue(parallelism) is > 0 and var p ? p : Environment.ProcessorCount,
             parse.GetValue(holidays) is { } calendar ? HolidayCalendar.Load(calendar) : [],
-            ParseChoice(parse.GetValue(gbmObjective)!, "--gbm-objective", "l2", "l1") == "l1" ? GbmObjective.AbsoluteError : GbmObjective.SquaredError));
+            ParseChoice(parse.GetValue(gbmObjective)!, "--gbm-objective", "l2", "l1") == "l1" ? GbmObjective.AbsoluteError : GbmObjective.SquaredError,
+            ParseChoice(parse.GetValue(gbm)!, "--gbm", "median", "direct", "both"),
+            Math.Max(0, parse.GetValue(selectDays)),
+            Math.Clamp(parse.GetValue(combinationMargin), 0, 0.5)));
         return command;
     }
 
-    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, int parallel, IReadOnlyList<DateOnly> holidays, GbmObjective objective)
+    private static int Run(string path, TimeSpan frequency, int[] horizons, string? windowsPath, int step, double trainShare, bool clip, string? trace, int windowWeeks, int refitSteps, bool online, bool combineNaive, int selectWindows, int parallel, IReadOnlyList<DateOnly> holidays, GbmObjective objective, string gbm, int selectDays, double combinationMargin)
     {
         var watch = Stopwatch.StartNew();
         var (ts, vs) = trace switch
@@ -104,11 +112,25 @@ internal static class EvaluateSeriesCommand
             return new SeriesHistory(y[from..origin], periods, prepared.History.Start + (frequency * from), frequency, holidays.Count > 0 ? holidays : null);
         }
 
-        var candidates = StatisticalForecasters.SingleSeriesCandidates(new ArrivalGbmOptions { Objective = objective });
-        var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null);
+        var direct = new ArrivalGbmForecaster(new ArrivalGbmOptions { Objective = objective });
+        IReadOnlyList<IForecaster> candidates = gbm switch
+        {
+            "direct" => [.. StatisticalForecasters.SelectionCandidates(), direct],
+            "both" => [.. StatisticalForecasters.SelectionCandidates(), direct, new LevelGbmForecaster()],
+            _ => StatisticalForecasters.SingleSeriesCandidates(),
+        };
+        var auto = new AutoSelectForecaster(holidays.Count > 0 ? [.. candidates.Select(c => new HolidayAdjustedForecaster(c))] : candidates, null, combinationMargin: combinationMargin);
         // Short series (a few hours of a trace) backtest at a quarter of the training part, so selection still runs.
         int backtestHorizon = Math.Clamp(trainEnd / 4, 1, hMax);
-        var selection = auto.Select(Recent(trainEnd), new BacktestOptions(backtestHorizon, backtestHorizon, selectWindows));
+        // The selection backtest spans the last --select-days days of the training part with an origin every hour
+        // (a 24th of a day, at least one step), fitted every --refit steps and refreshed in between as in the walk
+        // forward; it never starts before the middle of the training part.
+        int selectSpacing = Math.Max(1, daily / 24);
+        int selectCount = Math.Max(3, Math.Min(selectDays * daily / selectSpacing, trainEnd / 2 / selectSpacing));
+        var backtest = selectDays == 0
+            ? new BacktestOptions(backtestHorizon, backtestHorizon, selectWindows)
+            : new BacktestOptions(backtestHorizon, selectSpacing, selectCount) { RefitEvery = refitEvery };
+        var selection = auto.Select(Recent(trainEnd), backtest);
         double scale = Foresight.Forecasting.Metrics.ForecastMetrics.MaseScale(y[..trainEnd], Math.Min(daily, trainEnd - 1));
         var errModel = horizons.ToDictionary(h => h, _ => new List<double>());
         var errDay = horizons.ToDictionary(h => h, _ => new List<double>());
@@ -187,7 +209,7 @@ internal static class EvaluateSeriesCommand
         AnsiConsole.MarkupLine(Markup.Escape($"{seriesName}: {n} steps of {frequency}, periods [{string.Join(',', periods)}], interpolated {prepared.Interpolated}, long-gap steps {prepared.LongGapSteps}, Hampel outliers {prepared.OutlierCount}{(clip ? " (clipped)" : string.Empty)}, anomaly windows {labelled.Count} ({masked.Count(m => m)} steps masked), fit window {(window == int.MaxValue ? "all" : window.ToString(inv))} steps, {schedules.Sum(x => x.Fits)} fits, {schedules.Sum(x => x.Refreshes)} refreshes (refit every {refitEvery} steps, {parallel} in parallel)"));
         AnsiConsole.MarkupLine(Markup.Escape("selection scores (backtest MASE on the training part): " + string.Join(", ", selection.Scores.OrderBy(k => k.Value).Select(k => $"{k.Key} {k.Value:F3}"))));
         AnsiConsole.Write(table);
-        Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {selectWindows}"));
+        Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {backtest.Windows} every {backtest.Step} steps"));
         double coverage = scored == 0 ? double.NaN : (double)inside / scored;
         Console.WriteLine(string.Create(inv, $"coverage95={coverage:F3} over {scored} scored points (nominal 0.95); guard fallbacks {fellBack}; {watch.Elapsed.TotalSeconds:F1} s"));
         Console.WriteLine(string.Create(inv, $"series={seriesName} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} snaive_day_hmax={Avg(errDay[hMax]):F3} snaive_week_hmax={Avg(errWeek[hMax]):F3} coverage95={coverage:F3} model={selection.Winner}{(combineNaive ? "+naive" : string.Empty)} seconds={watch.Elapsed.TotalSeconds:F1} cpu_seconds={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));

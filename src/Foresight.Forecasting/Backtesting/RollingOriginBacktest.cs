@@ -2,7 +2,10 @@ using Foresight.Forecasting.Metrics;
 
 namespace Foresight.Forecasting.Backtesting;
 
-/// <summary>Rolling-origin cross-validation that works for any <see cref="IForecaster"/>: refit at each origin, forecast, compare.</summary>
+/// <summary>
+/// Rolling-origin cross-validation that works for any <see cref="IForecaster"/>: fit at each origin (or on the
+/// schedule of <see cref="BacktestOptions.RefitEvery"/>, refreshing in between), forecast, compare.
+/// </summary>
 public static class RollingOriginBacktest
 {
     /// <summary>Runs the backtest; windows whose training part would be shorter than two points are skipped.</summary>
@@ -13,6 +16,7 @@ public static class RollingOriginBacktest
         var y = history.Values;
         int m = history.SeasonalPeriods.Count > 0 ? history.SeasonalPeriods[0] : 1;
         var windows = new List<BacktestWindow>(options.Windows);
+        var schedule = options.RefitEvery > 0 ? new ScheduledRefit(forecaster, options.RefitEvery) : null;
         for (int w = options.Windows - 1; w >= 0; w--)
         {
             int origin = y.Count - options.Horizon - (w * options.Step);
@@ -22,7 +26,7 @@ public static class RollingOriginBacktest
             }
 
             var train = Slice(history, origin);
-            var fitted = forecaster.Fit(train);
+            var fitted = schedule is null ? forecaster.Fit(train) : schedule.At(origin, train);
             var forecast = fitted.Predict(options.Horizon, levels ?? []);
             var actual = new double[options.Horizon];
             for (int i = 0; i < options.Horizon; i++)

@@ -73,6 +73,57 @@ public sealed class OnlineConformal
         return s > 0 && double.IsFinite(s) ? s : 1e-6 * (1 + level);
     }
 
+    /// <summary>
+    /// The local scale of each step 1..<paramref name="horizon"/> forecast from <paramref name="origin"/>: the mean
+    /// absolute step-to-step change around the target's phase of the day (±<paramref name="halfWidth"/> steps) on the
+    /// last <paramref name="days"/> days whose window lies before the origin, so a forecast into a quiet night gets a
+    /// small scale and one into a busy hour a large one; never below a quarter of the mean absolute change over the
+    /// whole history before the origin, and always positive. Without a daily season (<paramref name="season"/> &lt; 2)
+    /// every step gets <see cref="LocalScale"/>.
+    /// </summary>
+    public static double[] PhaseScales(IReadOnlyList<double> y, int origin, int horizon, int season, int halfWidth, int days = 3)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        origin = Math.Clamp(origin, 0, y.Count);
+        var scales = new double[Math.Max(0, horizon)];
+        if (season < 2)
+        {
+            Array.Fill(scales, LocalScale(y, origin, season));
+            return scales;
+        }
+
+        halfWidth = Math.Clamp(halfWidth, 0, (season - 1) / 2);
+        double overall = MeanAbsDiff(y, 1, origin);
+        double level = 0;
+        for (int i = 0; i < origin; i++)
+        {
+            level += Math.Abs(y[i]);
+        }
+
+        level = origin > 0 ? level / origin : 0;
+        for (int k = 1; k <= scales.Length; k++)
+        {
+            // The same phase on the latest day whose window ends before the origin, then the days before it.
+            int reference = origin + k - 1 - (season * ((k + halfWidth + season - 1) / season));
+            double sum = 0;
+            int n = 0;
+            for (int d = 0; d < Math.Max(1, days); d++)
+            {
+                int at = reference - (d * season);
+                for (int i = Math.Max(1, at - halfWidth); i <= at + halfWidth && i < origin; i++)
+                {
+                    sum += Math.Abs(y[i] - y[i - 1]);
+                    n++;
+                }
+            }
+
+            double s = Math.Max(n > 0 ? sum / n : overall, 0.25 * overall);
+            scales[k - 1] = s > 0 && double.IsFinite(s) ? s : 1e-6 * (1 + level);
+        }
+
+        return scales;
+    }
+
     /// <summary>Adds calibration errors (actual − forecast, one array per backtest window) without changing the level.</summary>
     public void Seed(IReadOnlyList<double[]> errorsByWindow, IReadOnlyList<double> scales)
     {
@@ -88,6 +139,25 @@ public sealed class OnlineConformal
             for (int k = 0; k < Math.Min(errorsByWindow[w].Length, _scores.Length); k++)
             {
                 Add(k, errorsByWindow[w][k], scales[w]);
+            }
+        }
+    }
+
+    /// <summary>Adds calibration errors (one array per backtest window) with a local scale per window and step, without changing the level.</summary>
+    public void SeedPerStep(IReadOnlyList<double[]> errorsByWindow, IReadOnlyList<double[]> scales)
+    {
+        ArgumentNullException.ThrowIfNull(errorsByWindow);
+        ArgumentNullException.ThrowIfNull(scales);
+        if (scales.Count != errorsByWindow.Count)
+        {
+            throw new ArgumentException("One array of scales per window of errors is needed.", nameof(scales));
+        }
+
+        for (int w = 0; w < errorsByWindow.Count; w++)
+        {
+            for (int k = 0; k < Math.Min(Math.Min(errorsByWindow[w].Length, scales[w].Length), _scores.Length); k++)
+            {
+                Add(k, errorsByWindow[w][k], scales[w][k]);
             }
         }
     }
@@ -144,6 +214,23 @@ public sealed class OnlineConformal
         for (int k = 0; k < mean.Length; k++)
         {
             double w = HalfWidth(k, scale);
+            lo[k] = Math.Max(floor, mean[k] - w);
+            hi[k] = mean[k] + w;
+        }
+
+        return new PredictionInterval(CurrentLevel, lo, hi);
+    }
+
+    /// <summary>The interval around <paramref name="mean"/> with a local scale per step (lower bounds clipped at <paramref name="floor"/>).</summary>
+    public PredictionInterval Interval(double[] mean, IReadOnlyList<double> scales, double floor = double.NegativeInfinity)
+    {
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(scales);
+        var lo = new double[mean.Length];
+        var hi = new double[mean.Length];
+        for (int k = 0; k < mean.Length; k++)
+        {
+            double w = HalfWidth(k, scales[Math.Min(k, scales.Count - 1)]);
             lo[k] = Math.Max(floor, mean[k] - w);
             hi[k] = mean[k] + w;
         }

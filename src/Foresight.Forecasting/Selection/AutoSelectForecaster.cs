@@ -13,6 +13,9 @@ namespace Foresight.Forecasting.Selection;
 /// Baseline rule: the seasonal-naive candidates (<see cref="SeasonalNaiveForecaster"/>) are the baselines; any other
 /// option wins only when its score is below the better baseline's by more than <c>baselineMargin</c> (a share, 0 by
 /// default), so the choice is never worse than the better seasonal naive on its own backtest.
+/// Combination rule: a single candidate wins over the better combination only when its score is below the
+/// combination's by more than <c>combinationMargin</c> (a share, 0 by default): near-ties on a short backtest are
+/// noise, and the combination is the safer choice among them.
 /// </summary>
 public sealed class AutoSelectForecaster(
     IReadOnlyList<IForecaster> candidates,
@@ -21,7 +24,8 @@ public sealed class AutoSelectForecaster(
     bool conformal = false,
     bool combinations = true,
     string name = "Auto",
-    double baselineMargin = 0) : IForecaster
+    double baselineMargin = 0,
+    double combinationMargin = 0) : IForecaster
 {
     /// <inheritdoc/>
     public string Name => name;
@@ -67,6 +71,20 @@ public sealed class AutoSelectForecaster(
             if (Score(scored[i]) < Score(scored[best]))
             {
                 best = i;
+            }
+        }
+
+        if (combinationMargin > 0 && best < candidates.Count && scored.Count > candidates.Count)
+        {
+            int combination = candidates.Count;
+            for (int i = candidates.Count + 1; i < scored.Count; i++)
+            {
+                combination = Score(scored[i]) < Score(scored[combination]) ? i : combination;
+            }
+
+            if (double.IsFinite(Score(scored[combination])) && !(Score(scored[best]) < Score(scored[combination]) * (1 - combinationMargin)))
+            {
+                best = combination;
             }
         }
 

@@ -19,9 +19,10 @@ public static class StatisticalForecasters
 
     /// <summary>
     /// Candidates automatic selection chooses among for one long series (arrivals, utilization): the
-    /// <see cref="SelectionCandidates"/> plus the single-series direct multi-horizon GBM.
+    /// <see cref="SelectionCandidates"/> plus the single-series direct multi-horizon median GBM anchored at the
+    /// recent level (<see cref="LevelGbmForecaster"/>).
     /// </summary>
-    public static IReadOnlyList<IForecaster> SingleSeriesCandidates(ArrivalGbmOptions? gbm = null) => [.. SelectionCandidates(), new ArrivalGbmForecaster(gbm)];
+    public static IReadOnlyList<IForecaster> SingleSeriesCandidates(LevelGbmOptions? gbm = null) => [.. SelectionCandidates(), new LevelGbmForecaster(gbm)];
 
     /// <summary>Every statistical model, benchmarks first, then the automatic ones.</summary>
     public static IReadOnlyList<IForecaster> All()

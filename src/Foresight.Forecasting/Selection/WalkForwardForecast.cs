@@ -84,15 +84,15 @@ public sealed class WalkForwardForecast
         }
 
         var errors = new List<double[]>();
-        var scales = new List<double>();
+        var scales = new List<double[]>();
         foreach (var (origin, members, actual) in seeds)
         {
             var mean = walk._combine ? walk._combination.Combine(members) : members[0];
             errors.Add([.. actual.Select((a, k) => a - (double.IsFinite(mean[k]) ? mean[k] : members[0][k]))]);
-            scales.Add(OnlineConformal.LocalScale(y, origin, walk._daily));
+            scales.Add(walk.Scales(origin, actual.Length));
         }
 
-        walk._conformal.Seed(errors, scales);
+        walk._conformal.SeedPerStep(errors, scales);
         return walk;
     }
 
@@ -113,7 +113,7 @@ public sealed class WalkForwardForecast
                 _combination.Observe(k, [.. p.Members.Select(m => actual - m[k])]);
 
                 bool covered = actual >= p.Lower[k] && actual <= p.Upper[k];
-                _conformal.Observe(k, actual - p.Mean[k], p.Scale, covered);
+                _conformal.Observe(k, actual - p.Mean[k], p.Scales[k], covered);
                 p.Released = k + 1;
             }
         }
@@ -142,11 +142,11 @@ public sealed class WalkForwardForecast
             }
         }
 
-        double scale = OnlineConformal.LocalScale(_y, origin, _daily);
+        var scales = Scales(origin, h);
         PredictionInterval issued;
         if (_online)
         {
-            issued = _conformal.Interval(mean, scale, _floor);
+            issued = _conformal.Interval(mean, scales, _floor);
         }
         else if (_combine)
         {
@@ -162,14 +162,17 @@ public sealed class WalkForwardForecast
             issued = band;
         }
 
-        _pending.Add(new Pending(origin, members, mean[..h], issued.Lower[..h], issued.Upper[..h], scale));
+        _pending.Add(new Pending(origin, members, mean[..h], issued.Lower[..h], issued.Upper[..h], scales));
         return (mean, issued);
     }
+
+    /// <summary>The local scale of each step forecast from <paramref name="origin"/>: around the target's phase of the day on the last days (an hour either side).</summary>
+    private double[] Scales(int origin, int h) => OnlineConformal.PhaseScales(_y, origin, h, _daily, Math.Max(1, _daily / 24));
 
     private double[] Naive(int origin, int h, int period) =>
         [.. Enumerable.Range(1, h).Select(k => SeasonalNaiveBaseline.Forecast(_y, origin, k, period))];
 
-    private sealed class Pending(int origin, double[][] members, double[] mean, double[] lower, double[] upper, double scale)
+    private sealed class Pending(int origin, double[][] members, double[] mean, double[] lower, double[] upper, double[] scales)
     {
         public int Origin { get; } = origin;
 
@@ -181,7 +184,7 @@ public sealed class WalkForwardForecast
 
         public double[] Upper { get; } = upper;
 
-        public double Scale { get; } = scale;
+        public double[] Scales { get; } = scales;
 
         public int Released { get; set; }
     }

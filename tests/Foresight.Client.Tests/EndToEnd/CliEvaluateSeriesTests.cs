@@ -35,6 +35,7 @@ public sealed class CliEvaluateSeriesTests : IDisposable
     [InlineData("--intervals", "bayes")]
     [InlineData("--combine", "all")]
     [InlineData("--gbm-objective", "huber")]
+    [InlineData("--gbm", "xgboost")]
     public async Task Evaluate_series_refuses_an_unknown_choice_naming_the_option(string option, string value)
     {
         var run = await Foresight("evaluate", "series", "--data", WriteSeries(), "--freq", "1h", option, value);

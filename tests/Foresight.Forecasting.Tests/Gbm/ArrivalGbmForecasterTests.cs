@@ -1,4 +1,3 @@
-using Foresight.Forecasting.Backtesting;
 using Foresight.Forecasting.Models.Gbm;
 using Xunit.Abstractions;
 
@@ -11,32 +10,11 @@ public sealed class ArrivalGbmForecasterTests(ITestOutputHelper output)
     [Fact]
     public void Beats_both_seasonal_naives_on_poisson_arrivals_and_covers_95_percent()
     {
-        const int horizon = 48;
         var y = ArrivalSeries.Counts(24 * 7 * 9, seed: 1);
-        var forecaster = new ArrivalGbmForecaster(Small);
-        double model = 0, day = 0, week = 0;
-        int inside = 0, points = 0;
-        IFittedForecaster? fitted = null;
-        for (var origin = y.Length - (6 * horizon); origin + horizon <= y.Length; origin += horizon)
-        {
-            var history = ArrivalSeries.History(y[..origin]);
-            fitted = fitted is IRefreshableFitted r ? r.Refresh(history) : forecaster.Fit(history);
-            var f = fitted.Predict(horizon, [95]);
-            for (var k = 1; k <= horizon; k++)
-            {
-                var actual = y[origin + k - 1];
-                model += Math.Abs(actual - f.Mean[k - 1]);
-                day += Math.Abs(actual - SeasonalNaiveBaseline.Forecast(y, origin, k, 24));
-                week += Math.Abs(actual - SeasonalNaiveBaseline.Forecast(y, origin, k, 168));
-                inside += actual >= f.Intervals[0].Lower[k - 1] && actual <= f.Intervals[0].Upper[k - 1] ? 1 : 0;
-                points++;
-            }
-        }
-
-        var coverage = (double)inside / points;
-        output.WriteLine($"mae model={model / points:F3} day={day / points:F3} week={week / points:F3} coverage95={coverage:F3}");
+        var (model, day, week, coverage, fitted) = ArrivalSeries.WalkForward(new ArrivalGbmForecaster(Small), y, horizon: 48, origins: 6);
+        output.WriteLine($"mae model={model:F3} day={day:F3} week={week:F3} coverage95={coverage:F3}");
         Assert.IsType<ArrivalGbmFitted>(fitted);
-        Assert.True(model < 0.9 * Math.Min(day, week), $"GBM {model / points:F2} vs seasonal naive day {day / points:F2}, week {week / points:F2}");
+        Assert.True(model < 0.9 * Math.Min(day, week), $"GBM {model:F2} vs seasonal naive day {day:F2}, week {week:F2}");
         Assert.InRange(coverage, 0.88, 1.0);
     }
 

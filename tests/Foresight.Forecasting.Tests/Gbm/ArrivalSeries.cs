@@ -22,6 +22,35 @@ internal static class ArrivalSeries
 
     public static SeriesHistory History(double[] values) => new(values, [24, 168], Start, TimeSpan.FromHours(1));
 
+    /// <summary>
+    /// Walks <paramref name="origins"/> origins, <paramref name="horizon"/> apart, over the end of <paramref name="y"/>:
+    /// fitted at the first, refreshed at the others when the model can be; mean absolute error of the model and of the
+    /// daily and weekly seasonal naive, and the 95 % interval's coverage.
+    /// </summary>
+    public static (double Model, double Day, double Week, double Coverage, IFittedForecaster Last) WalkForward(IForecaster forecaster, double[] y, int horizon, int origins)
+    {
+        double model = 0, day = 0, week = 0;
+        int inside = 0, points = 0;
+        IFittedForecaster? fitted = null;
+        for (var origin = y.Length - (origins * horizon); origin + horizon <= y.Length; origin += horizon)
+        {
+            var history = History(y[..origin]);
+            fitted = fitted is IRefreshableFitted r ? r.Refresh(history) : forecaster.Fit(history);
+            var f = fitted.Predict(horizon, [95]);
+            for (var k = 1; k <= horizon; k++)
+            {
+                var actual = y[origin + k - 1];
+                model += Math.Abs(actual - f.Mean[k - 1]);
+                day += Math.Abs(actual - Backtesting.SeasonalNaiveBaseline.Forecast(y, origin, k, 24));
+                week += Math.Abs(actual - Backtesting.SeasonalNaiveBaseline.Forecast(y, origin, k, 168));
+                inside += actual >= f.Intervals[0].Lower[k - 1] && actual <= f.Intervals[0].Upper[k - 1] ? 1 : 0;
+                points++;
+            }
+        }
+
+        return (model / points, day / points, week / points, (double)inside / points, fitted!);
+    }
+
     private static int Poisson(double lambda, Random random)
     {
         // Knuth's multiplication method, split into chunks so e^-λ stays representable.

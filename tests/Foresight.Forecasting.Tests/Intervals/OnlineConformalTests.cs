@@ -88,6 +88,36 @@ public class OnlineConformalTests
     }
 
     [Fact]
+    public void Phase_scales_are_small_into_a_quiet_night_and_large_into_a_busy_day_and_read_only_the_past()
+    {
+        // Hourly: noise of ±10 between 08:00 and 18:00, ±1 otherwise, for 10 days.
+        var rng = new Random(3);
+        var y = Enumerable.Range(0, 24 * 10).Select(t => 50 + ((t % 24) is >= 8 and < 18 ? 10 : 1) * ((2 * rng.NextDouble()) - 1)).ToArray();
+        int origin = 24 * 9; // midnight
+        var scales = OnlineConformal.PhaseScales(y, origin, 24, season: 24, halfWidth: 1);
+        Assert.Equal(24, scales.Length);
+        Assert.True(scales[12] > 3 * scales[3], $"noon {scales[12]:F2} vs 3 am {scales[3]:F2}");
+
+        // Values at or after the origin are never read.
+        var changed = (double[])y.Clone();
+        for (int t = origin; t < y.Length; t++)
+        {
+            changed[t] = double.NaN;
+        }
+
+        Assert.Equal(scales, OnlineConformal.PhaseScales(changed, origin, 24, season: 24, halfWidth: 1));
+
+        // Steps beyond a day reach back to the latest day whose window lies before the origin.
+        Assert.Equal(scales[3], OnlineConformal.PhaseScales(y, origin, 48, season: 24, halfWidth: 1)[27], 9);
+
+        // Per-step scales: the half-width follows them.
+        var c = new OnlineConformal(horizon: 2, minPool: 1);
+        c.SeedPerStep([[1.0, 1.0], [2.0, 2.0]], [[1.0, 1.0], [1.0, 1.0]]);
+        var band = c.Interval([0.0, 0.0], [1.0, 3.0]);
+        Assert.Equal(3 * (band.Upper[0] - band.Lower[0]), band.Upper[1] - band.Lower[1], 9);
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineConformal(0));

@@ -60,14 +60,7 @@ public sealed class ArrivalGbmFitted : IRefreshableFitted
     /// <inheritdoc />
     public IFittedForecaster Refresh(SeriesHistory history)
     {
-        ArgumentNullException.ThrowIfNull(history);
-        if (history.Values.Count < _features.MinOrigin)
-        {
-            throw new ArgumentException($"Refreshing needs at least {_features.MinOrigin} values.", nameof(history));
-        }
-
-        // Calendar indices stay those of the fitted history: the newer history's start is converted to steps after it.
-        var offset = _frequency > TimeSpan.Zero ? (long)Math.Round((history.Start - _start) / _frequency) : 0;
+        var offset = GbmCalendar.RefreshOffset(history, _features.MinOrigin, _start, _frequency);
         return new ArrivalGbmFitted(_trees, _features, _calendar, _scores, _bins, _nonNegative, _hampelPeriod, _season, _hampelCycles, _start, _frequency, history.Values, offset);
     }
 

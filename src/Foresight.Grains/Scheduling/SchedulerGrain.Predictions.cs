@@ -184,7 +184,7 @@ public sealed partial class SchedulerGrain
 
         IReadOnlyList<DateTimeOffset> Finishes(string workerId) => running.TryGetValue(workerId, out var r) ? r.Order().ToList() : [];
         var lanes = StartTimeForecast.Lanes(now, _pool.Workers.Select(w => (w, Finishes(w.WorkerId))), job.Cpu);
-        var ahead = _pool.Queued.TakeWhile(d => d.JobId != job.JobId).Select(d => d.PredictedDuration ?? _scheduling.UnknownDuration).ToList();
+        var ahead = _pool.Queued.Take(aheadCount).Select(d => d.PredictedDuration ?? _scheduling.UnknownDuration).ToList();
         return StartTimeForecast.Predict(now, lanes, ahead) is { } at ? (at, ahead.Count) : null;
     }
 

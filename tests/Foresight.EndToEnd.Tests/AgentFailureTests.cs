@@ -61,7 +61,11 @@ public sealed class AgentFailureTests
     [Fact]
     public async Task An_agent_stopped_with_sigterm_finishes_its_job_takes_no_new_one_and_leaves()
     {
-        await using var cluster = await EndToEndCluster.StartAsync(agents: 2);
+        // What is tested is the drain: the agent finishes its job, deregisters and exits. Losing an agent (no heartbeat
+        // for the timeout) is the other test's subject; with the cluster's 4 s, a starved machine delays the draining
+        // agent's heartbeats past it, the server rightly declares it lost and re-runs the job, and this test would be
+        // asserting the machine's load. Here loss detection waits a minute, longer than the whole drain.
+        await using var cluster = await EndToEndCluster.StartAsync(agents: 2, serverArgs: ["--Foresight:HeartbeatTimeout=00:01:00"]);
         var job = await cluster.Client.SubmitJobAsync(new JobSubmission(
             Name: "drain-me",
             Command: "echo begin; sleep 4; echo finished-before-leaving",

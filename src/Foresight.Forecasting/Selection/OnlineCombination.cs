@@ -1,12 +1,14 @@
 namespace Foresight.Forecasting.Selection;
 
 /// <summary>
-/// Walk-forward choice among a few fixed combinations of the chosen model (member 0) and the daily and weekly seasonal
-/// naive (members 1, 2): the model alone, each naive alone, and the equal-weight mean of the model and each naive. At
-/// step k the option with the lowest mean absolute error over the newest <c>window</c> outcomes observed at step k
-/// (neighbouring steps pooled until <c>minPool</c> outcomes) is used — the model alone on ties and before any outcome —
-/// so a model that keeps losing to "same time last week" after the selection hands over to it (or to its mean with
-/// it), and gets the step back when it recovers. Members' signed errors are kept per outcome, so any option's error is
+/// Walk-forward choice among a few fixed combinations of the chosen model (member 0) and simple benchmarks (the other
+/// members; in <see cref="WalkForwardForecast"/> the daily and weekly seasonal naive and the recent median): the model
+/// alone, each benchmark alone, and the equal-weight mean of the model and each benchmark. At step k the option with the
+/// lowest mean absolute error over the newest <c>window</c> outcomes observed at step k (neighbouring steps pooled until
+/// <c>minPool</c> outcomes) is used — the model alone on ties, before any outcome, and unless the best other option's
+/// error is lower than the model alone's by more than the <c>margin</c> share — so a model that keeps losing to "same
+/// time last week" after the selection hands over to it (or to its mean with it), and gets the step back when it
+/// recovers. Members' signed errors are kept per outcome, so any option's error is
 /// the weighted sum of them. Only outcomes observed before an origin are used.
 /// </summary>
 public sealed class OnlineCombination
@@ -15,17 +17,25 @@ public sealed class OnlineCombination
     private readonly int _members;
     private readonly int _window;
     private readonly int _minPool;
+    private readonly double _margin;
     private readonly double[][] _options;
 
     /// <param name="members">Number of combined forecasts (at least 1); member 0 is the model.</param>
     /// <param name="horizon">Steps per forecast (at least 1).</param>
     /// <param name="window">Newest outcomes kept per step.</param>
     /// <param name="minPool">Outcomes pooled from neighbouring steps before the options are compared.</param>
-    public OnlineCombination(int members, int horizon, int window = 96, int minPool = 200)
+    /// <param name="margin">Share by which another option's error must be lower than the model alone's to replace it (0: any lower error; in [0, 1)).</param>
+    public OnlineCombination(int members, int horizon, int window = 96, int minPool = 200, double margin = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(window, 1);
+        if (!(margin >= 0 && margin < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, "The margin is a share in [0, 1).");
+        }
+
+        _margin = margin;
         _errors = Enumerable.Range(0, horizon).Select(_ => new Queue<double[]>()).ToArray();
         _members = members;
         _window = window;
@@ -90,6 +100,7 @@ public sealed class OnlineCombination
 
         int best = 0;
         double bestMae = double.PositiveInfinity;
+        double modelMae = double.PositiveInfinity;
         for (int o = 0; o < _options.Length; o++)
         {
             var w = _options[o];
@@ -116,13 +127,19 @@ public sealed class OnlineCombination
             }
 
             double mae = n == 0 ? double.PositiveInfinity : sum / n;
+            if (o == 0)
+            {
+                modelMae = mae;
+            }
+
             if (mae < bestMae)
             {
                 (best, bestMae) = (o, mae);
             }
         }
 
-        return bestMae < double.PositiveInfinity ? [.. _options[best]] : [.. _options[0]];
+        bool handOver = bestMae < double.PositiveInfinity && (best == 0 || !(bestMae >= modelMae * (1 - _margin)));
+        return handOver ? [.. _options[best]] : [.. _options[0]];
     }
 
     /// <summary>The combined forecast: at each step the option in force (<see cref="Weights"/>) applied to the members' forecasts (NaN = not available).</summary>

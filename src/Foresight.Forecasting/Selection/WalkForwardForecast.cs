@@ -6,15 +6,22 @@ namespace Foresight.Forecasting.Selection;
 /// <summary>
 /// The forecast a walk-forward evaluation (or a live forecaster) issues from successive origins of one series once a
 /// model is chosen: the chosen model's point forecast, or — with combining on — the option among the model, the daily
-/// and weekly seasonal naive and the model's mean with either that has the lowest recent error (<see cref="OnlineCombination"/>), and 95 % intervals from <see cref="OnlineConformal"/>
+/// and weekly seasonal naive, the recent median (the median of the last day's values before the origin, flat over the
+/// horizon: what the absolute error rewards on spiky series) and the model's mean with any of them that has the lowest
+/// recent error, the model kept unless another option's is lower by more than <see cref="HandOverMargin"/>
+/// (<see cref="OnlineCombination"/>), and 95 % intervals from <see cref="OnlineConformal"/>
 /// (normalized by the local scale, level adapted to the coverage seen so far) — or the split-conformal band it is given.
-/// Both start from the selection backtest (the winner's and the seasonal naives' errors on the training part) and
+/// Both start from the selection backtest (the winner's and the benchmarks' errors on the training part) and
 /// learn only from outcomes before the current origin: <see cref="ObserveUpTo"/> releases the errors of earlier
 /// forecasts whose targets lie before it, and nothing at or after the origin is read.
 /// </summary>
 public sealed class WalkForwardForecast
 {
     private const double Level = 95;
+
+    /// <summary>Share by which another option's recent error must be lower than the chosen model's for it to take a step.</summary>
+    public const double HandOverMargin = 0.07;
+
     private readonly IReadOnlyList<double> _y;
     private readonly int _daily;
     private readonly int _weekly;
@@ -36,7 +43,7 @@ public sealed class WalkForwardForecast
         _online = online;
         _combine = combine;
         _floor = floor;
-        _combination = new OnlineCombination(3, horizon);
+        _combination = new OnlineCombination(4, horizon, margin: HandOverMargin);
         _conformal = new OnlineConformal(horizon, Level);
     }
 
@@ -45,7 +52,7 @@ public sealed class WalkForwardForecast
 
     /// <summary>
     /// Starts from a selection made on the history <c>y[historyStart..]</c> up to the first origin: the winner's and the
-    /// daily and weekly seasonal naives' backtest errors seed the combination, and the combination's backtest errors
+    /// benchmarks' (seasonal naives', recent median's) backtest errors seed the combination, and the combination's backtest errors
     /// (normalized by the local scale at each backtest origin) seed the conformal scores.
     /// </summary>
     /// <param name="selection">The selection (with its backtests).</param>
@@ -75,7 +82,7 @@ public sealed class WalkForwardForecast
         {
             int origin = historyStart + w.Origin;
             int h = Math.Min(horizon, w.Actual.Length);
-            var members = new[] { w.Forecast.Mean[..h], walk.Naive(origin, h, walk._daily), walk.Naive(origin, h, walk._weekly) };
+            var members = walk.Members(origin, w.Forecast.Mean[..h]);
             seeds.Add((origin, members, w.Actual[..h]));
             for (int k = 0; k < h; k++)
             {
@@ -131,7 +138,7 @@ public sealed class WalkForwardForecast
         ArgumentNullException.ThrowIfNull(modelMean);
         ArgumentNullException.ThrowIfNull(band);
         int h = Math.Min(modelMean.Length, _horizon);
-        var members = new[] { modelMean[..h], Naive(origin, h, _daily), Naive(origin, h, _weekly) };
+        var members = Members(origin, modelMean[..h]);
         var mean = modelMean.ToArray();
         if (_combine)
         {
@@ -168,6 +175,26 @@ public sealed class WalkForwardForecast
 
     /// <summary>The local scale of each step forecast from <paramref name="origin"/>: around the target's phase of the day on the last days (an hour either side).</summary>
     private double[] Scales(int origin, int h) => OnlineConformal.PhaseScales(_y, origin, h, _daily, Math.Max(1, _daily / 24));
+
+    /// <summary>The combined members from <paramref name="origin"/>: the model, the daily and weekly seasonal naive, the recent median.</summary>
+    private double[][] Members(int origin, double[] model) =>
+        [model, Naive(origin, model.Length, _daily), Naive(origin, model.Length, _weekly), RecentMedian(origin, model.Length)];
+
+    /// <summary>The median of the last day's values before <paramref name="origin"/> (fewer at the start of the series; NaN when none), flat over <paramref name="h"/> steps.</summary>
+    private double[] RecentMedian(int origin, int h)
+    {
+        int to = Math.Min(origin, _y.Count);
+        int from = Math.Max(0, to - _daily);
+        var last = new double[to - from];
+        for (int i = 0; i < last.Length; i++)
+        {
+            last[i] = _y[from + i];
+        }
+
+        Array.Sort(last);
+        double median = last.Length == 0 ? double.NaN : last.Length % 2 == 1 ? last[last.Length / 2] : 0.5 * (last[(last.Length / 2) - 1] + last[last.Length / 2]);
+        return [.. Enumerable.Repeat(median, h)];
+    }
 
     private double[] Naive(int origin, int h, int period) =>
         [.. Enumerable.Range(1, h).Select(k => SeasonalNaiveBaseline.Forecast(_y, origin, k, period))];

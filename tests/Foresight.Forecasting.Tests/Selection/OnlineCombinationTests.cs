@@ -68,6 +68,57 @@ public class OnlineCombinationTests
     }
 
     [Fact]
+    public void Another_option_takes_the_step_only_when_its_error_is_lower_by_more_than_the_margin()
+    {
+        var c = new OnlineCombination(members: 2, horizon: 1, window: 20, minPool: 1, margin: 0.1);
+        for (int i = 0; i < 20; i++)
+        {
+            c.Observe(0, [1.0, 0.95]); // the naive 5 % better: within the margin
+        }
+
+        Assert.Equal([1.0, 0], c.Weights(0, [true, true]));
+        for (int i = 0; i < 20; i++)
+        {
+            c.Observe(0, [1.0, 0.8]); // 20 % better: beyond it
+        }
+
+        Assert.Equal([0.0, 1], c.Weights(0, [true, true]));
+        Assert.Equal([0.0, 1], c.Weights(0, [false, true])); // no model forecast: the best available option
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineCombination(2, 1, margin: 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineCombination(2, 1, margin: -0.1));
+    }
+
+    [Fact]
+    public void Walk_forward_forecast_hands_a_spiky_series_to_the_recent_median_when_the_model_chases_the_spikes()
+    {
+        // Mostly 1 with a spike of 100 at random times (never at the same phase twice in a row); the "model" copies the
+        // value a day ago, so it forecasts spikes that do not come back. The median of the last day is 1.
+        int daily = 24, weekly = 168, n = weekly * 4;
+        var random = new Random(5);
+        var y = Enumerable.Range(0, n).Select(_ => random.NextDouble() < 0.1 ? 100.0 : 1.0).ToArray();
+        double[] DayAgo(int origin) => [.. Enumerable.Range(0, 48).Select(k => y[origin + k - (daily * ((k + daily) / daily))])];
+        int trainEnd = weekly * 2;
+        var windows = Enumerable.Range(0, 12).Select(i => trainEnd - 48 - (i * 12)).Reverse()
+            .Select(o => new BacktestWindow(o, y[o..(o + 48)], new ForecastResult(DayAgo(o), []), 1)).ToList();
+        var selection = new SelectionResult("DayAgo", new NaiveForecaster(), new Dictionary<string, double> { ["DayAgo"] = 1 }, ConformalCalibration.FromErrors([new double[48]]), true, [new BacktestResult("DayAgo", windows)]);
+        var walk = WalkForwardForecast.Start(selection, y, 0, daily, weekly, 48, online: true, combine: true, floor: 0);
+        double combined = 0, alone = 0;
+        int count = 0;
+        for (int origin = trainEnd; origin + 48 <= n; origin += 12)
+        {
+            walk.ObserveUpTo(origin);
+            var model = DayAgo(origin);
+            var (mean, _) = walk.Forecast(origin, model, new PredictionInterval(95, model, model));
+            combined += Enumerable.Range(0, 48).Sum(k => Math.Abs(y[origin + k] - mean[k]));
+            alone += Enumerable.Range(0, 48).Sum(k => Math.Abs(y[origin + k] - model[k]));
+            count++;
+            Assert.All(mean[24..], m => Assert.Equal(1.0, m)); // the recent median, flat
+        }
+
+        Assert.True(combined < 0.6 * alone, $"combined {combined / count:F2} vs model alone {alone / count:F2} per origin");
+    }
+
+    [Fact]
     public void Walk_forward_forecast_never_reads_values_at_or_after_the_origin()
     {
         int daily = 24, weekly = 168, n = weekly * 3;

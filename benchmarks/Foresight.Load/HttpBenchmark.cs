@@ -8,6 +8,7 @@ using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
 using Foresight.Client.Agents;
+using Foresight.Grains.Hosting;
 using Foresight.Server.Hosting;
 using Foresight.Server.Security;
 using Microsoft.AspNetCore.Builder;
@@ -31,6 +32,9 @@ namespace Foresight.Load;
 /// </summary>
 internal static class HttpBenchmark
 {
+    /// <summary>The process counts as idle below this CPU use (a tenth of a core: timers, polls, the metrics' collection).</summary>
+    private const double IdleCpuMsPerSecond = 150;
+
     /// <summary>
     /// What one measured phase gave: requests and jobs per second, request latency percentiles, failures, and the CPU
     /// time this whole process (client, gateway, silo and the in-process workers running the jobs) used per request —
@@ -60,7 +64,11 @@ internal static class HttpBenchmark
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             var target = batch > 0 ? Target.Batch(batch) : Target.Single;
             Console.WriteLine($"http: gateway at {address}, {workers} no-op workers, {target.Path}{(batch > 0 ? $" with {batch} jobs per request" : "")}, warm-up {warmup} requests");
-            var gateway = await MeasureAsync(address, token, target, requests, concurrency, warmup, () => DrainedAsync(grains, workers));
+            var gateway = await MeasureAsync(address, token, target, requests, concurrency, warmup, async () =>
+            {
+                await DrainedAsync(grains, workers);
+                await IdleAsync();
+            });
             if (batch > 0)
             {
                 return (gateway, null);
@@ -68,9 +76,13 @@ internal static class HttpBenchmark
 
             Console.WriteLine("http: now the same submissions as direct grain calls");
             await DrainedAsync(grains, workers);
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await DirectAsync(grains, requests, concurrency);
-            return (gateway, requests / clock.Elapsed.TotalSeconds);
+            var perSecond = requests / clock.Elapsed.TotalSeconds;
+            var cpuMs = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / requests;
+            Console.WriteLine($"http: direct grain calls {ThroughputBenchmark.Format(perSecond)}/s, {ThroughputBenchmark.Format(cpuMs)} CPU ms per submission");
+            return (gateway, perSecond);
         }
         finally
         {
@@ -104,7 +116,7 @@ internal static class HttpBenchmark
         {
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             Console.WriteLine($"http: ceiling at {address} (a route answering 202, nothing else), warm-up {warmup} requests");
-            return await MeasureAsync(address, "ceiling", Target.Single, requests, concurrency, warmup, () => Task.CompletedTask);
+            return await MeasureAsync(address, "ceiling", Target.Single, requests, concurrency, warmup, IdleAsync);
         }
         finally
         {
@@ -216,17 +228,41 @@ internal static class HttpBenchmark
         }
     }
 
+    /// <summary>
+    /// Waits (at most a minute) until the process idles: after the warm-up the runtime keeps compiling the methods it
+    /// saw (tiered JIT with PGO) and collecting the warm-up's garbage for several seconds, half a core or more on a
+    /// server this size, which a measured phase started at once would pay per request. Prints the process' CPU per
+    /// second when it settled: what the server, its timers and the idle workers' polls cost with nothing submitted.
+    /// </summary>
+    private static async Task IdleAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        double perSecond;
+        do
+        {
+            var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+            var window = Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            perSecond = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / window.Elapsed.TotalSeconds;
+        }
+        while (perSecond > IdleCpuMsPerSecond && clock.Elapsed < TimeSpan.FromMinutes(1));
+
+        Console.WriteLine($"http: settled after {ThroughputBenchmark.Format(clock.Elapsed.TotalSeconds)} s, idle at {ThroughputBenchmark.Format(perSecond)} CPU ms per second");
+    }
+
     private static async Task DirectAsync(IGrainFactory grains, int count, int concurrency)
     {
         var next = -1;
         var run = Guid.NewGuid().ToString("n")[..8];
-        var spec = new JobSpec("bench", "true", ["linux"]);
+        // What the gateway makes of the benchmark's body (no cpu or memory given: the profile's estimate is asked),
+        // through the same grain call as POST /api/jobs.
+        var spec = new JobSpec("bench", "true", ["linux"]) { CpuDefaulted = true, MemoryDefaulted = true };
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             int i;
             while ((i = Interlocked.Increment(ref next)) < count)
             {
-                await grains.GetGrain<IJobGrain>($"direct-{run}-{i.ToString(CultureInfo.InvariantCulture)}").Submit(spec);
+                await grains.ByKey<IJobGrain>($"direct-{run}-{i.ToString(CultureInfo.InvariantCulture)}").SubmitAndPredict(spec);
             }
         }));
     }

@@ -89,9 +89,11 @@ public sealed partial class JobGrain(
         Job.JobId = this.GetPrimaryKeyString();
         var parent = RunSpans.Valid(spec.TraceParent) ?? RequestTrace.Current;
         _span = RunSpans.StartJob(spec, Job.JobId, parent, now);
-        Job.Spec = spec with { TraceParent = _span?.Id ?? parent, Labels = StoredLists.Of(spec.Labels) };
+        // The profile key is a hash of the command unless the spec names one: kept with the job, so the hand-off, the
+        // resource estimate, the run's observation and every view of the job read it instead of hashing again.
+        Job.Spec = spec with { TraceParent = _span?.Id ?? parent, Labels = StoredLists.Of(spec.Labels), Profile = ProfileKeys.Of(spec) };
         Job.SubmittedAt = now;
-        Job.EstimatedResources = await EstimateResourcesAsync(spec);
+        Job.EstimatedResources = await EstimateResourcesAsync(Job.Spec);
         Move(JobState.Queued);
         var attempt = new AttemptRecord { Number = 1, QueuedAt = now };
         Job.Attempts.Add(attempt);

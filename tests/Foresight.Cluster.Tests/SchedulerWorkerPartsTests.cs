@@ -84,7 +84,7 @@ public sealed class SchedulerWorkerPartsTests
 
     private static WorkerRegistration Registration(string id) => new(id, "legacy", ["linux"], 4, 1024);
 
-    /// <summary>Keeps states by name (as copies' references: the writer hands over a fresh copy each write) and names every write.</summary>
+    /// <summary>Grain storage in a dictionary by state name that records the state name of every write.</summary>
     private sealed class CountingStorage : IGrainStorage
     {
         private readonly Dictionary<string, (object State, string ETag)> _states = [];

@@ -19,9 +19,11 @@ public sealed record PlacedAttempt(
     [property: Id(2)] DateTimeOffset PlacedAt);
 
 /// <summary>
-/// The workers a scheduler partition knows, stored apart from <see cref="SchedulerState"/>: they change when a worker
-/// registers or leaves, not with every job, so a queue write does not carry them. (Snapshots written before this type
-/// existed hold them in <see cref="SchedulerState.Workers"/>; the grain reads them from there once.)
+/// Workers a scheduler partition knows, stored apart from <see cref="SchedulerState"/>: they change when a worker
+/// registers or leaves, not with every job, so a queue write does not carry them. The grain stores them in parts of
+/// this type (<c>scheduler-workers-0</c> … <c>-31</c>, by a hash of the worker id). Older partitions hold them in one
+/// state of this type (<c>scheduler-workers</c>) or, older still, in <see cref="SchedulerState.Workers"/>; the grain
+/// moves them into parts once.
 /// </summary>
 [GenerateSerializer]
 public sealed class SchedulerWorkers

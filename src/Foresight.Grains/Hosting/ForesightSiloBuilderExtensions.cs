@@ -16,6 +16,12 @@ namespace Foresight.Grains.Hosting;
 public static class ForesightSiloBuilderExtensions
 {
     /// <summary>Every storage provider name Foresight's grains use.</summary>
+    /// <summary>How much older than the newest event the stream cache keeps events (<see cref="AddForesightStreams"/>).</summary>
+    public static readonly TimeSpan StreamCacheAge = TimeSpan.FromMinutes(1);
+
+    /// <summary>The least time an event stays in the stream cache (<see cref="AddForesightStreams"/>).</summary>
+    public static readonly TimeSpan StreamCacheMinTime = TimeSpan.FromSeconds(30);
+
     public static readonly IReadOnlyList<string> StorageNames = ["jobs", "workflows", "workers", "models", "profiles", "PubSubStore"];
 
     /// <summary>Options (validated at start-up with a message naming the bad key), the clock, the log store and the secret resolver.</summary>
@@ -46,8 +52,23 @@ public static class ForesightSiloBuilderExtensions
             silo.Services.AddGrainStorage(name, (sp, n) => new InProcessGrainStorage(n, store, sp.GetRequiredService<Serializer>()));
         }
 
-        silo.AddMemoryStreams(StreamNames.Provider);
-        return silo;
+        return silo.AddForesightStreams();
+    }
+
+    /// <summary>
+    /// The memory streams grains publish heartbeats and load events on (whatever the storage). Their cache keeps an
+    /// event until it is <see cref="StreamCacheAge"/> older than the newest and at least <see cref="StreamCacheMinTime"/>
+    /// in the cache (Orleans' defaults, 30 and 5 minutes, hold ~2 million heartbeat events with 10,000 workers); the
+    /// autoscaler, their consumer, reads them within seconds.
+    /// </summary>
+    public static ISiloBuilder AddForesightStreams(this ISiloBuilder silo)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        return silo.AddMemoryStreams(StreamNames.Provider, streams => streams.ConfigureCacheEviction(o => o.Configure(eviction =>
+        {
+            eviction.DataMaxAgeInCache = StreamCacheAge;
+            eviction.DataMinTimeInCache = StreamCacheMinTime;
+        })));
     }
 
     /// <summary>

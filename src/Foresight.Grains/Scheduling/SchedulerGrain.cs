@@ -9,6 +9,7 @@ using Foresight.Grains.Storage;
 using Foresight.Scheduling;
 using Foresight.Scheduling.Jobs;
 using Foresight.Scheduling.Placement;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -27,6 +28,7 @@ namespace Foresight.Grains.Scheduling;
 public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 {
     private const int MaxBufferedEvents = 2_000;
+    private const string StorageName = "jobs";
     private readonly IPersistentState<SchedulerState> _state;
     private readonly IPersistentState<SchedulerWorkers> _workersState;
     private readonly ForesightClock _clock;
@@ -37,7 +39,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private readonly Dictionary<string, QueuedJob> _queued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, QueuedJob> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WorkerRegistration> _workers = new(StringComparer.Ordinal);
+    private WorkerRegistrations _workers = null!;
     private readonly Dictionary<string, IWorkerGrain> _workerGrains = new(StringComparer.Ordinal);
     private readonly List<LoadEvent> _events = [];
     private PoolScheduler _pool = null!;
@@ -53,9 +55,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private bool _releasedSinceWrite;
 
     public SchedulerGrain(
-        [PersistentState("scheduler", "jobs")] IPersistentState<SchedulerState> state,
-        [PersistentState("scheduler-workers", "jobs")] IPersistentState<SchedulerWorkers> workers,
-        [PersistentState("scheduler-durations", "jobs")] IPersistentState<SchedulerDurations> durations,
+        [PersistentState("scheduler", StorageName)] IPersistentState<SchedulerState> state,
+        [PersistentState("scheduler-workers", StorageName)] IPersistentState<SchedulerWorkers> workers,
+        [PersistentState("scheduler-durations", StorageName)] IPersistentState<SchedulerDurations> durations,
         ForesightClock clock,
         IOptions<ForesightOptions> options,
         ILogger<SchedulerGrain> logger)
@@ -73,11 +75,24 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (!_workersState.RecordExists && _state.State.Workers.Count > 0)
+        _workers = new WorkerRegistrations(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName), this.GetGrainId());
+        await _workers.ReadAsync();
+        if (!_workers.AnyStored)
         {
-            // A snapshot from before the workers were stored apart: move them over before a new snapshot drops them.
-            _workersState.State.Registrations = new Dictionary<string, WorkerRegistration>(_state.State.Workers, StringComparer.Ordinal);
-            await _workersState.WriteStateAsync(cancellationToken);
+            // Written before the workers were stored in parts: from one state of their own, or (older) from the
+            // snapshot. Moved over before a new snapshot drops them.
+            var earlier = _workersState.RecordExists ? _workersState.State.Registrations : _state.State.Workers;
+            foreach (var registration in earlier.Values)
+            {
+                _workers.Set(registration);
+            }
+
+            await _workers.WriteAsync();
+        }
+
+        if (_workersState.RecordExists)
+        {
+            await _workersState.ClearStateAsync(cancellationToken);
         }
 
         _partition = this.GetPrimaryKeyString();
@@ -86,7 +101,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var scheduling = _options.Scheduling();
         _pool = new PoolScheduler(PlacementPolicies.FromName(scheduling.Placement, scheduling), scheduling.AgingInterval);
         SetUpPredictions(scheduling, _durationsState.State.Runs);
-        Restore(_state.State, _workersState.State);
+        Restore(_state.State);
         ScheduleRetryTimer();
         _stream = this.GetStreamProvider(StreamNames.Provider).GetStream<LoadEventBatch>(StreamId.Create(StreamNames.Load, _poolName));
         this.RegisterGrainTimer(ReconcileAsync, new GrainTimerCreationOptions(_options.ReconcilePeriod, _options.ReconcilePeriod) { Interleave = true });
@@ -173,13 +188,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         ArgumentNullException.ThrowIfNull(registration);
         AnnounceOnce();
         var view = _pool.FindWorker(registration.WorkerId);
-        if (view is not null && view.Accepting == accepting && _workers.GetValueOrDefault(registration.WorkerId) == registration)
+        if (view is not null && view.Accepting == accepting && _workers.Find(registration.WorkerId) == registration)
         {
             return Task.CompletedTask; // a periodic re-assertion with nothing new: no dispatch, no write
         }
 
         registration = registration with { Labels = StoredLists.Of(registration.Labels) };
-        _workers[registration.WorkerId] = registration;
+        _workers.Set(registration);
         if (view is null)
         {
             view = NewView(registration);
@@ -700,18 +715,13 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return _state.WriteStateAsync();
     }
 
-    private Task WriteWorkersAsync()
-    {
-        _workersState.State = new SchedulerWorkers { Registrations = new Dictionary<string, WorkerRegistration>(_workers, StringComparer.Ordinal) };
-        return _workersState.WriteStateAsync();
-    }
+    private Task WriteWorkersAsync() => _workers.WriteAsync();
 
-    private void Restore(SchedulerState saved, SchedulerWorkers workers)
+    private void Restore(SchedulerState saved)
     {
         _placements = saved.Placements;
-        foreach (var registration in workers.Registrations.Values)
+        foreach (var registration in _workers.All)
         {
-            _workers[registration.WorkerId] = registration;
             _pool.UpsertWorker(NewView(registration));
         }
 

@@ -25,6 +25,12 @@ namespace Foresight.Server.Hosting;
 /// </summary>
 public static class ForesightServer
 {
+    /// <summary>The configuration section bound to Orleans' <see cref="Orleans.Configuration.GrainDirectoryOptions"/> (e.g. <c>Orleans:GrainDirectory:CacheSize</c>).</summary>
+    public const string GrainDirectorySection = "Orleans:GrainDirectory";
+
+    /// <summary>Grains whose directory entries a silo caches (Orleans' default is 1,000,000); beyond it the least recently used are looked up again.</summary>
+    public const int DirectoryCacheSize = 100_000;
+
     /// <summary>Configuration: appsettings.json beside the binary, <c>FORESIGHT_</c> environment variables, the command line.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
@@ -113,6 +119,10 @@ public static class ForesightServer
             silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres, serverOptions.GatewayPort);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
             silo.AddDashboard();
+            // Orleans sizes its directory cache's table for CacheSize grains up front (1,000,000 by default: two
+            // tables of ~9 MB each, mostly empty); Orleans:GrainDirectory overrides it.
+            silo.Configure<Orleans.Configuration.GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
+            silo.Services.Configure<Orleans.Configuration.GrainDirectoryOptions>(configuration.GetSection(GrainDirectorySection));
         });
 
         // Agent processes for the autoscaler; they drain on SIGTERM while the server still listens (StoppingAsync).

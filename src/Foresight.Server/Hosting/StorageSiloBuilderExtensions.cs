@@ -1,5 +1,4 @@
 using System.Net;
-using Foresight.Abstractions.Events;
 using Foresight.Grains.Hosting;
 using Foresight.Persistence;
 using Orleans.Configuration;
@@ -104,7 +103,6 @@ public static class StorageSiloBuilderExtensions
             o.Invariant = NpgsqlInvariant;
             o.ConnectionString = cluster;
         });
-        silo.AddMemoryStreams(StreamNames.Provider);
-        return silo;
+        return silo.AddForesightStreams();
     }
 }

@@ -1,5 +1,6 @@
 using Foresight.Forecasting.Backtesting;
 using Foresight.Forecasting.Intervals;
+using Foresight.Forecasting.Numerics;
 
 namespace Foresight.Forecasting.Selection;
 
@@ -191,9 +192,7 @@ public sealed class WalkForwardForecast
             last[i] = _y[from + i];
         }
 
-        Array.Sort(last);
-        double median = last.Length == 0 ? double.NaN : last.Length % 2 == 1 ? last[last.Length / 2] : 0.5 * (last[(last.Length / 2) - 1] + last[last.Length / 2]);
-        return [.. Enumerable.Repeat(median, h)];
+        return [.. Enumerable.Repeat(Statistics.Median(last), h)];
     }
 
     private double[] Naive(int origin, int h, int period) =>

@@ -15,13 +15,13 @@ namespace Foresight.Grains.Hosting;
 /// <summary>Registers Foresight's grains' services on a silo.</summary>
 public static class ForesightSiloBuilderExtensions
 {
-    /// <summary>Every storage provider name Foresight's grains use.</summary>
     /// <summary>How much older than the newest event the stream cache keeps events (<see cref="AddForesightStreams"/>).</summary>
     public static readonly TimeSpan StreamCacheAge = TimeSpan.FromMinutes(1);
 
     /// <summary>The least time an event stays in the stream cache (<see cref="AddForesightStreams"/>).</summary>
     public static readonly TimeSpan StreamCacheMinTime = TimeSpan.FromSeconds(30);
 
+    /// <summary>Every storage provider name Foresight's grains use.</summary>
     public static readonly IReadOnlyList<string> StorageNames = ["jobs", "workflows", "workers", "models", "profiles", "PubSubStore"];
 
     /// <summary>Options (validated at start-up with a message naming the bad key), the clock, the log store and the secret resolver.</summary>

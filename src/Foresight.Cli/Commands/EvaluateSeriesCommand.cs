@@ -28,6 +28,9 @@ namespace Foresight.Cli.Commands;
 /// </summary>
 internal static class EvaluateSeriesCommand
 {
+    /// <summary>Points scored at the longest horizon below which the printed figures carry a note that they are too few to judge.</summary>
+    private const int MinScoredPoints = 30;
+
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "timestamp,value CSV (or the trace file with --from-trace)", Required = true };
@@ -212,6 +215,22 @@ internal static class EvaluateSeriesCommand
         Console.WriteLine(string.Create(inv, $"forecast: {(combineNaive ? "chosen model combined online with the daily and weekly seasonal naive" : "chosen model alone")}; intervals: {(online ? $"online normalized adaptive conformal (final level {walk.CurrentLevel:F1} %)" : "split-conformal from the selection backtest (GBM: its own)")}; selection windows {backtest.Windows} every {backtest.Step} steps"));
         double coverage = scored == 0 ? double.NaN : (double)inside / scored;
         Console.WriteLine(string.Create(inv, $"coverage95={coverage:F3} over {scored} scored points (nominal 0.95); guard fallbacks {fellBack}; {watch.Elapsed.TotalSeconds:F1} s"));
+        var thin = new List<string>();
+        if (errModel[hMax].Count < MinScoredPoints)
+        {
+            thin.Add(string.Create(inv, $"mase_hmax ({errModel[hMax].Count} points at h={hMax})"));
+        }
+
+        if (scored < 4 * MinScoredPoints)
+        {
+            thin.Add(string.Create(inv, $"coverage95 ({scored} points)"));
+        }
+
+        if (thin.Count > 0)
+        {
+            Console.WriteLine(string.Create(inv, $"note: {n} steps ({(double)n / daily:F2} days of {daily} steps), {origins.Count} origins: {string.Join(" and ", thin)} rest on too few points to judge against the goals (at least {MinScoredPoints} at h={hMax}, {4 * MinScoredPoints} for coverage95){(n < weekly + 1 ? "; the seasonal naive figures are NaN until a day / a week precedes an origin" : string.Empty)}"));
+        }
+
         Console.WriteLine(string.Create(inv, $"series={seriesName} mase_h1={Avg(errModel[horizons[0]]):F3} mase_hmax={Avg(errModel[hMax]):F3} snaive_day_hmax={Avg(errDay[hMax]):F3} snaive_week_hmax={Avg(errWeek[hMax]):F3} coverage95={coverage:F3} model={selection.Winner}{(combineNaive ? "+naive" : string.Empty)} seconds={watch.Elapsed.TotalSeconds:F1} cpu_seconds={Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1}"));
         return 0;
     }

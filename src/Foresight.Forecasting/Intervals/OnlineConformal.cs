@@ -124,6 +124,34 @@ public sealed class OnlineConformal
         return scales;
     }
 
+    /// <summary>
+    /// The local scale of each step of a forecast of a non-negative (count-like) series: the forecast's own level
+    /// <paramref name="mean"/>, floored at a quarter of the mean level of the history before <paramref name="origin"/>
+    /// and always positive — the spread of counts grows with their level, so after a rise from 50 to 110 arrivals per
+    /// step the interval widens in proportion. Used when no earlier day is observed for <see cref="PhaseScales"/>.
+    /// </summary>
+    public static double[] LevelScales(IReadOnlyList<double> y, int origin, IReadOnlyList<double> mean)
+    {
+        ArgumentNullException.ThrowIfNull(y);
+        ArgumentNullException.ThrowIfNull(mean);
+        origin = Math.Clamp(origin, 0, y.Count);
+        double level = 0;
+        for (int i = 0; i < origin; i++)
+        {
+            level += Math.Abs(y[i]);
+        }
+
+        level = origin > 0 ? level / origin : 0;
+        var scales = new double[mean.Count];
+        for (int k = 0; k < scales.Length; k++)
+        {
+            double s = Math.Max(double.IsFinite(mean[k]) ? Math.Abs(mean[k]) : level, 0.25 * level);
+            scales[k] = s > 0 && double.IsFinite(s) ? s : 1e-6 * (1 + level);
+        }
+
+        return scales;
+    }
+
     /// <summary>Adds calibration errors (actual − forecast, one array per backtest window) without changing the level.</summary>
     public void Seed(IReadOnlyList<double[]> errorsByWindow, IReadOnlyList<double> scales)
     {

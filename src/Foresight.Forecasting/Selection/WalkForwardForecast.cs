@@ -33,6 +33,7 @@ public sealed class WalkForwardForecast
     private readonly OnlineCombination _combination;
     private readonly OnlineConformal _conformal;
     private readonly List<Pending> _pending = [];
+    private bool _levelScaled;
     private int _observedTo;
 
     private WalkForwardForecast(IReadOnlyList<double> y, int daily, int weekly, int horizon, bool online, bool combine, double floor)
@@ -91,13 +92,18 @@ public sealed class WalkForwardForecast
             }
         }
 
+        // Without a whole day observed before the first backtest origin there is no earlier day to read phase-local
+        // scales from; a non-negative series is then scaled by the forecast's level (LevelScales), for the seeds and
+        // every origin after them alike, so the scores stay in one unit.
+        walk._levelScaled = floor >= 0 && seeds.Count > 0 && seeds.Min(s => s.Origin) < walk._daily + 1;
         var errors = new List<double[]>();
         var scales = new List<double[]>();
         foreach (var (origin, members, actual) in seeds)
         {
-            var mean = walk._combine ? walk._combination.Combine(members) : members[0];
-            errors.Add([.. actual.Select((a, k) => a - (double.IsFinite(mean[k]) ? mean[k] : members[0][k]))]);
-            scales.Add(walk.Scales(origin, actual.Length));
+            var combined = walk._combine ? walk._combination.Combine(members) : members[0];
+            var mean = actual.Select((_, k) => double.IsFinite(combined[k]) ? combined[k] : members[0][k]).ToArray();
+            errors.Add([.. actual.Select((a, k) => a - mean[k])]);
+            scales.Add(walk.Scales(origin, mean));
         }
 
         walk._conformal.SeedPerStep(errors, scales);
@@ -150,7 +156,7 @@ public sealed class WalkForwardForecast
             }
         }
 
-        var scales = Scales(origin, h);
+        var scales = Scales(origin, mean[..h]);
         PredictionInterval issued;
         if (_online)
         {
@@ -174,8 +180,14 @@ public sealed class WalkForwardForecast
         return (mean, issued);
     }
 
-    /// <summary>The local scale of each step forecast from <paramref name="origin"/>: around the target's phase of the day on the last days (an hour either side).</summary>
-    private double[] Scales(int origin, int h) => OnlineConformal.PhaseScales(_y, origin, h, _daily, Math.Max(1, _daily / 24));
+    /// <summary>
+    /// The local scale of each step of <paramref name="mean"/> forecast from <paramref name="origin"/>: around the
+    /// target's phase of the day on the last days (an hour either side), or — for a non-negative series shorter than a
+    /// day at its first backtest origin — the forecast's level.
+    /// </summary>
+    private double[] Scales(int origin, double[] mean) => _levelScaled
+        ? OnlineConformal.LevelScales(_y, origin, mean)
+        : OnlineConformal.PhaseScales(_y, origin, mean.Length, _daily, Math.Max(1, _daily / 24));
 
     /// <summary>The combined members from <paramref name="origin"/>: the model, the daily and weekly seasonal naive, the recent median.</summary>
     private double[][] Members(int origin, double[] model) =>

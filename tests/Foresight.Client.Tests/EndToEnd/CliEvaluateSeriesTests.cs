@@ -29,6 +29,20 @@ public sealed class CliEvaluateSeriesTests : IDisposable
 
         Assert.InRange(double.Parse(Field(line, "coverage95"), CultureInfo.InvariantCulture), 0.85, 1.0);
         Assert.Contains("online normalized adaptive conformal", run.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Output.Split('\n'), l => l.StartsWith("note:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Evaluate_series_notes_when_its_figures_rest_on_too_few_points()
+    {
+        // 17 hours (as the Alibaba 2017 trace bucketed per hour): one origin, 6 targets, none 48 steps ahead.
+        var run = await Foresight("evaluate", "series", "--data", WriteSeries(hours: 17), "--freq", "1h", "--horizons", "1,3,12,48");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var note = run.Output.Split('\n').Single(l => l.StartsWith("note:", StringComparison.Ordinal));
+        Assert.Contains("17 steps", note, StringComparison.Ordinal);
+        Assert.Contains("mase_hmax (0 points at h=48) and coverage95 (6 points) rest on too few points", note, StringComparison.Ordinal);
+        Assert.Contains(run.Output.Split('\n'), l => l.StartsWith("series=", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -59,13 +73,13 @@ public sealed class CliEvaluateSeriesTests : IDisposable
         Assert.Contains($"{calendar}:2: 'Jan 26' is not a date", run.Output + run.Error, StringComparison.Ordinal);
     }
 
-    private string WriteSeries()
+    private string WriteSeries(int hours = 24 * 7 * 4)
     {
         var path = Path.Combine(_cwd, "arrivals.csv");
         var rng = new Random(7);
         var csv = new StringBuilder("timestamp,value\n");
         var start = new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc);
-        for (int t = 0; t < 24 * 7 * 4; t++)
+        for (int t = 0; t < hours; t++)
         {
             var at = start.AddHours(t);
             bool weekend = at.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;

@@ -118,6 +118,15 @@ public class OnlineConformalTests
     }
 
     [Fact]
+    public void Level_scales_follow_the_forecast_level_floored_by_a_quarter_of_the_history_level_and_read_only_the_past()
+    {
+        var y = new double[] { 40, 60, 40, 60, double.NaN, double.NaN }; // mean level 50 before origin 4
+        var scales = OnlineConformal.LevelScales(y, 4, [110, 50, 5, 0, double.NaN]);
+        Assert.Equal(new[] { 110, 50, 12.5, 12.5, 50 }, scales);
+        Assert.All(OnlineConformal.LevelScales(new double[10], 10, [0.0, 0.0]), s => Assert.True(s > 0));
+    }
+
+    [Fact]
     public void Bad_settings_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new OnlineConformal(0));

@@ -119,13 +119,56 @@ public class OnlineCombinationTests
     }
 
     [Fact]
+    public void Walk_forward_intervals_of_counts_shorter_than_a_day_widen_with_the_level_and_cover_after_it_doubles()
+    {
+        // 5-minute counts (a day is 288 steps) over 1.5 days, no earlier day at the first origin: level 50 with a spread
+        // of 30 % until step 140, then 110 with the same relative spread. The "model" forecasts the mean of the last hour.
+        int daily = 288, weekly = 2016, n = 432, trainEnd = 150, horizon = 48;
+        var rng = new Random(11);
+        var y = Enumerable.Range(0, n).Select(t => Math.Max(0, Math.Round((t < 140 ? 50 : 110) * (1 + (0.3 * Synthetic.Gaussian(rng)))))).ToArray();
+        double[] LastHour(int origin, int h) => [.. Enumerable.Repeat(y[(origin - 12)..origin].Average(), h)];
+        var windows = Enumerable.Range(0, 5).Select(i => trainEnd - 35 - (i * 12)).Reverse()
+            .Select(o => new BacktestWindow(o, y[o..(o + 35)], new ForecastResult(LastHour(o, 35), []), 1)).ToList();
+        var selection = new SelectionResult("LastHour", new NaiveForecaster(), new Dictionary<string, double> { ["LastHour"] = 1 }, ConformalCalibration.FromErrors([new double[horizon]]), true, [new BacktestResult("LastHour", windows)]);
+        var walk = WalkForwardForecast.Start(selection, y, 0, daily, weekly, horizon, online: true, combine: false, floor: 0);
+
+        // The width is proportional to the forecast level: the same walk state, forecasts of 50 and 110.
+        var probe = WalkForwardForecast.Start(selection, y, 0, daily, weekly, horizon, online: true, combine: false, floor: 0);
+        var low = probe.Forecast(trainEnd, Enumerable.Repeat(50.0, horizon).ToArray(), new PredictionInterval(95, new double[horizon], new double[horizon])).Band;
+        var high = probe.Forecast(trainEnd, Enumerable.Repeat(110.0, horizon).ToArray(), new PredictionInterval(95, new double[horizon], new double[horizon])).Band;
+        Assert.Equal(110.0 / 50, (high.Upper[0] - 110) / (low.Upper[0] - 50), 9);
+
+        int inside = 0, total = 0;
+        for (int origin = trainEnd; origin + horizon <= n; origin += 12)
+        {
+            walk.ObserveUpTo(origin);
+            var model = LastHour(origin, horizon);
+            var (_, band) = walk.Forecast(origin, model, new PredictionInterval(95, model, model));
+            for (int k = 0; k < horizon; k++)
+            {
+                inside += y[origin + k] >= band.Lower[k] && y[origin + k] <= band.Upper[k] ? 1 : 0;
+                total++;
+            }
+        }
+
+        Assert.InRange((double)inside / total, 0.9, 0.99);
+    }
+
+    [Fact]
+    public void Walk_forward_intervals_of_a_series_with_earlier_days_do_not_depend_on_the_forecast_level()
+    {
+        var (y, daily, weekly, trainEnd, selection) = HourlySeasonalSelection();
+        var walk = WalkForwardForecast.Start(selection, y, 0, daily, weekly, 48, online: true, combine: false, floor: 0);
+        var none = new PredictionInterval(95, new double[48], new double[48]);
+        var low = walk.Forecast(trainEnd, Enumerable.Repeat(50.0, 48).ToArray(), none).Band;
+        var high = walk.Forecast(trainEnd, Enumerable.Repeat(110.0, 48).ToArray(), none).Band;
+        Assert.Equal(low.Upper[0] - 50, high.Upper[0] - 110, 9);
+    }
+
+    [Fact]
     public void Walk_forward_forecast_never_reads_values_at_or_after_the_origin()
     {
-        int daily = 24, weekly = 168, n = weekly * 3;
-        var y = Synthetic.Seasonal(n, daily, 50, 10, 2, seed: 9, weekly: weekly, weeklyAmplitude: 5);
-        int trainEnd = weekly * 2;
-        var bt = new BacktestResult("M", [new BacktestWindow(trainEnd - 48, y[(trainEnd - 48)..trainEnd], new ForecastResult(y[(trainEnd - 72)..(trainEnd - 24)], []), 1)]);
-        var selection = new SelectionResult("M", new NaiveForecaster(), new Dictionary<string, double> { ["M"] = 1 }, ConformalCalibration.FromErrors([new double[48]]), true, [bt]);
+        var (y, daily, weekly, trainEnd, selection) = HourlySeasonalSelection();
         var full = WalkForwardForecast.Start(selection, y, 0, daily, weekly, 48, true, true);
         int origin = trainEnd + 60;
         var hidden = y.Select((v, t) => t >= origin ? double.NaN : v).ToArray();
@@ -144,5 +187,15 @@ public class OnlineCombinationTests
         var b = blind.Forecast(origin, model, band);
         Assert.Equal(a.Mean, b.Mean);
         Assert.Equal(a.Band.Upper, b.Band.Upper);
+    }
+
+    /// <summary>Three weeks of hourly daily + weekly seasonal data and a selection whose one backtest window (the last 48 hours of two weeks) forecast the day before.</summary>
+    private static (double[] Y, int Daily, int Weekly, int TrainEnd, SelectionResult Selection) HourlySeasonalSelection()
+    {
+        int daily = 24, weekly = 168, n = weekly * 3;
+        var y = Synthetic.Seasonal(n, daily, 50, 10, 2, seed: 9, weekly: weekly, weeklyAmplitude: 5);
+        int trainEnd = weekly * 2;
+        var bt = new BacktestResult("M", [new BacktestWindow(trainEnd - 48, y[(trainEnd - 48)..trainEnd], new ForecastResult(y[(trainEnd - 72)..(trainEnd - 24)], []), 1)]);
+        return (y, daily, weekly, trainEnd, new SelectionResult("M", new NaiveForecaster(), new Dictionary<string, double> { ["M"] = 1 }, ConformalCalibration.FromErrors([new double[48]]), true, [bt]));
     }
 }

@@ -5,8 +5,12 @@ using System.Text.Json;
 using Foresight.Abstractions.Agents;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Workers;
+using Foresight.Grains.Agents;
 using Foresight.Scheduling.Jobs;
+using Foresight.Server.Security;
 using Foresight.Server.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 
 namespace Foresight.Server.Tests;
 
@@ -168,6 +172,60 @@ public sealed class AgentProtocolTests(GatewayFixture fixture)
         // Revoking stops new registrations; the credential issued before keeps working until it is rotated.
         using var current = await SendAsync(Agent(second.Credential), HttpMethod.Post, AgentProtocol.AgentPath(id, "heartbeat"), new WorkerHeartbeat([]));
         Assert.Equal(HttpStatusCode.OK, current.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_credential_stored_by_the_earlier_credential_grain_keeps_working_and_moves_to_the_worker()
+    {
+        // As a server before the credential moved into the worker's grain stored it: in an AgentCredentialGrain.
+        var (pool, id) = (Unique("pool"), Unique("w"));
+        var credential = AgentProtocol.Credential(id, AgentCredentials.NewSecret());
+        var grains = fixture.App.Services.GetRequiredService<IGrainFactory>();
+        var earlier = grains.GetGrain<IAgentCredentialGrain>(id);
+        await earlier.Issue(new AgentCredentialRecord
+        {
+            Sha256 = TokenRegistry.Hash(credential),
+            Registration = new WorkerRegistration(id, pool, ["linux"], 2, 2048),
+            IssuedAt = DateTimeOffset.UtcNow,
+        });
+
+        // Another secret for the same worker id, and a credential of a worker never registered, are refused.
+        using (var forged = await SendAsync(Agent(AgentProtocol.Credential(id, AgentCredentials.NewSecret())), HttpMethod.Post, AgentProtocol.AgentPath(id, "heartbeat"), new WorkerHeartbeat([])))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        }
+
+        var stranger = Unique("unknown");
+        using (var unknown = await SendAsync(Agent(AgentProtocol.Credential(stranger, AgentCredentials.NewSecret())), HttpMethod.Post, AgentProtocol.AgentPath(stranger, "heartbeat"), new WorkerHeartbeat([])))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        }
+
+        using (var accepted = await SendAsync(Agent(credential), HttpMethod.Post, AgentProtocol.AgentPath(id, "heartbeat"), new WorkerHeartbeat([])))
+        {
+            Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        }
+
+        // Moved: the worker's grain holds it (with the registration it was issued for), the earlier grain's state is cleared.
+        var storage = fixture.App.Services.GetRequiredKeyedService<IGrainStorage>(AgentCredentialGrain.StorageName);
+        var left = new GrainState<AgentCredentialRecord>(new AgentCredentialRecord());
+        await storage.ReadStateAsync(AgentCredentialGrain.StateName, earlier.GetGrainId(), left);
+        Assert.False(left.RecordExists);
+        var worker = grains.GetGrain<IWorkerGrain>(id);
+        Assert.True(await worker.VerifyCredential(TokenRegistry.Hash(credential)));
+        Assert.Equal(pool, (await worker.GetCredentialRegistration())?.Pool);
+
+        // A token for another pool cannot take the id over; registering again with one for its pool rotates the moved credential.
+        var other = Unique("other");
+        using (var taken = await RegisterRawAsync(await IssueAsync(other), id, other, ["linux"]))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, taken.StatusCode);
+            Assert.Contains("registered already", await taken.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await RegisterAsync(await IssueAsync(pool), id, pool);
+        using var rotated = await SendAsync(Agent(credential), HttpMethod.Post, AgentProtocol.AgentPath(id, "heartbeat"), new WorkerHeartbeat([]));
+        Assert.Equal(HttpStatusCode.Unauthorized, rotated.StatusCode);
     }
 
     [Fact]

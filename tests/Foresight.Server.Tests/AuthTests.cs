@@ -84,6 +84,28 @@ public sealed class AuthTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task With_the_dashboard_off_its_route_is_gone_and_the_api_still_answers()
+    {
+        const string admin = "dashboard-off-admin-token-0123456789";
+        var settings = new Dictionary<string, string?> { ["Server:Dashboard"] = "false" };
+        foreach (var pair in GatewayApp.Token("admin", admin, "admin"))
+        {
+            settings[pair.Key] = pair.Value;
+        }
+
+        await using var app = await GatewayApp.StartAsync(settings);
+        using var client = app.Client(admin);
+        using var dashboard = await client.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, dashboard.StatusCode);
+        using var tokens = await client.GetAsync(new Uri("/api/agents/registration-tokens", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, tokens.StatusCode);
+
+        // On by default (the fixture's server): there it answers.
+        using var withDashboard = await fixture.Admin.GetAsync(new Uri("/dashboard/", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, withDashboard.StatusCode);
+    }
+
+    [Fact]
     public async Task A_browser_can_open_the_dashboard_with_the_token_as_basic_password()
     {
         using var anonymous = fixture.App.Client(null);

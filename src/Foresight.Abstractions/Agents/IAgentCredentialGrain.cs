@@ -2,8 +2,12 @@ using Foresight.Abstractions.Workers;
 
 namespace Foresight.Abstractions.Agents;
 
-/// <summary>The credential of one agent (key: its worker id): only the SHA-256 of the random credential is kept.
-/// Issuing a new one (the agent registered again) replaces the old, which stops working at once.</summary>
+/// <summary>
+/// Where versions before the credential moved into the worker's own grain kept one agent's credential (key: its worker
+/// id). The gateway no longer calls it: <c>WorkerGrain</c> reads this grain's stored state (<c>agentCredential</c> in the
+/// <c>workers</c> storage) once, moves it into its own and clears it. The grain type stays so that the stored state's
+/// grain id resolves.
+/// </summary>
 public interface IAgentCredentialGrain : IGrainWithStringKey
 {
     Task Issue(AgentCredentialRecord credential);
@@ -17,7 +21,7 @@ public interface IAgentCredentialGrain : IGrainWithStringKey
     Task<WorkerRegistration?> GetRegistration();
 }
 
-/// <summary>The persisted state of an <see cref="IAgentCredentialGrain"/>.</summary>
+/// <summary>An agent's credential as stored: by its <c>WorkerGrain</c> (and, before, by an <see cref="IAgentCredentialGrain"/>).</summary>
 [GenerateSerializer]
 public sealed class AgentCredentialRecord
 {

@@ -8,6 +8,18 @@ public interface IWorkerGrain : IGrainWithStringKey
 {
     Task<WorkerRecord> Register(WorkerRegistration registration);
 
+    /// <summary>Issues this worker's agent credential: only its SHA-256 is kept (<see cref="Agents.AgentCredentialRecord.Sha256"/>).
+    /// It replaces the one before (the agent registered again), which stops working at once.</summary>
+    Task IssueCredential(Agents.AgentCredentialRecord credential);
+
+    /// <summary>Whether <paramref name="sha256"/> is the hash of this worker's current agent credential (compared in constant time).</summary>
+    [ReadOnly]
+    Task<bool> VerifyCredential(byte[] sha256);
+
+    /// <summary>What the agent registered with when its current credential was issued; null when none was.</summary>
+    [ReadOnly]
+    Task<WorkerRegistration?> GetCredentialRegistration();
+
     Task<HeartbeatAck> Heartbeat(WorkerHeartbeat heartbeat);
 
     /// <summary>From the scheduler: attempts placed on this worker. They wait for the agent's poll and claim.</summary>

@@ -4,10 +4,19 @@ using Foresight.Abstractions.Workers;
 
 namespace Foresight.Grains.Agents;
 
-/// <summary>One agent's credential, hashed, in the <c>workers</c> storage so every silo's gateway checks the same one.</summary>
+/// <summary>
+/// Earlier versions' home of an agent's credential (see <see cref="IAgentCredentialGrain"/>): the credential is now kept
+/// by the worker's own <c>WorkerGrain</c>, which moves a credential stored here into its own state.
+/// </summary>
 public sealed class AgentCredentialGrain(
-    [PersistentState("agentCredential", "workers")] IPersistentState<AgentCredentialRecord> state) : Grain, IAgentCredentialGrain
+    [PersistentState(AgentCredentialGrain.StateName, AgentCredentialGrain.StorageName)] IPersistentState<AgentCredentialRecord> state) : Grain, IAgentCredentialGrain
 {
+    /// <summary>The grain state the credential is stored under.</summary>
+    public const string StateName = "agentCredential";
+
+    /// <summary>The storage it is in.</summary>
+    public const string StorageName = "workers";
+
     public async Task Issue(AgentCredentialRecord credential)
     {
         ArgumentNullException.ThrowIfNull(credential);

@@ -1,14 +1,19 @@
+using System.Security.Cryptography;
+using Foresight.Abstractions.Agents;
 using Foresight.Abstractions.Events;
 using Foresight.Abstractions.Jobs;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Abstractions.Workers;
+using Foresight.Grains.Agents;
 using Foresight.Grains.Hosting;
 using Foresight.Grains.Observability;
 using Foresight.Grains.Secrets;
 using Foresight.Scheduling.Workers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 using Orleans.Streams;
 
 namespace Foresight.Grains.Workers;
@@ -17,10 +22,12 @@ namespace Foresight.Grains.Workers;
 /// One worker. Keeps the attempts placed on it until its agent, polling, claims each at its job (so an attempt runs
 /// at most once per claim), relays results back, tracks heartbeats and turns Unhealthy when they stop, which sends
 /// the attempts it held back to their jobs. Busy/Available flips are not persisted: they follow from what runs.
+/// It also keeps its agent's credential (the SHA-256 only), which the gateway checks on every agent request.
 /// </summary>
 [Reentrant]
 public sealed partial class WorkerGrain(
     [PersistentState("worker", "workers")] IPersistentState<WorkerRecord> state,
+    [PersistentState(AgentCredentialGrain.StateName, AgentCredentialGrain.StorageName)] IPersistentState<AgentCredentialRecord> credential,
     ForesightClock clock,
     IOptions<ForesightOptions> options,
     ISecretResolver secrets,
@@ -50,6 +57,7 @@ public sealed partial class WorkerGrain(
     private DateTimeOffset _lastAsserted;
     private IReadOnlyList<JobAttempt> _agentRunning = [];
     private DateTimeOffset? _agentReportedAt;
+    private Task<AgentCredentialRecord>? _credentialLoad;
 
     private WorkerRecord Record => state.State;
 
@@ -93,6 +101,61 @@ public sealed partial class WorkerGrain(
         StartWatching();
         await PublishAsync();
         return Record;
+    }
+
+    public async Task IssueCredential(AgentCredentialRecord issued)
+    {
+        ArgumentNullException.ThrowIfNull(issued);
+        if (issued.Sha256 is not { Length: 32 })
+        {
+            throw new ArgumentException("the credential's SHA-256 must be 32 bytes", nameof(issued));
+        }
+
+        // A credential still in the earlier versions' grain is moved first, so that it is cleared there and not found again.
+        await CredentialAsync();
+        credential.State = issued;
+        await credential.WriteStateAsync();
+    }
+
+    public async Task<bool> VerifyCredential(byte[] sha256) =>
+        sha256 is { Length: 32 } && (await CredentialAsync()).Sha256 is { Length: 32 } known && CryptographicOperations.FixedTimeEquals(sha256, known);
+
+    public async Task<WorkerRegistration?> GetCredentialRegistration() => (await CredentialAsync()).Registration;
+
+    /// <summary>The credential; on this activation's first use, one stored by an earlier version's
+    /// <see cref="AgentCredentialGrain"/> is moved here (read, written to this grain's state, cleared there).</summary>
+    private Task<AgentCredentialRecord> CredentialAsync()
+    {
+        if (credential.State.Sha256 is not null)
+        {
+            return Task.FromResult(credential.State);
+        }
+
+        var load = _credentialLoad ??= MoveEarlierCredentialAsync();
+        if (load.IsFaulted)
+        {
+            // A failed read is tried again by the next call rather than remembered.
+            _credentialLoad = null;
+        }
+
+        return load;
+    }
+
+    private async Task<AgentCredentialRecord> MoveEarlierCredentialAsync()
+    {
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AgentCredentialGrain.StorageName);
+        var earlierId = GrainFactory.GetGrain<IAgentCredentialGrain>(WorkerId).GetGrainId();
+        var earlier = new GrainState<AgentCredentialRecord>(new AgentCredentialRecord());
+        await storage.ReadStateAsync(AgentCredentialGrain.StateName, earlierId, earlier);
+        if (earlier.RecordExists && earlier.State is { Sha256.Length: 32 } found && credential.State.Sha256 is null)
+        {
+            credential.State = found;
+            await credential.WriteStateAsync();
+            await storage.ClearStateAsync(AgentCredentialGrain.StateName, earlierId, earlier);
+            LogCredentialMoved(logger, WorkerId);
+        }
+
+        return credential.State;
     }
 
     public async Task<HeartbeatAck> Heartbeat(WorkerHeartbeat heartbeat)
@@ -543,6 +606,9 @@ public sealed partial class WorkerGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Worker {WorkerId}: secrets of scope {Scope} could not be resolved; the job runs without them")]
     private static partial void LogSecretsUnresolved(ILogger logger, Exception exception, string workerId, string scope);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Worker {WorkerId}: agent credential moved from its earlier AgentCredentialGrain")]
+    private static partial void LogCredentialMoved(ILogger logger, string workerId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Worker {WorkerId}: heartbeat event not published")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string workerId);

@@ -141,14 +141,14 @@ public static class AgentEndpoints
 
         // Taking over an id registered before needs a token that covers what that worker was too: else a token for
         // one pool could take another pool's worker id, and with it the attempts (and secrets) placed on it.
-        var credentials = grains.GetGrain<IAgentCredentialGrain>(registration.WorkerId);
-        if (await credentials.GetRegistration() is { } before && AgentCredentials.OutOfScope(token, before) is { } taken)
+        var worker = grains.ByKey<IWorkerGrain>(registration.WorkerId);
+        if (await worker.GetCredentialRegistration() is { } before && AgentCredentials.OutOfScope(token, before) is { } taken)
         {
             return Forbidden("workerId", $"worker '{registration.WorkerId}' is registered already and {taken}");
         }
 
         var credential = AgentProtocol.Credential(registration.WorkerId, AgentCredentials.NewSecret());
-        await credentials.Issue(new AgentCredentialRecord
+        await worker.IssueCredential(new AgentCredentialRecord
         {
             Sha256 = TokenRegistry.Hash(credential),
             Registration = registration,
@@ -157,7 +157,7 @@ public static class AgentEndpoints
         });
         try
         {
-            await grains.ByKey<IWorkerGrain>(registration.WorkerId).Register(registration);
+            await worker.Register(registration);
         }
         catch (ArgumentException e)
         {

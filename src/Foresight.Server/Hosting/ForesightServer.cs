@@ -20,7 +20,7 @@ using Prometheus;
 namespace Foresight.Server.Hosting;
 
 /// <summary>
-/// The server: a silo, the HTTP gateway, the dashboard and /metrics in one process. <see cref="CreateBuilder"/> sets
+/// The server: a silo, the HTTP gateway, the Orleans dashboard (unless <see cref="ServerOptions.Dashboard"/> is off) and /metrics in one process. <see cref="CreateBuilder"/> sets
 /// up configuration only, so a caller (a test) can add settings before <see cref="Build"/> registers everything.
 /// </summary>
 public static class ForesightServer
@@ -46,6 +46,7 @@ public static class ForesightServer
             ["--silo-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.SiloPort)}",
             ["--gateway-port"] = $"{ServerOptions.Section}:{nameof(ServerOptions.GatewayPort)}",
             ["--data-dir"] = $"{ServerOptions.Section}:{nameof(ServerOptions.DataDirectory)}",
+            ["--dashboard"] = $"{ServerOptions.Section}:{nameof(ServerOptions.Dashboard)}",
         });
         builder.Configuration.AddCommandLine(args, StorageOptions.Switches);
         builder.Configuration.AddCommandLine(args, ClusterTransportOptions.Switches);
@@ -118,7 +119,11 @@ public static class ForesightServer
             silo.AddForesightStorageTiming();
             silo.AddForesightClusterTransport(configuration, multiSilo: StorageOptions.From(configuration).IsPostgres, serverOptions.GatewayPort);
             silo.AddForesight(o => configuration.GetSection(ForesightOptions.Section).Bind(o));
-            silo.AddDashboard();
+            if (serverOptions.Dashboard)
+            {
+                silo.AddDashboard();
+            }
+
             // Orleans sizes its directory cache's table for CacheSize grains up front (1,000,000 by default: two
             // tables of ~9 MB each, mostly empty); Orleans:GrainDirectory overrides it.
             silo.Configure<Orleans.Configuration.GrainDirectoryOptions>(o => o.CacheSize = DirectoryCacheSize);
@@ -151,7 +156,11 @@ public static class ForesightServer
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous().ExcludeFromDescription();
         app.MapMetrics("/metrics").AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapOrleansDashboard(routePrefix: TokenAuthenticationHandler.DashboardPath).RequireAuthorization(GatewaySecurity.AdminPolicy);
+        if (serverOptions.Dashboard)
+        {
+            app.MapOrleansDashboard(routePrefix: TokenAuthenticationHandler.DashboardPath).RequireAuthorization(GatewaySecurity.AdminPolicy);
+        }
+
         app.MapJobEndpoints();
         app.MapLogEndpoints();
         app.MapPoolEndpoints();

@@ -45,6 +45,11 @@ public sealed class ServerOptions
     [Range(0, 65535)]
     public int GatewayPort { get; set; }
 
+    /// <summary>Whether the Orleans dashboard runs (under <c>/dashboard</c>, admins only; <c>--dashboard false</c>). Off, the
+    /// server saves its memory: its assets held in memory, its own OpenTelemetry metric points and its grain statistics
+    /// (docs/evaluation/throughput.md, "10,000 workers").</summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Where the server keeps its files (the generated admin token); default <c>~/.foresight</c> (<c>--data-dir</c>).</summary>
     public string? DataDirectory { get; set; }
 

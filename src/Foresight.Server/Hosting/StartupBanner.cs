@@ -24,13 +24,14 @@ internal sealed partial class StartupBanner(
                 ? $"postgres (cluster '{s.ClusterId}'; jobs survive restarts)"
                 : "embedded in this process (a restart forgets every job; --storage postgres keeps them)";
             var workers = serverOptions.Value.LocalWorkers;
-            LogReady(logger, urls, storage, workers, serverOptions.Value.LocalWorkerPool);
+            var routes = serverOptions.Value.Dashboard ? "/api, /dashboard, /metrics, /healthz" : "/api, /metrics, /healthz";
+            LogReady(logger, urls, routes, storage, workers, serverOptions.Value.LocalWorkerPool);
         });
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Foresight is ready: API {Urls} (/api, /dashboard, /metrics, /healthz); storage {Storage}; {Workers} local workers in pool {Pool}")]
-    private static partial void LogReady(ILogger logger, string urls, string storage, int workers, string pool);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Foresight is ready: API {Urls} ({Routes}); storage {Storage}; {Workers} local workers in pool {Pool}")]
+    private static partial void LogReady(ILogger logger, string urls, string routes, string storage, int workers, string pool);
 }

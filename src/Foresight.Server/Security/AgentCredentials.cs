@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Encodings.Web;
 using Foresight.Abstractions.Agents;
 using Foresight.Abstractions.Workers;
+using Foresight.Grains.Hosting;
 using Foresight.Server.Api;
 using Foresight.Server.Gateway;
 using Microsoft.AspNetCore.Authentication;
@@ -14,7 +15,7 @@ namespace Foresight.Server.Security;
 /// <summary>
 /// Agent security: registration tokens (configured under <c>Foresight:Agents:RegistrationTokens</c>, issued through the
 /// API, or internal for the local workers) and agent credentials (<c>fsa_…</c>, bound to one worker id, checked
-/// against the hash its <see cref="IAgentCredentialGrain"/> keeps). A request whose bearer token is an agent
+/// against the hash its <see cref="IWorkerGrain"/> keeps). A request whose bearer token is an agent
 /// credential is authenticated by <see cref="AgentAuthenticationHandler"/>; any other by the API token handler.
 /// </summary>
 public static class AgentCredentials
@@ -217,7 +218,7 @@ public sealed class RegistrationTokens
 
 /// <summary>
 /// <c>Authorization: Bearer fsa_…</c>: an agent credential. The worker id it names is looked up and the credential's
-/// hash compared with the one its grain keeps; the principal then carries <see cref="WorkerClaim"/>. The API token
+/// hash compared with the one its worker's grain keeps; the principal then carries <see cref="WorkerClaim"/>. The API token
 /// record set for the request names the agent, so the rate limit is per agent, not per address.
 /// </summary>
 public sealed class AgentAuthenticationHandler(
@@ -236,7 +237,7 @@ public sealed class AgentAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!await grains.GetGrain<IAgentCredentialGrain>(workerId).Verify(TokenRegistry.Hash(credential)))
+        if (!await grains.ByKey<IWorkerGrain>(workerId).VerifyCredential(TokenRegistry.Hash(credential)))
         {
             return AuthenticateResult.Fail("the agent credential is not valid (rotated by a newer registration, or unknown)");
         }

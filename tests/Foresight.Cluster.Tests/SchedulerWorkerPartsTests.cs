@@ -83,43 +83,4 @@ public sealed class SchedulerWorkerPartsTests
     }
 
     private static WorkerRegistration Registration(string id) => new(id, "legacy", ["linux"], 4, 1024);
-
-    /// <summary>Grain storage in a dictionary by state name that records the state name of every write.</summary>
-    private sealed class CountingStorage : IGrainStorage
-    {
-        private readonly Dictionary<string, (object State, string ETag)> _states = [];
-
-        public List<string> Writes { get; } = [];
-
-        public bool FailNext { get; set; }
-
-        public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            if (_states.TryGetValue(stateName, out var stored))
-            {
-                (grainState.State, grainState.ETag, grainState.RecordExists) = ((T)stored.State, stored.ETag, true);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            if (FailNext)
-            {
-                FailNext = false;
-                return Task.FromException(new IOException("storage unavailable"));
-            }
-
-            Writes.Add(stateName);
-            _states[stateName] = (grainState.State!, Writes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            return Task.CompletedTask;
-        }
-
-        public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
-        {
-            _states.Remove(stateName);
-            return Task.CompletedTask;
-        }
-    }
 }

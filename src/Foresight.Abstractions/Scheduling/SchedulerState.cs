@@ -1,14 +1,35 @@
 namespace Foresight.Abstractions.Scheduling;
 
-/// <summary>The persisted part of a SchedulerGrain: enough to rebuild its queue and capacity view after a silo failure.</summary>
+/// <summary>
+/// The persisted part of a SchedulerGrain: enough to rebuild its queue and capacity view after a silo failure. The
+/// queued and held attempts are stored in segments of their own (<see cref="SchedulerQueueSegment"/>); this state
+/// names the segments that hold any (<see cref="QueueSegments"/>).
+/// </summary>
 [GenerateSerializer]
 public sealed class SchedulerState
 {
+    /// <summary>Only in snapshots written before the queue was stored in segments; empty in newer ones.</summary>
     [Id(0)] public List<QueuedJob> Queue { get; set; } = [];
     /// <summary>Only in snapshots written before <see cref="SchedulerWorkers"/>; empty in newer ones.</summary>
     [Id(1)] public Dictionary<string, Workers.WorkerRegistration> Workers { get; set; } = [];
     [Id(2)] public List<PlacedAttempt> Placed { get; set; } = [];
     [Id(3)] public long Placements { get; set; }
+
+    /// <summary>The numbers of the queue segments that hold attempts, oldest first.</summary>
+    [Id(4)] public List<long> QueueSegments { get; set; } = [];
+
+    /// <summary>The arrival number the next queued attempt gets (its segment is that number ÷ the segment size).</summary>
+    [Id(5)] public long NextQueueSequence { get; set; }
+}
+
+/// <summary>
+/// One segment of a scheduler partition's queue: the queued and held attempts that arrived within one run of
+/// arrival numbers and have not left the queue yet (state <c>scheduler-queue-&lt;n&gt;</c>).
+/// </summary>
+[GenerateSerializer]
+public sealed class SchedulerQueueSegment
+{
+    [Id(0)] public List<QueuedJob> Jobs { get; set; } = [];
 }
 
 /// <summary>An attempt the scheduler has handed to a worker and not yet seen released.</summary>

@@ -502,7 +502,7 @@ public sealed partial class JobGrain(
     }
 
     private Task EnqueueAsync(AttemptRecord attempt) =>
-        Scheduler().Enqueue([JobHandOff.ToQueued(Job, attempt)]);
+        Scheduler().Enqueue(new[] { JobHandOff.ToQueued(Job, attempt) });
 
     private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
 

@@ -91,7 +91,7 @@ public static class JobBatch
 
     private static async Task HandOverAsync(IGrainFactory grains, ForesightOptions options, string scheduler, List<(JobRecord Job, QueuedJob Queued)> jobs)
     {
-        var enqueue = grains.GetGrain<ISchedulerGrain>(scheduler).Enqueue([.. jobs.Select(j => j.Queued)]);
+        var enqueue = grains.GetGrain<ISchedulerGrain>(scheduler).Enqueue(jobs.Select(j => j.Queued).ToArray());
         try
         {
             await enqueue.WaitAsync(options.HandOffTimeout);

@@ -21,7 +21,7 @@ namespace Foresight.Grains.Scheduling;
 /// <summary>
 /// The scheduler of one pool partition. Thin on purpose: queueing, aging and placement are the pure
 /// <see cref="PoolScheduler"/>; this grain keeps it fed, persists enough to rebuild it after a failure (coalesced
-/// writes), hands placements to workers without waiting on them, publishes batched load events, and reconciles
+/// writes; the queue in segments, <see cref="QueueSegments"/>, so a write carries what changed), hands placements to workers without waiting on them, publishes batched load events, and reconciles
 /// its view with job and worker grains on a timer because hand-offs can be lost when a silo dies.
 /// </summary>
 [Reentrant]
@@ -37,9 +37,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private readonly CoalescingWriter _writer;
     private readonly CoalescingWriter _workersWriter;
     private readonly Dictionary<string, QueuedJob> _queued = new(StringComparer.Ordinal);
+    private readonly SortedSet<(DateTimeOffset EnqueuedAt, string JobId)> _queuedByAge = [];
     private readonly Dictionary<string, QueuedJob> _delayed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
     private WorkerRegistrations _workers = null!;
+    private QueueSegments _queue = null!;
     private readonly Dictionary<string, IWorkerGrain> _workerGrains = new(StringComparer.Ordinal);
     private readonly List<LoadEvent> _events = [];
     private PoolScheduler _pool = null!;
@@ -75,8 +77,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _workers = new WorkerRegistrations(ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName), this.GetGrainId());
-        await _workers.ReadAsync();
+        var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
+        _workers = new WorkerRegistrations(storage, this.GetGrainId());
+        _queue = new QueueSegments(storage, this.GetGrainId());
+        await Task.WhenAll(_workers.ReadAsync(), _queue.ReadAsync(_state.State.QueueSegments, _state.State.NextQueueSequence));
         if (!_workers.AnyStored)
         {
             // Written before the workers were stored in parts: from one state of their own, or (older) from the
@@ -346,7 +350,8 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private void AddToQueue(QueuedJob job)
     {
-        _queued[job.JobId] = job;
+        PutQueued(job);
+        _queue.Add(job);
         _pool.Enqueue(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt);
         ForesightMetrics.QueueChanged(_poolName, 1);
     }
@@ -355,6 +360,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private void Hold(QueuedJob job, DateTimeOffset notBefore)
     {
         _delayed[job.JobId] = job;
+        _queue.Add(job);
         _pool.Hold(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt, notBefore);
         ScheduleRetryTimer();
     }
@@ -362,6 +368,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private void RemoveHeld(string jobId)
     {
         _delayed.Remove(jobId);
+        _queue.Remove(jobId);
         _pool.TryRemoveQueued(jobId);
         ForgetPrediction(jobId);
     }
@@ -374,7 +381,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         {
             if (_delayed.Remove(demand.JobId, out var job))
             {
-                _queued[job.JobId] = job;
+                PutQueued(job); // the same record: its queue segment is unchanged
                 ForesightMetrics.QueueChanged(_poolName, 1);
             }
         }
@@ -417,7 +424,8 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private void RemoveFromQueue(string jobId)
     {
         ForgetPrediction(jobId);
-        _queued.Remove(jobId);
+        TakeQueued(jobId);
+        _queue.Remove(jobId);
         if (_pool.TryRemoveQueued(jobId))
         {
             ForesightMetrics.QueueChanged(_poolName, -1);
@@ -427,7 +435,26 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     }
 
     private void ReportOldestWait() =>
-        ForesightMetrics.QueueOldest(_poolName, _partition, _queued.Count == 0 ? null : _queued.Values.Min(j => j.EnqueuedAt));
+        ForesightMetrics.QueueOldest(_poolName, _partition, _queuedByAge.Count == 0 ? null : _queuedByAge.Min.EnqueuedAt);
+
+    /// <summary>Queues a job's record in memory, kept ordered by age too (the oldest wait is then read, not scanned).</summary>
+    private void PutQueued(QueuedJob job)
+    {
+        TakeQueued(job.JobId);
+        _queued[job.JobId] = job;
+        _queuedByAge.Add((job.EnqueuedAt, job.JobId));
+    }
+
+    private QueuedJob? TakeQueued(string jobId)
+    {
+        if (!_queued.Remove(jobId, out var job))
+        {
+            return null;
+        }
+
+        _queuedByAge.Remove((job.EnqueuedAt, job.JobId));
+        return job;
+    }
 
     /// <summary>
     /// Dispatches once the calls already waiting for this activation have run: a burst of enqueues and releases
@@ -466,8 +493,8 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var byWorker = new Dictionary<string, List<JobAttempt>>(StringComparer.Ordinal);
         foreach (var placement in placements)
         {
-            var job = _queued[placement.Job.JobId];
-            _queued.Remove(job.JobId);
+            var job = TakeQueued(placement.Job.JobId)!;
+            _queue.Remove(job.JobId);
             StartObserved(job.JobId, now);
             _placed[job.JobId] = new PlacedAttempt(job, placement.WorkerId, now);
             _placements++;
@@ -703,16 +730,20 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
     }
 
+    /// <summary>Writes the queue segments changed since the last write and, beside them, the main state: the placed
+    /// attempts, the count of placements and which segments hold the queue.</summary>
     private Task WriteSnapshotAsync()
     {
         _releasedSinceWrite = false;
+        var queue = _queue.WriteAsync();
         _state.State = new SchedulerState
         {
-            Queue = [.. _queued.Values, .. _delayed.Values],
             Placed = [.. _placed.Values],
             Placements = _placements,
+            QueueSegments = _queue.Live,
+            NextQueueSequence = _queue.NextSequence,
         };
-        return _state.WriteStateAsync();
+        return Task.WhenAll(queue, _state.WriteStateAsync());
     }
 
     private Task WriteWorkersAsync() => _workers.WriteAsync();
@@ -735,17 +766,31 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             }
         }
 
-        foreach (var job in saved.Queue.OrderBy(j => j.EnqueuedAt))
+        // The segments, and the whole queue of a snapshot written before them (moved into segments by the next
+        // write). A job is queued once, at its latest attempt, and not when that attempt (or a later one) is placed.
+        var queue = _queue.All.Concat(saved.Queue)
+            .Where(j => !(_placed.TryGetValue(j.JobId, out var placed) && placed.Job.Attempt >= j.Attempt))
+            .GroupBy(j => j.JobId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(j => j.Attempt)!)
+            .OrderBy(j => j.EnqueuedAt)
+            .ToList();
+        foreach (var job in queue)
         {
             if (job.NotBefore is { } notBefore)
             {
                 _delayed[job.JobId] = job;
+                _queue.Add(job);
                 _pool.Hold(WithPrediction(job, new JobDemand(job.JobId, job.Labels, Demand(job), job.Priority)), job.EnqueuedAt, notBefore);
             }
             else
             {
                 AddToQueue(job);
             }
+        }
+
+        foreach (var left in _queue.All.Where(j => !ReferenceEquals(_queued.GetValueOrDefault(j.JobId) ?? _delayed.GetValueOrDefault(j.JobId), j)).ToList())
+        {
+            _queue.Remove(left.JobId);
         }
     }
 

@@ -283,7 +283,7 @@ public sealed partial class WorkerGrain(
                 }
 
                 Forget(jobAttempt);
-                await Scheduler().Released(WorkerId, [jobAttempt]);
+                await Scheduler().Released(WorkerId, new[] { jobAttempt });
                 if (Record.Running.Count == 0)
                 {
                     MoveQuietly(WorkerEvent.BecameIdle);
@@ -327,7 +327,8 @@ public sealed partial class WorkerGrain(
         // Jobs first: once Finish returns the result is durable; only then is the capacity given back.
         await Task.WhenAll(reports.Select(r => GrainFactory.ByKey<IJobGrain>(r.JobId).Finish(r.Attempt, WorkerId, r.Result)));
         Record.CompletedAttempts += reports.Count;
-        await Scheduler().Released(WorkerId, [.. reports.Select(r => new JobAttempt(r.JobId, r.Attempt))]);
+        // An array, not a collection expression: the serializer looks a compiler-generated list's copier up on every call.
+        await Scheduler().Released(WorkerId, reports.Select(r => new JobAttempt(r.JobId, r.Attempt)).ToArray());
         if (Record.Running.Count == 0)
         {
             MoveQuietly(WorkerEvent.BecameIdle);

@@ -55,7 +55,11 @@ public sealed class HeartbeatLossTests
         Assert.Equal("lost", job.Attempts[0].WorkerId);
         Assert.Equal("healthy", job.Attempts[1].WorkerId);
         Assert.Equal(AttemptEnd.Succeeded, job.Attempts[1].End);
-        Assert.Equal(WorkerState.Available, (await cluster.Worker("healthy").GetState()).State);
+        // The job's result is durable before the worker gives its capacity back (Report: Finish, then Released, then
+        // idle), so the healthy worker turns Available just after the job ends, not with it.
+        await Eventually.HoldsAsync(
+            async () => (await cluster.Worker("healthy").GetState()).State == WorkerState.Available,
+            TimeSpan.FromSeconds(10));
 
         // The lost worker's result shows up after all: recorded, never a second completion.
         await cluster.Worker("lost").Report([new AttemptReport("hb-1", 1, new ExecutionResult(AttemptEnd.Failed, 1, TimeSpan.FromSeconds(30)))]);

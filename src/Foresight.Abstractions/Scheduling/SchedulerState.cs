@@ -2,8 +2,9 @@ namespace Foresight.Abstractions.Scheduling;
 
 /// <summary>
 /// The persisted part of a SchedulerGrain: enough to rebuild its queue and capacity view after a silo failure. The
-/// queued and held attempts are stored in segments of their own (<see cref="SchedulerQueueSegment"/>); this state
-/// names the segments that hold any (<see cref="QueueSegments"/>).
+/// queued and held attempts, and the placed ones, are stored in segments of their own (<see cref="SchedulerQueueSegment"/>,
+/// <see cref="SchedulerPlacedSegment"/>); this state names the segments that hold any (<see cref="QueueSegments"/>,
+/// <see cref="PlacedSegments"/>).
 /// </summary>
 [GenerateSerializer]
 public sealed class SchedulerState
@@ -12,6 +13,7 @@ public sealed class SchedulerState
     [Id(0)] public List<QueuedJob> Queue { get; set; } = [];
     /// <summary>Only in snapshots written before <see cref="SchedulerWorkers"/>; empty in newer ones.</summary>
     [Id(1)] public Dictionary<string, Workers.WorkerRegistration> Workers { get; set; } = [];
+    /// <summary>Only in snapshots written before the placed attempts were stored in segments; empty in newer ones.</summary>
     [Id(2)] public List<PlacedAttempt> Placed { get; set; } = [];
     [Id(3)] public long Placements { get; set; }
 
@@ -20,6 +22,12 @@ public sealed class SchedulerState
 
     /// <summary>The arrival number the next queued attempt gets (its segment is that number ÷ the segment size).</summary>
     [Id(5)] public long NextQueueSequence { get; set; }
+
+    /// <summary>The numbers of the placed-attempt segments that hold attempts, oldest first.</summary>
+    [Id(6)] public List<long> PlacedSegments { get; set; } = [];
+
+    /// <summary>The placement number the next placed attempt gets.</summary>
+    [Id(7)] public long NextPlacedSequence { get; set; }
 }
 
 /// <summary>
@@ -30,6 +38,16 @@ public sealed class SchedulerState
 public sealed class SchedulerQueueSegment
 {
     [Id(0)] public List<QueuedJob> Jobs { get; set; } = [];
+}
+
+/// <summary>
+/// One segment of a scheduler partition's placed attempts: those placed within one run of placement numbers and not
+/// released yet (state <c>scheduler-placed-&lt;n&gt;</c>).
+/// </summary>
+[GenerateSerializer]
+public sealed class SchedulerPlacedSegment
+{
+    [Id(0)] public List<PlacedAttempt> Placed { get; set; } = [];
 }
 
 /// <summary>An attempt the scheduler has handed to a worker and not yet seen released.</summary>

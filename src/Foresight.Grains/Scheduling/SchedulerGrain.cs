@@ -42,6 +42,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
     private WorkerRegistrations _workers = null!;
     private QueueSegments _queue = null!;
+    private PlacedSegments _placedRecord = null!;
     private readonly Dictionary<string, IWorkerGrain> _workerGrains = new(StringComparer.Ordinal);
     private readonly List<LoadEvent> _events = [];
     private PoolScheduler _pool = null!;
@@ -80,7 +81,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
         _workers = new WorkerRegistrations(storage, this.GetGrainId());
         _queue = new QueueSegments(storage, this.GetGrainId());
-        await Task.WhenAll(_workers.ReadAsync(), _queue.ReadAsync(_state.State.QueueSegments, _state.State.NextQueueSequence));
+        _placedRecord = new PlacedSegments(storage, this.GetGrainId());
+        await Task.WhenAll(
+            _workers.ReadAsync(),
+            _queue.ReadAsync(_state.State.QueueSegments, _state.State.NextQueueSequence),
+            _placedRecord.ReadAsync(_state.State.PlacedSegments, _state.State.NextPlacedSequence));
         if (!_workers.AnyStored)
         {
             // Written before the workers were stored in parts: from one state of their own, or (older) from the
@@ -232,7 +237,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var held = _placed.Values.Where(p => p.WorkerId == workerId).ToList();
         foreach (var placed in held)
         {
-            _placed.Remove(placed.Job.JobId);
+            Unplace(placed.Job.JobId);
             ForgetPrediction(placed.Job.JobId);
         }
 
@@ -343,9 +348,21 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             return null;
         }
 
-        _placed.Remove(attempt.JobId);
+        Unplace(attempt.JobId);
         _pool.Release(workerId, Demand(placed.Job));
         return placed;
+    }
+
+    private void Place(PlacedAttempt placed)
+    {
+        _placed[placed.Job.JobId] = placed;
+        _placedRecord.Add(placed);
+    }
+
+    private void Unplace(string jobId)
+    {
+        _placed.Remove(jobId);
+        _placedRecord.Remove(jobId);
     }
 
     private void AddToQueue(QueuedJob job)
@@ -496,7 +513,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             var job = TakeQueued(placement.Job.JobId)!;
             _queue.Remove(job.JobId);
             StartObserved(job.JobId, now);
-            _placed[job.JobId] = new PlacedAttempt(job, placement.WorkerId, now);
+            Place(new PlacedAttempt(job, placement.WorkerId, now));
             _placements++;
             ForesightMetrics.QueueChanged(_poolName, -1);
             ForesightMetrics.Waited(_poolName, placement.Waited);
@@ -730,20 +747,22 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         }
     }
 
-    /// <summary>Writes the queue segments changed since the last write and, beside them, the main state: the placed
-    /// attempts, the count of placements and which segments hold the queue.</summary>
+    /// <summary>Writes the queue and placed-attempt segments changed since the last write and, beside them, the main
+    /// state: the count of placements and which segments hold the queue and the placed attempts.</summary>
     private Task WriteSnapshotAsync()
     {
         _releasedSinceWrite = false;
         var queue = _queue.WriteAsync();
+        var placed = _placedRecord.WriteAsync();
         _state.State = new SchedulerState
         {
-            Placed = [.. _placed.Values],
             Placements = _placements,
             QueueSegments = _queue.Live,
             NextQueueSequence = _queue.NextSequence,
+            PlacedSegments = _placedRecord.Live,
+            NextPlacedSequence = _placedRecord.NextSequence,
         };
-        return Task.WhenAll(queue, _state.WriteStateAsync());
+        return Task.WhenAll(queue, placed, _state.WriteStateAsync());
     }
 
     private Task WriteWorkersAsync() => _workers.WriteAsync();
@@ -756,9 +775,17 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             _pool.UpsertWorker(NewView(registration));
         }
 
-        foreach (var placed in saved.Placed)
+        // The segments, and the placed attempts of a snapshot written before them (moved into segments by the next
+        // write); a job once, at its latest attempt.
+        var placedAttempts = _placedRecord.All.Concat(saved.Placed)
+            .GroupBy(p => p.Job.JobId, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(p => p.Job.Attempt)!)
+            .OrderBy(p => p.PlacedAt)
+            .ToList();
+        foreach (var placed in placedAttempts)
         {
             _placed[placed.Job.JobId] = placed;
+            _placedRecord.Add(placed);
             if (_pool.FindWorker(placed.WorkerId) is { } view)
             {
                 view.Allocated += Demand(placed.Job);

@@ -94,14 +94,14 @@ internal static class ThroughputCommand
 }
 
 /// <summary>The process's garbage collections and the time they paused it, to subtract two readings.</summary>
-internal readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Paused, TimeSpan Wall)
+internal readonly record struct GcCounts(int Gen0, int Gen1, int Gen2, TimeSpan Paused, TimeSpan Wall, long Allocated)
 {
     public static GcCounts Now() =>
-        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), TimeSpan.FromMilliseconds(Environment.TickCount64));
+        new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), TimeSpan.FromMilliseconds(Environment.TickCount64), GC.GetTotalAllocatedBytes());
 
     public static GcCounts operator -(GcCounts after, GcCounts before) =>
-        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused, after.Wall - before.Wall);
+        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused, after.Wall - before.Wall, after.Allocated - before.Allocated);
 
     public override string ToString() =>
-        $"gen0={Gen0} gen1={Gen1} gen2={Gen2} paused_ms={Format(Paused.TotalMilliseconds)} of {Format(Wall.TotalMilliseconds)} ms ({Format(100 * Paused / Wall)} %)";
+        $"gen0={Gen0} gen1={Gen1} gen2={Gen2} paused_ms={Format(Paused.TotalMilliseconds)} of {Format(Wall.TotalMilliseconds)} ms ({Format(100 * Paused / Wall)} %) allocated_mb={Format(Allocated / 1048576.0)}";
 }

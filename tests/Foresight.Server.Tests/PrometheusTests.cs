@@ -94,7 +94,13 @@ public sealed class PrometheusTests(ITestOutputHelper output)
 
         // foresight report sla over the same Prometheus: 5 jobs placed and finished in pool default, 3 of them failed (60 %),
         // none waited a minute; pool idle's job was never placed and finished nothing, so the report leaves it out.
-        var sla = await SlaReport.QueryAsync(prometheus.Http, "1h", new Dictionary<string, double> { ["default"] = 60 }, CancellationToken.None);
+        // The expressions above have data once any scrape saw the series; the report counts the workload's five jobs only
+        // once a scrape after the last of them has been taken: wait for it rather than read the first answer.
+        var sla = await Eventually.ReturnsAsync(
+            () => SlaReport.QueryAsync(prometheus.Http, "1h", new Dictionary<string, double> { ["default"] = 60 }, CancellationToken.None),
+            r => r.Count == 1 && r[0].Placed >= 5 && r[0].Finished >= 5,
+            TimeSpan.FromSeconds(60),
+            "a report counting the five jobs of pool default");
         var pool = Assert.Single(sla);
         output.WriteLine($"sla: {pool}");
         // increase() extrapolates past the last scrape by up to half a scrape interval: over the few seconds of samples

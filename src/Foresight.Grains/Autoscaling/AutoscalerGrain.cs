@@ -20,11 +20,12 @@ namespace Foresight.Grains.Autoscaling;
 /// The autoscaler of one pool (key = pool). Thin: it keeps the arrival history and the inputs of the next decision,
 /// and leaves every decision to the pool's policy from <see cref="AutoscalerPolicies"/>. Implicitly subscribed to the
 /// pool's <c>load</c> and <c>heartbeats</c> streams (so the first event activates it); a keep-alive timer decides on
-/// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each decision
-/// reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load batch that
-/// raises the queue depth the stream shows above what it showed at the last decision starts a decision at once (at most one such per <see cref="EventGap"/> of
-/// Foresight's clock), so a burst reaches the provisioner without waiting for the interval; that decision records
-/// the time from the batch reaching the grain to the provisioner call.
+/// the policy's interval even when the pool is idle, and a reminder brings it back after a silo failure. Each timer (and
+/// API) decision reconciles queue depth and workers from the pool's schedulers, since stream events can be lost. A load
+/// batch that raises the queue depth the stream shows above what it showed at the last decision starts a decision at
+/// once (at most one such per <see cref="EventGap"/> of Foresight's clock), so a burst reaches the provisioner without
+/// waiting for the interval; that decision makes no grain call (the stream's queue depth, the previous decision's
+/// workers and forecast) and records the time from the batch reaching the grain to the provisioner call.
 /// </summary>
 [ImplicitStreamSubscription(StreamNames.Load)]
 [ImplicitStreamSubscription(StreamNames.Heartbeats)]
@@ -59,7 +60,7 @@ public sealed partial class AutoscalerGrain(
     private int _lastStreamQueue;
     private DateTimeOffset _lastLoadDecision = DateTimeOffset.MinValue;
     private ArrivalForecastView? _lastAnswer;
-    private DateTimeOffset _lastAnswerAt;
+    private List<WorkerObservation>? _observed;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -122,7 +123,6 @@ public sealed partial class AutoscalerGrain(
             switch (e.Kind)
             {
                 case LoadEventKind.Arrival:
-                    state.State.History!.Add(e.At);
                     _arrivals++;
                     break;
                 case LoadEventKind.Completed:
@@ -136,23 +136,44 @@ public sealed partial class AutoscalerGrain(
                     }
 
                     break;
-                case LoadEventKind.Started when e.Wait is { } wait:
-                    _load.AddWait(e.At, wait);
-                    break;
                 case LoadEventKind.QueueDepth:
                     _streamQueue[e.Partition] = e.QueueDepth;
                     break;
             }
         }
 
-        _load.AddQueueDepth(clock.Now, _streamQueue.Values.Sum());
-
-        // The queue grew since the last decision: decide now rather than at the next tick.
-        if (_streamQueue.Values.Sum() > _lastStreamQueue && clock.Now - _lastLoadDecision >= EventGap)
+        try
         {
-            _lastLoadDecision = clock.Now;
-            await DecideAsync("load", received);
+            // The queue grew since the last decision: decide now rather than at the next tick. The arrival history and
+            // the wait series, which this decision does not read, are recorded after it.
+            if (_streamQueue.Values.Sum() > _lastStreamQueue && clock.Now - _lastLoadDecision >= EventGap)
+            {
+                _lastLoadDecision = clock.Now;
+                await DecideAsync("load", received);
+            }
         }
+        finally
+        {
+            Record(batch);
+        }
+    }
+
+    private void Record(LoadEventBatch batch)
+    {
+        foreach (var e in batch.Events)
+        {
+            switch (e.Kind)
+            {
+                case LoadEventKind.Arrival:
+                    state.State.History!.Add(e.At);
+                    break;
+                case LoadEventKind.Started when e.Wait is { } wait:
+                    _load.AddWait(e.At, wait);
+                    break;
+            }
+        }
+
+        _load.AddQueueDepth(clock.Now, _streamQueue.Values.Sum());
     }
 
     private Task OnHeartbeat(HeartbeatEvent beat)
@@ -164,15 +185,15 @@ public sealed partial class AutoscalerGrain(
     private async Task<AutoscalerDecisionView> DecideAsync(string trigger, long? triggeredAt = null)
     {
         var now = clock.Now;
-        // A decision a load batch started reuses the previous decision's forecast while it is younger than one interval
-        // (its buckets are minutes long), so a burst reaches the provisioner after the schedulers' figures only.
+        // A decision a load batch started makes no grain call before the provisioner: it decides on the queue depth the
+        // stream shows (the batch just raised it) and on the workers and forecast of the previous decision, which the
+        // timer makes every interval from the schedulers and the prediction grain (a forecast's buckets are minutes long).
         var horizon = AutoscalerPolicies.IsForecasting(_settings.Policy) ? PolicyHorizon() : (TimeSpan?)null;
-        var reuse = horizon is not null && trigger == "load" && _lastAnswer is { } last && now - _lastAnswerAt < _interval ? last : null;
-        var (observation, answer) = await ObserveAsync(now, horizon, [.. _completedDurations], reuse);
-        if (answer is not null && !ReferenceEquals(answer, _lastAnswer))
-        {
-            (_lastAnswer, _lastAnswerAt) = (answer, now);
-        }
+        var held = trigger == "load" && _observed is { } workers && (horizon is null || _lastAnswer is not null) ? workers : null;
+        var (observation, answer) = held is not null
+            ? (Observation(now, _streamQueue.Values.Sum(), WithBooting(held, now), _lastAnswer, [.. _completedDurations]), _lastAnswer)
+            : await ObserveAsync(now, horizon, [.. _completedDurations]);
+        _lastAnswer = answer;
 
         var queue = observation.QueueDepth;
         var decision = _policy.Decide(observation);
@@ -246,16 +267,8 @@ public sealed partial class AutoscalerGrain(
                 workers.Add(new WorkerObservation(w.WorkerId, stateNow, w.RunningJobs, w.RunningJobs > 0 ? 1 : 0, now));
             }
 
-            // Workers that heartbeat but are not with a scheduler yet are booting.
-            foreach (var beat in _heartbeats.Values.Where(b => b.State == SchedWorkerState.Registering && now - b.At < 3 * _interval))
-            {
-                if (workers.All(w => w.WorkerId != beat.WorkerId))
-                {
-                    workers.Add(new WorkerObservation(beat.WorkerId, WorkerState.Booting, 0, 0, beat.At));
-                }
-            }
-
-            return (snapshots.Sum(s => s.QueueDepth), workers);
+            _observed = workers;
+            return (snapshots.Sum(s => s.QueueDepth), WithBooting(workers, now));
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -266,29 +279,45 @@ public sealed partial class AutoscalerGrain(
                 workers.Add(new WorkerObservation(beat.WorkerId, s, beat.RunningJobs, beat.RunningJobs > 0 ? 1 : 0, beat.At));
             }
 
+            _observed = workers;
             return (_streamQueue.Values.Sum(), workers);
         }
     }
 
+    /// <summary><paramref name="workers"/> and the workers that heartbeat but are not with a scheduler yet: booting.</summary>
+    private List<WorkerObservation> WithBooting(List<WorkerObservation> workers, DateTimeOffset now)
+    {
+        var all = new List<WorkerObservation>(workers);
+        foreach (var beat in _heartbeats.Values.Where(b => b.State == SchedWorkerState.Registering && now - b.At < 3 * _interval))
+        {
+            if (all.All(w => w.WorkerId != beat.WorkerId))
+            {
+                all.Add(new WorkerObservation(beat.WorkerId, WorkerState.Booting, 0, 0, beat.At));
+            }
+        }
+
+        return all;
+    }
+
     /// <summary>
     /// The observation a decision is made on: queue and workers reconciled from the schedulers, the arrival forecast over
-    /// <paramref name="horizon"/> (none when null; <paramref name="reuse"/> instead of asking again when given), and
-    /// <paramref name="durations"/> as the completed run times. The schedulers and the forecast are asked in parallel.
+    /// <paramref name="horizon"/> (none when null), and <paramref name="durations"/> as the completed run times. The
+    /// schedulers and the forecast are asked in parallel.
     /// </summary>
     private async Task<(AutoscalerObservation Observation, ArrivalForecastView? Answer)> ObserveAsync(
-        DateTimeOffset now, TimeSpan? horizon, IReadOnlyList<TimeSpan> durations, ArrivalForecastView? reuse = null)
+        DateTimeOffset now, TimeSpan? horizon, IReadOnlyList<TimeSpan> durations)
     {
         var reconciling = ReconcileAsync(now);
-        var forecasting = horizon is not { } h ? Task.FromResult<ArrivalForecastView?>(null)
-            : reuse is not null ? Task.FromResult<ArrivalForecastView?>(reuse)
-            : ForecastOrNullAsync(h);
+        var forecasting = horizon is not { } h ? Task.FromResult<ArrivalForecastView?>(null) : ForecastOrNullAsync(h);
         var (queue, workers) = await reconciling;
         var answer = await forecasting;
-        var observation = new AutoscalerObservation(
-            now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
-            now - _lastDecision, answer is null ? null : ToLoadForecast(answer), durations);
-        return (observation, answer);
+        return (Observation(now, queue, workers, answer, durations), answer);
     }
+
+    private AutoscalerObservation Observation(
+        DateTimeOffset now, int queue, List<WorkerObservation> workers, ArrivalForecastView? answer, IReadOnlyList<TimeSpan> durations) =>
+        new(now, _settings.Limits, workers, queue, new Resources(queue, 0), workers.Sum(w => w.RunningJobs), _arrivals, _completions,
+            now - _lastDecision, answer is null ? null : ToLoadForecast(answer), durations);
 
     private TimeSpan PolicyHorizon() => _policy.ForecastHorizon > TimeSpan.Zero ? _policy.ForecastHorizon : _settings.Settings.BootDelay + _interval;
 

@@ -38,8 +38,11 @@ public abstract class AttemptSegments<T, TSegment>
     /// <summary>Items held.</summary>
     public int Count => _segmentOf.Count;
 
-    /// <summary>Every item held, oldest segment first.</summary>
-    public IEnumerable<T> All => _segments.OrderBy(s => s.Key).SelectMany(s => s.Value.Values);
+    /// <summary>Every item held, in no particular order.</summary>
+    public IEnumerable<T> All => _segments.Values.SelectMany(s => s.Values);
+
+    /// <summary>The item held for a job; null when none is.</summary>
+    public T? Find(string jobId) => _segmentOf.TryGetValue(jobId, out var number) ? _segments[number][jobId] : null;
 
     /// <summary>The arrival number the next item gets.</summary>
     public long NextSequence => _next;

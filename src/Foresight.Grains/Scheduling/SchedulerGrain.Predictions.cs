@@ -171,7 +171,7 @@ public sealed partial class SchedulerGrain
         }
 
         var running = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-        foreach (var placed in _placed.Values)
+        foreach (var placed in _placed.All)
         {
             if (!running.TryGetValue(placed.WorkerId, out var list))
             {

@@ -39,10 +39,9 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     private readonly Dictionary<string, QueuedJob> _queued = new(StringComparer.Ordinal);
     private readonly SortedSet<(DateTimeOffset EnqueuedAt, string JobId)> _queuedByAge = [];
     private readonly Dictionary<string, QueuedJob> _delayed = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, PlacedAttempt> _placed = new(StringComparer.Ordinal);
     private WorkerRegistrations _workers = null!;
     private QueueSegments _queue = null!;
-    private PlacedSegments _placedRecord = null!;
+    private PlacedSegments _placed = null!;
     private readonly Dictionary<string, IWorkerGrain> _workerGrains = new(StringComparer.Ordinal);
     private readonly List<LoadEvent> _events = [];
     private PoolScheduler _pool = null!;
@@ -81,11 +80,11 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         var storage = ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageName);
         _workers = new WorkerRegistrations(storage, this.GetGrainId());
         _queue = new QueueSegments(storage, this.GetGrainId());
-        _placedRecord = new PlacedSegments(storage, this.GetGrainId());
+        _placed = new PlacedSegments(storage, this.GetGrainId());
         await Task.WhenAll(
             _workers.ReadAsync(),
             _queue.ReadAsync(_state.State.QueueSegments, _state.State.NextQueueSequence),
-            _placedRecord.ReadAsync(_state.State.PlacedSegments, _state.State.NextPlacedSequence));
+            _placed.ReadAsync(_state.State.PlacedSegments, _state.State.NextPlacedSequence));
         if (!_workers.AnyStored)
         {
             // Written before the workers were stored in parts: from one state of their own, or (older) from the
@@ -209,7 +208,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             view = NewView(registration);
             view.Accepting = accepting;
             _pool.UpsertWorker(view);
-            foreach (var placed in _placed.Values)
+            foreach (var placed in _placed.All)
             {
                 if (placed.WorkerId == registration.WorkerId)
                 {
@@ -234,10 +233,10 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         _workers.Remove(workerId);
         _workerGrains.Remove(workerId);
         _pool.RemoveWorker(workerId);
-        var held = _placed.Values.Where(p => p.WorkerId == workerId).ToList();
+        var held = _placed.All.Where(p => p.WorkerId == workerId).ToList();
         foreach (var placed in held)
         {
-            Unplace(placed.Job.JobId);
+            _placed.Remove(placed.Job.JobId);
             ForgetPrediction(placed.Job.JobId);
         }
 
@@ -292,7 +291,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         ArgumentNullException.ThrowIfNull(attempt);
         var known = (_queued.TryGetValue(attempt.JobId, out var q) && q.Attempt == attempt.Attempt)
             || (_delayed.TryGetValue(attempt.JobId, out var d) && d.Attempt == attempt.Attempt)
-            || (_placed.TryGetValue(attempt.JobId, out var p) && p.Job.Attempt == attempt.Attempt);
+            || _placed.Find(attempt.JobId)?.Job.Attempt == attempt.Attempt;
         return Task.FromResult(known);
     }
 
@@ -327,7 +326,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             RemoveHeld(job.JobId);
         }
 
-        if (_placed.TryGetValue(job.JobId, out var placed))
+        if (_placed.Find(job.JobId) is { } placed)
         {
             if (placed.Job.Attempt >= job.Attempt)
             {
@@ -343,26 +342,14 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private PlacedAttempt? TakePlaced(string workerId, JobAttempt attempt)
     {
-        if (!_placed.TryGetValue(attempt.JobId, out var placed) || placed.Job.Attempt != attempt.Attempt || placed.WorkerId != workerId)
+        if (_placed.Find(attempt.JobId) is not { } placed || placed.Job.Attempt != attempt.Attempt || placed.WorkerId != workerId)
         {
             return null;
         }
 
-        Unplace(attempt.JobId);
+        _placed.Remove(attempt.JobId);
         _pool.Release(workerId, Demand(placed.Job));
         return placed;
-    }
-
-    private void Place(PlacedAttempt placed)
-    {
-        _placed[placed.Job.JobId] = placed;
-        _placedRecord.Add(placed);
-    }
-
-    private void Unplace(string jobId)
-    {
-        _placed.Remove(jobId);
-        _placedRecord.Remove(jobId);
     }
 
     private void AddToQueue(QueuedJob job)
@@ -513,7 +500,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
             var job = TakeQueued(placement.Job.JobId)!;
             _queue.Remove(job.JobId);
             StartObserved(job.JobId, now);
-            Place(new PlacedAttempt(job, placement.WorkerId, now));
+            _placed.Add(new PlacedAttempt(job, placement.WorkerId, now));
             _placements++;
             ForesightMetrics.QueueChanged(_poolName, -1);
             ForesightMetrics.Waited(_poolName, placement.Waited);
@@ -643,7 +630,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
     private async Task<bool> CheckStalePlacementsAsync(DateTimeOffset now)
     {
-        var stale = _placed.Values.Where(p => now - p.PlacedAt > _options.ClaimGrace).ToList();
+        var stale = _placed.All.Where(p => now - p.PlacedAt > _options.ClaimGrace).ToList();
         if (stale.Count == 0)
         {
             return false;
@@ -671,7 +658,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
                 }
 
                 var job = await GrainFactory.GetGrain<IJobGrain>(placed.Job.JobId).GetState();
-                if (!ReferenceEquals(_placed.GetValueOrDefault(placed.Job.JobId), placed))
+                if (!ReferenceEquals(_placed.Find(placed.Job.JobId), placed))
                 {
                     continue; // changed while we awaited
                 }
@@ -753,14 +740,14 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
     {
         _releasedSinceWrite = false;
         var queue = _queue.WriteAsync();
-        var placed = _placedRecord.WriteAsync();
+        var placed = _placed.WriteAsync();
         _state.State = new SchedulerState
         {
             Placements = _placements,
             QueueSegments = _queue.Live,
             NextQueueSequence = _queue.NextSequence,
-            PlacedSegments = _placedRecord.Live,
-            NextPlacedSequence = _placedRecord.NextSequence,
+            PlacedSegments = _placed.Live,
+            NextPlacedSequence = _placed.NextSequence,
         };
         return Task.WhenAll(queue, placed, _state.WriteStateAsync());
     }
@@ -777,15 +764,14 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
 
         // The segments, and the placed attempts of a snapshot written before them (moved into segments by the next
         // write); a job once, at its latest attempt.
-        var placedAttempts = _placedRecord.All.Concat(saved.Placed)
+        var placedAttempts = _placed.All.Concat(saved.Placed)
             .GroupBy(p => p.Job.JobId, StringComparer.Ordinal)
             .Select(g => g.MaxBy(p => p.Job.Attempt)!)
             .OrderBy(p => p.PlacedAt)
             .ToList();
         foreach (var placed in placedAttempts)
         {
-            _placed[placed.Job.JobId] = placed;
-            _placedRecord.Add(placed);
+            _placed.Add(placed);
             if (_pool.FindWorker(placed.WorkerId) is { } view)
             {
                 view.Allocated += Demand(placed.Job);
@@ -796,7 +782,7 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         // The segments, and the whole queue of a snapshot written before them (moved into segments by the next
         // write). A job is queued once, at its latest attempt, and not when that attempt (or a later one) is placed.
         var queue = _queue.All.Concat(saved.Queue)
-            .Where(j => !(_placed.TryGetValue(j.JobId, out var placed) && placed.Job.Attempt >= j.Attempt))
+            .Where(j => !(_placed.Find(j.JobId) is { } placed && placed.Job.Attempt >= j.Attempt))
             .GroupBy(j => j.JobId, StringComparer.Ordinal)
             .Select(g => g.MaxBy(j => j.Attempt)!)
             .OrderBy(j => j.EnqueuedAt)

@@ -25,12 +25,18 @@ public sealed class ClusterRestartTests(PostgresFixture postgres)
                 await cluster.StartAgentAsync($"agent-{i}");
             }
 
+            var failedWrites = await StorageWriteErrorsAsync();
             await Task.WhenAll(done.Select(id => cluster.Job(id).Submit(spec)));
             // A pool with no worker yet: these stay queued across the restart.
             await Task.WhenAll(waiting.Select(id => cluster.Job(id).Submit(spec with { Pool = "later" })));
             before = await cluster.WaitForEndAsync(done, TimeSpan.FromSeconds(90));
             Assert.All(before, r => Assert.Equal(JobState.Succeeded, r.State));
             Assert.All(await Task.WhenAll(waiting.Select(id => cluster.Job(id).GetState())), r => Assert.Equal(JobState.Queued, r.State));
+
+            // One activation per grain and one write at a time per record: every write was counted, none met a
+            // version it did not expect.
+            Assert.True(await StorageWritesAsync() > 0);
+            Assert.Equal(failedWrites, await StorageWriteErrorsAsync());
         }
 
         // Nothing of the first cluster is left but the database: every silo stopped, its membership rows say so.
@@ -54,6 +60,22 @@ public sealed class ClusterRestartTests(PostgresFixture postgres)
 
         // One stored record per job, none shared ("123" and "0123" too).
         Assert.Equal(done.Count + waiting.Count, await CountAsync(cs, "SELECT count(*) FROM orleans_storage WHERE graintypestring = 'job'"));
+    }
+
+    private static Task<double> StorageWriteErrorsAsync() => MetricSumAsync("foresight_storage_write_errors_total{");
+
+    private static Task<double> StorageWritesAsync() => MetricSumAsync("foresight_storage_write_duration_seconds_count{");
+
+    /// <summary>The silos' samples of one metric, every storage summed (the silos run in this process, so they share
+    /// its metrics registry).</summary>
+    private static async Task<double> MetricSumAsync(string prefix)
+    {
+        using var text = new MemoryStream();
+        await Prometheus.Metrics.DefaultRegistry.CollectAndExportAsTextAsync(text);
+        return System.Text.Encoding.UTF8.GetString(text.ToArray())
+            .Split('\n')
+            .Where(line => line.StartsWith(prefix, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static async Task<long> CountAsync(string cs, string sql)

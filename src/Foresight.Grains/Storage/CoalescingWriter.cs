@@ -21,6 +21,15 @@ public sealed class CoalescingWriter(Func<Task> write)
 
     public Task WriteAsync()
     {
+        // A write queued behind the one in flight captures the state when it starts, after this caller's change: join
+        // it. This holds also once the write in flight has completed but the queued one has not started yet (its
+        // continuation waits for the grain's scheduler): starting another here would run two writes at once, and two
+        // writes of one record with the same version make one fail on it.
+        if (_next is not null)
+        {
+            return _next;
+        }
+
         if (_inFlight is null || _inFlight.IsCompleted)
         {
             _inFlight = WriteAfterPendingCallsAsync();
@@ -28,7 +37,7 @@ public sealed class CoalescingWriter(Func<Task> write)
         }
 
         // A write is running and may not include this caller's change: join the one after it.
-        return _next ??= RunAfterAsync(_inFlight);
+        return _next = RunAfterAsync(_inFlight);
     }
 
     private async Task WriteAfterPendingCallsAsync()

@@ -101,6 +101,7 @@ public sealed class PostgresTestCluster : IAsyncDisposable
         public void Configure(ISiloBuilder siloBuilder)
         {
             siloBuilder.UseForesightPostgres(siloBuilder.Configuration[ConnectionKey]!);
+            siloBuilder.AddForesightStorageTiming();
             siloBuilder.AddForesight(o =>
             {
                 o.HeartbeatCheckPeriod = TimeSpan.FromMilliseconds(200);

@@ -22,8 +22,33 @@ public static class ProfileKeys
             return spec.Profile;
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(spec.Command ?? ""));
-        return "cmd-" + Convert.ToHexStringLower(hash)[..16];
+        return CommandKey(spec.Command ?? "");
+    }
+
+    // "cmd-" and the first 8 bytes of the command's SHA-256 in lower-case hex, built with one allocation (the key).
+    private static string CommandKey(string command)
+    {
+        const int StackLimit = 1024;
+        var length = Encoding.UTF8.GetByteCount(command);
+        var rented = length > StackLimit ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        try
+        {
+            var utf8 = rented is null ? stackalloc byte[StackLimit] : rented;
+            utf8 = utf8[..Encoding.UTF8.GetBytes(command, utf8)];
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8, hash);
+            Span<char> key = stackalloc char[20];
+            "cmd-".CopyTo(key);
+            Convert.TryToHexStringLower(hash[..8], key[4..], out _);
+            return new string(key);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>The profile grain key of a job key in a pool.</summary>

@@ -49,7 +49,7 @@ public static class ForesightSiloBuilderExtensions
         ArgumentNullException.ThrowIfNull(silo);
         foreach (var name in StorageNames)
         {
-            silo.Services.AddGrainStorage(name, (sp, n) => new InProcessGrainStorage(n, store, sp.GetRequiredService<Serializer>()));
+            silo.Services.AddGrainStorage(name, (sp, n) => new InProcessGrainStorage(n, store, sp.GetRequiredService<DeepCopier>()));
         }
 
         return silo.AddForesightStreams();

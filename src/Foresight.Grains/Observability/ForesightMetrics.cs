@@ -65,6 +65,26 @@ public static class ForesightMetrics
     private static readonly Counter StorageWriteErrors = Metrics.CreateCounter(
         "foresight_storage_write_errors_total", "Grain state writes that failed (conflicts included), per storage name", "storage");
 
+    private static readonly LabelledChildren<Counter.Child, JobState> JobTransitionsOf = new(JobTransitions);
+
+    private static readonly LabelledChildren<Gauge.Child, JobState> JobsOf = new(Jobs);
+
+    private static readonly LabelledChildren<Histogram.Child, JobState> RunOf = new(Run);
+
+    private static readonly LabelledChildren<Histogram.Child> WaitOf = new(Wait);
+
+    private static readonly LabelledChildren<Histogram.Child> SchedulingLatencyOf = new(SchedulingLatency);
+
+    private static readonly LabelledChildren<Gauge.Child> QueueDepthOf = new(QueueDepth);
+
+    private static readonly LabelledChildren<Histogram.Child> StorageWriteOf = new(StorageWrite);
+
+    private static readonly LabelledChildren<Counter.Child> StorageWriteErrorsOf = new(StorageWriteErrors);
+
+    private static readonly LabelledChildren<Gauge.Child, WorkerState> WorkersOf = new(Workers);
+
+    private static readonly LabelledChildren<Counter.Child> HeartbeatsMissedOf = new(HeartbeatsMissed);
+
     /// <summary>The oldest enqueue time of each scheduler partition's queue (null: empty), keyed by pool and partition.</summary>
     private static readonly ConcurrentDictionary<(string Pool, string Partition), DateTimeOffset?> Oldest = new();
 
@@ -99,31 +119,31 @@ public static class ForesightMetrics
 
     public static void JobEntered(string pool, JobState from, JobState state)
     {
-        JobTransitions.WithLabels(pool, state.ToString()).Inc();
+        JobTransitionsOf.Of(pool, state).Inc();
         if (from != JobState.Pending)
         {
-            Jobs.WithLabels(pool, from.ToString()).Dec();
+            JobsOf.Of(pool, from).Dec();
         }
 
-        Jobs.WithLabels(pool, state.ToString()).Inc();
+        JobsOf.Of(pool, state).Inc();
         JobStateEntered?.Invoke(state);
     }
 
-    public static void JobRan(string pool, JobState final, TimeSpan ran) => Run.WithLabels(pool, final.ToString()).Observe(Math.Max(0, ran.TotalSeconds));
+    public static void JobRan(string pool, JobState final, TimeSpan ran) => RunOf.Of(pool, final).Observe(Math.Max(0, ran.TotalSeconds));
 
     public static void Waited(string pool, TimeSpan wait)
     {
-        Wait.WithLabels(pool).Observe(wait.TotalSeconds);
+        WaitOf.Of(pool).Observe(wait.TotalSeconds);
         WaitRecorded?.Invoke(wait);
     }
 
-    public static void Scheduled(string pool, TimeSpan elapsed) => SchedulingLatency.WithLabels(pool).Observe(elapsed.TotalSeconds);
+    public static void Scheduled(string pool, TimeSpan elapsed) => SchedulingLatencyOf.Of(pool).Observe(elapsed.TotalSeconds);
 
     public static void QueueChanged(string pool, int delta)
     {
         if (delta != 0)
         {
-            QueueDepth.WithLabels(pool).Inc(delta);
+            QueueDepthOf.Of(pool).Inc(delta);
         }
     }
 
@@ -133,7 +153,7 @@ public static class ForesightMetrics
     public static void WorkerMoved(string pool, WorkerState? from, WorkerState? to)
     {
         // The pool's missed-heartbeat counter exists at zero from its first worker on (increase() needs a first sample).
-        HeartbeatsMissed.WithLabels(pool);
+        HeartbeatsMissedOf.Of(pool);
         if (from == to)
         {
             return;
@@ -141,27 +161,24 @@ public static class ForesightMetrics
 
         if (from is { } f)
         {
-            Workers.WithLabels(pool, f.ToString()).Dec();
+            WorkersOf.Of(pool, f).Dec();
         }
 
         if (to is { } t)
         {
-            Workers.WithLabels(pool, t.ToString()).Inc();
+            WorkersOf.Of(pool, t).Inc();
         }
     }
 
-    public static void HeartbeatMissed(string pool) => HeartbeatsMissed.WithLabels(pool).Inc();
+    public static void HeartbeatMissed(string pool) => HeartbeatsMissedOf.Of(pool).Inc();
 
     public static void StorageWritten(string storage, TimeSpan elapsed, bool failed)
     {
-        StorageWrite.WithLabels(storage).Observe(elapsed.TotalSeconds);
+        StorageWriteOf.Of(storage).Observe(elapsed.TotalSeconds);
+        var errors = StorageWriteErrorsOf.Of(storage);
         if (failed)
         {
-            StorageWriteErrors.WithLabels(storage).Inc();
-        }
-        else
-        {
-            StorageWriteErrors.WithLabels(storage);
+            errors.Inc();
         }
     }
 

@@ -48,7 +48,23 @@ public abstract class AttemptSegments<T, TSegment>
     public long NextSequence => _next;
 
     /// <summary>The numbers of the segments that hold items, oldest first.</summary>
-    public List<long> Live => [.. _segments.Where(s => s.Value.Count > 0).Select(s => s.Key).Order()];
+    public List<long> Live
+    {
+        get
+        {
+            var live = new List<long>(_segments.Count);
+            foreach (var (number, items) in _segments)
+            {
+                if (items.Count > 0)
+                {
+                    live.Add(number);
+                }
+            }
+
+            live.Sort();
+            return live;
+        }
+    }
 
     /// <summary>The job an item belongs to.</summary>
     protected abstract string JobOf(T item);

@@ -5,18 +5,21 @@ using Orleans.Storage;
 namespace Foresight.Grains.Storage;
 
 /// <summary>
-/// Grain storage kept in this process (<see cref="InProcessStore"/>), serialized with the Orleans serializer so a
-/// read returns a copy, as a database would. Optimistic concurrency through versions as ETags. Unlike Orleans'
-/// memory storage it needs no storage grain per call, and it survives the loss of a silo in the same process.
+/// Grain storage kept in this process (<see cref="InProcessStore"/>). A write stores a deep copy of the state made by
+/// the Orleans copier and a read returns another, so neither the writer nor a reader shares a mutable object with the
+/// stored record, as with a database; parts of a state whose types are marked immutable are shared, not copied
+/// (their copier returns them as they are), so a write costs what is mutable in the state, not its whole size.
+/// Optimistic concurrency through versions as ETags. Unlike Orleans' memory storage it needs no storage grain per
+/// call, and it survives the loss of a silo in the same process.
 /// </summary>
-public sealed class InProcessGrainStorage(string name, InProcessStore store, Serializer serializer) : IGrainStorage
+public sealed class InProcessGrainStorage(string name, InProcessStore store, DeepCopier copier) : IGrainStorage
 {
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         ArgumentNullException.ThrowIfNull(grainState);
         if (store.TryRead(Key(stateName, grainId), out var data, out var version))
         {
-            grainState.State = serializer.Deserialize<T>(data);
+            grainState.State = data is null ? default! : copier.Copy((T)data);
             grainState.ETag = version.ToString(CultureInfo.InvariantCulture);
             grainState.RecordExists = true;
         }
@@ -33,7 +36,7 @@ public sealed class InProcessGrainStorage(string name, InProcessStore store, Ser
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var expected = grainState.ETag is null ? 0 : long.Parse(grainState.ETag, CultureInfo.InvariantCulture);
-        var version = store.TryWrite(Key(stateName, grainId), serializer.SerializeToArray(grainState.State), expected);
+        var version = store.TryWrite(Key(stateName, grainId), copier.Copy(grainState.State), expected);
         if (version < 0)
         {
             throw new InconsistentStateException(
@@ -56,5 +59,5 @@ public sealed class InProcessGrainStorage(string name, InProcessStore store, Ser
         return Task.CompletedTask;
     }
 
-    private string Key(string stateName, GrainId grainId) => $"{name}/{stateName}/{grainId}";
+    private InProcessKey Key(string stateName, GrainId grainId) => new(name, stateName, grainId);
 }

@@ -44,6 +44,7 @@ public sealed partial class WorkerGrain(
     private readonly ForesightOptions _options = options.Value;
     private readonly Dictionary<string, Outstanding> _pending = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Outstanding> _cancels = new(StringComparer.Ordinal);
+    private string? _workerId;
     private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _drainDeliveredAt = -1;
     private int _waiting;
@@ -61,7 +62,7 @@ public sealed partial class WorkerGrain(
 
     private WorkerRecord Record => state.State;
 
-    private string WorkerId => this.GetPrimaryKeyString();
+    private string WorkerId => _workerId ??= this.GetPrimaryKeyString();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -444,16 +445,44 @@ public sealed partial class WorkerGrain(
     private bool HasFreshWork()
     {
         var now = Environment.TickCount64;
-        bool Fresh(Outstanding o) => o.DeliveredAt < 0 || now - o.DeliveredAt >= (long)Redeliver.TotalMilliseconds;
-        return _pending.Values.Any(Fresh) || _cancels.Values.Any(Fresh)
+        return AnyFresh(_pending, now) || AnyFresh(_cancels, now)
             || (Record.State == WorkerState.Draining && _drainDeliveredAt < 0);
+    }
+
+    private static bool AnyFresh(Dictionary<string, Outstanding> items, long now)
+    {
+        foreach (var item in items.Values)
+        {
+            if (item.DeliveredAt < 0 || now - item.DeliveredAt >= (long)Redeliver.TotalMilliseconds)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>How long until the first item sent and not acted on is due again; null when there is none.</summary>
     private TimeSpan? UntilRedelivery()
     {
-        var sent = _pending.Values.Concat(_cancels.Values).Where(o => o.DeliveredAt >= 0).Select(o => o.DeliveredAt).DefaultIfEmpty(-1).Min();
+        var sent = Math.Min(FirstSent(_pending), FirstSent(_cancels));
+        sent = sent == long.MaxValue ? -1 : sent;
         return sent < 0 ? null : TimeSpan.FromMilliseconds(Math.Max(1, sent + (long)Redeliver.TotalMilliseconds - Environment.TickCount64));
+    }
+
+    // The earliest delivery time among items sent and not acted on; long.MaxValue when none was sent.
+    private static long FirstSent(Dictionary<string, Outstanding> items)
+    {
+        var first = long.MaxValue;
+        foreach (var item in items.Values)
+        {
+            if (item.DeliveredAt >= 0 && item.DeliveredAt < first)
+            {
+                first = item.DeliveredAt;
+            }
+        }
+
+        return first;
     }
 
     /// <summary>Answers the polls waiting now.</summary>

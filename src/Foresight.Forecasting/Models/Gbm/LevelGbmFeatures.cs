@@ -3,8 +3,9 @@ namespace Foresight.Forecasting.Models.Gbm;
 /// <summary>
 /// Feature layout of <see cref="LevelGbmForecaster"/> for origin t (values before t observed), step k ≥ 1 and target
 /// τ = t + k − 1, all on the series' own scale relative to the recent level ℓ (<see cref="Level"/>: the median of the
-/// last <see cref="Span"/> values before t, or of the last <see cref="ShortSpan"/> after a level shift): [k, y[t−1] − ℓ, y[t−2] − ℓ, y at the same phase one season before τ (the last observed one) − ℓ,
-/// the same one long period before τ − ℓ (weekly layout only), ℓ, hour of day, day of week, holiday, phase]. The label
+/// last <see cref="Span"/> values before t, or of the last <see cref="ShortSpan"/> after a level shift): [k,
+/// y[t−1] − ℓ, y[t−2] − ℓ, y at the same phase one season before τ (the last observed one) − ℓ, the same one long
+/// period before τ − ℓ (weekly layout only), ℓ, hour of day, day of week, holiday, phase]. The label
 /// is y[τ] − ℓ, so a level shift moves the anchor, not the trees' inputs.
 /// </summary>
 internal sealed class LevelGbmFeatures

@@ -91,6 +91,46 @@ public sealed class LevelGbmForecasterTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void The_level_span_is_long_on_bursts_around_a_steady_level_and_short_when_the_level_moves()
+    {
+        // Five weeks hourly. Bursty: a base of 0.1 with bursts of 2-8 hours at +50 on about a third of the hours, so the
+        // median of the last three hours often sits on a burst. Shifting: a level redrawn in 10..100 every 30 hours.
+        var random = new Random(11);
+        var bursty = new double[24 * 35];
+        for (var t = 0; t < bursty.Length;)
+        {
+            var quiet = random.Next(4, 16);
+            for (var i = 0; i < quiet && t < bursty.Length; i++, t++)
+            {
+                bursty[t] = 0.1 + (0.01 * random.NextDouble());
+            }
+
+            var burst = random.Next(2, 9);
+            for (var i = 0; i < burst && t < bursty.Length; i++, t++)
+            {
+                bursty[t] = 50 + random.NextDouble();
+            }
+        }
+
+        var level = 50.0;
+        var shifting = Enumerable.Range(0, 24 * 35).Select(t => (t % 30 == 0 ? level = 10 + (90 * random.NextDouble()) : level) + random.NextDouble()).ToArray();
+        var forecaster = new LevelGbmForecaster(Small);
+        int Span(double[] y)
+        {
+            var layout = forecaster.Layout(y.Length, [24, 168])!;
+            return LevelGbmForecaster.ChooseSpan(y, layout, layout.MinOrigin, [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 40, 48]);
+        }
+
+        Assert.Equal(24, Span(bursty));
+        Assert.Equal(3, Span(shifting));
+
+        // The forecast of the bursty series from its last origin then stays near the base more often than on a burst.
+        var f = forecaster.Fit(ArrivalSeries.History(bursty)).Predict(48, []).Mean;
+        output.WriteLine($"bursty forecast: median {f.Order().ElementAt(24):F2}, mean {f.Average():F2}");
+        Assert.True(f.Count(v => v < 25) > 24, $"{f.Count(v => v < 25)} of 48 steps below 25");
+    }
+
+    [Fact]
     public void The_horizon_bands_partition_the_trained_steps()
     {
         Assert.Equal([[1, 2, 3], [4, 6, 8, 12], [16, 24, 32, 40, 48]], LevelGbmForecaster.Bands(new LevelGbmOptions()));

@@ -2,17 +2,19 @@ namespace Foresight.Forecasting.Models.Gbm;
 
 /// <summary>
 /// Feature layout of <see cref="LevelGbmForecaster"/> for origin t (values before t observed), step k ≥ 1 and target
-/// τ = t + k − 1, all on the series' own scale relative to the recent level ℓ = median of the last <see cref="Span"/>
-/// values before t: [k, y[t−1] − ℓ, y[t−2] − ℓ, y at the same phase one season before τ (the last observed one) − ℓ,
-/// the same one long period before τ − ℓ (weekly layout only), ℓ, hour of day, day of week, holiday, phase]. The label
+/// τ = t + k − 1, all on the series' own scale relative to the recent level ℓ (<see cref="Level"/>: the median of the
+/// last <see cref="Span"/> values before t, or of the last <see cref="ShortSpan"/> after a level shift): [k,
+/// y[t−1] − ℓ, y[t−2] − ℓ, y at the same phase one season before τ (the last observed one) − ℓ, the same one long
+/// period before τ − ℓ (weekly layout only), ℓ, hour of day, day of week, holiday, phase]. The label
 /// is y[τ] − ℓ, so a level shift moves the anchor, not the trees' inputs.
 /// </summary>
 internal sealed class LevelGbmFeatures
 {
     private const int CalendarCount = 4;
 
-    public LevelGbmFeatures(int season, int longest, bool weekly, int span)
+    public LevelGbmFeatures(int season, int longest, bool weekly, int span, int shortSpan = 0)
     {
+        ShortSpan = shortSpan > 0 ? Math.Min(shortSpan, span) : span;
         Season = season;
         Longest = weekly ? longest : season;
         Weekly = weekly;
@@ -33,19 +35,50 @@ internal sealed class LevelGbmFeatures
     /// <summary>Steps whose median is the level.</summary>
     public int Span { get; }
 
+    /// <summary>The last steps whose median replaces the level when they all lie on one side of it (equal to <see cref="Span"/>: never).</summary>
+    public int ShortSpan { get; }
+
     /// <summary>Earliest origin with every feature observed.</summary>
     public int MinOrigin { get; }
 
     /// <summary>Features per row.</summary>
     public int Count { get; }
 
-    /// <summary>The recent level at <paramref name="origin"/>: the median of the <see cref="Span"/> values before it.</summary>
+    /// <summary>The same layout with the level taken over <paramref name="span"/> steps.</summary>
+    public LevelGbmFeatures WithSpan(int span) => new(Season, Longest, Weekly, span, ShortSpan);
+
+    /// <summary>
+    /// The recent level at <paramref name="origin"/>: the median of the <see cref="Span"/> values before it — unless
+    /// every one of the last <see cref="ShortSpan"/> values lies strictly on the same side of that median (a sign test: a
+    /// level shift, or a burst as long as the short span), then the median of those last values.
+    /// </summary>
     public double Level(ReadOnlySpan<double> y, int origin)
     {
-        Span<double> last = stackalloc double[Span];
-        y.Slice(origin - Span, Span).CopyTo(last);
-        last.Sort();
-        return Span % 2 == 1 ? last[Span / 2] : 0.5 * (last[(Span / 2) - 1] + last[Span / 2]);
+        var recent = y.Slice(origin - ShortSpan, ShortSpan);
+        if (Span == ShortSpan)
+        {
+            return Median(recent);
+        }
+
+        var level = Median(y.Slice(origin - Span, Span));
+        var above = 0;
+        var below = 0;
+        foreach (var v in recent)
+        {
+            above += v > level ? 1 : 0;
+            below += v < level ? 1 : 0;
+        }
+
+        return above == ShortSpan || below == ShortSpan ? Median(recent) : level;
+    }
+
+    private static double Median(ReadOnlySpan<double> values)
+    {
+        var n = values.Length;
+        var sorted = n <= 1024 ? stackalloc double[n] : new double[n];
+        values.CopyTo(sorted);
+        sorted.Sort();
+        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
     }
 
     /// <summary>Fills one row for <paramref name="origin"/> and <paramref name="step"/> (its step feature is <paramref name="stepFeature"/>).</summary>

@@ -10,8 +10,10 @@ namespace Foresight.Forecasting.Models.Gbm;
 /// <list type="bullet">
 /// <item>features (<see cref="LevelGbmFeatures"/>): lags 1 and 2, the same phase one day and (weekly layout) one week
 /// before the target, the recent level, hour of day, day of week, holiday flag, phase and the step — all on the series'
-/// own scale relative to the recent level (median of the last hour), and the label is the target minus that level, so
-/// a level shift moves the anchor rather than leaving the trees outside the range they were trained on;</item>
+/// own scale relative to the recent level, and the label is the target minus that level, so a level shift moves the
+/// anchor rather than leaving the trees outside the range they were trained on; the level is the median of a span
+/// chosen per series (<see cref="ChooseSpan"/>: an hour, a quarter of a day or a day), replaced by the last hour's
+/// median when all of the last hour lies on one side of it (<see cref="LevelGbmFeatures.Level"/>);</item>
 /// <item>one direct model per horizon band (<see cref="LevelGbmOptions.BandEnds"/>: steps 1–3, 4–12, 13–48 by
 /// default), trained on the steps 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 40, 48 that fall in it, the step a feature;</item>
 /// <item>recent window: training origins cover at most <see cref="LevelGbmOptions.WindowSeasons"/> longest periods
@@ -25,6 +27,9 @@ namespace Foresight.Forecasting.Models.Gbm;
 /// </summary>
 public sealed class LevelGbmForecaster(LevelGbmOptions? options = null) : IForecaster
 {
+    /// <summary>Training origins at most that <see cref="ChooseSpan"/> scores.</summary>
+    internal const int SpanOrigins = 2_000;
+
     private static readonly int[] StepGrid = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 40, 48];
 
     /// <summary>The options in force.</summary>
@@ -47,6 +52,11 @@ public sealed class LevelGbmForecaster(LevelGbmOptions? options = null) : IForec
         var o = Options;
         var bands = Bands(o);
         var firstOrigin = Math.Max(features.MinOrigin, all.Length - (o.WindowSeasons * features.Longest) - o.Horizon);
+        if (o.LevelSpan == 0)
+        {
+            features = features.WithSpan(ChooseSpan(all, features, firstOrigin, [.. bands.SelectMany(b => b)]));
+        }
+
         var calendar = GbmCalendar.For(history);
         var trees = new GbmTrees[bands.Length];
         var errors = new double[bands.Length][];
@@ -77,6 +87,49 @@ public sealed class LevelGbmForecaster(LevelGbmOptions? options = null) : IForec
         }
 
         return n >= (6 * season) + (2 * h) ? new LevelGbmFeatures(season, longest, weekly: false, span) : null;
+    }
+
+    /// <summary>
+    /// The level span of a series: among an hour (a 24th of the season, at least 3 steps), a quarter of the season and
+    /// the whole season, the one whose level (<see cref="LevelGbmFeatures.Level"/>: its median, or the last hour's after
+    /// a shift), held flat, has the lowest mean absolute error over the trained steps from the training origins (at
+    /// most <see cref="SpanOrigins"/>, evenly thinned) — a long span where the series is spiky around a steady level
+    /// (the last hour's median follows the bursts), the short one where the level moves; the shorter span on ties.
+    /// </summary>
+    internal static int ChooseSpan(double[] y, LevelGbmFeatures features, int firstOrigin, int[] steps)
+    {
+        var lastOrigin = y.Length - steps.Max();
+        var available = lastOrigin - firstOrigin + 1;
+        if (available < 1)
+        {
+            return features.Span;
+        }
+
+        var take = Math.Min(available, SpanOrigins);
+        var spans = new[] { features.Span, Math.Max(features.Span, features.Season / 4), Math.Max(features.Span, features.Season) }.Distinct().ToArray();
+        var best = features.Span;
+        var bestError = double.PositiveInfinity;
+        foreach (var span in spans)
+        {
+            var layout = features.WithSpan(span);
+            double sum = 0;
+            for (var i = 0; i < take; i++)
+            {
+                var origin = lastOrigin - (int)((long)i * (available - 1) / Math.Max(1, take - 1));
+                var level = layout.Level(y, origin);
+                foreach (var k in steps)
+                {
+                    sum += Math.Abs(y[origin + k - 1] - level);
+                }
+            }
+
+            if (sum < bestError)
+            {
+                (best, bestError) = (span, sum);
+            }
+        }
+
+        return best;
     }
 
     /// <summary>The trained steps of each band (ascending, non-empty, the last band ending at the horizon).</summary>

@@ -12,7 +12,7 @@ public sealed record LevelGbmOptions
     /// <summary>Upper steps of the horizon bands (ascending); one model per band, with the step as a feature inside it. Steps above <see cref="Horizon"/> are dropped.</summary>
     public IReadOnlyList<int> BandEnds { get; init; } = [3, 12, 48];
 
-    /// <summary>Steps whose median is the recent level (0: a 24th of the main season, at least 3).</summary>
+    /// <summary>Steps whose median is the recent level (0: chosen per series by <see cref="LevelGbmForecaster.ChooseSpan"/> among an hour, a quarter of the main season and the season).</summary>
     public int LevelSpan { get; init; }
 
     /// <summary>Boosting iterations (trees) per band.</summary>

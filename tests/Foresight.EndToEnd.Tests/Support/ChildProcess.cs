@@ -25,6 +25,14 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>Once the process has exited: its exit code and all it wrote (the output readers drained first, so
+    /// lines written just before the exit are not missing).</summary>
+    public string ExitReport()
+    {
+        _process.WaitForExit();
+        return $"exit code {_process.ExitCode}:\n{Log}";
+    }
+
     public string Log
     {
         get

@@ -108,7 +108,7 @@ public sealed class EndToEndCluster : IAsyncDisposable
             {
                 if (_agents.FirstOrDefault(a => a.HasExited) is { } dead)
                 {
-                    Assert.Fail($"{dead.Name} exited with {dead.ExitCode}:\n{dead.Log}");
+                    Assert.Fail($"{dead.Name} exited, {dead.ExitReport()}");
                 }
 
                 return (await Client.GetWorkersAsync()).Count(w => w.State is "Available" or "Busy");
@@ -155,7 +155,10 @@ public sealed class EndToEndCluster : IAsyncDisposable
         await Eventually.ReturnsAsync(
             async () =>
             {
-                Assert.False(Server.HasExited, $"server exited:\n{Server.Log}");
+                if (Server.HasExited)
+                {
+                    Assert.Fail($"server exited, {Server.ExitReport()}");
+                }
                 return await Foresight.Testing.HealthProbe.StatusAsync(http);
             },
             status => status == HttpStatusCode.OK,

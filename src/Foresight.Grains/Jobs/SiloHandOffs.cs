@@ -1,0 +1,40 @@
+using Foresight.Abstractions.Profiles;
+using Foresight.Abstractions.Scheduling;
+using Foresight.Grains.Hosting;
+
+namespace Foresight.Grains.Jobs;
+
+/// <summary>
+/// The calls every job grain of a silo makes with one item each, coalesced per silo (<see cref="CallCoalescer{TItem, TResult}"/>):
+/// attempts handed to the same scheduler partition share one <see cref="ISchedulerGrain.Enqueue"/> (or
+/// <see cref="ISchedulerGrain.EnqueueAndPredict"/>) call, and runs of the same profile share one
+/// <see cref="IProfileGrain.ObserveMany"/> call. Each caller's task completes or fails with its batch's call, so a
+/// job's hand-off timeout, retry timer and watchdog work per job as with a call of its own.
+/// </summary>
+public sealed class SiloHandOffs
+{
+    private readonly CallCoalescer<QueuedJob, bool> _enqueue;
+    private readonly CallCoalescer<QueuedJob, StartPrediction?> _enqueueAndPredict;
+    private readonly CallCoalescer<ProfileRunRecord, string?> _observe;
+
+    public SiloHandOffs(IGrainFactory grains)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        _enqueue = new(async (scheduler, jobs) =>
+        {
+            await grains.ByKey<ISchedulerGrain>(scheduler).Enqueue(jobs);
+            return new bool[jobs.Count];
+        });
+        _enqueueAndPredict = new((scheduler, jobs) => grains.ByKey<ISchedulerGrain>(scheduler).EnqueueAndPredict(jobs));
+        _observe = new((profile, runs) => grains.ByKey<IProfileGrain>(profile).ObserveMany(runs));
+    }
+
+    /// <summary>Queues an attempt on its scheduler partition; completes once the scheduler has it durably.</summary>
+    public Task Enqueue(string scheduler, QueuedJob job) => _enqueue.Add(scheduler, job, out _);
+
+    /// <summary>As <see cref="Enqueue"/>, answering the attempt's start prediction (null when the scheduler has none).</summary>
+    public Task<StartPrediction?> EnqueueAndPredict(string scheduler, QueuedJob job) => _enqueueAndPredict.Call(scheduler, job);
+
+    /// <summary>Feeds a run to a profile (key <see cref="ProfileKeys.Grain"/>); answers null when recorded, else why it was ignored.</summary>
+    public Task<string?> Observe(string profile, ProfileRunRecord run) => _observe.Call(profile, run);
+}

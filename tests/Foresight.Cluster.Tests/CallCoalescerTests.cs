@@ -1,103 +1,119 @@
 using Foresight.Grains.Hosting;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Foresight.Cluster.Tests;
 
 /// <summary>The coalescer the silo's job grains share their scheduler hand-offs and profile observations through:
-/// one call per key per flush, each caller answered by its batch's call and only by it.</summary>
+/// an idle key's item goes at once; items that arrive while their key's call is in flight share the next call; each
+/// caller is answered by its own batch's call and only by it.</summary>
 public sealed class CallCoalescerTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Callers_for_a_key_before_its_flush_share_one_call_and_each_gets_its_own_result()
+    public async Task An_idle_keys_item_is_sent_at_once_and_the_items_during_its_call_share_the_next_one()
     {
         var calls = new Calls();
-        var coalescer = new CallCoalescer<int, string>(calls.Make, post: calls.Posted.Enqueue);
+        var coalescer = new CallCoalescer<int, string>(calls.Make);
 
-        var a = coalescer.Call("s1", 1);
-        var b = coalescer.Call("s1", 2);
-        var other = coalescer.Call("s2", 3);
-        var c = coalescer.Call("s1", 4);
-        Assert.Equal(2, calls.Posted.Count); // one flush per open batch: s1 and s2
-        Assert.Empty(calls.Made);
+        var first = coalescer.Call("s1", 1);
+        Assert.Equal([[1]], calls.Made.Select(c => c.Items));
 
-        calls.FlushAll();
-        Assert.Equal(2, calls.Made.Count);
-        Assert.Equal(["s1", "s2"], calls.Made.Select(c => c.Key));
-        Assert.Equal([[1, 2, 4], [3]], calls.Made.Select(c => c.Items));
+        var a = coalescer.Call("s1", 2);
+        var other = coalescer.Call("s2", 3); // another key: not held back by s1's call
+        var b = coalescer.Call("s1", 4);
+        Assert.Equal([[1], [3]], calls.Made.Select(c => c.Items));
 
-        calls.Made[0].Answer();
+        calls.Made[0].Answer(); // s1's call ends: the items that waited for it go in one call, in order
+        Assert.Equal("s1:1", await first.WaitAsync(Deadline));
+        Assert.Equal(3, calls.Made.Count);
+        Assert.Equal("s1", calls.Made[2].Key);
+        Assert.Equal([2, 4], calls.Made[2].Items);
+        Assert.False(a.IsCompleted);
+
         calls.Made[1].Answer();
-        Assert.Equal(["s1:1", "s1:2", "s1:4", "s2:3"], await Task.WhenAll(a, b, c, other).WaitAsync(Deadline));
-    }
+        calls.Made[2].Answer();
+        Assert.Equal(["s1:2", "s1:4", "s2:3"], await Task.WhenAll(a, b, other).WaitAsync(Deadline));
+        Assert.Equal(3, calls.Made.Count);
 
-    [Fact]
-    public async Task A_caller_after_the_flush_starts_the_next_call_even_while_the_first_is_unanswered()
-    {
-        var calls = new Calls();
-        var coalescer = new CallCoalescer<int, string>(calls.Make, post: calls.Posted.Enqueue);
-
-        var first = coalescer.Call("s", 1);
-        calls.FlushAll();
-        var second = coalescer.Call("s", 2);
-        var third = coalescer.Call("s", 3);
-        calls.FlushAll();
-
-        Assert.Equal([[1], [2, 3]], calls.Made.Select(c => c.Items));
-        calls.Made[1].Answer();
-        Assert.Equal(["s:2", "s:3"], await Task.WhenAll(second, third).WaitAsync(Deadline));
-        Assert.False(first.IsCompleted);
-        calls.Made[0].Answer();
-        Assert.Equal("s:1", await first.WaitAsync(Deadline));
+        var later = coalescer.Call("s1", 5); // idle again: at once
+        Assert.Equal([5], calls.Made[3].Items);
+        calls.Made[3].Answer();
+        Assert.Equal("s1:5", await later.WaitAsync(Deadline));
     }
 
     [Fact]
     public async Task A_failed_call_fails_every_caller_of_its_batch_and_not_the_next_batch()
     {
         var calls = new Calls();
-        var coalescer = new CallCoalescer<int, string>(calls.Make, post: calls.Posted.Enqueue);
+        var coalescer = new CallCoalescer<int, string>(calls.Make);
 
-        var failing = new[] { coalescer.Call("s", 1), coalescer.Call("s", 2) };
-        calls.FlushAll();
-        var next = coalescer.Call("s", 3);
-        calls.FlushAll();
+        var first = coalescer.Call("s", 1);
+        var failing = new[] { coalescer.Call("s", 2), coalescer.Call("s", 3) };
+        calls.Made[0].Answer();
+        Assert.Equal("s:1", await first.WaitAsync(Deadline));
+        var next = coalescer.Call("s", 4); // arrives while [2, 3] is in flight
 
-        calls.Made[0].Fail(new TimeoutException("scheduler unreachable"));
-        calls.Made[1].Answer();
+        calls.Made[1].Fail(new TimeoutException("scheduler unreachable"));
         foreach (var caller in failing)
         {
             var error = await Assert.ThrowsAsync<TimeoutException>(() => caller.WaitAsync(Deadline));
             Assert.Equal("scheduler unreachable", error.Message);
         }
 
-        Assert.Equal("s:3", await next.WaitAsync(Deadline));
+        Assert.Equal([4], calls.Made[2].Items);
+        Assert.False(next.IsCompleted);
+        calls.Made[2].Answer();
+        Assert.Equal("s:4", await next.WaitAsync(Deadline));
     }
 
     [Fact]
-    public async Task A_call_that_throws_before_answering_fails_its_callers()
+    public async Task A_call_that_throws_before_answering_fails_its_callers_and_the_key_stays_usable()
     {
-        var posted = new Queue<Action>();
-        var coalescer = new CallCoalescer<int, string>((_, _) => throw new InvalidOperationException("no grain"), post: posted.Enqueue);
+        var throwing = true;
+        var coalescer = new CallCoalescer<int, string>((key, items) =>
+            throwing ? throw new InvalidOperationException("no grain") : Task.FromResult<IReadOnlyList<string>>([.. items.Select(i => $"{key}:{i}")]));
 
         var caller = coalescer.Call("s", 1);
-        posted.Dequeue()();
-
         Assert.Equal("no grain", (await Assert.ThrowsAsync<InvalidOperationException>(() => caller.WaitAsync(Deadline))).Message);
+
+        throwing = false;
+        Assert.Equal("s:2", await coalescer.Call("s", 2).WaitAsync(Deadline));
     }
 
     [Fact]
-    public async Task A_full_batch_is_closed_and_the_next_item_opens_another()
+    public async Task A_waiting_batch_that_reaches_the_cap_is_sent_at_once()
     {
         var calls = new Calls();
-        var coalescer = new CallCoalescer<int, string>(calls.Make, maxBatch: 3, post: calls.Posted.Enqueue);
+        var coalescer = new CallCoalescer<int, string>(calls.Make, maxBatch: 3);
 
-        var callers = Enumerable.Range(1, 7).Select(i => coalescer.Call("s", i)).ToList();
-        Assert.Equal(3, calls.Posted.Count);
-        calls.FlushAll();
+        var callers = Enumerable.Range(1, 8).Select(i => coalescer.Call("s", i)).ToList();
 
-        Assert.Equal([[1, 2, 3], [4, 5, 6], [7]], calls.Made.Select(c => c.Items));
-        calls.Made.ForEach(c => c.Answer());
-        Assert.Equal(Enumerable.Range(1, 7).Select(i => $"s:{i}"), await Task.WhenAll(callers).WaitAsync(Deadline));
+        // 1 went alone; 2..4 filled a batch and went beside it; 5..7 likewise; 8 waits for a call to end.
+        Assert.Equal([[1], [2, 3, 4], [5, 6, 7]], calls.Made.Select(c => c.Items));
+        calls.Made[1].Answer();
+        Assert.Equal([[1], [2, 3, 4], [5, 6, 7], [8]], calls.Made.Select(c => c.Items));
+        calls.Made.ForEach(c => c.Done.TrySetResult([.. c.Items.Select(i => $"{c.Key}:{i}")]));
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"s:{i}"), await Task.WhenAll(callers).WaitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task A_call_in_flight_past_the_stall_limit_does_not_hold_the_next_items_back()
+    {
+        var calls = new Calls();
+        var time = new FakeTimeProvider();
+        var coalescer = new CallCoalescer<int, string>(calls.Make, stallAfter: TimeSpan.FromMilliseconds(100), time: time);
+
+        _ = coalescer.Call("s", 1); // hangs: never answered
+        var waiting = coalescer.Call("s", 2);
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Single(calls.Made);
+
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var late = coalescer.Call("s", 3); // the last call is past the limit: the waiting batch goes now
+        Assert.Equal([[1], [2, 3]], calls.Made.Select(c => c.Items));
+        calls.Made[1].Answer();
+        Assert.Equal(["s:2", "s:3"], await Task.WhenAll(waiting, late).WaitAsync(Deadline));
     }
 
     [Fact]
@@ -122,17 +138,16 @@ public sealed class CallCoalescerTests
     }
 
     [Fact]
-    public void A_cap_below_one_is_refused_naming_it()
+    public void A_cap_below_one_or_a_stall_limit_of_zero_is_refused_naming_it()
     {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new CallCoalescer<int, int>((_, _) => Task.FromResult<IReadOnlyList<int>>([]), maxBatch: 0));
-        Assert.Equal("maxBatch", error.ParamName);
+        static Task<IReadOnlyList<int>> None(string key, IReadOnlyList<int> items) => Task.FromResult<IReadOnlyList<int>>([]);
+        Assert.Equal("maxBatch", Assert.Throws<ArgumentOutOfRangeException>(() => new CallCoalescer<int, int>(None, maxBatch: 0)).ParamName);
+        Assert.Equal("stallAfter", Assert.Throws<ArgumentOutOfRangeException>(() => new CallCoalescer<int, int>(None, stallAfter: TimeSpan.Zero)).ParamName);
     }
 
-    /// <summary>The calls the coalescer made, each answered (or failed) when the test says so, and its posted flushes.</summary>
+    /// <summary>The calls the coalescer made, each answered (or failed) when the test says so.</summary>
     private sealed class Calls
     {
-        public Queue<Action> Posted { get; } = new();
-
         public List<Call> Made { get; } = [];
 
         public Task<IReadOnlyList<string>> Make(string key, IReadOnlyList<int> items)
@@ -141,22 +156,30 @@ public sealed class CallCoalescerTests
             Made.Add(call);
             return call.Done.Task;
         }
-
-        public void FlushAll()
-        {
-            while (Posted.TryDequeue(out var flush))
-            {
-                flush();
-            }
-        }
     }
 
-    private sealed record Call(string Key, int[] Items)
+    private sealed record Call(string Key, IReadOnlyList<int> Items)
     {
         public TaskCompletionSource<IReadOnlyList<string>> Done { get; } = new();
 
-        public void Answer() => Done.SetResult([.. Items.Select(i => $"{Key}:{i}")]);
+        public void Answer() => AsOrleans(() => Done.SetResult([.. Items.Select(i => $"{Key}:{i}")]));
 
-        public void Fail(Exception error) => Done.SetException(error);
+        public void Fail(Exception error) => AsOrleans(() => Done.SetException(error));
+
+        /// <summary>Ends the call as Orleans ends one, on a thread with no synchronization context (not the test's),
+        /// so the coalescer's continuation runs before this returns.</summary>
+        private static void AsOrleans(Action end)
+        {
+            var test = SynchronizationContext.Current;
+            SynchronizationContext.SetSynchronizationContext(null);
+            try
+            {
+                end();
+            }
+            finally
+            {
+                SynchronizationContext.SetSynchronizationContext(test);
+            }
+        }
     }
 }

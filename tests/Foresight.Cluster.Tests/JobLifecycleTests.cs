@@ -105,6 +105,32 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task Submissions_at_once_each_get_the_prediction_for_their_own_attempt()
+    {
+        await _cluster.Job("busy-2").Submit(Shell("sleep 60") with { Cpu = 4 });
+        await _cluster.WaitForJobAsync("busy-2", j => j.State == JobState.Running);
+
+        // Their hand-offs share the silo's calls to the scheduler; each answer is still its own job's.
+        var ids = new[] { "many-1", "many-2", "many-3" };
+        var submitted = await Task.WhenAll(ids.Select(id => _cluster.Job(id).SubmitAndPredict(Shell("true") with { Cpu = 4 })));
+
+        var scheduler = _cluster.Client.GetGrain<ISchedulerGrain>("shell");
+        for (var i = 0; i < ids.Length; i++)
+        {
+            Assert.Equal(ids[i], submitted[i].Record.JobId);
+            var own = Assert.IsType<StartPrediction>(await scheduler.PredictStart(new JobAttempt(ids[i], 1)));
+            Assert.Equal(own.Ahead, Assert.IsType<StartPrediction>(submitted[i].Prediction).Ahead);
+        }
+
+        Assert.Equal([0, 1, 2], submitted.Select(s => s.Prediction!.Ahead).Order());
+        await _cluster.Job("busy-2").Cancel("make room");
+        foreach (var id in ids)
+        {
+            Assert.Equal(JobState.Succeeded, (await _cluster.WaitForEndAsync(id)).State);
+        }
+    }
+
+    [Fact]
     public async Task A_job_over_its_timeout_is_killed_and_ends_TimedOut()
     {
         await _cluster.Job("slow-1").Submit(Shell("sleep 60", timeout: TimeSpan.FromSeconds(1)));

@@ -1,107 +1,148 @@
 namespace Foresight.Grains.Hosting;
 
 /// <summary>
-/// Coalesces many callers' items for the same key into one call: the items added for a key before its batch is
-/// flushed are sent together, in the order they were added. The first item of a batch posts the flush (by default to
-/// the thread pool), so an idle caller waits one thread-pool hop, not a delay; a batch that reaches
-/// <see cref="MaxBatch"/> items is closed and the next item starts a new one. Every caller of a batch shares its
-/// call's outcome: the results (one per item, in order) when it returns, its exception when it fails; the next
+/// Coalesces many callers' items for the same key into fewer calls. An item for a key with no call in flight is sent
+/// at once, alone (an idle caller waits for nothing); items that arrive while a call for their key is in flight wait
+/// for it to end and are then sent together, in the order they were added. A waiting batch is sent without waiting
+/// when it reaches <see cref="MaxBatch"/> items, or when the key's last call was sent more than
+/// <see cref="StallAfter"/> ago (a call that hangs does not hold the next ones back). Every caller of a batch shares
+/// its call's outcome: the results (one per item, in order) when it returns, its exception when it fails; the next
 /// batch is a call of its own.
 /// </summary>
 /// <remarks>Used per silo (a DI singleton) by grains that would otherwise each call the same grain with one item.
-/// The flush runs outside any grain's turn and without the first caller's execution context (RequestContext).</remarks>
+/// No continuation runs on the calling grain's scheduler: a batch sent later goes from the thread that ended the
+/// previous call.</remarks>
 public sealed class CallCoalescer<TItem, TResult>
 {
     /// <summary>Most items a batch takes when no other cap is given.</summary>
     public const int DefaultMaxBatch = 256;
 
+    /// <summary>How long a key's last call may be in flight before a waiting batch is sent beside it, when not given.</summary>
+    public static readonly TimeSpan DefaultStallAfter = TimeSpan.FromMilliseconds(250);
+
     private readonly Func<string, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _call;
-    private readonly Action<Action> _post;
-    private readonly Dictionary<string, Batch> _open = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
     /// <param name="call">The call one batch makes: its key and its items; answers one result per item, in order.</param>
     /// <param name="maxBatch">Most items in one call.</param>
-    /// <param name="post">Runs a batch's flush later; the thread pool when null.</param>
-    public CallCoalescer(Func<string, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call, int maxBatch = DefaultMaxBatch, Action<Action>? post = null)
+    /// <param name="stallAfter">See <see cref="StallAfter"/>; <see cref="DefaultStallAfter"/> when null.</param>
+    /// <param name="time">The clock <see cref="StallAfter"/> is measured on; the system's when null.</param>
+    public CallCoalescer(
+        Func<string, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call,
+        int maxBatch = DefaultMaxBatch,
+        TimeSpan? stallAfter = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        StallAfter = stallAfter ?? DefaultStallAfter;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StallAfter, TimeSpan.Zero, nameof(stallAfter));
         _call = call;
         MaxBatch = maxBatch;
-        _post = post ?? (static flush => ThreadPool.UnsafeQueueUserWorkItem(static f => f(), flush, preferLocal: false));
+        _time = time ?? TimeProvider.System;
     }
 
     public int MaxBatch { get; }
 
+    public TimeSpan StallAfter { get; }
+
     /// <summary>
-    /// Adds an item to the key's open batch (opening one, and posting its flush, when there is none). Returns the
-    /// batch's call: it completes with one result per item, this item's at <paramref name="index"/>, or fails as the
-    /// call fails.
+    /// Adds an item: sent now when its key has no call in flight (or its waiting batch is full or the last call
+    /// stalls), else with the key's next call. Returns that call: it completes with one result per item, this item's
+    /// at <paramref name="index"/>, or fails as the call fails.
     /// </summary>
     public Task<IReadOnlyList<TResult>> Add(string key, TItem item, out int index)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Batch batch;
-        var opened = false;
+        Batch joined;
+        Batch? send = null;
         lock (_gate)
         {
-            if (!_open.TryGetValue(key, out batch!))
+            if (!_keys.TryGetValue(key, out var state))
             {
-                batch = new Batch(this, key);
-                _open[key] = batch;
-                opened = true;
+                _keys[key] = state = new KeyState();
             }
 
-            index = batch.Items.Count;
-            batch.Items.Add(item);
-            if (batch.Items.Count >= MaxBatch)
+            joined = state.Waiting ??= new Batch();
+            index = joined.Items.Count;
+            joined.Items.Add(item);
+            if (state.InFlight == 0 || joined.Items.Count >= MaxBatch || _time.GetElapsedTime(state.LastSent) > StallAfter)
             {
-                _open.Remove(key); // full: sent by the flush it posted; the next item opens a new batch
+                send = TakeWaiting(state);
             }
         }
 
-        if (opened)
+        if (send is not null)
         {
-            _post(batch.Flush);
+            _ = SendAsync(key, send);
         }
 
-        return batch.Done.Task;
+        return joined.Done.Task;
     }
 
     /// <summary>Adds an item and answers its own result (see <see cref="Add(string, TItem, out int)"/>).</summary>
     public async Task<TResult> Call(string key, TItem item)
     {
-        var results = await Add(key, item, out var index);
+        var results = await Add(key, item, out var index).ConfigureAwait(false);
         return results[index];
     }
 
-    private sealed class Batch(CallCoalescer<TItem, TResult> owner, string key)
+    private Batch TakeWaiting(KeyState state)
+    {
+        var batch = state.Waiting!;
+        state.Waiting = null;
+        state.InFlight++;
+        state.LastSent = _time.GetTimestamp();
+        return batch;
+    }
+
+    private async Task SendAsync(string key, Batch batch)
+    {
+        while (true)
+        {
+            try
+            {
+                batch.Done.SetResult(await _call(key, batch.Items).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                batch.Done.TrySetException(e);
+            }
+
+            lock (_gate)
+            {
+                var state = _keys[key];
+                state.InFlight--;
+                if (state.Waiting is null)
+                {
+                    if (state.InFlight == 0)
+                    {
+                        _keys.Remove(key);
+                    }
+
+                    return;
+                }
+
+                batch = TakeWaiting(state); // the items that waited for this call go now, on this thread
+            }
+        }
+    }
+
+    private sealed class KeyState
+    {
+        public int InFlight { get; set; }
+
+        public long LastSent { get; set; }
+
+        public Batch? Waiting { get; set; }
+    }
+
+    private sealed class Batch
     {
         public List<TItem> Items { get; } = [];
 
         public TaskCompletionSource<IReadOnlyList<TResult>> Done { get; } = new();
-
-        public void Flush() => _ = SendAsync();
-
-        private async Task SendAsync()
-        {
-            lock (owner._gate)
-            {
-                if (owner._open.TryGetValue(key, out var open) && ReferenceEquals(open, this))
-                {
-                    owner._open.Remove(key); // closed: items added from now on go to the next batch
-                }
-            }
-
-            try
-            {
-                Done.SetResult(await owner._call(key, Items));
-            }
-            catch (Exception e)
-            {
-                Done.SetException(e);
-            }
-        }
     }
 }

@@ -22,7 +22,7 @@ public sealed class SiloHandOffs
         ArgumentNullException.ThrowIfNull(grains);
         _enqueue = new(async (scheduler, jobs) =>
         {
-            await grains.ByKey<ISchedulerGrain>(scheduler).Enqueue(jobs);
+            await grains.ByKey<ISchedulerGrain>(scheduler).Enqueue(jobs).ConfigureAwait(false);
             return new bool[jobs.Count];
         });
         _enqueueAndPredict = new((scheduler, jobs) => grains.ByKey<ISchedulerGrain>(scheduler).EnqueueAndPredict(jobs));

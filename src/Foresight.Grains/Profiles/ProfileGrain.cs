@@ -56,8 +56,8 @@ public sealed partial class ProfileGrain(
         var ignored = new string?[runs.Count];
         for (var i = 0; i < runs.Count; i++)
         {
-            ArgumentNullException.ThrowIfNull(runs[i], $"{nameof(runs)}[{i}]");
-            ignored[i] = _profile.Observe(ProfileMapping.ToRun(runs[i]));
+            var run = runs[i] ?? throw new ArgumentException($"run {i} is null", nameof(runs));
+            ignored[i] = _profile.Observe(ProfileMapping.ToRun(run));
         }
 
         _dirty = true;

@@ -21,6 +21,7 @@ public sealed class CallCoalescer<TItem, TResult>
     public static readonly TimeSpan DefaultStallAfter = TimeSpan.FromMilliseconds(250);
 
     private readonly Func<string, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> _call;
+    private readonly Action<int>? _sent;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, KeyState> _keys = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -29,17 +30,20 @@ public sealed class CallCoalescer<TItem, TResult>
     /// <param name="maxBatch">Most items in one call.</param>
     /// <param name="stallAfter">See <see cref="StallAfter"/>; <see cref="DefaultStallAfter"/> when null.</param>
     /// <param name="time">The clock <see cref="StallAfter"/> is measured on; the system's when null.</param>
+    /// <param name="sent">Told the number of items of each call as it is sent (a metric), when given.</param>
     public CallCoalescer(
         Func<string, IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> call,
         int maxBatch = DefaultMaxBatch,
         TimeSpan? stallAfter = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Action<int>? sent = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         StallAfter = stallAfter ?? DefaultStallAfter;
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StallAfter, TimeSpan.Zero, nameof(stallAfter));
         _call = call;
+        _sent = sent;
         MaxBatch = maxBatch;
         _time = time ?? TimeProvider.System;
     }
@@ -102,6 +106,7 @@ public sealed class CallCoalescer<TItem, TResult>
     {
         while (true)
         {
+            _sent?.Invoke(batch.Items.Count);
             try
             {
                 batch.Done.SetResult(await _call(key, batch.Items).ConfigureAwait(false));

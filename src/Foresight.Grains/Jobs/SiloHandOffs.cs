@@ -1,6 +1,7 @@
 using Foresight.Abstractions.Profiles;
 using Foresight.Abstractions.Scheduling;
 using Foresight.Grains.Hosting;
+using Foresight.Grains.Observability;
 
 namespace Foresight.Grains.Jobs;
 
@@ -13,6 +14,15 @@ namespace Foresight.Grains.Jobs;
 /// </summary>
 public sealed class SiloHandOffs
 {
+    /// <summary>The <c>call</c> label of <c>foresight_coalesced_calls_total</c> for <see cref="Enqueue"/>.</summary>
+    public const string EnqueueCall = "enqueue";
+
+    /// <summary>The label for <see cref="EnqueueAndPredict"/>.</summary>
+    public const string EnqueueAndPredictCall = "enqueue_and_predict";
+
+    /// <summary>The label for <see cref="Observe"/>.</summary>
+    public const string ObserveCall = "observe";
+
     private readonly CallCoalescer<QueuedJob, bool> _enqueue;
     private readonly CallCoalescer<QueuedJob, StartPrediction?> _enqueueAndPredict;
     private readonly CallCoalescer<ProfileRunRecord, string?> _observe;
@@ -24,9 +34,13 @@ public sealed class SiloHandOffs
         {
             await grains.ByKey<ISchedulerGrain>(scheduler).Enqueue(jobs).ConfigureAwait(false);
             return new bool[jobs.Count];
-        });
-        _enqueueAndPredict = new((scheduler, jobs) => grains.ByKey<ISchedulerGrain>(scheduler).EnqueueAndPredict(jobs));
-        _observe = new((profile, runs) => grains.ByKey<IProfileGrain>(profile).ObserveMany(runs));
+        }, sent: static n => ForesightMetrics.CallCoalesced(EnqueueCall, n));
+        _enqueueAndPredict = new(
+            (scheduler, jobs) => grains.ByKey<ISchedulerGrain>(scheduler).EnqueueAndPredict(jobs),
+            sent: static n => ForesightMetrics.CallCoalesced(EnqueueAndPredictCall, n));
+        _observe = new(
+            (profile, runs) => grains.ByKey<IProfileGrain>(profile).ObserveMany(runs),
+            sent: static n => ForesightMetrics.CallCoalesced(ObserveCall, n));
     }
 
     /// <summary>Queues an attempt on its scheduler partition; completes once the scheduler has it durably.</summary>

@@ -7,9 +7,9 @@ namespace Foresight.Grains.Jobs;
 
 /// <summary>
 /// The calls every job grain of a silo makes with one item each, coalesced per silo (<see cref="CallCoalescer{TItem, TResult}"/>):
-/// attempts handed to the same scheduler partition share one <see cref="ISchedulerGrain.Enqueue"/> (or
-/// <see cref="ISchedulerGrain.EnqueueAndPredict"/>) call, and runs of the same profile share one
-/// <see cref="IProfileGrain.ObserveMany"/> call. Each caller's task completes or fails with its batch's call, so a
+/// an attempt for a scheduler partition with no call in flight goes at once; the attempts handed to it while one is
+/// in flight share the next <see cref="ISchedulerGrain.Enqueue"/> (or <see cref="ISchedulerGrain.EnqueueAndPredict"/>)
+/// call, and runs of the same profile likewise share <see cref="IProfileGrain.ObserveMany"/> calls. Each caller's task completes or fails with its batch's call, so a
 /// job's hand-off timeout, retry timer and watchdog work per job as with a call of its own.
 /// </summary>
 public sealed class SiloHandOffs

@@ -105,6 +105,44 @@ public sealed class JobLifecycleTests(ShellClusterFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_batched_enqueue_predicts_each_attempt_in_the_calls_order_and_submissions_at_once_are_each_answered()
+    {
+        await _cluster.Job("busy-2").Submit(Shell("sleep 60") with { Cpu = 4 });
+        await _cluster.WaitForJobAsync("busy-2", j => j.State == JobState.Running);
+        var scheduler = _cluster.Client.GetGrain<ISchedulerGrain>("shell");
+        var ids = new[] { "many-1", "many-2", "many-3" };
+        try
+        {
+            // One batched call: the answers follow the call's order, not the queue's (the second outranks the first).
+            var now = DateTimeOffset.UtcNow;
+            QueuedJob Queued(string id, int priority) => new(id, 1, ["linux"], 4, 128, priority, now);
+            var predictions = await scheduler.EnqueueAndPredict([Queued("direct-low", 0), Queued("direct-high", 10)]);
+            Assert.Equal([1, 0], predictions.Select(p => Assert.IsType<StartPrediction>(p).Ahead));
+            Assert.True(await scheduler.Dequeue(new JobAttempt("direct-low", 1)));
+            Assert.True(await scheduler.Dequeue(new JobAttempt("direct-high", 1)));
+
+            // Submissions at once share the silo's hand-offs to the scheduler; each is answered, queued, predicted.
+            var submitted = await Task.WhenAll(ids.Select(id => _cluster.Job(id).SubmitAndPredict(Shell("true") with { Cpu = 4 })));
+            for (var i = 0; i < ids.Length; i++)
+            {
+                Assert.Equal(ids[i], submitted[i].Record.JobId);
+                Assert.Equal(JobState.Queued, submitted[i].Record.State);
+                Assert.NotNull(submitted[i].Prediction);
+                Assert.True(await scheduler.Knows(new JobAttempt(ids[i], 1)));
+            }
+        }
+        finally
+        {
+            await _cluster.Job("busy-2").Cancel("make room");
+        }
+
+        foreach (var id in ids)
+        {
+            Assert.Equal(JobState.Succeeded, (await _cluster.WaitForEndAsync(id)).State);
+        }
+    }
+
+    [Fact]
     public async Task A_job_over_its_timeout_is_killed_and_ends_TimedOut()
     {
         await _cluster.Job("slow-1").Submit(Shell("sleep 60", timeout: TimeSpan.FromSeconds(1)));

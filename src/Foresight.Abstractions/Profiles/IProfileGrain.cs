@@ -9,6 +9,10 @@ public interface IProfileGrain : IGrainWithStringKey
     /// <summary>A run of the key ended; returns null when it was recorded, else the reason it was ignored (counted).</summary>
     Task<string?> Observe(ProfileRunRecord run);
 
+    /// <summary>Runs of the key ended, as <see cref="Observe"/> one at a time; returns, per run in order, null when it
+    /// was recorded, else the reason it was ignored.</summary>
+    Task<IReadOnlyList<string?>> ObserveMany(IReadOnlyList<ProfileRunRecord> runs);
+
     /// <summary>The profile with its quantiles, or null when it has no run.</summary>
     [ReadOnly]
     Task<ProfileView?> Get();

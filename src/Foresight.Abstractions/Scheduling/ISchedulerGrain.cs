@@ -11,9 +11,9 @@ public interface ISchedulerGrain : IGrainWithStringKey
     /// <summary>Queues attempts; returns once they are durable. Already-known attempts are ignored.</summary>
     Task Enqueue(IReadOnlyList<QueuedJob> jobs);
 
-    /// <summary>Queues one attempt as <see cref="Enqueue"/> does and, once it is durable, answers what
-    /// <see cref="PredictStart"/> would: one call where a submission would otherwise make two.</summary>
-    Task<StartPrediction?> EnqueueAndPredict(QueuedJob job);
+    /// <summary>Queues attempts as <see cref="Enqueue"/> does and, once they are durable, answers what
+    /// <see cref="PredictStart"/> would for each, in order: one call where submissions would otherwise make two each.</summary>
+    Task<IReadOnlyList<StartPrediction?>> EnqueueAndPredict(IReadOnlyList<QueuedJob> jobs);
 
     /// <summary>Removes a queued attempt (cancellation). True when it was still queued.</summary>
     Task<bool> Dequeue(JobAttempt attempt);

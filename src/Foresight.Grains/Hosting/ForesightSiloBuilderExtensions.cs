@@ -1,5 +1,6 @@
 using Foresight.Abstractions.Events;
 using Foresight.Grains.Autoscaling;
+using Foresight.Grains.Jobs;
 using Foresight.Grains.Logs;
 using Foresight.Grains.Secrets;
 using Foresight.Grains.Storage;
@@ -37,6 +38,7 @@ public static class ForesightSiloBuilderExtensions
         options.ValidateOnStart();
         silo.Services.AddSingleton<IValidateOptions<ForesightOptions>, ForesightOptionsValidator>();
         silo.Services.TryAddSingleton(new ForesightClock(time ?? TimeProvider.System));
+        silo.Services.TryAddSingleton<SiloHandOffs>();
         silo.Services.AddForesightLogs();
         silo.Services.AddForesightSecrets();
         silo.Services.AddForesightAutoscaling();

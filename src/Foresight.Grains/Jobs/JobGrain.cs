@@ -23,6 +23,7 @@ public sealed partial class JobGrain(
     [PersistentState("job", "jobs")] IPersistentState<JobRecord> state,
     ForesightClock clock,
     IOptions<ForesightOptions> options,
+    SiloHandOffs handOffs,
     ILogger<JobGrain> logger) : Grain, IJobGrain
 {
     private const int MaxLateResults = 20;
@@ -357,7 +358,7 @@ public sealed partial class JobGrain(
             var run = new ProfileRunRecord(now, result.Duration.TotalSeconds, result.PeakMemoryMb, result.CpuTime?.TotalSeconds);
             // No timeout of its own (a timer per job): nothing waits on it but the activation's let-go, and Orleans'
             // response timeout bounds a call that gets no answer.
-            if (await Profile(Job.Spec!).Observe(run) is { } ignored)
+            if (await handOffs.Observe(ProfileKey(Job.Spec!), run) is { } ignored)
             {
                 LogProfileIgnored(logger, Job.JobId, ignored);
             }
@@ -368,8 +369,9 @@ public sealed partial class JobGrain(
         }
     }
 
-    private IProfileGrain Profile(JobSpec spec) =>
-        GrainFactory.ByKey<IProfileGrain>(ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec)));
+    private IProfileGrain Profile(JobSpec spec) => GrainFactory.ByKey<IProfileGrain>(ProfileKey(spec));
+
+    private static string ProfileKey(JobSpec spec) => ProfileKeys.Grain(spec.Pool ?? PoolPartitions.DefaultPool, ProfileKeys.Of(spec));
 
     private RetryDecision Decide(int attempt, AttemptEnd end, int? exitCode) =>
         new RetryPolicy(Job.Spec!.MaxAttempts, RetryableExitCodes: Job.Spec.RetryableExitCodes).Decide(attempt, end, exitCode);
@@ -456,7 +458,9 @@ public sealed partial class JobGrain(
     /// Hands a queued attempt to its scheduler. The job is already durable, so a failed or slow hand-off (the
     /// scheduler's silo is failing over and calls to it wait until the silo is declared dead) is not the caller's
     /// problem: after <see cref="ForesightOptions.HandOffTimeout"/> a timer keeps trying until the scheduler has it
-    /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm).
+    /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm). The first hand-off
+    /// shares its call with the silo's other jobs for the same scheduler (<see cref="SiloHandOffs"/>); the timer's
+    /// retries are calls of their own, so an attempt the scheduler refuses never fails another job's hand-off twice.
     /// </summary>
     /// <remarks>With <paramref name="predict"/>, the scheduler also answers the attempt's start prediction in the same
     /// call (null when the hand-off failed or timed out, or the attempt no longer waits in its queue).</remarks>
@@ -466,10 +470,10 @@ public sealed partial class JobGrain(
         {
             if (predict)
             {
-                return await Scheduler().EnqueueAndPredict(JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
+                return await handOffs.EnqueueAndPredict(SchedulerKey(), JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
             }
 
-            await EnqueueAsync(attempt).WaitAsync(_options.HandOffTimeout);
+            await handOffs.Enqueue(SchedulerKey(), JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
         }
         catch (Exception e)
         {
@@ -504,7 +508,9 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt) =>
         Scheduler().Enqueue(new[] { JobHandOff.ToQueued(Job, attempt) });
 
-    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
+    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(SchedulerKey());
+
+    private string SchedulerKey() => JobHandOff.SchedulerOf(Job, _options);
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }

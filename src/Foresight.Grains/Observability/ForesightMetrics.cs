@@ -65,6 +65,12 @@ public static class ForesightMetrics
     private static readonly Counter StorageWriteErrors = Metrics.CreateCounter(
         "foresight_storage_write_errors_total", "Grain state writes that failed (conflicts included), per storage name", "storage");
 
+    private static readonly Counter CoalescedCalls = Metrics.CreateCounter(
+        "foresight_coalesced_calls_total", "Calls a silo's job grains shared (see SiloHandOffs), per call: enqueue, enqueue_and_predict, observe", "call");
+
+    private static readonly Counter CoalescedItems = Metrics.CreateCounter(
+        "foresight_coalesced_items_total", "Items (attempts, runs) those calls carried, per call", "call");
+
     private static readonly LabelledChildren<Counter.Child, JobState> JobTransitionsOf = new(JobTransitions);
 
     private static readonly LabelledChildren<Gauge.Child, JobState> JobsOf = new(Jobs);
@@ -136,6 +142,17 @@ public static class ForesightMetrics
         WaitOf.Of(pool).Observe(wait.TotalSeconds);
         WaitRecorded?.Invoke(wait);
     }
+
+    /// <summary>A coalesced call was sent with <paramref name="items"/> items.</summary>
+    public static void CallCoalesced(string call, int items)
+    {
+        CoalescedCalls.WithLabels(call).Inc();
+        CoalescedItems.WithLabels(call).Inc(items);
+    }
+
+    /// <summary>The coalesced calls of one kind sent so far in this process, and the items they carried.</summary>
+    public static (double Calls, double Items) Coalesced(string call) =>
+        (CoalescedCalls.WithLabels(call).Value, CoalescedItems.WithLabels(call).Value);
 
     public static void Scheduled(string pool, TimeSpan elapsed) => SchedulingLatencyOf.Of(pool).Observe(elapsed.TotalSeconds);
 

@@ -46,11 +46,23 @@ public sealed partial class ProfileGrain(
     public async Task<string?> Observe(ProfileRunRecord run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        return (await ObserveMany([run]))[0];
+    }
+
+    public async Task<IReadOnlyList<string?>> ObserveMany(IReadOnlyList<ProfileRunRecord> runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
         var first = _profile.Count == 0;
-        var ignored = _profile.Observe(ProfileMapping.ToRun(run));
+        var ignored = new string?[runs.Count];
+        for (var i = 0; i < runs.Count; i++)
+        {
+            var run = runs[i] ?? throw new ArgumentException($"run {i} is null", nameof(runs));
+            ignored[i] = _profile.Observe(ProfileMapping.ToRun(run));
+        }
+
         _dirty = true;
         _writeTimer ??= this.RegisterGrainTimer(WriteAsync, new GrainTimerCreationOptions(WriteDelay, Timeout.InfiniteTimeSpan));
-        if (first && ignored is null)
+        if (first && _profile.Count > 0)
         {
             await WriteAsync(CancellationToken.None);
             await Index().Add(_key);

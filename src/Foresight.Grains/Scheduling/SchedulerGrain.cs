@@ -166,11 +166,17 @@ public sealed partial class SchedulerGrain : Grain, ISchedulerGrain
         return _writer.WriteAsync();
     }
 
-    public async Task<StartPrediction?> EnqueueAndPredict(QueuedJob job)
+    public async Task<IReadOnlyList<StartPrediction?>> EnqueueAndPredict(IReadOnlyList<QueuedJob> jobs)
     {
-        ArgumentNullException.ThrowIfNull(job);
-        await Enqueue([job]);
-        return await PredictStart(new JobAttempt(job.JobId, job.Attempt));
+        ArgumentNullException.ThrowIfNull(jobs);
+        await Enqueue(jobs);
+        var predictions = new StartPrediction?[jobs.Count];
+        for (var i = 0; i < jobs.Count; i++)
+        {
+            predictions[i] = await PredictStart(new JobAttempt(jobs[i].JobId, jobs[i].Attempt));
+        }
+
+        return predictions;
     }
 
     public Task<bool> Dequeue(JobAttempt attempt)

@@ -61,12 +61,11 @@ internal static class ThroughputCommand
             await RunAsync(Math.Min(5_000, n), w, window, s, postgres?.ConnectionString);
             var writesBefore = postgres is null ? 0 : await postgres.RowWritesAsync();
             var gcBefore = GcCounts.Now();
-            var enqueuesBefore = ForesightMetrics.Coalesced(SiloHandOffs.EnqueueCall);
             var observesBefore = ForesightMetrics.Coalesced(SiloHandOffs.ObserveCall);
             var (perMinute, p50, p99) = await RunAsync(n, w, window, s, postgres?.ConnectionString);
             Console.WriteLine($"foresight: {Format(perMinute)} jobs/min, enqueue→assign p50 {Format(p50)} ms, p99 {Format(p99)} ms");
             Console.WriteLine($"foresight gc (measured run, silo start and stop included): {GcCounts.Now() - gcBefore}");
-            Console.WriteLine($"foresight coalesced calls (measured run): enqueue {Shared(enqueuesBefore, ForesightMetrics.Coalesced(SiloHandOffs.EnqueueCall))}, observe {Shared(observesBefore, ForesightMetrics.Coalesced(SiloHandOffs.ObserveCall))}");
+            Console.WriteLine($"foresight coalesced calls (measured run): observe {Shared(observesBefore, ForesightMetrics.Coalesced(SiloHandOffs.ObserveCall))}");
             // Peak RSS of the process so far: the silo, its 200 agents and both Foresight runs (Hangfire runs after).
             var rssMb = System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64 / (1024.0 * 1024);
             var line = $"jobs_per_minute={Format(perMinute)} assign_p50_ms={Format(p50)} assign_p99_ms={Format(p99)}";

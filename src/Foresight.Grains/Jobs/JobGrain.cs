@@ -458,9 +458,7 @@ public sealed partial class JobGrain(
     /// Hands a queued attempt to its scheduler. The job is already durable, so a failed or slow hand-off (the
     /// scheduler's silo is failing over and calls to it wait until the silo is declared dead) is not the caller's
     /// problem: after <see cref="ForesightOptions.HandOffTimeout"/> a timer keeps trying until the scheduler has it
-    /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm). The first hand-off
-    /// shares its call with the silo's other jobs for the same scheduler (<see cref="SiloHandOffs"/>); the timer's
-    /// retries are calls of their own, so an attempt the scheduler refuses never fails another job's hand-off twice.
+    /// (the scheduler ignores an attempt it already knows, so a late first hand-off does no harm).
     /// </summary>
     /// <remarks>With <paramref name="predict"/>, the scheduler also answers the attempt's start prediction in the same
     /// call (null when the hand-off failed or timed out, or the attempt no longer waits in its queue).</remarks>
@@ -470,10 +468,10 @@ public sealed partial class JobGrain(
         {
             if (predict)
             {
-                return await handOffs.EnqueueAndPredict(SchedulerKey(), JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
+                return (await Scheduler().EnqueueAndPredict([JobHandOff.ToQueued(Job, attempt)]).WaitAsync(_options.HandOffTimeout))[0];
             }
 
-            await handOffs.Enqueue(SchedulerKey(), JobHandOff.ToQueued(Job, attempt)).WaitAsync(_options.HandOffTimeout);
+            await EnqueueAsync(attempt).WaitAsync(_options.HandOffTimeout);
         }
         catch (Exception e)
         {

@@ -66,10 +66,10 @@ public static class ForesightMetrics
         "foresight_storage_write_errors_total", "Grain state writes that failed (conflicts included), per storage name", "storage");
 
     private static readonly Counter CoalescedCalls = Metrics.CreateCounter(
-        "foresight_coalesced_calls_total", "Calls a silo's job grains shared (see SiloHandOffs), per call: enqueue, enqueue_and_predict, observe", "call");
+        "foresight_coalesced_calls_total", "Calls a silo's job grains shared (see SiloHandOffs), per call: observe", "call");
 
     private static readonly Counter CoalescedItems = Metrics.CreateCounter(
-        "foresight_coalesced_items_total", "Items (attempts, runs) those calls carried, per call", "call");
+        "foresight_coalesced_items_total", "Items (profile runs) those calls carried, per call", "call");
 
     private static readonly LabelledChildren<Counter.Child, JobState> JobTransitionsOf = new(JobTransitions);
 

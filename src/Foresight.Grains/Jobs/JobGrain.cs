@@ -506,9 +506,7 @@ public sealed partial class JobGrain(
     private Task EnqueueAsync(AttemptRecord attempt) =>
         Scheduler().Enqueue(new[] { JobHandOff.ToQueued(Job, attempt) });
 
-    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(SchedulerKey());
-
-    private string SchedulerKey() => JobHandOff.SchedulerOf(Job, _options);
+    private ISchedulerGrain Scheduler() => GrainFactory.ByKey<ISchedulerGrain>(JobHandOff.SchedulerOf(Job, _options));
 
     private Task NotifyWorkflowAsync() =>
         Job.Spec is { WorkflowId: { } run, WorkflowJobKey: { } key }
